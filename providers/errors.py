@@ -1,0 +1,109 @@
+"""Typed errors that carry the provider's code and a sentence a support person understands.
+
+No error text ever contains a token: messages are built from the status, the provider's code
+and the provider's own message, never from the request.
+"""
+
+from __future__ import annotations
+
+
+class ProviderError(Exception):
+    """Base of every failure the core reports to a caller."""
+
+    retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        status: int | None = None,
+        provider_message: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.provider_message = provider_message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AuthError(ProviderError):
+    """401: the token is wrong, expired or revoked. Every further call would fail too."""
+
+
+class PermissionDenied(ProviderError):
+    """403: the token lacks a scope, the plan lacks a feature, or the session is not an admin."""
+
+    def __init__(self, message: str, *, missing_scope: str = "", **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.missing_scope = missing_scope
+
+
+class NotFound(ProviderError):
+    """404: the account, group, list, session or member does not exist (or is not yours)."""
+
+
+class Conflict(ProviderError):
+    """409/422 RESOURCE_CONFLICT: e.g. a source still used by contacts."""
+
+    def __init__(self, message: str, *, in_use: int = 0, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.in_use = in_use
+
+
+class InvalidRequest(ProviderError):
+    """400/422: the provider refused the request's content; fields say what was wrong."""
+
+    def __init__(
+        self, message: str, *, fields: dict[str, str] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.fields = fields or {}
+
+
+class PaymentRequired(ProviderError):
+    """402: the provider's plan does not include this."""
+
+
+class RateLimited(ProviderError):
+    """429 that outlived the retries."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class ServerError(ProviderError):
+    """5xx: the provider failed. 502/503/504 are retried; 500 is not (it may have acted)."""
+
+    @property
+    def retryable(self) -> bool:  # type: ignore[override]
+        return self.status in {502, 503, 504}
+
+
+class Unreachable(ProviderError):
+    """The connection could not be made: nothing reached the provider, so retrying is safe."""
+
+    retryable = True
+
+
+class TimedOut(ProviderError):
+    """No answer in time. After a write this is ambiguous: the change may have happened."""
+
+
+class BadResponse(ProviderError):
+    """The provider answered with something that is not the documented shape."""
+
+
+class ConfigurationError(ProviderError):
+    """The local setup is wrong: an unknown account, a missing token, an unusable keyring."""
+
+
+def stops_run(error: BaseException) -> bool:
+    """401 and 403 stop a whole run: every further call would fail the same way."""
+    return isinstance(error, AuthError | PermissionDenied)

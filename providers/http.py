@@ -1,0 +1,341 @@
+"""One httpx client per account: auth, timeouts, pacing, safe retries and typed errors.
+
+Retries (tenacity) happen only where nothing can have changed on the provider's side twice:
+a connection that never opened, a 429, a 502/503/504 and, for reads, a timeout. A write that
+timed out is reported as `TimedOut` so that the caller can find out what happened first.
+Pacing (aiolimiter) keeps to the account's rate and honours `X-RateLimit-Remaining: 0`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from aiolimiter import AsyncLimiter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from providers import errors
+
+USER_AGENT = "RosterDeck/0.1 (+support tooling)"
+JSON = Any
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    base_url: str
+    token: str
+    label: str
+    requests_per_second: float = 0.0
+    timeout: float = 20.0
+    connect_timeout: float = 5.0
+    max_attempts: int = 5
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+    longest_wait: float = 120.0
+
+    def __repr__(self) -> str:  # never show the token, even in a debugger or a log
+        return f"HttpSettings(base_url={self.base_url!r}, label={self.label!r}, token=<hidden>)"
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """The parts of an error answer, from whichever envelope the provider used."""
+
+    code: str
+    message: str
+    fields: dict[str, str]
+    details: Any
+
+
+def parse_error_body(response: httpx.Response) -> ErrorBody:
+    """Read `{"error": {code, message, details}}`, `{"message", "code"}` or plain text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ErrorBody("", response.text[:200].strip(), {}, None)
+    if not isinstance(body, dict):
+        return ErrorBody("", "", {}, None)
+    inner = body.get("error")
+    source: Mapping[str, Any] = inner if isinstance(inner, dict) else body
+    message = source.get("message") or (inner if isinstance(inner, str) else "") or ""
+    code = source.get("code") or ""
+    details = source.get("details", body.get("details"))
+    return ErrorBody(str(code), str(message), _field_messages(details), details)
+
+
+def _field_messages(details: Any) -> dict[str, str]:
+    if isinstance(details, list):
+        return {
+            str(item.get("field", "")): str(item.get("message", ""))
+            for item in details
+            if isinstance(item, dict) and "message" in item
+        }
+    if isinstance(details, dict):
+        out: dict[str, str] = {}
+        for field, value in details.items():
+            if isinstance(value, list) and value:
+                out[str(field)] = "; ".join(str(v) for v in value)
+            elif isinstance(value, str):
+                out[str(field)] = value
+        return out
+    return {}
+
+
+_SCOPE = re.compile(r"\b[a-z]+:[a-z]+\b")
+
+
+def _missing_scope(body: ErrorBody) -> str:
+    if isinstance(body.details, dict):
+        for key in ("required_scope", "scope", "missing_scope"):
+            if isinstance(body.details.get(key), str):
+                return str(body.details[key])
+    found = _SCOPE.search(body.message)
+    return found.group(0) if found else ""
+
+
+def _first_int(*values: Any) -> int:
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            digits = re.search(r"\d+", value)
+            if digits:
+                return int(digits.group(0))
+    return 0
+
+
+def retry_after_seconds(response: httpx.Response, now: float | None = None) -> float | None:
+    """How long the provider asks us to wait: Retry-After, a body's retryAfter, or the reset."""
+    now = time.time() if now is None else now
+    header = response.headers.get("retry-after")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(header)
+            if parsed is not None:
+                return max(0.0, parsed.timestamp() - now)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for holder in (body, body.get("error")):
+            if isinstance(holder, dict) and isinstance(holder.get("retryAfter"), int | float):
+                return max(0.0, float(holder["retryAfter"]))
+    reset = response.headers.get("x-ratelimit-reset")
+    if reset:
+        try:
+            return max(0.0, float(reset) - now)
+        except ValueError:
+            return None
+    return None
+
+
+def error_for(response: httpx.Response, label: str) -> errors.ProviderError:
+    """Turn a failed answer into a typed error with a sentence a support person can act on."""
+    status = response.status_code
+    body = parse_error_body(response)
+    said = f" ({body.message})" if body.message else ""
+    common: dict[str, Any] = {
+        "code": body.code,
+        "status": status,
+        "provider_message": body.message,
+    }
+    if status == 401:
+        return errors.AuthError(
+            f"{label} refused the token: it is wrong, expired or revoked. "
+            "Add the account again with a new token.",
+            **common,
+        )
+    if status == 403:
+        if body.code == "INSUFFICIENT_SCOPE":
+            scope = _missing_scope(body)
+            what = f"the scope {scope}" if scope else "a scope this needs"
+            return errors.PermissionDenied(
+                f"{label}: the token lacks {what}. Create a token that includes it.",
+                missing_scope=scope,
+                **common,
+            )
+        if body.code == "FEATURE_LIMIT_EXCEEDED":
+            return errors.PermissionDenied(
+                f"{label}: the plan's limit for this feature is used up{said}.", **common
+            )
+        return errors.PermissionDenied(f"{label} does not allow this{said}.", **common)
+    if status == 404:
+        return errors.NotFound(f"{label}: not found{said}.", **common)
+    if body.code == "RESOURCE_CONFLICT" or status == 409:
+        in_use = _first_int(
+            *(body.details.values() if isinstance(body.details, dict) else ()), body.message
+        )
+        return errors.Conflict(f"{label} refused: {body.message or 'conflict'}.", in_use=in_use, **common)
+    if status in (400, 422):
+        fields = "; ".join(f"{name}: {text}" for name, text in body.fields.items() if name)
+        detail = f" {fields}." if fields else ""
+        return errors.InvalidRequest(
+            f"{label} rejected the request{said}.{detail}", fields=body.fields, **common
+        )
+    if status == 402:
+        return errors.PaymentRequired(f"{label}: this needs a higher plan{said}.", **common)
+    if status == 429:
+        wait = retry_after_seconds(response)
+        hint = f" Try again in {wait:.0f} s." if wait is not None else ""
+        return errors.RateLimited(
+            f"{label} is rate limiting these calls.{hint}", retry_after=wait, **common
+        )
+    if status >= 500:
+        return errors.ServerError(f"{label} failed on its side (HTTP {status}){said}.", **common)
+    return errors.ProviderError(f"{label} answered HTTP {status}{said}.", **common)
+
+
+class ProviderHttp:
+    """The one way adapters talk to a provider."""
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self._sleep = sleep
+        self._client = httpx.AsyncClient(
+            base_url=settings.base_url.rstrip("/"),
+            headers={
+                "Authorization": f"Bearer {settings.token}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+            transport=transport,
+        )
+        rate = settings.requests_per_second
+        self._limiter = AsyncLimiter(1, 1 / rate) if rate > 0 else None
+        self._not_before = 0.0
+        self.requests_sent = 0
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def set_rate(self, requests_per_second: float) -> None:
+        """Adopt a pace learnt from the provider (e.g. RASL's per-minute limit)."""
+        self._limiter = AsyncLimiter(1, 1 / requests_per_second) if requests_per_second > 0 else None
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> JSON:
+        return await self.call("GET", path, params=params, idempotent=True)
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: JSON = None,
+        idempotent: bool = False,
+    ) -> JSON:
+        """Send one request (retrying where safe) and return its decoded JSON body or None."""
+        response = await self.send(method, path, params=params, json=json, idempotent=idempotent)
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise errors.BadResponse(
+                f"{self.settings.label} answered {method} {path} with something that is not "
+                "JSON.",
+                status=response.status_code,
+            ) from None
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: JSON = None,
+        idempotent: bool = False,
+    ) -> httpx.Response:
+        """Like `call`, but return the successful response itself."""
+
+        def should_retry(error: BaseException) -> bool:
+            if isinstance(error, errors.RateLimited):
+                return (error.retry_after or 0) <= self.settings.longest_wait
+            if isinstance(error, errors.TimedOut):
+                return idempotent
+            return isinstance(error, errors.ProviderError) and bool(error.retryable)
+
+        backoff = wait_exponential_jitter(
+            initial=self.settings.backoff_initial, max=self.settings.backoff_max
+        )
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, errors.RateLimited) and error.retry_after is not None:
+                return error.retry_after
+            return float(backoff(state))
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=wait,
+            retry=retry_if_exception(should_retry),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._send_once(method, path, params=params, json=json)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    async def _send_once(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None, json: JSON
+    ) -> httpx.Response:
+        await self._pace()
+        label = self.settings.label
+        try:
+            self.requests_sent += 1
+            response = await self._client.request(method, path, params=params, json=json)
+        except httpx.ConnectTimeout:
+            raise errors.Unreachable(f"{label} could not be reached in time.") from None
+        except httpx.ConnectError:
+            raise errors.Unreachable(
+                f"{label} could not be reached: check the base URL and the network."
+            ) from None
+        except httpx.TimeoutException:
+            raise errors.TimedOut(
+                f"{label} did not answer {method} {path} in time.", code="TIMEOUT"
+            ) from None
+        except httpx.RemoteProtocolError:
+            raise errors.Unreachable(f"{label} closed the connection without answering.") from None
+        self._note_rate_headers(response)
+        if response.is_success:
+            return response
+        raise error_for(response, label)
+
+    async def _pace(self) -> None:
+        delay = self._not_before - time.monotonic()
+        if delay > 0:
+            await self._sleep(delay)
+        if self._limiter is not None:
+            await self._limiter.acquire()
+
+    def _note_rate_headers(self, response: httpx.Response) -> None:
+        """When the provider says the window is spent, hold the next call until it resets."""
+        if response.headers.get("x-ratelimit-remaining") != "0":
+            return
+        wait = retry_after_seconds(response)
+        if wait is not None and response.status_code != 429:
+            self._not_before = time.monotonic() + min(wait, self.settings.longest_wait)

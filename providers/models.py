@@ -1,0 +1,117 @@
+"""The provider-neutral vocabulary that the engine, the journal and the app share."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Provider(StrEnum):
+    RASL = "rasl"
+    WASEND = "wasend"
+    AUTOSEND = "autosend"
+
+    @property
+    def title(self) -> str:
+        return {"rasl": "RASL", "wasend": "WaSend", "autosend": "AutoSend"}[self.value]
+
+
+class ContainerKind(StrEnum):
+    GROUP = "group"
+    SOURCE = "source"
+    CONTACT_BOOK = "contact-book"
+    LIST = "list"
+    SEGMENT = "segment"
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+    OWNER = "owner"
+
+
+class Operation(StrEnum):
+    """What a removal does to the members it names."""
+
+    REMOVE_FROM_CONTAINER = "remove"
+    DELETE_CONTACTS = "delete-contacts"
+
+
+class Outcome(StrEnum):
+    REMOVED = "removed"
+    ALREADY_ABSENT = "absent"
+    PROTECTED = "protected"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Identity(Frozen):
+    """Who a token belongs to: the answer of the cheap token check."""
+
+    account_id: str
+    name: str
+    detail: str = ""
+
+
+class Capabilities(Frozen):
+    """What an adapter can do, so the engine and the app never special-case a provider."""
+
+    max_batch: int
+    requests_per_second: float
+    reports_each_member: bool
+    can_undo: bool
+    can_delete_contacts: bool = False
+    can_delete_source: bool = False
+
+
+class Container(Frozen):
+    """A group, source, contact list, segment or whole contact book."""
+
+    id: str
+    name: str
+    kind: ContainerKind
+    member_count: int | None = None
+    read_only: bool = False
+    read_only_reason: str = ""
+    parent: str = Field(default="", description="WaSend: the session the group lives under")
+    description: str = ""
+
+
+class Member(Frozen):
+    """One person in a container, keyed by the exact id the provider listed."""
+
+    id: str
+    name: str = ""
+    address: str = Field(default="", description="phone, email or WhatsApp id, as shown")
+    role: Role = Role.MEMBER
+    locked_reason: str = ""
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.locked_reason)
+
+
+class MemberPage(Frozen):
+    """One page of a streamed member list; total is the provider's count when it gives one."""
+
+    members: tuple[Member, ...]
+    total: int | None = None
+
+
+class MemberOutcome(Frozen):
+    member_id: str
+    outcome: Outcome
+    code: str = ""
+    message: str = ""
+
+
+class SourceDeletion(Frozen):
+    deleted: bool
+    contacts_in_use: int = 0
+    message: str = ""

@@ -1,0 +1,132 @@
+"""Fake servers of the three provider APIs, reached through httpx exactly like the real ones.
+
+In process, `Sandbox.transport()` hands httpx an ASGI transport (that honours read timeouts
+as a socket would); on a port, `serve()` runs the same app under uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+
+from providers.models import Provider
+from providers.sandbox import autosend, rasl, wasend
+from providers.sandbox.gate import ApiError, Faults, Gate, envelope_renderer
+
+IN_PROCESS_ORIGIN = "http://sandbox.rosterdeck.test"
+PREFIXES = {Provider.RASL: "/rasl/api/v2", Provider.WASEND: "/wasend", Provider.AUTOSEND: "/autosend/v1"}
+TOKENS = {
+    Provider.RASL: "rasl_sandbox_full_access",
+    Provider.WASEND: "wasend_sandbox_token",
+    Provider.AUTOSEND: "as_sandbox_0123456789abcdef",
+}
+RASL_READ_ONLY_TOKEN = "rasl_sandbox_read_only"
+
+
+@dataclass
+class Sandbox:
+    """The three fake APIs with their data and their knobs, all changeable at run time."""
+
+    rasl: rasl.RaslState = field(default_factory=rasl.RaslState.seeded)
+    wasend: wasend.WaSendState = field(default_factory=wasend.WaSendState.seeded)
+    autosend: autosend.AutoSendState = field(default_factory=autosend.AutoSendState.seeded)
+    faults: dict[Provider, Faults] = field(default_factory=lambda: documented_limits())
+    gates: dict[Provider, Gate] = field(init=False, repr=False)
+    app: Starlette = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.gates = {
+            Provider.RASL: self._gate(
+                rasl.build(self.rasl),
+                rasl.shape_error,
+                rasl.rate_limited,
+                {TOKENS[Provider.RASL]: rasl.ALL_SCOPES, RASL_READ_ONLY_TOKEN: rasl.READ_SCOPES},
+                Provider.RASL,
+            ),
+            Provider.WASEND: self._gate(
+                wasend.build(self.wasend),
+                wasend.shape_error,
+                wasend.rate_limited,
+                {TOKENS[Provider.WASEND]: frozenset()},
+                Provider.WASEND,
+            ),
+            Provider.AUTOSEND: self._gate(
+                autosend.build(self.autosend),
+                autosend.shape_error,
+                autosend.rate_limited,
+                {TOKENS[Provider.AUTOSEND]: frozenset()},
+                Provider.AUTOSEND,
+                always_rate_headers=True,
+            ),
+        }
+        self.app = Starlette(
+            routes=[Mount(PREFIXES[p], app=self.gates[p]) for p in Provider]
+        )
+
+    def _gate(
+        self,
+        app: Starlette,
+        shape: Callable[[ApiError], dict[str, Any]],
+        rate_limited: Callable[[float], ApiError],
+        tokens: dict[str, frozenset[str]],
+        provider: Provider,
+        *,
+        always_rate_headers: bool = False,
+    ) -> Gate:
+        render = envelope_renderer(shape)
+
+        async def handle(request: Request, error: Exception) -> Response:
+            assert isinstance(error, ApiError)
+            return render(error)
+
+        app.add_exception_handler(ApiError, handle)
+        return Gate(
+            app,
+            tokens=tokens,
+            faults=self.faults[provider],
+            render=render,
+            rate_limited=rate_limited,
+            always_rate_headers=always_rate_headers,
+        )
+
+    def base_url(self, provider: Provider, origin: str = IN_PROCESS_ORIGIN) -> str:
+        return origin.rstrip("/") + PREFIXES[provider]
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        return InProcessTransport(self.app)
+
+    def calls(self, provider: Provider) -> int:
+        """How many requests reached this provider's fake (including refused ones)."""
+        return self.gates[provider].calls
+
+
+def documented_limits() -> dict[Provider, Faults]:
+    """The limits each provider documents: RASL 60 calls a minute, AutoSend 2 a second."""
+    return {
+        Provider.RASL: Faults(rate_limit=60, rate_window=60.0),
+        Provider.WASEND: Faults(),
+        Provider.AUTOSEND: Faults(rate_limit=2, rate_window=1.0),
+    }
+
+
+class InProcessTransport(httpx.AsyncBaseTransport):
+    """httpx's ASGI transport, plus the read timeout a real socket would enforce."""
+
+    def __init__(self, app: Starlette) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        timeouts = request.extensions.get("timeout", {})
+        try:
+            async with asyncio.timeout(timeouts.get("read")):
+                return await self._inner.handle_async_request(request)
+        except TimeoutError:
+            raise httpx.ReadTimeout("the sandbox did not answer in time", request=request) from None

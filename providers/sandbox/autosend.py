@@ -1,0 +1,221 @@
+"""A fake of AutoSend's v1 contact lists, with a 100,000-contact list that costs little memory.
+
+Contacts are numbered; a contact's fields are computed from its number, so only the list
+memberships (arrays of numbers) are held.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from providers.sandbox import people
+from providers.sandbox.gate import ApiError, json_body
+
+GLOBAL = "GLOBAL_CONTACT_LIST"
+LISTS = (
+    ("Monthly newsletter", "Everyone who asked for the monthly letter", "list", 100_000),
+    ("Webinar attendees", "Signed up for the spring webinar", "list", 420),
+    ("Beta testers", "Early access programme", "list", 75),
+    ("Inactive 90 days", "Opened nothing for 90 days", "segment", 1_300),
+)
+
+
+def shape_error(error: ApiError) -> dict[str, Any]:
+    body: dict[str, Any] = {"message": error.message, "code": error.code}
+    if error.details is not None:
+        body["details"] = error.details
+    return {"success": False, "error": body, **error.extra}
+
+
+def rate_limited(retry_after: float) -> ApiError:
+    seconds = max(1, round(retry_after))
+    return ApiError(429, "RATE_LIMIT_EXCEEDED", "Too many requests.", retryAfter=seconds)
+
+
+def contact_id(number: int) -> str:
+    return hashlib.blake2b(number.to_bytes(4, "big"), digest_size=12).hexdigest()
+
+
+def contact(number: int) -> dict[str, Any]:
+    first, last = people.name_of(number)
+    return {
+        "id": contact_id(number),
+        "email": people.email_of(number),
+        "firstName": first,
+        "lastName": last,
+        "createdAt": f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}T08:00:00Z",
+    }
+
+
+def _validation(field_name: str, message: str) -> ApiError:
+    return ApiError(
+        400, "VALIDATION_FAILED", "Validation failed.", [{"field": field_name, "message": message}]
+    )
+
+
+@dataclass
+class ContactList:
+    id: str
+    name: str
+    description: str
+    type: str
+    numbers: array[int]
+    version: int = 0
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "type": self.type,
+            "contactCount": len(self.numbers),
+            "createdAt": "2025-02-01T12:00:00Z",
+        }
+
+
+@dataclass
+class AutoSendState:
+    people_count: int = 0
+    lists: dict[str, ContactList] = field(default_factory=dict)
+    lists_key: str = "lists"  # one version of the docs says "contacts"
+    _by_email: dict[str, int] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def seeded(cls, big_list: int = 100_000) -> AutoSendState:
+        state = cls()
+        start = 0
+        sizes = [big_list if size == 100_000 else size for *_, size in LISTS]
+        state.people_count = sum(sizes)
+        for number, ((name, description, kind, _), size) in enumerate(
+            zip(LISTS, sizes, strict=True)
+        ):
+            list_id = f"65f0c0ffee{number:014x}"
+            members = array("i", range(start, start + size))
+            state.lists[list_id] = ContactList(list_id, name, description, kind, members)
+            start += size // 2 if kind == "segment" else size
+        everyone = array("i", range(state.people_count))
+        state.lists[GLOBAL] = ContactList(GLOBAL, "All contacts", "Every contact", "list", everyone)
+        return state
+
+    def number_for(self, key: str, value: str) -> int | None:
+        """Find a contact by email or by id; the indexes are built on the first removal."""
+        if key == "emails":
+            if not self._by_email:
+                self._by_email = {people.email_of(n): n for n in range(self.people_count)}
+            return self._by_email.get(value.lower())
+        if not self._by_id:
+            self._by_id = {contact_id(n): n for n in range(self.people_count)}
+        return self._by_id.get(value)
+
+
+def build(state: AutoSendState) -> Starlette:
+    def list_or_404(list_id: str) -> ContactList:
+        found = state.lists.get(list_id)
+        if found is None:
+            raise ApiError(404, "NOT_FOUND", "Contact list not found.")
+        return found
+
+    async def lists(request: Request) -> JSONResponse:
+        kind = request.query_params.get("type")
+        if kind not in (None, "list", "segment"):
+            raise _validation("type", "type must be list or segment")
+        found = [c.view() for c in state.lists.values() if kind is None or c.type == kind]
+        return JSONResponse({"success": True, "data": {state.lists_key: found}})
+
+    async def one_list(request: Request) -> JSONResponse:
+        return JSONResponse({"success": True, "data": list_or_404(request.path_params["id"]).view()})
+
+    async def search(request: Request) -> JSONResponse:
+        body = await json_body(request)
+        chosen = list_or_404(str(body.get("contactListId", "")))
+        page, limit = body.get("page", 1), body.get("limit", 20)
+        if not isinstance(page, int) or page < 1:
+            raise _validation("page", "page must be a positive integer")
+        if not isinstance(limit, int) or not 1 <= limit <= 100:
+            raise _validation("limit", "limit must be between 1 and 100")
+        numbers: Any = chosen.numbers
+        if needle := str(body.get("email") or "").lower():
+            numbers = [n for n in numbers if needle in people.email_of(n)]
+        total = len(numbers)
+        chunk = numbers[(page - 1) * limit : page * limit]
+        return JSONResponse(
+            {
+                "success": True,
+                "data": {
+                    "contacts": [contact(n) for n in chunk],
+                    "pagination": {
+                        "page": page,
+                        "limit": limit,
+                        "total": total,
+                        "pages": -(-total // limit),
+                    },
+                },
+            }
+        )
+
+    def targets(body: dict[str, Any]) -> tuple[str, list[str]]:
+        emails, ids = body.get("emails"), body.get("contactIds")
+        if (emails is None) == (ids is None):
+            raise _validation("emails", "Provide either emails or contactIds, not both")
+        key, values = ("emails", emails) if emails is not None else ("contactIds", ids)
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise _validation(key, f"{key} must be a non-empty array of strings")
+        return key, list(dict.fromkeys(values))
+
+    async def remove(request: Request) -> JSONResponse:
+        chosen = list_or_404(request.path_params["id"])
+        if chosen.id == GLOBAL or chosen.type == "segment":
+            raise _validation("contactListId", f"Contacts cannot be removed from {chosen.name}")
+        key, values = targets(await json_body(request))
+        present = set(chosen.numbers)
+        gone: set[int] = set()
+        errors: list[dict[str, str]] = []
+        for value in values:
+            number = state.number_for(key, value)
+            if number is None:
+                errors.append({key[:-1]: value, "message": "No such contact"})
+            elif number in present:
+                gone.add(number)
+        chosen.numbers = array("i", (n for n in chosen.numbers if n not in gone))
+        not_in_list = len(values) - len(gone) - len(errors)
+        return JSONResponse(
+            {"success": True, "data": {"removed": len(gone), "notInList": not_in_list, "errors": errors}}
+        )
+
+    async def bulk_add(request: Request) -> JSONResponse:
+        body = await json_body(request)
+        chosen = list_or_404(str(body.get("contactListId", "")))
+        if chosen.id == GLOBAL or chosen.type == "segment":
+            raise _validation("contactListId", f"Contacts cannot be added to {chosen.name}")
+        key, values = targets(body)
+        present = set(chosen.numbers)
+        added = 0
+        for value in values:
+            number = state.number_for(key, value)
+            if number is not None and number not in present:
+                chosen.numbers.append(number)
+                present.add(number)
+                added += 1
+        return JSONResponse(
+            {"success": True, "data": {"added": added, "alreadyInList": len(values) - added}}
+        )
+
+    return Starlette(
+        routes=[
+            Route("/contact-lists", lists),
+            Route("/contact-lists/contacts/search", search, methods=["POST"]),
+            Route("/contact-lists/contacts/bulk-add", bulk_add, methods=["POST"]),
+            Route("/contact-lists/{id}", one_list),
+            Route("/contact-lists/{id}/contacts/remove", remove, methods=["POST"]),
+        ]
+    )
+

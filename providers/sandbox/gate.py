@@ -1,0 +1,216 @@
+"""What stands in front of every fake API: tokens, rate limits and injected faults.
+
+The knobs live in `Faults`, a plain object the tests, the demo and `sandbox serve` change at
+run time. Faults are drawn from a seeded random generator, so a run is repeatable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class ApiError(Exception):
+    """Raised by a handler; the provider's app renders it in that provider's envelope."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None, **extra: Any
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.extra = extra
+
+
+ErrorRenderer = Callable[[ApiError], JSONResponse]
+
+
+@dataclass
+class Faults:
+    """Run-time knobs. `match` limits the faults to requests whose path+query contains it."""
+
+    latency: float = 0.0
+    rate_limit: int = 0
+    rate_window: float = 1.0
+    error_rate: float = 0.0
+    error_status: int = 503
+    timeout_rate: float = 0.0
+    hang_seconds: float = 30.0
+    malformed_rate: float = 0.0
+    match: str = ""
+    methods: frozenset[str] = frozenset()
+    seed: int = 7
+    rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def applies_to(self, method: str, target: str) -> bool:
+        return (not self.methods or method in self.methods) and self.match in target
+
+    def reset(self) -> None:
+        fresh = Faults(seed=self.seed)
+        for name in (
+            "latency rate_limit rate_window error_rate error_status timeout_rate hang_seconds "
+            "malformed_rate match methods"
+        ).split():
+            setattr(self, name, getattr(fresh, name))
+        self.rng = random.Random(self.seed)
+
+
+def require_scope(request: Request, scope: str) -> None:
+    granted: frozenset[str] = request.scope["state"]["scopes"]
+    if scope not in granted:
+        raise ApiError(
+            403,
+            "INSUFFICIENT_SCOPE",
+            f"This token is missing the required scope {scope}.",
+            {"required_scope": scope},
+        )
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ApiError(400, "VALIDATION_ERROR", "The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "VALIDATION_ERROR", "The body must be a JSON object.")
+    return body
+
+
+class Gate:
+    """ASGI middleware: authentication, a fixed-window rate limit per token, then faults."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        tokens: Mapping[str, frozenset[str]],
+        faults: Faults,
+        render: ErrorRenderer,
+        rate_limited: Callable[[float], ApiError],
+        always_rate_headers: bool = False,
+    ) -> None:
+        self.app = app
+        self.tokens = tokens
+        self.faults = faults
+        self.render = render
+        self.rate_limited = rate_limited
+        self.always_rate_headers = always_rate_headers
+        self._windows: dict[str, tuple[float, int]] = {}
+        self.calls = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.calls += 1
+        headers = Headers(scope=scope)
+        token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if token not in self.tokens:
+            error = ApiError(401, "UNAUTHORIZED", "Invalid or missing API token.")
+            await self.render(error)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["scopes"] = self.tokens[token]
+        faults = self.faults
+        rate_headers, retry_after = self._count(token)
+        if retry_after is not None:
+            response = self.render(self.rate_limited(retry_after))
+            response.headers.update(rate_headers)
+            response.headers["Retry-After"] = str(math.ceil(retry_after))
+            await response(scope, receive, send)
+            return
+        if faults.latency:
+            await asyncio.sleep(faults.latency)
+        target = scope["path"] + "?" + scope.get("query_string", b"").decode()
+        if faults.applies_to(scope["method"], target):
+            roll = faults.rng.random()
+            if roll < faults.error_rate:
+                error = ApiError(faults.error_status, "INTERNAL_ERROR", "Upstream failure.")
+                await self.render(error)(scope, receive, send)
+                return
+            roll -= faults.error_rate
+            if roll < faults.malformed_rate:
+                broken = Response(b'{"success": true, "data": [{"id": ', 200)
+                broken.headers["content-type"] = "application/json"
+                await broken(scope, receive, send)
+                return
+            roll -= faults.malformed_rate
+            if roll < faults.timeout_rate:
+                await self._answer_late(scope, receive, send, rate_headers)
+                return
+        await self.app(scope, receive, self._with_headers(send, rate_headers))
+
+    async def _answer_late(
+        self, scope: Scope, receive: Receive, send: Send, rate_headers: dict[str, str]
+    ) -> None:
+        """Act, then sit on the answer: the case where a client cannot know what happened."""
+        held: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            held.append(message)
+
+        await self.app(scope, receive, hold)
+        await asyncio.sleep(self.faults.hang_seconds)
+        forward = self._with_headers(send, rate_headers)
+        for message in held:
+            await forward(message)
+
+    def _with_headers(self, send: Send, extra: dict[str, str]) -> Send:
+        if not extra:
+            return send
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((k.lower().encode(), v.encode()) for k, v in extra.items()),
+                ]
+            await send(message)
+
+        return sending
+
+    def _count(self, token: str) -> tuple[dict[str, str], float | None]:
+        limit, window = self.faults.rate_limit, self.faults.rate_window
+        if limit <= 0:
+            return {}, None
+        now = time.time()
+        start, used = self._windows.get(token, (now, 0))
+        if now - start >= window:
+            start, used = now, 0
+        used += 1
+        self._windows[token] = (start, used)
+        reset = start + window
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
+            "X-RateLimit-Reset": str(math.ceil(reset)),
+        }
+        if used > limit:
+            return headers, max(0.001, reset - now)
+        return (headers if self.always_rate_headers or used >= limit else {}), None
+
+
+def envelope_renderer(shape: Callable[[ApiError], dict[str, Any]]) -> ErrorRenderer:
+    def render(error: ApiError) -> JSONResponse:
+        return JSONResponse(shape(error), status_code=error.status)
+
+    return render
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))

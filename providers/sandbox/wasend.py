@@ -1,0 +1,250 @@
+"""A fake of WaSend: sessions (phone numbers) and the real WhatsApp groups under each.
+
+It answers both the documented paths and the SDK's, and can be told which shape to give,
+because the two disagree (see PROVIDERS.md).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from providers.sandbox import people
+from providers.sandbox.gate import ApiError, json_body
+
+JID = re.compile(r"^\d{5,20}@(s\.whatsapp\.net|c\.us|lid)$")
+SESSIONS = (
+    ("sess_front_desk", "Front desk", "447700900001"),
+    ("sess_events", "Events team", "447700900002"),
+)
+GROUPS = (
+    ("sess_front_desk", "Harbour Runners", 248, True),
+    ("sess_front_desk", "Book Club Thursdays", 37, True),
+    ("sess_front_desk", "Parents Network", 1000, True),
+    ("sess_front_desk", "Staff Rota", 12, False),
+    ("sess_events", "Summer Fair Helpers", 86, True),
+    ("sess_events", "Choir", 54, True),
+)
+
+
+def shape_error(error: ApiError) -> dict[str, Any]:
+    return {"success": False, "statusCode": error.status, "error": error.code, "message": error.message}
+
+
+def rate_limited(retry_after: float) -> ApiError:
+    return ApiError(429, "Too Many Requests", "Rate limit exceeded.")
+
+
+@dataclass
+class Shapes:
+    """Which of the disagreeing forms the fake speaks right now."""
+
+    participants: str = "docs"  # "docs": {"success", "participants"}; "sdk": a bare array
+    remove_paths: frozenset[str] = frozenset({"docs", "sdk"})
+
+
+@dataclass
+class WaSendState:
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    shapes: Shapes = field(default_factory=Shapes)
+
+    @classmethod
+    def seeded(cls, seed: int = 23) -> WaSendState:
+        rng = random.Random(seed)
+        state = cls()
+        for session_id, name, phone in SESSIONS:
+            state.sessions[session_id] = {
+                "session": {
+                    "id": session_id,
+                    "sessionName": name,
+                    "phoneNumber": f"+{phone}",
+                    "status": "WORKING",
+                },
+                "downstream": {"name": session_id, "status": "WORKING", "engine": "NOWEB"},
+            }
+            state.groups[session_id] = {}
+        for number, (session_id, name, size, we_are_admin) in enumerate(GROUPS, start=1):
+            jid = f"1203634{number:05d}{rng.randrange(10**6):06d}@g.us"
+            our_phone = next(p for s, _, p in SESSIONS if s == session_id)
+            indices = sorted(rng.sample(range(1000), size - 1))
+            owner_index = indices[0]
+            participants: dict[str, dict[str, Any]] = {}
+            for position, index in enumerate(indices):
+                first, last = people.name_of(index + 5000)
+                digits = people.uk_phone_digits_of(index)
+                private = position % 9 == 4
+                pid = f"{80000000000 + index * 37}@lid" if private else f"{digits}@s.whatsapp.net"
+                participants[pid] = {
+                    "jid": pid,
+                    "phoneNumber": f"+{digits}",
+                    "lid": pid if private else None,
+                    "isAdmin": index == owner_index or position % 40 == 7,
+                    "isSuperAdmin": index == owner_index,
+                    "displayName": f"{first} {last}" if position % 6 else None,
+                }
+            ours = f"{our_phone}@s.whatsapp.net"
+            participants[ours] = {
+                "jid": ours,
+                "phoneNumber": f"+{our_phone}",
+                "lid": None,
+                "isAdmin": we_are_admin,
+                "isSuperAdmin": False,
+                "displayName": "Us (this session)",
+            }
+            owner = next(p for p in participants.values() if p["isSuperAdmin"])
+            state.groups[session_id][jid] = {
+                "jid": jid,
+                "id": jid,
+                "subject": name,
+                "name": name,
+                "owner": owner["jid"],
+                "ownerJid": owner["jid"],
+                "status": "active",
+                "creation": 1717000000 + number * 86400,
+                "participants": participants,
+                "admin": we_are_admin,
+                "our_jid": ours,
+            }
+        return state
+
+
+def build(state: WaSendState) -> Starlette:
+    def session_or_404(request: Request) -> dict[str, dict[str, Any]]:
+        groups = state.groups.get(request.path_params["session"])
+        if groups is None:
+            raise ApiError(404, "Not Found", "Session not found.")
+        return groups
+
+    def group_or_404(request: Request) -> dict[str, Any]:
+        group = session_or_404(request).get(request.path_params["group"])
+        if group is None:
+            raise ApiError(404, "Not Found", "Group not found in this session.")
+        return group
+
+    def group_view(group: dict[str, Any], with_participants: bool) -> dict[str, Any]:
+        view = {k: v for k, v in group.items() if k not in ("participants", "admin", "our_jid")}
+        view["size"] = len(group["participants"])
+        if with_participants:
+            view["participants"] = list(group["participants"].values())
+        return view
+
+    async def sessions(request: Request) -> JSONResponse:
+        return JSONResponse({"sessions": list(state.sessions.values())})
+
+    async def groups(request: Request) -> JSONResponse:
+        query = request.query_params
+        try:
+            limit = int(query.get("limit", "50"))
+            offset = int(query.get("offset", "0"))
+        except ValueError:
+            raise ApiError(400, "Bad Request", "limit and offset must be integers.") from None
+        items = list(session_or_404(request).values())
+        if search := query.get("search", "").lower():
+            items = [g for g in items if search in g["subject"].lower()]
+        with_participants = "participants" not in query.get("exclude", "")
+        chunk = [group_view(g, with_participants) for g in items[offset : offset + limit]]
+        pagination = {
+            "total": len(items),
+            "limit": limit,
+            "offset": offset,
+            "hasMore": offset + limit < len(items),
+        }
+        return JSONResponse({"groups": chunk, "pagination": pagination})
+
+    async def count(request: Request) -> JSONResponse:
+        items = session_or_404(request)
+        return JSONResponse({"total": len(items), "byStatus": {"active": len(items)}})
+
+    async def group(request: Request) -> JSONResponse:
+        return JSONResponse(group_view(group_or_404(request), True))
+
+    async def participants(request: Request) -> JSONResponse:
+        listed = list(group_or_404(request)["participants"].values())
+        if state.shapes.participants == "sdk":
+            return JSONResponse(listed)
+        return JSONResponse({"success": True, "participants": listed})
+
+    async def change(request: Request, removing: bool) -> tuple[dict[str, Any], list[str]]:
+        group = group_or_404(request)
+        body = await json_body(request)
+        ids = body.get("participants")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            raise ApiError(400, "Bad Request", "participants must be a non-empty array of ids.")
+        if bad := [i for i in ids if not JID.match(i)]:
+            raise ApiError(400, "Bad Request", f"Invalid participant id: {bad[0]}")
+        if not group["admin"]:
+            raise ApiError(403, "Forbidden", "This session is not an admin of the group.")
+        if removing:
+            members = group["participants"]
+            if missing := [i for i in ids if i not in members]:
+                raise ApiError(422, "Unprocessable Entity", f"{missing[0]} is not a participant.")
+            if owner := [i for i in ids if members[i]["isSuperAdmin"]]:
+                raise ApiError(422, "Unprocessable Entity", f"{owner[0]} is the group owner.")
+        return group, list(dict.fromkeys(ids))
+
+    async def remove_documented(request: Request) -> JSONResponse:
+        if "docs" not in state.shapes.remove_paths:
+            raise ApiError(405, "Method Not Allowed", "Cannot DELETE this path.")
+        group, ids = await change(request, removing=True)
+        for pid in ids:
+            del group["participants"][pid]
+        return JSONResponse(
+            {"success": True, "removed": [{"id": i} for i in ids], "message": "Removed."}
+        )
+
+    async def remove_sdk(request: Request) -> JSONResponse:
+        if "sdk" not in state.shapes.remove_paths:
+            raise ApiError(404, "Not Found", "Cannot POST this path.")
+        group, ids = await change(request, removing=True)
+        for pid in ids:
+            del group["participants"][pid]
+        return JSONResponse({"success": True})
+
+    async def add(request: Request) -> JSONResponse:
+        group, ids = await change(request, removing=False)
+        added, failed = [], []
+        for pid in ids:
+            if pid in group["participants"]:
+                failed.append({"id": pid, "reason": "already a participant"})
+                continue
+            digits = pid.split("@")[0]
+            group["participants"][pid] = {
+                "jid": pid,
+                "phoneNumber": f"+{digits}",
+                "lid": pid if pid.endswith("@lid") else None,
+                "isAdmin": False,
+                "isSuperAdmin": False,
+                "displayName": None,
+            }
+            added.append({"id": pid, "reason": "added"})
+        return JSONResponse({"success": True, "data": {"added": added, "failed": failed}})
+
+    return Starlette(
+        routes=[
+            Route("/sessions", sessions),
+            Route("/{session}/groups", groups),
+            Route("/{session}/groups/count", count),
+            Route("/{session}/groups/{group}", group),
+            Route("/{session}/groups/{group}/info", group),
+            Route(
+                "/{session}/groups/{group}/participants",
+                participants,
+                methods=["GET"],
+            ),
+            Route(
+                "/{session}/groups/{group}/participants",
+                remove_documented,
+                methods=["DELETE"],
+            ),
+            Route("/{session}/groups/{group}/participants/remove", remove_sdk, methods=["POST"]),
+            Route("/{session}/groups/{group}/participants/add", add, methods=["POST"]),
+        ]
+    )
