@@ -39,6 +39,7 @@ class HttpSettings:
     token: str
     label: str
     requests_per_second: float = 0.0
+    seconds_between_writes: float = 0.0
     timeout: float = 20.0
     connect_timeout: float = 5.0
     max_attempts: int = 5
@@ -225,6 +226,8 @@ class ProviderHttp:
         )
         rate = settings.requests_per_second
         self._limiter = AsyncLimiter(1, 1 / rate) if rate > 0 else None
+        gap = settings.seconds_between_writes
+        self._write_limiter = AsyncLimiter(1, gap) if gap > 0 else None
         self._not_before = 0.0
         self.requests_sent = 0
 
@@ -297,12 +300,22 @@ class ProviderHttp:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._send_once(method, path, params=params, json=json)
+                return await self._send_once(
+                    method, path, params=params, json=json, write=not idempotent
+                )
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     async def _send_once(
-        self, method: str, path: str, *, params: Mapping[str, Any] | None, json: JSON
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: JSON,
+        write: bool,
     ) -> httpx.Response:
+        if write and self._write_limiter is not None:
+            await self._write_limiter.acquire()
         await self._pace()
         label = self.settings.label
         try:

@@ -45,6 +45,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     UNKNOWN = "unknown"
+    RESTORED = "restored"
 
 
 class Frozen(BaseModel):

@@ -27,7 +27,7 @@ SESSIONS = (
 GROUPS = (
     ("sess_front_desk", "Harbour Runners", 248, True),
     ("sess_front_desk", "Book Club Thursdays", 37, True),
-    ("sess_front_desk", "Parents Network", 1000, True),
+    ("sess_front_desk", "Parents Network", 980, True),
     ("sess_front_desk", "Staff Rota", 12, False),
     ("sess_events", "Summer Fair Helpers", 86, True),
     ("sess_events", "Choir", 54, True),
@@ -74,7 +74,7 @@ class WaSendState:
         for number, (session_id, name, size, we_are_admin) in enumerate(GROUPS, start=1):
             jid = f"1203634{number:05d}{rng.randrange(10**6):06d}@g.us"
             our_phone = next(p for s, _, p in SESSIONS if s == session_id)
-            indices = sorted(rng.sample(range(1000), size - 1))
+            indices = sorted(rng.sample(range(10, 1000), size - 1))
             owner_index = indices[0]
             participants: dict[str, dict[str, Any]] = {}
             for position, index in enumerate(indices):

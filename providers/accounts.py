@@ -1,0 +1,134 @@
+"""The account list: names, providers, base URLs and options. Nothing secret lives here.
+
+It is a TOML file under the user's config directory, or under `$ROSTERDECK_HOME` when set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from providers.errors import ConfigurationError
+from providers.models import Provider
+
+HOME_VARIABLE = "ROSTERDECK_HOME"
+DEFAULT_BASE_URLS = {
+    Provider.RASL: "https://getrasl.io/api/v2",
+    Provider.WASEND: "https://api.wasend.dev",
+    Provider.AUTOSEND: "https://api.autosend.com/v1",
+}
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+Option = bool | int | float | str
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    provider: Provider
+    base_url: str
+    options: dict[str, Option] = {}
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        if not NAME.match(value):
+            raise ValueError(
+                "use 1-40 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("a base URL starts with https:// (or http:// for a local sandbox)")
+        return value.rstrip("/")
+
+    def number(self, option: str, default: float) -> float:
+        value = self.options.get(option, default)
+        return float(value) if isinstance(value, int | float) else default
+
+
+def config_dir() -> Path:
+    override = os.environ.get(HOME_VARIABLE)
+    return Path(override) if override else platformdirs.user_config_path("rosterdeck")
+
+
+def data_dir() -> Path:
+    override = os.environ.get(HOME_VARIABLE)
+    return Path(override) if override else platformdirs.user_data_path("rosterdeck")
+
+
+def make_account(name: str, provider: str, base_url: str | None = None) -> Account:
+    """Build an account from what a person typed, with one clear sentence when it is wrong."""
+    try:
+        chosen = Provider(provider.lower())
+    except ValueError:
+        names = ", ".join(p.value for p in Provider)
+        raise ConfigurationError(f"Unknown provider {provider!r}: use one of {names}.") from None
+    try:
+        return Account(name=name, provider=chosen, base_url=base_url or DEFAULT_BASE_URLS[chosen])
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise ConfigurationError(f"Invalid {first['loc'][0]}: {first['msg']}.") from None
+
+
+class AccountStore:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "accounts.toml"
+
+    def load(self) -> list[Account]:
+        if not self.path.exists():
+            return []
+        try:
+            raw = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"{self.path} is not valid TOML: {error}.") from None
+        entries: dict[str, Any] = raw.get("accounts", {})
+        accounts = []
+        for name, entry in entries.items():
+            try:
+                accounts.append(Account.model_validate({**entry, "name": name}))
+            except (ValidationError, TypeError) as error:
+                raise ConfigurationError(
+                    f"{self.path}: the account {name!r} is not valid ({error})."
+                ) from None
+        return accounts
+
+    def get(self, name: str) -> Account:
+        for account in self.load():
+            if account.name == name:
+                return account
+        known = ", ".join(a.name for a in self.load()) or "none yet"
+        raise ConfigurationError(f"No account named {name!r} (accounts: {known}).")
+
+    def add(self, account: Account) -> None:
+        accounts = self.load()
+        if any(a.name == account.name for a in accounts):
+            raise ConfigurationError(f"An account named {account.name!r} exists already.")
+        self._save([*accounts, account])
+
+    def remove(self, name: str) -> Account:
+        account = self.get(name)
+        self._save([a for a in self.load() if a.name != name])
+        return account
+
+    def _save(self, accounts: list[Account]) -> None:
+        document = {
+            "accounts": {
+                a.name: {"provider": a.provider.value, "base_url": a.base_url, "options": a.options}
+                for a in accounts
+            }
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".toml.partial")
+        partial.write_text(tomli_w.dumps(document), encoding="utf-8")
+        partial.replace(self.path)

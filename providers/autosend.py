@@ -1,0 +1,212 @@
+"""AutoSend: email contact lists (removable) and segments (computed, so read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+
+from providers import errors
+from providers.http import ProviderHttp
+from providers.models import (
+    Capabilities,
+    Container,
+    ContainerKind,
+    Identity,
+    Member,
+    MemberOutcome,
+    MemberPage,
+    Outcome,
+    Provider,
+)
+from providers.protocol import HttpAdapter, failed, outcomes
+
+GLOBAL_LIST = "GLOBAL_CONTACT_LIST"
+PAGE_SIZE = 100
+GLOBAL_REASON = "AutoSend's list of all contacts accepts no removal"
+SEGMENT_REASON = "a segment is computed from filters: its members cannot be removed one by one"
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class ContactList(Lenient):
+    id: str
+    name: str = ""
+    description: str | None = None
+    type: str = "list"
+    count: int | None = Field(None, validation_alias=AliasChoices("contactCount", "count"))
+
+
+class Lists(Lenient):
+    """`data.lists` in one version of the documentation, `data.contacts` in another."""
+
+    lists: list[ContactList]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _either_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "lists" not in data and isinstance(data.get("contacts"), list):
+            return {"lists": data["contacts"]}
+        return data
+
+
+class Contact(Lenient):
+    id: str
+    email: str
+    first_name: str | None = Field(None, validation_alias=AliasChoices("firstName", "first_name"))
+    last_name: str | None = Field(None, validation_alias=AliasChoices("lastName", "last_name"))
+
+
+class Pagination(Lenient):
+    page: int
+    pages: int | None = None
+    total: int | None = None
+
+
+class ContactPage(Lenient):
+    contacts: list[Contact]
+    pagination: Pagination
+
+
+class RemoveResult(Lenient):
+    removed: int | list[Any]
+    not_in_list: int | list[Any] = Field(0, validation_alias=AliasChoices("notInList", "not_in_list"))
+    errors: list[dict[str, Any]] = []
+
+
+def _data(body: Any) -> Any:
+    return body.get("data") if isinstance(body, dict) else None
+
+
+def _mentions(item: Any, member: Member) -> bool:
+    """Whether an entry of an answer's list (a string or an object) names this member."""
+    values = item.values() if isinstance(item, dict) else [item]
+    return any(str(v).lower() in (member.id.lower(), member.address.lower()) for v in values)
+
+
+class AutoSendAdapter(HttpAdapter):
+    provider = Provider.AUTOSEND
+
+    def __init__(self, http: ProviderHttp) -> None:
+        super().__init__(http)
+        self.capabilities = Capabilities(
+            max_batch=PAGE_SIZE,
+            requests_per_second=http.settings.requests_per_second or 2.0,
+            reports_each_member=False,
+            can_undo=True,
+        )
+
+    async def check(self) -> Identity:
+        lists = await self._lists("list")
+        return Identity(account_id="autosend", name=f"{len(lists)} contact lists")
+
+    async def _lists(self, kind: str) -> list[ContactList]:
+        body = await self.http.get("/contact-lists", {"type": kind})
+        return self.parse(Lists, _data(body), "the contact lists").lists
+
+    async def containers(self) -> list[Container]:
+        found = []
+        for kind in ("list", "segment"):
+            for item in await self._lists(kind):
+                segment = kind == "segment" or item.type == "segment"
+                reason = GLOBAL_REASON if item.id == GLOBAL_LIST else SEGMENT_REASON if segment else ""
+                found.append(
+                    Container(
+                        id=item.id,
+                        name=item.name or item.id,
+                        kind=ContainerKind.SEGMENT if segment else ContainerKind.LIST,
+                        member_count=item.count,
+                        read_only=bool(reason),
+                        read_only_reason=reason,
+                        description=item.description or "",
+                    )
+                )
+        return found
+
+    async def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:
+        page = 1
+        while True:
+            parsed = await self._search(container.id, page, search)
+            members = tuple(
+                Member(
+                    id=c.id,
+                    name=" ".join(p for p in (c.first_name, c.last_name) if p),
+                    address=c.email,
+                    locked_reason=container.read_only_reason,
+                )
+                for c in parsed.contacts
+            )
+            if not search:
+                self.remember(container, members)
+            yield MemberPage(members=members, total=parsed.pagination.total)
+            pages = parsed.pagination.pages
+            done = page >= pages if pages is not None else len(parsed.contacts) < PAGE_SIZE
+            if done or not parsed.contacts:
+                return
+            page += 1
+
+    async def _search(self, list_id: str, page: int, email: str = "") -> ContactPage:
+        query: dict[str, Any] = {"contactListId": list_id, "page": page, "limit": PAGE_SIZE}
+        if email:
+            query["email"] = email
+        body = await self.http.call(
+            "POST", "/contact-lists/contacts/search", json=query, idempotent=True
+        )
+        return self.parse(ContactPage, _data(body), "the contact search")
+
+    async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
+        present = set()
+        for member in members:
+            found = await self._search(container.id, 1, member.address)
+            if any(c.id == member.id for c in found.contacts):
+                present.add(member.id)
+        return present
+
+    async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        if container.read_only:
+            return outcomes(members, Outcome.PROTECTED, message=container.read_only_reason)
+        path = f"/contact-lists/{container.id}/contacts/remove"
+        try:
+            body = await self.http.call("POST", path, json={"contactIds": [m.id for m in members]})
+        except errors.TimedOut as error:
+            return await self.settle_lost(container, members, error)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        answer = self.parse(RemoveResult, _data(body), "the removal")
+        refused = {
+            m.id: str(e.get("message", "refused"))
+            for m in members
+            for e in answer.errors
+            if _mentions(e, m)
+        }
+        result = [
+            MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text)
+            for i, text in refused.items()
+        ]
+        rest = [m for m in members if m.id not in refused]
+        if isinstance(answer.removed, list):
+            result += [
+                MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
+                if any(_mentions(r, m) for r in answer.removed)
+                else MemberOutcome(
+                    member_id=m.id, outcome=Outcome.ALREADY_ABSENT, message="Was not in the list."
+                )
+                for m in rest
+            ]
+            return result
+        return result + await self.settle_counted(container, rest, answer.removed)
+
+    async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        body = {"contactListId": container.id, "contactIds": [m.id for m in members]}
+        try:
+            await self.http.call("POST", "/contact-lists/contacts/bulk-add", json=body)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        return outcomes(members, Outcome.RESTORED, message="In the list again.")

@@ -1,0 +1,50 @@
+"""Turn an account and its token into a ready adapter."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from providers.accounts import Account
+from providers.autosend import AutoSendAdapter
+from providers.http import HttpSettings, ProviderHttp, Sleep
+from providers.models import Provider
+from providers.protocol import Adapter
+from providers.rasl import RaslAdapter
+from providers.wasend import WaSendAdapter
+
+#: Paces used when an account sets none: RASL learns its own from /account/limits.
+DEFAULT_RATES = {Provider.RASL: 0.0, Provider.WASEND: 5.0, Provider.AUTOSEND: 2.0}
+DEFAULT_WRITE_GAPS = {Provider.WASEND: 3.0}
+
+
+def settings_for(account: Account, token: str) -> HttpSettings:
+    return HttpSettings(
+        base_url=account.base_url,
+        token=token,
+        label=f"{account.provider.title} ({account.name})",
+        requests_per_second=account.number(
+            "requests_per_second", DEFAULT_RATES[account.provider]
+        ),
+        seconds_between_writes=account.number(
+            "seconds_between_writes", DEFAULT_WRITE_GAPS.get(account.provider, 0.0)
+        ),
+        timeout=account.number("timeout", 20.0),
+    )
+
+
+def open_adapter(
+    account: Account,
+    token: str,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> Adapter:
+    http = ProviderHttp(settings_for(account, token), transport=transport, sleep=sleep)
+    if account.provider is Provider.RASL:
+        return RaslAdapter(http, learn_rate="requests_per_second" not in account.options)
+    if account.provider is Provider.WASEND:
+        batch = int(account.number("batch_size", 5))
+        return WaSendAdapter(http, batch_size=max(1, batch))
+    return AutoSendAdapter(http)

@@ -1,0 +1,302 @@
+"""RASL: WhatsApp Business contacts grouped by the tenant (groups, sources, the contact book)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from providers import errors
+from providers.http import ProviderHttp
+from providers.models import (
+    Capabilities,
+    Container,
+    ContainerKind,
+    Identity,
+    Member,
+    MemberOutcome,
+    MemberPage,
+    Outcome,
+    Provider,
+    SourceDeletion,
+)
+from providers.protocol import HttpAdapter, failed, outcomes
+
+PER_PAGE = 100
+CONTACT_BOOK_ID = "contacts"
+COUNT_FIELDS = ("contacts_count", "contact_count", "members_count", "total_contacts", "size")
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class RaslAccount(Lenient):
+    id: int | str
+    name: str = ""
+    subdomain: str = ""
+    status: str = ""
+
+
+class RaslCounted(Lenient):
+    """A group or source; the member-count field's name is not documented, so try several."""
+
+    id: int
+    name: str = ""
+    description: str | None = None
+    count: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pick_count(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "count" not in data:
+            found = next((data[k] for k in COUNT_FIELDS if isinstance(data.get(k), int)), None)
+            return {**data, "count": found}
+        return data
+
+
+class RaslContact(Lenient):
+    id: int
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    group_id: list[int] = []
+    source_id: int | None = None
+
+    @field_validator("group_id", mode="before")
+    @classmethod
+    def _group_ids(cls, value: Any) -> Any:
+        """Documented as a JSON array; accept it encoded as a string, a single id, or null."""
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip() else []
+        return [value] if isinstance(value, int) else value
+
+    def as_member(self) -> Member:
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return Member(id=str(self.id), name=name, address=self.phone or self.email or "")
+
+
+class PageMeta(Lenient):
+    current_page: int | None = None
+    last_page: int | None = None
+    total: int | None = None
+
+
+class ContactPage(Lenient):
+    data: list[RaslContact]
+    meta: PageMeta = PageMeta()
+
+
+class CountedPage(Lenient):
+    data: list[RaslCounted]
+    meta: PageMeta = PageMeta()
+
+
+class Limits(Lenient):
+    limit: int
+    is_unlimited: bool = False
+
+
+class BatchSummary(Lenient):
+    total: int
+    deleted: int
+    failed: int
+
+
+class RaslAdapter(HttpAdapter):
+    provider = Provider.RASL
+
+    def __init__(self, http: ProviderHttp, *, learn_rate: bool = True) -> None:
+        super().__init__(http)
+        self._learn_rate = learn_rate
+        self.capabilities = Capabilities(
+            max_batch=PER_PAGE,
+            requests_per_second=http.settings.requests_per_second or 1.0,
+            reports_each_member=False,
+            can_undo=True,
+            can_delete_contacts=True,
+            can_delete_source=True,
+        )
+
+    async def check(self) -> Identity:
+        body = await self.http.get("/account")
+        account = self.parse(RaslAccount, _data(body), "the account check")
+        await self._adopt_limits()
+        return Identity(account_id=str(account.id), name=account.name, detail=account.subdomain)
+
+    async def _adopt_limits(self) -> None:
+        """Pace to the tenant's own per-minute limit rather than a guess."""
+        if not self._learn_rate:
+            return
+        try:
+            body = await self.http.get("/account/limits")
+        except errors.PermissionDenied:
+            return
+        limits = _data(body).get("limits", {}) if isinstance(_data(body), dict) else {}
+        if "api_calls_per_minute" not in limits:
+            return
+        calls = self.parse(Limits, limits["api_calls_per_minute"], "the account limits")
+        if calls.is_unlimited or calls.limit < 0:
+            return
+        rate = calls.limit / 60
+        self.http.set_rate(rate)
+        self.capabilities = self.capabilities.model_copy(update={"requests_per_second": rate})
+
+    async def containers(self) -> list[Container]:
+        found = [
+            Container(id=f"group:{g.id}", name=g.name, kind=ContainerKind.GROUP, member_count=g.count,
+                      description=g.description or "")
+            async for g in self._counted("/groups")
+        ]
+        found += [
+            Container(id=f"source:{s.id}", name=s.name, kind=ContainerKind.SOURCE, member_count=s.count)
+            async for s in self._counted("/sources")
+        ]
+        first = self.parse(ContactPage, await self.http.get("/contacts", {"per_page": 1}), "contacts")
+        found.append(
+            Container(
+                id=CONTACT_BOOK_ID,
+                name="All contacts",
+                kind=ContainerKind.CONTACT_BOOK,
+                member_count=first.meta.total,
+                description="Every contact of the account; removal here deletes contacts.",
+            )
+        )
+        return found
+
+    async def _counted(self, path: str) -> AsyncIterator[RaslCounted]:
+        page = 1
+        while True:
+            body = await self.http.get(path, {"page": page, "per_page": PER_PAGE})
+            parsed = self.parse(CountedPage, body, path)
+            for item in parsed.data:
+                yield item
+            if _last(parsed.meta, page, len(parsed.data)):
+                return
+            page += 1
+
+    async def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:
+        params: dict[str, Any] = {"per_page": PER_PAGE}
+        params.update(_filter(container))
+        if search:
+            params["search"] = search
+        page = 1
+        while True:
+            body = await self.http.get("/contacts", {**params, "page": page})
+            parsed = self.parse(ContactPage, body, "the contact list")
+            members = tuple(c.as_member() for c in parsed.data)
+            if not search:
+                self.remember(container, members)
+            yield MemberPage(members=members, total=parsed.meta.total)
+            if _last(parsed.meta, page, len(parsed.data)):
+                return
+            page += 1
+
+    async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
+        wanted = {m.id for m in members}
+        present: set[str] = set()
+        async for page in self.members(container):
+            present.update(m.id for m in page.members if m.id in wanted)
+        return present
+
+    async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        if container.kind is not ContainerKind.GROUP:
+            raise errors.InvalidRequest(
+                f"{self.label}: contacts leave a group, not a {container.kind.value}; "
+                "deleting the contacts is a separate operation."
+            )
+        path = f"/groups/{_number(container)}/contacts"
+        try:
+            body = await self.http.call("DELETE", path, json={"contact_ids": _ids(members)})
+        except errors.TimedOut as error:
+            return await self.settle_lost(container, members, error)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        removed = _data(body).get("contacts_removed") if isinstance(_data(body), dict) else None
+        if not isinstance(removed, int):
+            raise errors.BadResponse(f"{self.label} did not say how many contacts it removed.")
+        return await self.settle_counted(container, members, removed)
+
+    async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        path = f"/groups/{_number(container)}/contacts"
+        try:
+            await self.http.call("POST", path, json={"contact_ids": _ids(members)})
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        return outcomes(members, Outcome.RESTORED, message="In the group again.")
+
+    async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Delete contacts outright. One transaction: a failure means none were deleted."""
+        try:
+            body = await self.http.call("DELETE", "/contacts/batch", json={"ids": _ids(members)})
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        summary = self.parse(BatchSummary, (body or {}).get("summary"), "the batch delete")
+        if summary.deleted == len(members):
+            return outcomes(members, Outcome.REMOVED, message="Contact deleted.")
+        if summary.deleted == 0:
+            return outcomes(members, Outcome.ALREADY_ABSENT, message="No such contact.")
+        return await self._settle_deleted(members)
+
+    async def _settle_deleted(self, members: Sequence[Member]) -> list[MemberOutcome]:
+        book = Container(id=CONTACT_BOOK_ID, name="All contacts", kind=ContainerKind.CONTACT_BOOK)
+        present = await self.still_present(book, members)
+        return [
+            MemberOutcome(member_id=m.id, outcome=Outcome.FAILED, code="NOT_DELETED",
+                          message="Still a contact after the call.")
+            if m.id in present
+            else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED, message="Contact deleted.")
+            for m in members
+        ]
+
+    async def delete_source(self, container: Container) -> SourceDeletion:
+        try:
+            body = await self.http.call("DELETE", f"/sources/{_number(container)}")
+        except errors.Conflict as error:
+            return SourceDeletion(deleted=False, contacts_in_use=error.in_use, message=error.message)
+        message = (body or {}).get("message", "") if isinstance(body, dict) else ""
+        return SourceDeletion(deleted=True, message=str(message) or "Source deleted.")
+
+
+def _data(body: Any) -> Any:
+    """RASL wraps answers in `data`; accept a bare object too."""
+    return body.get("data", body) if isinstance(body, dict) else body
+
+
+def _last(meta: PageMeta, page: int, count: int) -> bool:
+    if meta.last_page is not None:
+        return page >= meta.last_page
+    return count < PER_PAGE
+
+
+def _filter(container: Container) -> dict[str, str]:
+    if container.kind is ContainerKind.GROUP:
+        return {"filter[group_id]": str(_number(container))}
+    if container.kind is ContainerKind.SOURCE:
+        return {"filter[source_id]": str(_number(container))}
+    return {}
+
+
+def _number(container: Container) -> int:
+    try:
+        return int(container.id.split(":", 1)[-1])
+    except ValueError:
+        raise errors.NotFound(f"{container.id!r} is not a RASL group or source id.") from None
+
+
+def _ids(members: Sequence[Member]) -> list[int]:
+    try:
+        return [int(m.id) for m in members]
+    except ValueError:
+        raise errors.InvalidRequest("RASL contact ids are numbers.") from None

@@ -1,0 +1,285 @@
+"""WaSend: WhatsApp sessions (phone numbers) and the real WhatsApp groups under each.
+
+The documentation and the SDK disagree on the removal path and on the participants shape;
+this adapter tries the documented form, falls back to the SDK's on 404/405 (and keeps to
+whichever worked), and reads both shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from providers import errors
+from providers.http import ProviderHttp
+from providers.models import (
+    Capabilities,
+    Container,
+    ContainerKind,
+    Identity,
+    Member,
+    MemberOutcome,
+    MemberPage,
+    Outcome,
+    Provider,
+    Role,
+)
+from providers.protocol import HttpAdapter, failed, outcomes
+
+GROUPS_PAGE = 50
+DEFAULT_BATCH = 5
+OWNER_REASON = "group owner: WhatsApp never lets the owner be removed"
+SELF_REASON = "this session's own number: removing it would leave the group"
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class SessionInfo(Lenient):
+    id: str
+    name: str = Field("", validation_alias=AliasChoices("sessionName", "name"))
+    phone: str = Field("", validation_alias=AliasChoices("phoneNumber", "phone"))
+    status: str = ""
+
+
+class SessionEntry(Lenient):
+    session: SessionInfo
+
+
+class Sessions(Lenient):
+    sessions: list[SessionEntry]
+
+
+class Participant(Lenient):
+    jid: str = Field(validation_alias=AliasChoices("jid", "id"))
+    phone: str | None = Field(None, validation_alias=AliasChoices("phoneNumber", "phone"))
+    lid: str | None = None
+    is_admin: bool = Field(False, validation_alias=AliasChoices("isAdmin", "admin"))
+    is_owner: bool = Field(False, validation_alias=AliasChoices("isSuperAdmin", "superAdmin"))
+    display_name: str | None = Field(None, validation_alias=AliasChoices("displayName", "name"))
+
+
+class Group(Lenient):
+    jid: str = Field(validation_alias=AliasChoices("jid", "id"))
+    name: str = Field("", validation_alias=AliasChoices("name", "subject"))
+    size: int | None = Field(None, validation_alias=AliasChoices("size", "participantsCount"))
+    participants: list[Participant] | None = None
+
+
+class Pagination(Lenient):
+    total: int | None = None
+    has_more: bool | None = Field(None, validation_alias=AliasChoices("hasMore", "has_more"))
+
+
+class GroupsPage(Lenient):
+    groups: list[Group]
+    pagination: Pagination = Pagination()
+
+
+class Removed(Lenient):
+    id: str
+
+
+class RemoveAnswer(Lenient):
+    removed: list[Removed] | None = None
+
+
+class AddResult(Lenient):
+    added: list[Removed] = []
+    failed: list[dict[str, Any]] = []
+
+
+class AddAnswer(Lenient):
+    data: AddResult = AddResult()
+
+
+def _digits(jid: str) -> str:
+    return jid.split("@", 1)[0]
+
+
+class WaSendAdapter(HttpAdapter):
+    provider = Provider.WASEND
+
+    def __init__(self, http: ProviderHttp, *, batch_size: int = DEFAULT_BATCH) -> None:
+        super().__init__(http)
+        gap = http.settings.seconds_between_writes
+        self.capabilities = Capabilities(
+            max_batch=batch_size,
+            requests_per_second=1 / gap if gap else http.settings.requests_per_second,
+            reports_each_member=True,
+            can_undo=True,
+        )
+        self._sessions: dict[str, SessionInfo] = {}
+        self._sdk_remove = False
+
+    async def check(self) -> Identity:
+        sessions = await self._load_sessions()
+        names = ", ".join(s.name or s.id for s in sessions.values())
+        return Identity(account_id="wasend", name=f"{len(sessions)} sessions", detail=names)
+
+    async def _load_sessions(self) -> dict[str, SessionInfo]:
+        parsed = self.parse(Sessions, await self.http.get("/sessions"), "the session list")
+        self._sessions = {e.session.id: e.session for e in parsed.sessions}
+        return self._sessions
+
+    async def containers(self) -> list[Container]:
+        found = []
+        for session in (await self._load_sessions()).values():
+            offset = 0
+            while True:
+                body = await self.http.get(
+                    f"/{session.id}/groups",
+                    {"limit": GROUPS_PAGE, "offset": offset, "exclude": "participants"},
+                )
+                page = self.parse(GroupsPage, body, "the group list")
+                for group in page.groups:
+                    count = group.size
+                    if count is None and group.participants is not None:
+                        count = len(group.participants)
+                    found.append(
+                        Container(
+                            id=f"{session.id}/{group.jid}",
+                            name=group.name or group.jid,
+                            kind=ContainerKind.GROUP,
+                            member_count=count,
+                            parent=session.name or session.id,
+                        )
+                    )
+                offset += len(page.groups)
+                more = page.pagination.has_more
+                if not page.groups or (more is False) or (more is None and len(page.groups) < GROUPS_PAGE):
+                    break
+        return found
+
+    async def _participants(self, container: Container) -> list[Participant]:
+        body = await self.http.get(f"{_path(container)}/participants")
+        if isinstance(body, dict) and isinstance(body.get("participants"), list):
+            body = body["participants"]
+        if not isinstance(body, list):
+            raise errors.BadResponse(
+                f"{self.label} answered the participant list in neither known shape."
+            )
+        return [self.parse(Participant, item, "a participant") for item in body]
+
+    async def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:
+        if not self._sessions:
+            await self._load_sessions()
+        session = self._sessions.get(container.id.split("/", 1)[0])
+        own = _digits(session.phone.lstrip("+")) if session else ""
+        participants = await self._participants(container)
+        members = tuple(self._member(p, own) for p in participants)
+        self.remember(container, members)
+        if search:
+            needle = search.lower()
+            members = tuple(
+                m for m in members if needle in f"{m.name} {m.address} {m.id}".lower()
+            )
+        yield MemberPage(members=members, total=len(members))
+
+    def _member(self, participant: Participant, own_digits: str) -> Member:
+        role = Role.OWNER if participant.is_owner else Role.ADMIN if participant.is_admin else Role.MEMBER
+        phone = participant.phone or ("+" + _digits(participant.jid) if "@lid" not in participant.jid else "")
+        locked = OWNER_REASON if participant.is_owner else ""
+        if own_digits and _digits(phone.lstrip("+")) == own_digits:
+            locked = SELF_REASON
+        return Member(
+            id=participant.jid,
+            name=participant.display_name or "",
+            address=phone or participant.jid,
+            role=role,
+            locked_reason=locked,
+        )
+
+    async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
+        listed = {p.jid for p in await self._participants(container)}
+        return {m.id for m in members if m.id in listed}
+
+    async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        protected = [m for m in members if m.role is Role.OWNER]
+        result = outcomes(protected, Outcome.PROTECTED, message=OWNER_REASON)
+        candidates = [m for m in members if m.role is not Role.OWNER]
+        if not candidates:
+            return result
+        try:
+            present = await self.still_present(container, candidates)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return result + failed(candidates, error)
+        result += outcomes(
+            [m for m in candidates if m.id not in present],
+            Outcome.ALREADY_ABSENT,
+            message="Not in the group.",
+        )
+        due = [m for m in candidates if m.id in present]
+        if due:
+            result += await self._send_removal(container, due)
+        return result
+
+    async def _send_removal(
+        self, container: Container, members: Sequence[Member]
+    ) -> list[MemberOutcome]:
+        body = {"participants": [m.id for m in members], "notify": False}
+        try:
+            answer = await self._remove_call(container, body)
+        except errors.TimedOut as error:
+            return await self.settle_lost(container, members, error)
+        except errors.InvalidRequest as error:
+            if len(members) == 1:
+                return failed(members, error)
+            # One member spoiled the batch: find out which by sending each alone.
+            return [o for m in members for o in await self._send_removal(container, [m])]
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        listed = self.parse(RemoveAnswer, answer or {}, "the removal").removed
+        if listed is not None and {r.id for r in listed} >= {m.id for m in members}:
+            return outcomes(members, Outcome.REMOVED)
+        present = await self.still_present(container, members)
+        return [
+            MemberOutcome(member_id=m.id, outcome=Outcome.FAILED, code="NOT_REMOVED",
+                          message="Still in the group after the call.")
+            if m.id in present
+            else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
+            for m in members
+        ]
+
+    async def _remove_call(self, container: Container, body: dict[str, Any]) -> Any:
+        path = f"{_path(container)}/participants"
+        if not self._sdk_remove:
+            try:
+                return await self.http.call("DELETE", path, json=body)
+            except errors.ProviderError as error:
+                if error.status not in (404, 405):
+                    raise
+                self._sdk_remove = True
+        return await self.http.call("POST", f"{path}/remove", json=body)
+
+    async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        body = {"participants": [m.id for m in members], "notify": False}
+        try:
+            answer = await self.http.call("POST", f"{_path(container)}/participants/add", json=body)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        parsed = self.parse(AddAnswer, answer or {}, "the add").data
+        reasons = {str(f.get("id")): str(f.get("reason", "")) for f in parsed.failed}
+        return [
+            MemberOutcome(member_id=m.id, outcome=Outcome.FAILED, code="NOT_ADDED",
+                          message=reasons[m.id] or "WhatsApp did not add this member.")
+            if m.id in reasons
+            else MemberOutcome(member_id=m.id, outcome=Outcome.RESTORED, message="In the group again.")
+            for m in members
+        ]
+
+
+def _path(container: Container) -> str:
+    session, _, group = container.id.partition("/")
+    if not group.endswith("@g.us"):
+        raise errors.NotFound(f"{container.id!r} is not a WaSend session/group id.")
+    return f"/{session}/groups/{group}"

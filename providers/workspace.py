@@ -1,0 +1,78 @@
+"""Where the accounts and their tokens come from: the user's own, or the built-in sandbox."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import httpx
+
+from providers.accounts import Account, AccountStore
+from providers.connect import open_adapter
+from providers.credentials import Credentials, TokenSource
+from providers.errors import ConfigurationError
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+
+
+class Workspace(Protocol):
+    is_sandbox: bool
+
+    def accounts(self) -> list[Account]: ...
+
+    def account(self, name: str) -> Account: ...
+
+    async def token_source(self, name: str) -> TokenSource: ...
+
+    async def open(self, name: str) -> Adapter: ...
+
+
+class LocalWorkspace:
+    """The accounts in the user's TOML file, with tokens from the environment or keyring."""
+
+    is_sandbox = False
+
+    def __init__(
+        self, store: AccountStore | None = None, credentials: Credentials | None = None
+    ) -> None:
+        self.store = store or AccountStore()
+        self.credentials = credentials or Credentials()
+
+    def accounts(self) -> list[Account]:
+        return self.store.load()
+
+    def account(self, name: str) -> Account:
+        return self.store.get(name)
+
+    async def token_source(self, name: str) -> TokenSource:
+        return (await self.credentials.token(name))[1]
+
+    async def open(self, name: str) -> Adapter:
+        account = self.store.get(name)
+        return open_adapter(account, await self.credentials.require(name))
+
+
+class SandboxWorkspace:
+    """The sandbox's own accounts, reached in process; no keyring is involved."""
+
+    is_sandbox = True
+
+    def __init__(self, sandbox: Sandbox, options: dict[str, float] | None = None) -> None:
+        self.sandbox = sandbox
+        self._accounts = {a.name: (a, token) for a, token in sandbox.accounts(options=options)}
+        self._transport: httpx.AsyncBaseTransport = sandbox.transport()
+
+    def accounts(self) -> list[Account]:
+        return [account for account, _ in self._accounts.values()]
+
+    def account(self, name: str) -> Account:
+        if name not in self._accounts:
+            known = ", ".join(self._accounts)
+            raise ConfigurationError(f"No sandbox account named {name!r} (accounts: {known}).")
+        return self._accounts[name][0]
+
+    async def token_source(self, name: str) -> TokenSource:
+        return TokenSource.ENVIRONMENT
+
+    async def open(self, name: str) -> Adapter:
+        account = self.account(name)
+        return open_adapter(account, self._accounts[name][1], transport=self._transport)

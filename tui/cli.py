@@ -1,0 +1,285 @@
+"""`rosterdeck`: the app with no arguments, and a shell face for the core.
+
+Errors a person can cause (a wrong name, a bad token, a provider refusing) end in one or two
+plain sentences on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TextIO
+
+from providers.accounts import AccountStore, make_account
+from providers.credentials import Credentials, env_var_for
+from providers.errors import ConfigurationError, ProviderError
+from providers.models import Container
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
+
+Command = Callable[[argparse.Namespace, Workspace], Awaitable[int]]
+
+
+def _print_table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        out.write("\n")
+
+
+def _dump(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+async def _with_adapter(workspace: Workspace, name: str, use: Callable[[Adapter], Awaitable[int]]) -> int:
+    adapter = await workspace.open(name)
+    try:
+        return await use(adapter)
+    finally:
+        await adapter.aclose()
+
+
+async def _find_container(adapter: Adapter, container_id: str) -> Container:
+    containers = await adapter.containers()
+    for container in containers:
+        if container.id == container_id:
+            return container
+    raise ConfigurationError(
+        f"No container {container_id!r} in this account: "
+        "`rosterdeck containers ACCOUNT --json` lists the ids."
+    )
+
+
+def _read_token(name: str) -> str:
+    if sys.stdin.isatty():
+        token = getpass.getpass(f"Token for {name} (input hidden): ")
+    else:
+        token = sys.stdin.readline()
+    token = token.strip()
+    if not token:
+        raise ConfigurationError("No token was given.")
+    return token
+
+
+async def accounts_add(args: argparse.Namespace, workspace: Workspace) -> int:
+    if not isinstance(workspace, LocalWorkspace):
+        raise ConfigurationError("The sandbox's accounts are built in; nothing to add.")
+    account = make_account(args.name, args.provider, args.base_url)
+    if any(a.name == account.name for a in workspace.accounts()):
+        raise ConfigurationError(f"An account named {account.name!r} exists already.")
+    variable = env_var_for(account.name)
+    from_env = workspace.credentials.environ.get(variable)
+    token = from_env or _read_token(account.name)
+    if not args.no_verify:
+        from providers.connect import open_adapter
+
+        adapter = open_adapter(account, token)
+        try:
+            identity = await adapter.check()
+        finally:
+            await adapter.aclose()
+        print(f"Token accepted: {identity.name} {identity.detail}".rstrip())
+    if from_env:
+        print(f"The token comes from {variable}; nothing is stored.")
+    else:
+        await workspace.credentials.store(account.name, token)
+        print("Token saved in the system keyring.")
+    workspace.store.add(account)
+    print(f"Account {account.name!r} added ({account.provider.title}, {account.base_url}).")
+    return 0
+
+
+async def accounts_list(args: argparse.Namespace, workspace: Workspace) -> int:
+    accounts = workspace.accounts()
+    sources = [await workspace.token_source(a.name) for a in accounts]
+    if args.json:
+        _dump(
+            [
+                {**a.model_dump(mode="json"), "token": source.value}
+                for a, source in zip(accounts, sources, strict=True)
+            ]
+        )
+        return 0
+    if not accounts:
+        print("No accounts yet: `rosterdeck accounts add NAME --provider rasl|wasend|autosend`.")
+        return 0
+    rows = [("NAME", "PROVIDER", "TOKEN", "BASE URL")]
+    rows += [
+        (a.name, a.provider.title, s.value, a.base_url)
+        for a, s in zip(accounts, sources, strict=True)
+    ]
+    _print_table(rows, sys.stdout)
+    return 0
+
+
+async def accounts_remove(args: argparse.Namespace, workspace: Workspace) -> int:
+    if not isinstance(workspace, LocalWorkspace):
+        raise ConfigurationError("The sandbox's accounts are built in; nothing to remove.")
+    account = workspace.store.remove(args.name)
+    forgotten = await workspace.credentials.forget(account.name)
+    print(f"Account {account.name!r} removed" + (" and its token deleted." if forgotten else "."))
+    return 0
+
+
+async def accounts_check(args: argparse.Namespace, workspace: Workspace) -> int:
+    async def check(adapter: Adapter) -> int:
+        identity = await adapter.check()
+        print(f"{args.name}: token accepted ({identity.name} {identity.detail})".rstrip())
+        return 0
+
+    return await _with_adapter(workspace, args.name, check)
+
+
+async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
+    async def show(adapter: Adapter) -> int:
+        found = await adapter.containers()
+        if args.json:
+            _dump([c.model_dump(mode="json") for c in found])
+            return 0
+        rows = [("ID", "KIND", "MEMBERS", "NAME")]
+        for c in found:
+            name = f"{c.parent} / {c.name}" if c.parent else c.name
+            note = " (read-only)" if c.read_only else ""
+            count = "?" if c.member_count is None else str(c.member_count)
+            rows.append((c.id, c.kind.value, count, name + note))
+        _print_table(rows, sys.stdout)
+        return 0
+
+    return await _with_adapter(workspace, args.account, show)
+
+
+async def members(args: argparse.Namespace, workspace: Workspace) -> int:
+    async def show(adapter: Adapter) -> int:
+        container = await _find_container(adapter, args.container)
+        listed = []
+        total = None
+        async for page in adapter.members(container, search=args.search or ""):
+            listed.extend(page.members)
+            total = page.total
+        if args.json:
+            _dump(
+                {
+                    "container": container.model_dump(mode="json"),
+                    "total": total if total is not None else len(listed),
+                    "members": [
+                        {**m.model_dump(mode="json"), "locked": m.locked} for m in listed
+                    ],
+                }
+            )
+            return 0
+        rows = [("ID", "NAME", "ADDRESS", "ROLE", "LOCKED")]
+        rows += [(m.id, m.name, m.address, m.role.value, m.locked_reason) for m in listed]
+        _print_table(rows, sys.stdout)
+        print(f"{len(listed)} members in {container.name}.", file=sys.stderr)
+        return 0
+
+    return await _with_adapter(workspace, args.account, show)
+
+
+async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
+    from providers.sandbox import TOKENS
+    from providers.sandbox.serve import bind, origin_of, server
+
+    sandbox = Sandbox()
+    if args.no_limits:
+        sandbox.unlimited()
+    for faults in sandbox.faults.values():
+        faults.latency = args.latency
+        faults.error_rate = args.error_rate
+        faults.timeout_rate = args.timeout_rate
+        faults.malformed_rate = args.malformed_rate
+    sock = bind(args.host, args.port)
+    origin = origin_of(sock)
+    for provider, token in TOKENS.items():
+        print(f"{provider.value} {sandbox.base_url(provider, origin)} {token}", flush=True)
+    await server(sandbox).serve(sockets=[sock])
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rosterdeck",
+        description="Take members off WhatsApp groups and email contact lists, safely.",
+    )
+    parser.add_argument("--demo", action="store_true", help="use the built-in sandbox accounts")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    accounts = commands.add_parser("accounts", help="add, list, remove or check accounts")
+    acts = accounts.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = acts.add_parser("add", help="add an account (the token is read hidden, or from stdin)")
+    add.add_argument("name")
+    add.add_argument("--provider", required=True, choices=["rasl", "wasend", "autosend"])
+    add.add_argument("--base-url", help="the API's base URL (defaults to the provider's)")
+    add.add_argument("--no-verify", action="store_true", help="save without checking the token")
+    add.set_defaults(run=accounts_add)
+    listing = acts.add_parser("list", help="list accounts and where their tokens live")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=accounts_list)
+    remove = acts.add_parser("remove", help="remove an account and its stored token")
+    remove.add_argument("name")
+    remove.set_defaults(run=accounts_remove)
+    check = acts.add_parser("check", help="check that the account's token is accepted")
+    check.add_argument("name")
+    check.set_defaults(run=accounts_check)
+
+    conts = commands.add_parser("containers", help="list an account's groups, sources and lists")
+    conts.add_argument("account")
+    conts.add_argument("--json", action="store_true")
+    conts.set_defaults(run=containers)
+
+    mems = commands.add_parser("members", help="list the members of a group or list")
+    mems.add_argument("account")
+    mems.add_argument("container", help="an id as `containers --json` prints it")
+    mems.add_argument("--json", action="store_true")
+    mems.add_argument("--search", help="only members whose name, address or id contains this")
+    mems.set_defaults(run=members)
+
+    sandbox = commands.add_parser("sandbox", help="the built-in fake APIs")
+    sandbox_acts = sandbox.add_subparsers(dest="action", metavar="ACTION", required=True)
+    serve = sandbox_acts.add_parser("serve", help="serve the three fake APIs on a loopback port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
+    serve.add_argument("--error-rate", type=float, default=0.0, help="share of 503 answers")
+    serve.add_argument("--timeout-rate", type=float, default=0.0, help="share of late answers")
+    serve.add_argument("--malformed-rate", type=float, default=0.0, help="share of broken bodies")
+    serve.add_argument(
+        "--no-limits", action="store_true", help="lift the providers' documented rate limits"
+    )
+    serve.set_defaults(run=sandbox_serve)
+    return parser
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    if args.demo:
+        return SandboxWorkspace(Sandbox().unlimited())
+    return LocalWorkspace(AccountStore(), Credentials())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    run: Command | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 0
+    try:
+        return asyncio.run(run(args, _workspace(args)))
+    except ProviderError as error:
+        print(f"rosterdeck: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"rosterdeck: {error.strerror or error}.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
