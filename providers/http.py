@@ -282,7 +282,7 @@ class ProviderHttp:
             return isinstance(error, errors.ProviderError) and bool(error.retryable)
 
         backoff = wait_exponential_jitter(
-            initial=self.settings.backoff_initial, max=self.settings.backoff_max
+            multiplier=self.settings.backoff_initial, max=self.settings.backoff_max
         )
 
         def wait(state: RetryCallState) -> float:

@@ -65,7 +65,7 @@ class Sandbox:
                 autosend.rate_limited,
                 {TOKENS[Provider.AUTOSEND]: frozenset()},
                 Provider.AUTOSEND,
-                always_rate_headers=True,
+                rate_headers=True,
             ),
         }
         self.app = Starlette(
@@ -80,7 +80,7 @@ class Sandbox:
         tokens: dict[str, frozenset[str]],
         provider: Provider,
         *,
-        always_rate_headers: bool = False,
+        rate_headers: bool = False,
     ) -> Gate:
         render = envelope_renderer(shape)
 
@@ -95,7 +95,7 @@ class Sandbox:
             faults=self.faults[provider],
             render=render,
             rate_limited=rate_limited,
-            always_rate_headers=always_rate_headers,
+            rate_headers=rate_headers,
         )
 
     def base_url(self, provider: Provider, origin: str = IN_PROCESS_ORIGIN) -> str:

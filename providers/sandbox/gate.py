@@ -93,7 +93,11 @@ async def json_body(request: Request) -> dict[str, Any]:
 
 
 class Gate:
-    """ASGI middleware: authentication, a fixed-window rate limit per token, then faults."""
+    """ASGI middleware: authentication, a fixed-window rate limit per token, then faults.
+
+    `rate_headers` sends X-RateLimit-* on every answer (AutoSend documents them); otherwise
+    only a 429 says anything, with Retry-After.
+    """
 
     def __init__(
         self,
@@ -103,16 +107,17 @@ class Gate:
         faults: Faults,
         render: ErrorRenderer,
         rate_limited: Callable[[float], ApiError],
-        always_rate_headers: bool = False,
+        rate_headers: bool = False,
     ) -> None:
         self.app = app
         self.tokens = tokens
         self.faults = faults
         self.render = render
         self.rate_limited = rate_limited
-        self.always_rate_headers = always_rate_headers
+        self.rate_headers = rate_headers
         self._windows: dict[str, tuple[float, int]] = {}
         self.calls = 0
+        self.refused = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,6 +134,7 @@ class Gate:
         faults = self.faults
         rate_headers, retry_after = self._count(token)
         if retry_after is not None:
+            self.refused += 1
             response = self.render(self.rate_limited(retry_after))
             response.headers.update(rate_headers)
             response.headers["Retry-After"] = str(math.ceil(retry_after))
@@ -202,7 +208,7 @@ class Gate:
         }
         if used > limit:
             return headers, max(0.001, reset - now)
-        return (headers if self.always_rate_headers or used >= limit else {}), None
+        return (headers if self.rate_headers else {}), None
 
 
 def envelope_renderer(shape: Callable[[ApiError], dict[str, Any]]) -> ErrorRenderer:
