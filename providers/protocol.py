@@ -99,9 +99,6 @@ class HttpAdapter:
         """Keep the ids last seen in a container, to tell 'removed' from 'already gone'."""
         self._snapshots.setdefault(container.id, set()).update(m.id for m in members)
 
-    def forget(self, container: Container) -> None:
-        self._snapshots.pop(container.id, None)
-
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from providers.models import (
 from providers.protocol import HttpAdapter, failed, outcomes
 
 PER_PAGE = 100
+MEMBERSHIP_TTL = 30.0
 CONTACT_BOOK_ID = "contacts"
 COUNT_FIELDS = ("contacts_count", "contact_count", "members_count", "total_contacts", "size")
 
@@ -114,6 +116,8 @@ class RaslAdapter(HttpAdapter):
     def __init__(self, http: ProviderHttp, *, learn_rate: bool = True) -> None:
         super().__init__(http)
         self._learn_rate = learn_rate
+        self.membership_ttl = MEMBERSHIP_TTL
+        self._membership: dict[str, tuple[float, set[str]]] = {}
         self.capabilities = Capabilities(
             max_batch=PER_PAGE,
             requests_per_second=http.settings.requests_per_second or 1.0,
@@ -185,24 +189,33 @@ class RaslAdapter(HttpAdapter):
         params.update(_filter(container))
         if search:
             params["search"] = search
+        seen: set[str] = set()
         page = 1
         while True:
             body = await self.http.get("/contacts", {**params, "page": page})
             parsed = self.parse(ContactPage, body, "the contact list")
             members = tuple(c.as_member() for c in parsed.data)
-            if not search:
-                self.remember(container, members)
+            seen.update(m.id for m in members)
             yield MemberPage(members=members, total=parsed.meta.total)
             if _last(parsed.meta, page, len(parsed.data)):
-                return
+                break
             page += 1
+        if not search:
+            self._membership[container.id] = (time.monotonic(), seen)
+
+    async def _current_ids(self, container: Container) -> set[str]:
+        """The group's members as read at most `membership_ttl` seconds ago."""
+        cached = self._membership.get(container.id)
+        if cached and time.monotonic() - cached[0] < self.membership_ttl:
+            return cached[1]
+        async for _ in self.members(container):
+            pass
+        return self._membership[container.id][1]
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
-        wanted = {m.id for m in members}
-        present: set[str] = set()
-        async for page in self.members(container):
-            present.update(m.id for m in page.members if m.id in wanted)
-        return present
+        self._membership.pop(container.id, None)
+        current = await self._current_ids(container)
+        return {m.id for m in members if m.id in current}
 
     async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
         if container.kind is not ContainerKind.GROUP:
@@ -210,19 +223,40 @@ class RaslAdapter(HttpAdapter):
                 f"{self.label}: contacts leave a group, not a {container.kind.value}; "
                 "deleting the contacts is a separate operation."
             )
-        path = f"/groups/{_number(container)}/contacts"
+        # RASL answers with a count only, so learn first who is in the group: then the count
+        # tells each member's outcome, and a short count means the group changed under us.
+        current = await self._current_ids(container)
+        due = [m for m in members if m.id in current]
+        result = outcomes(
+            [m for m in members if m.id not in current],
+            Outcome.ALREADY_ABSENT,
+            message="Was not in the group.",
+        )
+        path = f"/groups/{_number(container)}"
+        if not due:
+            try:  # an empty answer may mean no such group: ask before saying "absent"
+                await self.http.get(path)
+            except errors.NotFound as error:
+                return failed(members, error)
+            return result
+        path += "/contacts"
         try:
-            body = await self.http.call("DELETE", path, json={"contact_ids": _ids(members)})
+            body = await self.http.call("DELETE", path, json={"contact_ids": _ids(due)})
         except errors.TimedOut as error:
-            return await self.settle_lost(container, members, error)
+            self._membership.pop(container.id, None)
+            return result + await self.settle_lost(container, due, error)
         except errors.ProviderError as error:
             if errors.stops_run(error):
                 raise
-            return failed(members, error)
+            return result + failed(due, error)
         removed = _data(body).get("contacts_removed") if isinstance(_data(body), dict) else None
         if not isinstance(removed, int):
             raise errors.BadResponse(f"{self.label} did not say how many contacts it removed.")
-        return await self.settle_counted(container, members, removed)
+        current.difference_update(m.id for m in due)
+        self.remember(container, due)
+        if removed != len(due):
+            self._membership.pop(container.id, None)
+        return result + await self.settle_counted(container, due, removed)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
         path = f"/groups/{_number(container)}/contacts"

@@ -171,7 +171,6 @@ class WaSendAdapter(HttpAdapter):
         own = _digits(session.phone.lstrip("+")) if session else ""
         participants = await self._participants(container)
         members = tuple(self._member(p, own) for p in participants)
-        self.remember(container, members)
         if search:
             needle = search.lower()
             members = tuple(
