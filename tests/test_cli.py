@@ -1,0 +1,151 @@
+"""The shell face: accounts, containers and members, with plain errors and one JSON document."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import keyring
+import pytest
+from keyring.backends import fail
+
+from providers.models import Provider
+from providers.sandbox import TOKENS, Sandbox
+from tests.conftest import MemoryKeyring
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _home() -> Path:
+    return Path(os.environ["ROSTERDECK_HOME"])
+
+
+def test_add_check_list_and_remove_an_account(
+    capsys: pytest.CaptureFixture[str],
+    sandbox: Sandbox,
+    wire_origin: str,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    url = sandbox.base_url(Provider.RASL, wire_origin)
+    token = TOKENS[Provider.RASL]
+    code, out, _ = run(capsys, "accounts", "add", "trust", "--provider", "rasl", "--base-url", url, stdin=token + "\n")
+    assert code == 0 and "Token accepted: Harbour Community Trust" in out
+    assert memory_keyring.secrets[("rosterdeck", "trust")] == token
+    assert token not in (_home() / "accounts.toml").read_text()
+
+    code, out, _ = run(capsys, "accounts", "check", "trust")
+    assert code == 0 and "token accepted" in out
+    code, out, _ = run(capsys, "accounts", "list", "--json")
+    assert json.loads(out) == [
+        {"name": "trust", "provider": "rasl", "base_url": url, "options": {}, "token": "keyring"}
+    ]
+    code, out, _ = run(capsys, "containers", "trust", "--json")
+    groups = [c for c in json.loads(out) if c["kind"] == "group"]
+    code, out, _ = run(capsys, "members", "trust", groups[0]["id"], "--json")
+    document = json.loads(out)
+    assert document["total"] == len(document["members"]) == groups[0]["member_count"]
+
+    code, out, _ = run(capsys, "accounts", "remove", "trust")
+    assert code == 0 and "token deleted" in out
+    assert not memory_keyring.secrets
+
+
+def test_a_wrong_token_is_refused_in_one_sentence(
+    capsys: pytest.CaptureFixture[str], sandbox: Sandbox, wire_origin: str
+) -> None:
+    url = sandbox.base_url(Provider.AUTOSEND, wire_origin)
+    code, out, err = run(capsys, "accounts", "add", "mail", "--provider", "autosend", "--base-url", url, stdin="as_nope\n")
+    assert code == 1
+    assert err.startswith("rosterdeck: AutoSend (mail) refused the token")
+    assert "Traceback" not in err and "as_nope" not in err
+    assert not (_home() / "accounts.toml").exists()
+
+
+def test_headless_add_explains_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], sandbox: Sandbox, wire_origin: str
+) -> None:
+    keyring.set_keyring(fail.Keyring())
+    url = sandbox.base_url(Provider.RASL, wire_origin)
+    secret = TOKENS[Provider.RASL]
+    code, _, err = run(capsys, "accounts", "add", "trust", "--provider", "rasl", "--base-url", url, stdin=secret)
+    assert code == 1 and "ROSTERDECK_TOKEN_TRUST" in err
+    for path in _home().rglob("*"):
+        assert not path.is_file() or secret not in path.read_text(errors="ignore")
+
+
+def test_an_environment_token_is_used_and_not_stored(
+    capsys: pytest.CaptureFixture[str],
+    sandbox: Sandbox,
+    wire_origin: str,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    monkeypatch.setenv("ROSTERDECK_TOKEN_WA", TOKENS[Provider.WASEND])
+    url = sandbox.base_url(Provider.WASEND, wire_origin)
+    code, out, _ = run(capsys, "accounts", "add", "wa", "--provider", "wasend", "--base-url", url)
+    assert code == 0 and "nothing is stored" in out
+    assert not memory_keyring.secrets
+    code, out, _ = run(capsys, "accounts", "list")
+    assert "environment" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["containers", "nobody"], "No account named 'nobody'"),
+        (["--demo", "members", "sandbox-rasl", "group:99"], "No container 'group:99'"),
+        (["accounts", "add", "bad name!", "--provider", "rasl", "--no-verify"], "Invalid name"),
+        (["accounts", "add", "x", "--provider", "rasl", "--base-url", "ftp://x", "--no-verify"], "Invalid base_url"),
+    ],
+)
+def test_mistakes_end_in_a_plain_sentence(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv, stdin="token\n")
+    assert code == 1 and message in err and "Traceback" not in err
+
+
+def test_demo_reads_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend", "--json")
+    groups = json.loads(out)
+    choir = next(g for g in groups if g["name"] == "Choir")
+    code, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json", "--search", "+44")
+    document = json.loads(out)
+    assert code == 0 and document["members"]
+    assert any(m["locked"] for m in json.loads(run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")[1])["members"])
+
+
+def test_sandbox_serve_answers_plain_http() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "sandbox", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline().split() for _ in Provider]
+        endpoints = {provider: (url, token) for provider, url, token in lines}
+        url, token = endpoints["autosend"]
+        answer = httpx.get(f"{url}/contact-lists", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.json()["success"] is True
+        assert answer.headers["X-RateLimit-Limit"] == "2"
+        url, token = endpoints["rasl"]
+        refused = httpx.get(f"{url}/groups", headers={"Authorization": "Bearer nope"})
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "UNAUTHORIZED"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
