@@ -48,7 +48,11 @@ class Lists(Lenient):
     @model_validator(mode="before")
     @classmethod
     def _either_key(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "lists" not in data and isinstance(data.get("contacts"), list):
+        if (
+            isinstance(data, dict)
+            and "lists" not in data
+            and isinstance(data.get("contacts"), list)
+        ):
             return {"lists": data["contacts"]}
         return data
 
@@ -73,7 +77,9 @@ class ContactPage(Lenient):
 
 class RemoveResult(Lenient):
     removed: int | list[Any]
-    not_in_list: int | list[Any] = Field(0, validation_alias=AliasChoices("notInList", "not_in_list"))
+    not_in_list: int | list[Any] = Field(
+        0, validation_alias=AliasChoices("notInList", "not_in_list")
+    )
     errors: list[dict[str, Any]] = []
 
 
@@ -112,7 +118,9 @@ class AutoSendAdapter(HttpAdapter):
         for kind in ("list", "segment"):
             for item in await self._lists(kind):
                 segment = kind == "segment" or item.type == "segment"
-                reason = GLOBAL_REASON if item.id == GLOBAL_LIST else SEGMENT_REASON if segment else ""
+                reason = (
+                    GLOBAL_REASON if item.id == GLOBAL_LIST else SEGMENT_REASON if segment else ""
+                )
                 found.append(
                     Container(
                         id=item.id,

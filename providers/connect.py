@@ -23,10 +23,8 @@ def settings_for(account: Account, token: str) -> HttpSettings:
     return HttpSettings(
         base_url=account.base_url,
         token=token,
-        label=f"{account.provider.title} ({account.name})",
-        requests_per_second=account.number(
-            "requests_per_second", DEFAULT_RATES[account.provider]
-        ),
+        label=f"{account.provider.label} ({account.name})",
+        requests_per_second=account.number("requests_per_second", DEFAULT_RATES[account.provider]),
         seconds_between_writes=account.number(
             "seconds_between_writes", DEFAULT_WRITE_GAPS.get(account.provider, 0.0)
         ),

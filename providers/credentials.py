@@ -67,7 +67,9 @@ def _refusal(backend: keyring.backend.KeyringBackend) -> str:
 def _others(chosen: str) -> list[tuple[str, str]]:
     """Every backend keyring knows of, other than the chosen one, with why it was not used."""
     found: list[tuple[str, str]] = []
-    classes = getattr(keyring.backend.KeyringBackend, "_classes", set())
+    classes: set[type[keyring.backend.KeyringBackend]] = getattr(
+        keyring.backend.KeyringBackend, "_classes", set()
+    )
     for cls in sorted(classes, key=lambda c: f"{c.__module__}.{c.__qualname__}"):
         name = f"{cls.__module__}.{cls.__qualname__}"
         if name == chosen:

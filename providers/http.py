@@ -182,7 +182,9 @@ def error_for(response: httpx.Response, label: str) -> errors.ProviderError:
         in_use = _first_int(
             *(body.details.values() if isinstance(body.details, dict) else ()), body.message
         )
-        return errors.Conflict(f"{label} refused: {body.message or 'conflict'}.", in_use=in_use, **common)
+        return errors.Conflict(
+            f"{label} refused: {body.message or 'conflict'}.", in_use=in_use, **common
+        )
     if status in (400, 422):
         fields = "; ".join(f"{name}: {text}" for name, text in body.fields.items() if name)
         detail = f" {fields}." if fields else ""
@@ -236,7 +238,9 @@ class ProviderHttp:
 
     def set_rate(self, requests_per_second: float) -> None:
         """Adopt a pace learnt from the provider (e.g. RASL's per-minute limit)."""
-        self._limiter = AsyncLimiter(1, 1 / requests_per_second) if requests_per_second > 0 else None
+        self._limiter = (
+            AsyncLimiter(1, 1 / requests_per_second) if requests_per_second > 0 else None
+        )
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> JSON:
         return await self.call("GET", path, params=params, idempotent=True)
@@ -258,8 +262,7 @@ class ProviderHttp:
             return response.json()
         except ValueError:
             raise errors.BadResponse(
-                f"{self.settings.label} answered {method} {path} with something that is not "
-                "JSON.",
+                f"{self.settings.label} answered {method} {path} with something that is not JSON.",
                 status=response.status_code,
             ) from None
 

@@ -13,7 +13,7 @@ class Provider(StrEnum):
     AUTOSEND = "autosend"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return {"rasl": "RASL", "wasend": "WaSend", "autosend": "AutoSend"}[self.value]
 
 

@@ -58,7 +58,9 @@ class Adapter(Protocol):
 def outcomes(
     members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
 ) -> list[MemberOutcome]:
-    return [MemberOutcome(member_id=m.id, outcome=outcome, code=code, message=message) for m in members]
+    return [
+        MemberOutcome(member_id=m.id, outcome=outcome, code=code, message=message) for m in members
+    ]
 
 
 def failed(members: Iterable[Member], error: errors.ProviderError) -> list[MemberOutcome]:

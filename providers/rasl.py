@@ -153,15 +153,24 @@ class RaslAdapter(HttpAdapter):
 
     async def containers(self) -> list[Container]:
         found = [
-            Container(id=f"group:{g.id}", name=g.name, kind=ContainerKind.GROUP, member_count=g.count,
-                      description=g.description or "")
+            Container(
+                id=f"group:{g.id}",
+                name=g.name,
+                kind=ContainerKind.GROUP,
+                member_count=g.count,
+                description=g.description or "",
+            )
             async for g in self._counted("/groups")
         ]
         found += [
-            Container(id=f"source:{s.id}", name=s.name, kind=ContainerKind.SOURCE, member_count=s.count)
+            Container(
+                id=f"source:{s.id}", name=s.name, kind=ContainerKind.SOURCE, member_count=s.count
+            )
             async for s in self._counted("/sources")
         ]
-        first = self.parse(ContactPage, await self.http.get("/contacts", {"per_page": 1}), "contacts")
+        first = self.parse(
+            ContactPage, await self.http.get("/contacts", {"per_page": 1}), "contacts"
+        )
         found.append(
             Container(
                 id=CONTACT_BOOK_ID,
@@ -287,8 +296,12 @@ class RaslAdapter(HttpAdapter):
         book = Container(id=CONTACT_BOOK_ID, name="All contacts", kind=ContainerKind.CONTACT_BOOK)
         present = await self.still_present(book, members)
         return [
-            MemberOutcome(member_id=m.id, outcome=Outcome.FAILED, code="NOT_DELETED",
-                          message="Still a contact after the call.")
+            MemberOutcome(
+                member_id=m.id,
+                outcome=Outcome.FAILED,
+                code="NOT_DELETED",
+                message="Still a contact after the call.",
+            )
             if m.id in present
             else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED, message="Contact deleted.")
             for m in members
@@ -298,7 +311,9 @@ class RaslAdapter(HttpAdapter):
         try:
             body = await self.http.call("DELETE", f"/sources/{_number(container)}")
         except errors.Conflict as error:
-            return SourceDeletion(deleted=False, contacts_in_use=error.in_use, message=error.message)
+            return SourceDeletion(
+                deleted=False, contacts_in_use=error.in_use, message=error.message
+            )
         message = (body or {}).get("message", "") if isinstance(body, dict) else ""
         return SourceDeletion(deleted=True, message=str(message) or "Source deleted.")
 

@@ -76,7 +76,7 @@ class Pagination(Lenient):
 
 class GroupsPage(Lenient):
     groups: list[Group]
-    pagination: Pagination = Pagination()
+    pagination: Pagination = Field(default_factory=lambda: Pagination.model_validate({}))
 
 
 class Removed(Lenient):
@@ -150,7 +150,11 @@ class WaSendAdapter(HttpAdapter):
                     )
                 offset += len(page.groups)
                 more = page.pagination.has_more
-                if not page.groups or (more is False) or (more is None and len(page.groups) < GROUPS_PAGE):
+                if (
+                    not page.groups
+                    or (more is False)
+                    or (more is None and len(page.groups) < GROUPS_PAGE)
+                ):
                     break
         return found
 
@@ -173,14 +177,20 @@ class WaSendAdapter(HttpAdapter):
         members = tuple(self._member(p, own) for p in participants)
         if search:
             needle = search.lower()
-            members = tuple(
-                m for m in members if needle in f"{m.name} {m.address} {m.id}".lower()
-            )
+            members = tuple(m for m in members if needle in f"{m.name} {m.address} {m.id}".lower())
         yield MemberPage(members=members, total=len(members))
 
     def _member(self, participant: Participant, own_digits: str) -> Member:
-        role = Role.OWNER if participant.is_owner else Role.ADMIN if participant.is_admin else Role.MEMBER
-        phone = participant.phone or ("+" + _digits(participant.jid) if "@lid" not in participant.jid else "")
+        role = (
+            Role.OWNER
+            if participant.is_owner
+            else Role.ADMIN
+            if participant.is_admin
+            else Role.MEMBER
+        )
+        phone = participant.phone or (
+            "+" + _digits(participant.jid) if "@lid" not in participant.jid else ""
+        )
         locked = OWNER_REASON if participant.is_owner else ""
         if own_digits and _digits(phone.lstrip("+")) == own_digits:
             locked = SELF_REASON
@@ -240,8 +250,12 @@ class WaSendAdapter(HttpAdapter):
             return outcomes(members, Outcome.REMOVED)
         present = await self.still_present(container, members)
         return [
-            MemberOutcome(member_id=m.id, outcome=Outcome.FAILED, code="NOT_REMOVED",
-                          message="Still in the group after the call.")
+            MemberOutcome(
+                member_id=m.id,
+                outcome=Outcome.FAILED,
+                code="NOT_REMOVED",
+                message="Still in the group after the call.",
+            )
             if m.id in present
             else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
             for m in members
@@ -269,10 +283,16 @@ class WaSendAdapter(HttpAdapter):
         parsed = self.parse(AddAnswer, answer or {}, "the add").data
         reasons = {str(f.get("id")): str(f.get("reason", "")) for f in parsed.failed}
         return [
-            MemberOutcome(member_id=m.id, outcome=Outcome.FAILED, code="NOT_ADDED",
-                          message=reasons[m.id] or "WhatsApp did not add this member.")
+            MemberOutcome(
+                member_id=m.id,
+                outcome=Outcome.FAILED,
+                code="NOT_ADDED",
+                message=reasons[m.id] or "WhatsApp did not add this member.",
+            )
             if m.id in reasons
-            else MemberOutcome(member_id=m.id, outcome=Outcome.RESTORED, message="In the group again.")
+            else MemberOutcome(
+                member_id=m.id, outcome=Outcome.RESTORED, message="In the group again."
+            )
             for m in members
         ]
 

@@ -6,7 +6,7 @@ from typing import Protocol
 
 import httpx
 
-from providers.accounts import Account, AccountStore
+from providers.accounts import Account, AccountStore, Option
 from providers.connect import open_adapter
 from providers.credentials import Credentials, TokenSource
 from providers.errors import ConfigurationError
@@ -56,7 +56,7 @@ class SandboxWorkspace:
 
     is_sandbox = True
 
-    def __init__(self, sandbox: Sandbox, options: dict[str, float] | None = None) -> None:
+    def __init__(self, sandbox: Sandbox, options: dict[str, Option] | None = None) -> None:
         self.sandbox = sandbox
         self._accounts = {a.name: (a, token) for a, token in sandbox.accounts(options=options)}
         self._transport: httpx.AsyncBaseTransport = sandbox.transport()

@@ -40,7 +40,9 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemoryKeyring]:
+def memory_keyring(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MemoryKeyring]:
     """No test ever touches a real keychain or the user's real config."""
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
@@ -90,9 +92,13 @@ async def connect(sandbox: Sandbox, sleeps: Sleeps) -> AsyncIterator[OpenAdapter
 
     def open_one(provider: Provider, token: str | None = None, **options: float) -> Adapter:
         account, default_token = next(
-            (a, t) for a, t in sandbox.accounts(options={**FAST, **options}) if a.provider is provider
+            (a, t)
+            for a, t in sandbox.accounts(options={**FAST, **options})
+            if a.provider is provider
         )
-        adapter = open_adapter(account, token or default_token, transport=sandbox.transport(), sleep=sleeps)
+        adapter = open_adapter(
+            account, token or default_token, transport=sandbox.transport(), sleep=sleeps
+        )
         opened.append(adapter)
         return adapter
 

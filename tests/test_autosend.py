@@ -16,7 +16,9 @@ async def _list(adapter: Adapter, name: str) -> Container:
 
 
 @pytest.mark.parametrize("key", ["lists", "contacts"])
-async def test_lists_under_either_documented_key(sandbox: Sandbox, connect: OpenAdapter, key: str) -> None:
+async def test_lists_under_either_documented_key(
+    sandbox: Sandbox, connect: OpenAdapter, key: str
+) -> None:
     sandbox.autosend.lists_key = key
     found = await connect(Provider.AUTOSEND).containers()
     by_name = {c.name: c for c in found}
@@ -41,7 +43,9 @@ async def test_search_by_email(connect: OpenAdapter) -> None:
     assert found and all("amara." in m.address for m in found)
 
 
-async def test_segment_members_are_locked_and_never_sent(sandbox: Sandbox, connect: OpenAdapter) -> None:
+async def test_segment_members_are_locked_and_never_sent(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
     adapter = connect(Provider.AUTOSEND)
     segment = await _list(adapter, "Inactive 90 days")
     first = await anext(adapter.members(segment))

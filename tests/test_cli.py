@@ -42,7 +42,17 @@ def test_add_check_list_and_remove_an_account(
 ) -> None:
     url = sandbox.base_url(Provider.RASL, wire_origin)
     token = TOKENS[Provider.RASL]
-    code, out, _ = run(capsys, "accounts", "add", "trust", "--provider", "rasl", "--base-url", url, stdin=token + "\n")
+    code, out, _ = run(
+        capsys,
+        "accounts",
+        "add",
+        "trust",
+        "--provider",
+        "rasl",
+        "--base-url",
+        url,
+        stdin=token + "\n",
+    )
     assert code == 0 and "Token accepted: Harbour Community Trust" in out
     assert memory_keyring.secrets[("rosterdeck", "trust")] == token
     assert token not in (_home() / "accounts.toml").read_text()
@@ -68,7 +78,17 @@ def test_a_wrong_token_is_refused_in_one_sentence(
     capsys: pytest.CaptureFixture[str], sandbox: Sandbox, wire_origin: str
 ) -> None:
     url = sandbox.base_url(Provider.AUTOSEND, wire_origin)
-    code, out, err = run(capsys, "accounts", "add", "mail", "--provider", "autosend", "--base-url", url, stdin="as_nope\n")
+    code, _, err = run(
+        capsys,
+        "accounts",
+        "add",
+        "mail",
+        "--provider",
+        "autosend",
+        "--base-url",
+        url,
+        stdin="as_nope\n",
+    )
     assert code == 1
     assert err.startswith("rosterdeck: AutoSend (mail) refused the token")
     assert "Traceback" not in err and "as_nope" not in err
@@ -81,7 +101,9 @@ def test_headless_add_explains_and_writes_nothing(
     keyring.set_keyring(fail.Keyring())
     url = sandbox.base_url(Provider.RASL, wire_origin)
     secret = TOKENS[Provider.RASL]
-    code, _, err = run(capsys, "accounts", "add", "trust", "--provider", "rasl", "--base-url", url, stdin=secret)
+    code, _, err = run(
+        capsys, "accounts", "add", "trust", "--provider", "rasl", "--base-url", url, stdin=secret
+    )
     assert code == 1 and "ROSTERDECK_TOKEN_TRUST" in err
     for path in _home().rglob("*"):
         assert not path.is_file() or secret not in path.read_text(errors="ignore")
@@ -109,7 +131,10 @@ def test_an_environment_token_is_used_and_not_stored(
         (["containers", "nobody"], "No account named 'nobody'"),
         (["--demo", "members", "sandbox-rasl", "group:99"], "No container 'group:99'"),
         (["accounts", "add", "bad name!", "--provider", "rasl", "--no-verify"], "Invalid name"),
-        (["accounts", "add", "x", "--provider", "rasl", "--base-url", "ftp://x", "--no-verify"], "Invalid base_url"),
+        (
+            ["accounts", "add", "x", "--provider", "rasl", "--base-url", "ftp://x", "--no-verify"],
+            "Invalid base_url",
+        ),
     ],
 )
 def test_mistakes_end_in_a_plain_sentence(
@@ -123,10 +148,17 @@ def test_demo_reads_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend", "--json")
     groups = json.loads(out)
     choir = next(g for g in groups if g["name"] == "Choir")
-    code, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json", "--search", "+44")
+    code, out, _ = run(
+        capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json", "--search", "+44"
+    )
     document = json.loads(out)
     assert code == 0 and document["members"]
-    assert any(m["locked"] for m in json.loads(run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")[1])["members"])
+    assert any(
+        m["locked"]
+        for m in json.loads(
+            run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")[1]
+        )["members"]
+    )
 
 
 def test_sandbox_serve_answers_plain_http() -> None:

@@ -65,7 +65,9 @@ async def test_a_short_page_ends_the_list_when_meta_is_missing(
     assert len(members) == 180
 
 
-async def test_remove_tells_removed_from_already_absent(sandbox: Sandbox, connect: OpenAdapter) -> None:
+async def test_remove_tells_removed_from_already_absent(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
     adapter = connect(Provider.RASL)
     group = await _group(adapter, "Volunteers")
     members = await _all(adapter, group)
@@ -115,7 +117,9 @@ async def test_a_lost_answer_is_settled_by_reading(sandbox: Sandbox, connect: Op
     assert "answer was lost" in outcomes[0].message
 
 
-async def test_server_failure_fails_the_batch_with_the_code(sandbox: Sandbox, connect: OpenAdapter) -> None:
+async def test_server_failure_fails_the_batch_with_the_code(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
     adapter = connect(Provider.RASL)
     group = await _group(adapter, "Board")
     members = await _all(adapter, group)
@@ -132,15 +136,21 @@ async def test_batch_delete_reports_each_contact(sandbox: Sandbox, connect: Open
     members = (await _all(adapter, book))[:3]
     del sandbox.rasl.contacts[int(members[1].id)]
     outcomes = {o.member_id: o.outcome for o in await adapter.delete_contacts(members)}
-    assert outcomes == {
-        members[0].id: Outcome.REMOVED,
-        members[1].id: Outcome.REMOVED,
-        members[2].id: Outcome.REMOVED,
-    } or outcomes[members[1].id] is Outcome.ALREADY_ABSENT
+    assert (
+        outcomes
+        == {
+            members[0].id: Outcome.REMOVED,
+            members[1].id: Outcome.REMOVED,
+            members[2].id: Outcome.REMOVED,
+        }
+        or outcomes[members[1].id] is Outcome.ALREADY_ABSENT
+    )
     assert not {int(m.id) for m in members} & set(sandbox.rasl.contacts)
 
 
-async def test_removing_from_a_source_is_refused_not_turned_into_a_delete(connect: OpenAdapter) -> None:
+async def test_removing_from_a_source_is_refused_not_turned_into_a_delete(
+    connect: OpenAdapter,
+) -> None:
     adapter = connect(Provider.RASL)
     source = next(c for c in await adapter.containers() if c.kind is ContainerKind.SOURCE)
     with pytest.raises(errors.InvalidRequest, match="separate operation"):

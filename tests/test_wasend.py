@@ -32,7 +32,7 @@ async def test_members_read_both_participant_shapes(
     sandbox: Sandbox, connect: OpenAdapter, shape: str
 ) -> None:
     sandbox.wasend.shapes.participants = shape
-    group, members = await _group(connect(Provider.WASEND), "Harbour Runners")
+    _, members = await _group(connect(Provider.WASEND), "Harbour Runners")
     assert len(members) == 248
     owners = [m for m in members if m.role is Role.OWNER]
     assert len(owners) == 1 and owners[0].locked
@@ -69,7 +69,9 @@ async def test_the_owner_is_never_sent(sandbox: Sandbox, connect: OpenAdapter) -
     assert owner.id in _participants(sandbox, group)
 
 
-async def test_one_bad_member_does_not_spoil_the_batch(sandbox: Sandbox, connect: OpenAdapter) -> None:
+async def test_one_bad_member_does_not_spoil_the_batch(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
     adapter = connect(Provider.WASEND)
     group, members = await _group(adapter, "Choir")
     first, second = [m for m in members if m.role is Role.MEMBER][:2]
@@ -105,9 +107,7 @@ async def test_add_back(sandbox: Sandbox, connect: OpenAdapter) -> None:
     assert member.id in _participants(sandbox, group)
 
 
-async def test_writes_keep_their_conservative_gap(
-    connect: OpenAdapter, sleeps: Sleeps
-) -> None:
+async def test_writes_keep_their_conservative_gap(connect: OpenAdapter, sleeps: Sleeps) -> None:
     adapter = connect(Provider.WASEND, seconds_between_writes=0.2)
     group, members = await _group(adapter, "Choir")
     plain = [m for m in members if not m.locked][:3]

@@ -30,7 +30,9 @@ async def over_wire(
         await adapter.aclose()
 
 
-async def test_every_provider_lists_and_pages_over_the_wire(over_wire: dict[Provider, Adapter]) -> None:
+async def test_every_provider_lists_and_pages_over_the_wire(
+    over_wire: dict[Provider, Adapter],
+) -> None:
     for provider, adapter in over_wire.items():
         await adapter.check()
         containers = await adapter.containers()
@@ -39,7 +41,9 @@ async def test_every_provider_lists_and_pages_over_the_wire(over_wire: dict[Prov
         assert count == biggest.member_count, provider
 
 
-async def test_a_removal_over_the_wire(sandbox: Sandbox, over_wire: dict[Provider, Adapter]) -> None:
+async def test_a_removal_over_the_wire(
+    sandbox: Sandbox, over_wire: dict[Provider, Adapter]
+) -> None:
     adapter = over_wire[Provider.WASEND]
     group = next(c for c in await adapter.containers() if c.name == "Choir")
     members = [m async for p in adapter.members(group) for m in p.members]

@@ -11,18 +11,18 @@ import asyncio
 import getpass
 import json
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
 from providers.accounts import AccountStore, make_account
 from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
-from providers.models import Container
+from providers.models import Container, Member
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 
-Command = Callable[[argparse.Namespace, Workspace], Awaitable[int]]
+Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
 
 
 def _print_table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
@@ -37,7 +37,9 @@ def _dump(document: Any) -> None:
     sys.stdout.write("\n")
 
 
-async def _with_adapter(workspace: Workspace, name: str, use: Callable[[Adapter], Awaitable[int]]) -> int:
+async def _with_adapter(
+    workspace: Workspace, name: str, use: Callable[[Adapter], Awaitable[int]]
+) -> int:
     adapter = await workspace.open(name)
     try:
         return await use(adapter)
@@ -91,7 +93,7 @@ async def accounts_add(args: argparse.Namespace, workspace: Workspace) -> int:
         await workspace.credentials.store(account.name, token)
         print("Token saved in the system keyring.")
     workspace.store.add(account)
-    print(f"Account {account.name!r} added ({account.provider.title}, {account.base_url}).")
+    print(f"Account {account.name!r} added ({account.provider.label}, {account.base_url}).")
     return 0
 
 
@@ -111,7 +113,7 @@ async def accounts_list(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0
     rows = [("NAME", "PROVIDER", "TOKEN", "BASE URL")]
     rows += [
-        (a.name, a.provider.title, s.value, a.base_url)
+        (a.name, a.provider.label, s.value, a.base_url)
         for a, s in zip(accounts, sources, strict=True)
     ]
     _print_table(rows, sys.stdout)
@@ -157,7 +159,7 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
 async def members(args: argparse.Namespace, workspace: Workspace) -> int:
     async def show(adapter: Adapter) -> int:
         container = await _find_container(adapter, args.container)
-        listed = []
+        listed: list[Member] = []
         total = None
         async for page in adapter.members(container, search=args.search or ""):
             listed.extend(page.members)
@@ -167,9 +169,7 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
                 {
                     "container": container.model_dump(mode="json"),
                     "total": total if total is not None else len(listed),
-                    "members": [
-                        {**m.model_dump(mode="json"), "locked": m.locked} for m in listed
-                    ],
+                    "members": [{**m.model_dump(mode="json"), "locked": m.locked} for m in listed],
                 }
             )
             return 0

@@ -23,7 +23,11 @@ from providers.sandbox import autosend, rasl, wasend
 from providers.sandbox.gate import ApiError, Faults, Gate, envelope_renderer
 
 IN_PROCESS_ORIGIN = "http://sandbox.rosterdeck.test"
-PREFIXES = {Provider.RASL: "/rasl/api/v2", Provider.WASEND: "/wasend", Provider.AUTOSEND: "/autosend/v1"}
+PREFIXES = {
+    Provider.RASL: "/rasl/api/v2",
+    Provider.WASEND: "/wasend",
+    Provider.AUTOSEND: "/autosend/v1",
+}
 TOKENS = {
     Provider.RASL: "rasl_sandbox_full_access",
     Provider.WASEND: "wasend_sandbox_token",
@@ -68,9 +72,7 @@ class Sandbox:
                 rate_headers=True,
             ),
         }
-        self.app = Starlette(
-            routes=[Mount(PREFIXES[p], app=self.gates[p]) for p in Provider]
-        )
+        self.app = Starlette(routes=[Mount(PREFIXES[p], app=self.gates[p]) for p in Provider])
 
     def _gate(
         self,

@@ -132,7 +132,9 @@ def build(state: AutoSendState) -> Starlette:
         return JSONResponse({"success": True, "data": {state.lists_key: found}})
 
     async def one_list(request: Request) -> JSONResponse:
-        return JSONResponse({"success": True, "data": list_or_404(request.path_params["id"]).view()})
+        return JSONResponse(
+            {"success": True, "data": list_or_404(request.path_params["id"]).view()}
+        )
 
     async def search(request: Request) -> JSONResponse:
         body = await json_body(request)
@@ -167,7 +169,11 @@ def build(state: AutoSendState) -> Starlette:
         if (emails is None) == (ids is None):
             raise _validation("emails", "Provide either emails or contactIds, not both")
         key, values = ("emails", emails) if emails is not None else ("contactIds", ids)
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) for v in values)
+        ):
             raise _validation(key, f"{key} must be a non-empty array of strings")
         return key, list(dict.fromkeys(values))
 
@@ -188,7 +194,10 @@ def build(state: AutoSendState) -> Starlette:
         chosen.numbers = array("i", (n for n in chosen.numbers if n not in gone))
         not_in_list = len(values) - len(gone) - len(errors)
         return JSONResponse(
-            {"success": True, "data": {"removed": len(gone), "notInList": not_in_list, "errors": errors}}
+            {
+                "success": True,
+                "data": {"removed": len(gone), "notInList": not_in_list, "errors": errors},
+            }
         )
 
     async def bulk_add(request: Request) -> JSONResponse:
@@ -218,4 +227,3 @@ def build(state: AutoSendState) -> Starlette:
             Route("/contact-lists/{id}/contacts/remove", remove, methods=["POST"]),
         ]
     )
-

@@ -61,15 +61,6 @@ class Faults:
     def applies_to(self, method: str, target: str) -> bool:
         return (not self.methods or method in self.methods) and self.match in target
 
-    def reset(self) -> None:
-        fresh = Faults(seed=self.seed)
-        for name in (
-            "latency rate_limit rate_window error_rate error_status timeout_rate hang_seconds "
-            "malformed_rate match methods"
-        ).split():
-            setattr(self, name, getattr(fresh, name))
-        self.rng = random.Random(self.seed)
-
 
 def require_scope(request: Request, scope: str) -> None:
     granted: frozenset[str] = request.scope["state"]["scopes"]

@@ -15,8 +15,15 @@ from providers.sandbox import people
 from providers.sandbox.gate import ApiError, json_body, require_scope
 
 ALL_SCOPES = frozenset(
-    "contacts:read contacts:write contacts:delete groups:read groups:write account:read "
-    "sources:write".split()
+    [
+        "contacts:read",
+        "contacts:write",
+        "contacts:delete",
+        "groups:read",
+        "groups:write",
+        "account:read",
+        "sources:write",
+    ]
 )
 READ_SCOPES = frozenset({"contacts:read", "groups:read", "account:read"})
 GROUP_NAMES = (
@@ -249,13 +256,22 @@ def build(state: RaslState) -> Starlette:
         ids = _id_list(await json_body(request), "ids")
         unique = list(dict.fromkeys(ids))
         deleted = [i for i in unique if state.contacts.pop(i, None) is not None]
-        summary = {"total": len(unique), "deleted": len(deleted), "failed": len(unique) - len(deleted)}
+        summary = {
+            "total": len(unique),
+            "deleted": len(deleted),
+            "failed": len(unique) - len(deleted),
+        }
         return JSONResponse({"success": True, "summary": summary})
 
     async def sources(request: Request) -> JSONResponse:
         require_scope(request, "contacts:read")
         items = [
-            {**s, "contacts_count": sum(1 for c in state.contacts.values() if c["source_id"] == s["id"])}
+            {
+                **s,
+                "contacts_count": sum(
+                    1 for c in state.contacts.values() if c["source_id"] == s["id"]
+                ),
+            }
             for s in state.sources.values()
         ]
         return _page(request, items)

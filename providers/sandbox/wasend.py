@@ -35,7 +35,12 @@ GROUPS = (
 
 
 def shape_error(error: ApiError) -> dict[str, Any]:
-    return {"success": False, "statusCode": error.status, "error": error.code, "message": error.message}
+    return {
+        "success": False,
+        "statusCode": error.status,
+        "error": error.code,
+        "message": error.message,
+    }
 
 
 def rate_limited(retry_after: float) -> ApiError:
