@@ -30,6 +30,7 @@ class TokenSource(StrEnum):
     ENVIRONMENT = "environment"
     KEYRING = "keyring"
     MISSING = "missing"
+    BUILT_IN = "built-in"
 
 
 def env_var_for(account: str) -> str:

@@ -8,8 +8,9 @@ import httpx
 
 from providers.accounts import Account, AccountStore, Option
 from providers.connect import open_adapter
-from providers.credentials import Credentials, TokenSource
+from providers.credentials import Credentials, TokenSource, env_var_for
 from providers.errors import ConfigurationError
+from providers.models import Identity
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 
@@ -50,6 +51,30 @@ class LocalWorkspace:
         account = self.store.get(name)
         return open_adapter(account, await self.credentials.require(name))
 
+    async def add(self, account: Account, token: str, *, verify: bool = True) -> Identity | None:
+        """Check the token, keep it (unless it comes from the environment), save the account.
+
+        Nothing is saved when any step fails, so a failed add leaves nothing half done.
+        """
+        if any(a.name == account.name for a in self.store.load()):
+            raise ConfigurationError(f"An account named {account.name!r} exists already.")
+        identity = None
+        if verify:
+            adapter = open_adapter(account, token)
+            try:
+                identity = await adapter.check()
+            finally:
+                await adapter.aclose()
+        if self.credentials.environ.get(env_var_for(account.name)) != token:
+            await self.credentials.store(account.name, token)
+        self.store.add(account)
+        return identity
+
+    async def remove(self, name: str) -> bool:
+        """Remove the account and its stored token; True when a token was deleted."""
+        account = self.store.remove(name)
+        return await self.credentials.forget(account.name)
+
 
 class SandboxWorkspace:
     """The sandbox's own accounts, reached in process; no keyring is involved."""
@@ -71,7 +96,7 @@ class SandboxWorkspace:
         return self._accounts[name][0]
 
     async def token_source(self, name: str) -> TokenSource:
-        return TokenSource.ENVIRONMENT
+        return TokenSource.BUILT_IN
 
     async def open(self, name: str) -> Adapter:
         account = self.account(name)

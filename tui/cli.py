@@ -77,22 +77,15 @@ async def accounts_add(args: argparse.Namespace, workspace: Workspace) -> int:
         raise ConfigurationError(f"An account named {account.name!r} exists already.")
     variable = env_var_for(account.name)
     from_env = workspace.credentials.environ.get(variable)
-    token = from_env or _read_token(account.name)
-    if not args.no_verify:
-        from providers.connect import open_adapter
-
-        adapter = open_adapter(account, token)
-        try:
-            identity = await adapter.check()
-        finally:
-            await adapter.aclose()
+    identity = await workspace.add(
+        account, from_env or _read_token(account.name), verify=not args.no_verify
+    )
+    if identity is not None:
         print(f"Token accepted: {identity.name} {identity.detail}".rstrip())
     if from_env:
         print(f"The token comes from {variable}; nothing is stored.")
     else:
-        await workspace.credentials.store(account.name, token)
         print("Token saved in the system keyring.")
-    workspace.store.add(account)
     print(f"Account {account.name!r} added ({account.provider.label}, {account.base_url}).")
     return 0
 
@@ -123,9 +116,8 @@ async def accounts_list(args: argparse.Namespace, workspace: Workspace) -> int:
 async def accounts_remove(args: argparse.Namespace, workspace: Workspace) -> int:
     if not isinstance(workspace, LocalWorkspace):
         raise ConfigurationError("The sandbox's accounts are built in; nothing to remove.")
-    account = workspace.store.remove(args.name)
-    forgotten = await workspace.credentials.forget(account.name)
-    print(f"Account {account.name!r} removed" + (" and its token deleted." if forgotten else "."))
+    forgotten = await workspace.remove(args.name)
+    print(f"Account {args.name!r} removed" + (" and its token deleted." if forgotten else "."))
     return 0
 
 
@@ -256,6 +248,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_app(demo: bool) -> int:
+    from tui.app import RosterDeckApp, demo_workspace
+
+    workspace: Workspace = demo_workspace() if demo else LocalWorkspace()
+    RosterDeckApp(workspace).run()
+    return 0
+
+
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
         return SandboxWorkspace(Sandbox().unlimited())
@@ -267,8 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Command | None = getattr(args, "run", None)
     if run is None:
-        parser.print_help()
-        return 0
+        return _run_app(args.demo)
     try:
         return asyncio.run(run(args, _workspace(args)))
     except ProviderError as error:

@@ -1,0 +1,149 @@
+"""The first screen: every account, where its token lives, and whether it was accepted."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from providers.errors import ProviderError
+from tui.screens.base import DeckScreen
+
+TOKEN_WORDS = {
+    "keyring": "● keyring",
+    "environment": "● environment",
+    "built-in": "● sandbox",
+    "missing": "○ missing",
+}
+
+
+class AccountsScreen(DeckScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open"),
+        Binding("n", "add", "Add account", id="add-account"),
+        Binding("x", "remove", "Remove account", id="remove-account", show=False),
+        Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
+        Binding("r", "recheck", "Check again", id="recheck", show=False),
+    ]
+
+    class Checked(Message):
+        def __init__(self, name: str, token: str, status: str) -> None:
+            super().__init__()
+            self.name = name
+            self.token = token
+            self.status = status
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Nothing to go back to from the first screen."""
+        return action != "back"
+
+    def heading(self) -> str:
+        return "Accounts — choose one and press enter"
+
+    def body(self) -> ComposeResult:
+        yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="note", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Account", key="name")
+        table.add_column("Provider", key="provider")
+        table.add_column("Token", key="token")
+        table.add_column("Status", key="status")
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        try:
+            accounts = self.deck.workspace.accounts()
+        except ProviderError as error:
+            self.query_one("#note", Static).update(f"✗ {error}")
+            return
+        for account in accounts:
+            table.add_row(account.name, account.provider.label, "…", "… checking", key=account.name)
+            self.check(account.name)
+        note = "" if accounts else "No accounts yet: press n to add one."
+        self.query_one("#note", Static).update(note)
+
+    @work(group="check")
+    async def check(self, name: str) -> None:
+        """Find the token and try it; a worker per account, so one slow provider blocks none."""
+        try:
+            source = (await self.deck.workspace.token_source(name)).value
+        except ProviderError as error:
+            self.post_message(self.Checked(name, "? unknown", f"✗ {error}"))
+            return
+        if source == "missing":
+            self.post_message(self.Checked(name, TOKEN_WORDS[source], "○ no token"))
+            return
+        try:
+            identity = await (await self.deck.adapter(name)).check()
+        except ProviderError as error:
+            self.post_message(self.Checked(name, TOKEN_WORDS[source], f"✗ {error.message}"))
+            return
+        status = f"✓ accepted: {identity.name}"
+        self.post_message(self.Checked(name, TOKEN_WORDS.get(source, source), status))
+
+    def on_accounts_screen_checked(self, message: Checked) -> None:
+        table = self.query_one(DataTable)
+        if message.name not in table.rows:
+            return
+        table.update_cell(message.name, "token", message.token, update_width=True)
+        table.update_cell(message.name, "status", message.status, update_width=True)
+
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_open(self) -> None:
+        name = self._selected()
+        if name is not None:
+            from tui.screens.containers import ContainersScreen
+
+            self.app.push_screen(ContainersScreen(self.deck.workspace.account(name)))
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_open()
+
+    def action_add(self) -> None:
+        from tui.screens.add_account import AddAccountScreen
+
+        if self.deck.workspace.is_sandbox:
+            self.notify("The sandbox's accounts are built in.", severity="warning")
+            return
+        self.app.push_screen(AddAccountScreen(), lambda added: self.reload() if added else None)
+
+    def action_remove(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        name = self._selected()
+        if name is None or self.deck.workspace.is_sandbox:
+            return
+
+        async def removed(confirmed: bool | None) -> None:
+            if confirmed:
+                await self.deck.remove_account(name)
+                self.notify(f"Account {name} removed.")
+                self.reload()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Remove the account {name}?",
+                "Its token is deleted from the keyring. Nothing changes at the provider.",
+                confirm_label="Remove",
+            ),
+            removed,
+        )
+
+    def action_diagnostics(self) -> None:
+        from tui.screens.diagnostics import DiagnosticsScreen
+
+        self.app.push_screen(DiagnosticsScreen())
+
+    def action_recheck(self) -> None:
+        self.reload()

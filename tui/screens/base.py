@@ -1,0 +1,40 @@
+"""What every main screen shares: the sandbox banner, a heading, the footer, escape."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.widgets.sandbox_banner import SandboxBanner
+
+if TYPE_CHECKING:
+    from tui.app import RosterDeckApp
+
+
+class DeckScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+
+    @property
+    def deck(self) -> RosterDeckApp:
+        return cast("RosterDeckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        if self.deck.workspace.is_sandbox:
+            yield SandboxBanner()
+        yield Static(self.heading(), id="heading", markup=False)
+        yield from self.body()
+        yield Footer()
+
+    def heading(self) -> str:
+        return "RosterDeck"
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()

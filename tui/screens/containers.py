@@ -1,0 +1,145 @@
+"""An account's groups, sources, lists and segments, with member counts; filter by typing."""
+
+from __future__ import annotations
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from providers.accounts import Account
+from providers.errors import ProviderError
+from providers.models import Container
+from tui.screens.base import DeckScreen
+
+
+def _count(container: Container) -> str:
+    return "?" if container.member_count is None else f"{container.member_count:,}"
+
+
+def _kind(container: Container) -> str:
+    word = container.kind.value.replace("-", " ")
+    return f"{word} ⊘ read-only" if container.read_only else word
+
+
+class ContainersScreen(DeckScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("r", "reload", "Reload", id="reload"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, containers: list[Container] | None, error: str = "") -> None:
+            super().__init__()
+            self.containers = containers
+            self.error = error
+
+    def __init__(self, account: Account) -> None:
+        super().__init__()
+        self.account = account
+        self.containers: list[Container] = []
+
+    def heading(self) -> str:
+        return f"{self.account.name} ({self.account.provider.label}) — groups and lists"
+
+    def body(self) -> ComposeResult:
+        yield Input(placeholder="type to filter by name", id="filter")
+        yield DataTable(id="containers", cursor_type="row", zebra_stripes=True)
+        yield Static("… loading", id="status", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        if self.account.provider.value == "wasend":
+            table.add_column("Session", key="parent")
+        table.add_column("Name", key="name")
+        table.add_column("Kind", key="kind")
+        table.add_column("Members", key="members")
+        table.focus()
+        self.load()
+
+    @work(exclusive=True, group="containers")
+    async def load(self) -> None:
+        try:
+            adapter = await self.deck.adapter(self.account.name)
+            self.post_message(self.Loaded(await adapter.containers()))
+        except ProviderError as error:
+            self.post_message(self.Loaded(None, str(error)))
+
+    def on_containers_screen_loaded(self, message: Loaded) -> None:
+        status = self.query_one("#status", Static)
+        if message.containers is None:
+            status.update(f"✗ {message.error}")
+            self.notify(message.error, severity="error", timeout=8)
+            return
+        self.containers = message.containers
+        self.show(self.query_one(Input).value)
+
+    def show(self, text: str) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        needle = text.strip().lower()
+        shown = [
+            c for c in self.containers if needle in f"{c.parent} {c.name} {c.kind.value}".lower()
+        ]
+        for c in (
+            sorted(shown, key=lambda c: c.parent)
+            if self.account.provider.value == "wasend"
+            else shown
+        ):
+            cells = [c.name, _kind(c), _count(c)]
+            if self.account.provider.value == "wasend":
+                cells.insert(0, c.parent)
+            table.add_row(*cells, key=c.id)
+        filtered = f" (filter: {needle})" if needle else ""
+        self.query_one("#status", Static).update(
+            f"{len(shown)} of {len(self.containers)} shown{filtered} · enter opens"
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show(event.value)
+
+    def on_input_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the list goes to the filter, so filtering needs no key to learn."""
+        table = self.query_one(DataTable)
+        if (
+            self.focused is table
+            and event.is_printable
+            and event.character not in ("/", "r", "q", "?", " ")
+        ):
+            field = self.query_one(Input)
+            field.focus()
+            field.insert_text_at_cursor(event.character or "")
+            event.stop()
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_back(self) -> None:
+        field = self.query_one(Input)
+        if field.has_focus and field.value:
+            field.value = ""
+            self.query_one(DataTable).focus()
+            return
+        super().action_back()
+
+    def action_reload(self) -> None:
+        self.query_one("#status", Static).update("… loading")
+        self.load()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        container = next(c for c in self.containers if c.id == key)
+        from tui.screens.members import MembersScreen
+
+        self.app.push_screen(MembersScreen(self.account, container))
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_open()
