@@ -28,6 +28,8 @@ class AddAccountScreen(ModalScreen[bool]):
         border: round $accent; background: $surface; padding: 0 1;
     }
     AddAccountScreen Label { margin-top: 1; }
+    AddAccountScreen Input { border: none; height: 1; padding: 0 1; background: $panel; }
+    AddAccountScreen Input:focus { background: $primary-background; }
     AddAccountScreen #error { color: $error; margin-top: 1; }
     AddAccountScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     AddAccountScreen Button { margin-left: 1; }

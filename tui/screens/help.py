@@ -26,10 +26,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(
-                f"Keys on this screen ({self.below.__class__.__name__.removesuffix('Screen').lower()})",
-                markup=False,
-            )
+            name = type(self.below).__name__.removesuffix("Screen").lower()
+            yield Static(f"Keys on this screen ({name})", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("escape closes this help", classes="hint", markup=False)
 
@@ -39,7 +37,11 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in self.below.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.description in seen:
+            if (
+                not binding.description
+                or binding.description in seen
+                or binding.action.startswith(("scroll_", "page_"))
+            ):
                 continue
             seen.add(binding.description)
             table.add_row(self.app.get_key_display(binding) or key, binding.description)
