@@ -105,7 +105,7 @@ async def test_paste_marks_every_spelling_and_lists_the_rest() -> None:
         app.screen.query_one(TextArea).insert(pasted)
         await pilot.click("#mark")
         report = text_of(pilot, "#report")
-        assert "Marked 3 members" in report
+        assert "3 matched, 3 newly marked" in report
         assert "Matched nobody (1): nobody@example.com" in report
         await pilot.press("escape")
         assert screen.roster.marked == {m.id for m in plain[:3]}

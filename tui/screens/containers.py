@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,12 +11,13 @@ from textual.widgets import DataTable, Input, Static
 
 from providers.accounts import Account
 from providers.errors import ProviderError
-from providers.models import Container
+from providers.models import Container, Provider
 from tui.screens.base import DeckScreen
 
 
-def _count(container: Container) -> str:
-    return "?" if container.member_count is None else f"{container.member_count:,}"
+def _count(container: Container) -> Text:
+    count = "?" if container.member_count is None else f"{container.member_count:,}"
+    return Text(count, justify="right")
 
 
 def _kind(container: Container) -> str:
@@ -49,9 +51,14 @@ class ContainersScreen(DeckScreen):
         yield DataTable(id="containers", cursor_type="row", zebra_stripes=True)
         yield Static("… loading", id="status", markup=False)
 
+    @property
+    def grouped(self) -> bool:
+        """WaSend's groups live under sessions: show the session and sort by it."""
+        return self.account.provider is Provider.WASEND
+
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        if self.account.provider.value == "wasend":
+        if self.grouped:
             table.add_column("Session", key="parent")
         table.add_column("Name", key="name")
         table.add_column("Kind", key="kind")
@@ -83,13 +90,10 @@ class ContainersScreen(DeckScreen):
         shown = [
             c for c in self.containers if needle in f"{c.parent} {c.name} {c.kind.value}".lower()
         ]
-        for c in (
-            sorted(shown, key=lambda c: c.parent)
-            if self.account.provider.value == "wasend"
-            else shown
-        ):
-            cells = [c.name, _kind(c), _count(c)]
-            if self.account.provider.value == "wasend":
+        grouped = self.grouped
+        for c in sorted(shown, key=lambda c: c.parent) if grouped else shown:
+            cells: list[str | Text] = [c.name, _kind(c), _count(c)]
+            if grouped:
                 cells.insert(0, c.parent)
             table.add_row(*cells, key=c.id)
         filtered = f" (filter: {needle})" if needle else ""

@@ -20,7 +20,7 @@ class MembersScreen(DeckScreen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("p", "paste", "Paste a list", id="paste"),
-        Binding("r", "reload", "Reload", id="reload"),
+        Binding("r", "reload", "Reload", id="reload", show=False),
     ]
 
     class PageLoaded(Message):

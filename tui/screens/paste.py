@@ -17,7 +17,8 @@ SHOWN_UNMATCHED = 8
 
 
 def report(result: PasteResult, marked: int) -> str:
-    lines = [f"✓ Marked {marked} member{'s' if marked != 1 else ''}."]
+    found = len(result.members)
+    lines = [f"✓ {found} matched, {marked} newly marked."]
     if result.locked:
         names = ", ".join(m.name or m.address for m in result.locked[:3])
         lines.append(f"⊘ Locked, not marked ({len(result.locked)}): {names}")

@@ -1,0 +1,126 @@
+"""The member table against Textual's DataTable, in the same run, headless at 120x40.
+
+For 100,000 members it times: showing them (data in, first frame drawn), applying a filter,
+and marking every shown member; then prints a table with the ratios. Run:
+
+    python benchmarks/member_table.py [--members 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from providers.models import Member
+from providers.sandbox import people
+from tui.roster import Roster
+from tui.widgets.member_table import MemberTable
+
+FILTER = "ben"
+
+
+def make_members(count: int) -> list[Member]:
+    members = []
+    for index in range(count):
+        first, last = people.name_of(index)
+        members.append(
+            Member(id=str(index), name=f"{first} {last}", address=people.email_of(index))
+        )
+    return members
+
+
+class Bench(App[None]):
+    def __init__(self, widget: MemberTable | DataTable[str | Text]) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+async def timed(app: App[None], step: Callable[[], None]) -> float:
+    """Seconds from the step until the next frame has been drawn."""
+    started = time.perf_counter()
+    step()
+    await app._pilot.pause()  # type: ignore[attr-defined]
+    app.screen._compositor.render_update(full=True)  # the cost of drawing a frame
+    return time.perf_counter() - started
+
+
+async def member_table(members: list[Member]) -> list[float]:
+    roster = Roster()
+    table = MemberTable(roster)
+    app = Bench(table)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app._pilot = pilot  # type: ignore[attr-defined]
+
+        def show() -> None:
+            roster.extend(members, len(members))
+            table.rows_changed()
+
+        def filtering() -> None:
+            roster.set_filter(FILTER)
+            table.rows_changed()
+
+        def mark_all() -> None:
+            table.action_mark_all()
+
+        return [await timed(app, show), await timed(app, filtering), await timed(app, mark_all)]
+
+
+async def data_table(members: list[Member]) -> list[float]:
+    table: DataTable[str | Text] = DataTable(cursor_type="row")
+    app = Bench(table)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app._pilot = pilot  # type: ignore[attr-defined]
+        table.add_column("Mark", key="mark")
+        table.add_columns("Name", "Address", "Role")
+        shown: list[Member] = []
+
+        def fill(rows: list[Member]) -> None:
+            table.clear()
+            table.add_rows(([" ", m.name, m.address, ""] for m in rows))
+            shown[:] = rows
+
+        def show() -> None:
+            fill(members)
+
+        def filtering() -> None:
+            fill([m for m in members if FILTER in f"{m.name} {m.address} {m.id}".lower()])
+
+        def mark_all() -> None:
+            for row_key in list(table.rows):
+                table.update_cell(row_key, "mark", "x")
+
+        return [await timed(app, show), await timed(app, filtering), await timed(app, mark_all)]
+
+
+def run(
+    measure: Callable[[list[Member]], Awaitable[list[float]]], members: list[Member]
+) -> list[float]:
+    return asyncio.run(measure(members))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    args = parser.parse_args()
+    members = make_members(args.members)
+    ours = run(member_table, members)
+    theirs = run(data_table, members)
+    print(f"{args.members:,} members, headless 120x40")
+    print(f"{'step':24} {'MemberTable':>12} {'DataTable':>12} {'ratio':>8}")
+    for step, mine, other in zip(
+        ["show all", f"filter '{FILTER}'", "mark all shown"], ours, theirs, strict=True
+    ):
+        print(f"{step:24} {mine * 1000:>10.1f}ms {other * 1000:>10.1f}ms {other / mine:>7.0f}x")
+
+
+if __name__ == "__main__":
+    main()
