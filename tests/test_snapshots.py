@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
 
+from providers import credentials
 from providers.workspace import LocalWorkspace
 from tests.tui_helpers import demo_app, open_members, until
 from tui.app import RosterDeckApp
@@ -28,6 +29,9 @@ def steady_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     for name in ("SSH_CONNECTION", "TMUX", "STY", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+    # Which other keyrings exist, and why they are unusable, differs between machines.
+    others = [("keyring.backends.SecretService.Keyring", "not available: no D-Bus session")]
+    monkeypatch.setattr(credentials, "_others", lambda chosen: others)
 
 
 async def accounts(pilot: Pilot[Any]) -> None:
