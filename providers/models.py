@@ -36,6 +36,8 @@ class Operation(StrEnum):
 
     REMOVE_FROM_CONTAINER = "remove"
     DELETE_CONTACTS = "delete-contacts"
+    DELETE_SOURCE = "delete-source"
+    ADD_BACK = "add-back"
 
 
 class Outcome(StrEnum):
@@ -46,6 +48,7 @@ class Outcome(StrEnum):
     CANCELLED = "cancelled"
     UNKNOWN = "unknown"
     RESTORED = "restored"
+    WOULD_REMOVE = "would-remove"
 
 
 class Frozen(BaseModel):

@@ -1,0 +1,329 @@
+"""The SQLite journal of every removal job and every member in it.
+
+It is written before anything is sent (the plan), before each request (the batch's intent:
+its members become `sending`) and after each answer (each member's outcome), in WAL mode with
+synchronous writes. After a crash, a kill -9 or a dropped SSH link it knows every member's
+last state, which is what `resume` needs to finish without sending anything twice.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    account TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    container TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    dry_run INTEGER NOT NULL,
+    undo_of TEXT,
+    state TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS items (
+    job_id TEXT NOT NULL REFERENCES jobs(id),
+    seq INTEGER NOT NULL,
+    member_id TEXT NOT NULL,
+    member TEXT NOT NULL,
+    state TEXT NOT NULL,
+    batch INTEGER,
+    code TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (job_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS items_by_state ON items (job_id, state);
+"""
+
+PENDING = "pending"
+SENDING = "sending"
+UNSETTLED = (PENDING, SENDING, Outcome.UNKNOWN.value)
+
+
+class JobState(StrEnum):
+    PLANNED = "planned"
+    RUNNING = "running"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"  # 401/403: the provider refused the whole run
+    INTERRUPTED = "interrupted"  # SIGHUP/SIGTERM: dispatch stopped, resumable
+
+
+class Job(BaseModel):
+    id: str
+    created_at: str
+    user: str
+    account: str
+    provider: Provider
+    container: Container
+    operation: Operation
+    dry_run: bool
+    undo_of: str | None
+    state: JobState
+    note: str
+    counts: dict[str, int] = {}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def unsettled(self) -> int:
+        return sum(self.counts.get(state, 0) for state in UNSETTLED)
+
+
+class Item(BaseModel):
+    member: Member
+    state: str
+    code: str = ""
+    message: str = ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def default_path() -> Path:
+    from providers.accounts import data_dir
+
+    return data_dir() / "journal.sqlite3"
+
+
+class Journal:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        account: str,
+        provider: Provider,
+        container: Container,
+        operation: Operation,
+        members: Sequence[Member],
+        protected: Sequence[tuple[Member, str]] = (),
+        dry_run: bool = False,
+        undo_of: str | None = None,
+    ) -> str:
+        """Write the whole plan before anything is sent; returns the job's id."""
+        job_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        now = _now()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    job_id,
+                    now,
+                    getpass.getuser(),
+                    account,
+                    provider.value,
+                    container.model_dump_json(),
+                    operation.value,
+                    int(dry_run),
+                    undo_of,
+                    JobState.PLANNED.value,
+                    "",
+                ),
+            )
+            rows = [(m, PENDING, "") for m in members] + [
+                (m, Outcome.PROTECTED.value, reason) for m, reason in protected
+            ]
+            db.executemany(
+                "INSERT INTO items VALUES (?,?,?,?,?,NULL,'',?,?)",
+                (
+                    (job_id, seq, m.id, m.model_dump_json(), state, message, now)
+                    for seq, (m, state, message) in enumerate(rows)
+                ),
+            )
+        return job_id
+
+    def set_state(self, job_id: str, state: JobState, note: str = "") -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET state = ?, note = ? WHERE id = ?", (state.value, note, job_id)
+            )
+
+    def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
+        """The batch's intent, written before its request leaves."""
+        now = _now()
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE items SET state = ?, batch = ?, updated_at = ? "
+                "WHERE job_id = ? AND member_id = ?",
+                ((SENDING, batch, now, job_id, m) for m in member_ids),
+            )
+
+    def record(self, job_id: str, outcomes: Iterable[MemberOutcome]) -> None:
+        now = _now()
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE items SET state = ?, code = ?, message = ?, updated_at = ? "
+                "WHERE job_id = ? AND member_id = ?",
+                ((o.outcome.value, o.code, o.message, now, job_id, o.member_id) for o in outcomes),
+            )
+
+    def reset(self, job_id: str, member_ids: Iterable[str]) -> None:
+        """Make members due again (retry failed, or found still present on resume)."""
+        now = _now()
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE items SET state = ?, code = '', message = '', updated_at = ? "
+                "WHERE job_id = ? AND member_id = ?",
+                ((PENDING, now, job_id, m) for m in member_ids),
+            )
+
+    def cancel_pending(self, job_id: str, message: str) -> list[str]:
+        with self._transaction() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT member_id FROM items WHERE job_id = ? AND state = ?", (job_id, PENDING)
+                )
+            ]
+            db.execute(
+                "UPDATE items SET state = ?, message = ?, updated_at = ? "
+                "WHERE job_id = ? AND state = ?",
+                (Outcome.CANCELLED.value, message, _now(), job_id, PENDING),
+            )
+        return ids
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _job(self, row: sqlite3.Row | tuple[object, ...]) -> Job:
+        (
+            job_id,
+            created,
+            user,
+            account,
+            provider,
+            container,
+            operation,
+            dry,
+            undo_of,
+            state,
+            note,
+        ) = row
+        counts = Counter(
+            dict(
+                self._db.execute(
+                    "SELECT state, count(*) FROM items WHERE job_id = ? GROUP BY state", (job_id,)
+                ).fetchall()
+            )
+        )
+        return Job(
+            id=str(job_id),
+            created_at=str(created),
+            user=str(user),
+            account=str(account),
+            provider=Provider(str(provider)),
+            container=Container.model_validate_json(str(container)),
+            operation=Operation(str(operation)),
+            dry_run=bool(dry),
+            undo_of=str(undo_of) if undo_of else None,
+            state=JobState(str(state)),
+            note=str(note),
+            counts=dict(counts),
+        )
+
+    def job(self, job_id: str) -> Job:
+        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            from providers.errors import ConfigurationError
+
+            raise ConfigurationError(
+                f"No job {job_id!r} in the journal (`rosterdeck jobs` lists them)."
+            )
+        return self._job(row)
+
+    def jobs(self, limit: int = 200) -> list[Job]:
+        rows = self._db.execute(
+            "SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [self._job(row) for row in rows]
+
+    def unfinished(self) -> list[Job]:
+        """Jobs that stopped with members not yet settled: what `resume` is for."""
+        return [
+            job
+            for job in self.jobs()
+            if job.unsettled
+            and job.state in (JobState.RUNNING, JobState.INTERRUPTED, JobState.PLANNED)
+        ]
+
+    def items(self, job_id: str, states: Iterable[str] | None = None) -> list[Item]:
+        query = "SELECT member, state, code, message FROM items WHERE job_id = ?"
+        params: list[object] = [job_id]
+        wanted = list(states) if states is not None else None
+        if wanted is not None:
+            query += f" AND state IN ({','.join('?' * len(wanted))})"
+            params += wanted
+        rows = self._db.execute(query + " ORDER BY seq", params).fetchall()
+        return [
+            Item(member=Member.model_validate_json(member), state=state, code=code, message=message)
+            for member, state, code, message in rows
+        ]
+
+    def export(self, job_id: str, directory: Path) -> tuple[Path, Path]:
+        """Write the job's report as CSV and JSON; returns both paths."""
+        import csv
+
+        job = self.job(job_id)
+        items = self.items(job_id)
+        directory.mkdir(parents=True, exist_ok=True)
+        base = directory / f"rosterdeck-job-{job_id}"
+        rows = [
+            {
+                "member_id": i.member.id,
+                "name": i.member.name,
+                "address": i.member.address,
+                "outcome": i.state,
+                "code": i.code,
+                "message": i.message,
+            }
+            for i in items
+        ]
+        with base.with_suffix(".csv").open("w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["member_id"])
+            writer.writeheader()
+            writer.writerows(rows)
+        document = {"job": job.model_dump(mode="json"), "members": rows}
+        base.with_suffix(".json").write_text(json.dumps(document, indent=2, ensure_ascii=False))
+        return base.with_suffix(".csv"), base.with_suffix(".json")

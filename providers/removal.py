@@ -1,0 +1,325 @@
+"""From marked members to a finished, provable removal: plan, then run through the journal.
+
+The engine sends batches as large as the adapter allows, a few at a time; the adapter's HTTP
+layer keeps the provider's pace. Every member ends in one definite outcome. Cancel and
+interrupt stop dispatch and let calls in flight finish; 401/403 stops the run with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from providers import errors
+from providers.journal import PENDING, SENDING, Job, JobState, Journal
+from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
+from providers.protocol import Adapter, outcomes
+
+TYPED_CONFIRMATION_ABOVE = 20
+DEFAULT_CONCURRENCY = 4
+VERBS = {
+    Operation.REMOVE_FROM_CONTAINER: "remove from",
+    Operation.DELETE_CONTACTS: "delete the contacts of",
+    Operation.DELETE_SOURCE: "delete",
+    Operation.ADD_BACK: "add back to",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    account: str
+    provider: Provider
+    container: Container
+    operation: Operation
+    members: tuple[Member, ...]
+    skipped: tuple[tuple[Member, str], ...] = ()
+    dry_run: bool = False
+
+    @property
+    def irreversible(self) -> bool:
+        return self.operation in (Operation.DELETE_CONTACTS, Operation.DELETE_SOURCE)
+
+    @property
+    def confirmation_word(self) -> str:
+        """What the person must type before a large or irreversible run: '' when nothing."""
+        if self.operation is Operation.DELETE_SOURCE:
+            return self.container.name
+        if self.irreversible or len(self.members) > TYPED_CONFIRMATION_ABOVE:
+            return str(len(self.members))
+        return ""
+
+
+def make_plan(
+    account: str,
+    provider: Provider,
+    container: Container,
+    chosen: Sequence[Member],
+    operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+    *,
+    dry_run: bool = False,
+) -> Plan:
+    """Split the chosen members into what will be sent and what is skipped, and why."""
+    skipped = tuple(
+        (m, container.read_only_reason or m.locked_reason)
+        for m in chosen
+        if m.locked or container.read_only
+    )
+    skipped_ids = {m.id for m, _ in skipped}
+    members = tuple(m for m in chosen if m.id not in skipped_ids)
+    return Plan(account, provider, container, operation, members, skipped, dry_run)
+
+
+def record_plan(journal: Journal, plan: Plan, undo_of: str | None = None) -> str:
+    return journal.create(
+        account=plan.account,
+        provider=plan.provider,
+        container=plan.container,
+        operation=plan.operation,
+        members=plan.members,
+        protected=plan.skipped,
+        dry_run=plan.dry_run,
+        undo_of=undo_of,
+    )
+
+
+def undo_plan(journal: Journal, job_id: str) -> Plan:
+    """Add back the members a job removed, where the provider can."""
+    job = journal.job(job_id)
+    if job.operation is not Operation.REMOVE_FROM_CONTAINER or job.dry_run:
+        raise errors.ConfigurationError(
+            "Only a real removal from a group or list can be undone; deleted contacts are gone."
+        )
+    removed = [i.member for i in journal.items(job_id, [Outcome.REMOVED.value])]
+    if not removed:
+        raise errors.ConfigurationError(f"Job {job_id} removed nobody: there is nothing to undo.")
+    return Plan(job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed))
+
+
+@dataclass(frozen=True)
+class Sending:
+    member_ids: tuple[str, ...]
+    batch: int
+
+
+@dataclass(frozen=True)
+class Settled:
+    outcomes: tuple[MemberOutcome, ...]
+
+
+@dataclass(frozen=True)
+class Ended:
+    job: Job
+
+
+Event = Sending | Settled | Ended
+
+
+@dataclass
+class Progress:
+    """A job's running totals, pace and ETA, fed by the engine's events (no UI in here)."""
+
+    total: int
+    states: dict[str, str] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+    recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
+    ended: Job | None = None
+
+    @classmethod
+    def of(cls, journal: Journal, job_id: str) -> Progress:
+        progress = cls(total=0)
+        for item in journal.items(job_id):
+            progress.states[item.member.id] = item.state
+        progress.total = len(progress.states)
+        progress.counts = Counter(progress.states.values())
+        return progress
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, Sending):
+            self._set((member_id, SENDING) for member_id in event.member_ids)
+        elif isinstance(event, Settled):
+            self._set((o.member_id, o.outcome.value) for o in event.outcomes)
+            self.recent.append((time.monotonic(), self.done))
+        else:
+            self.ended = event.job
+
+    def _set(self, changes: Iterable[tuple[str, str]]) -> None:
+        for member_id, state in changes:
+            before = self.states.get(member_id)
+            if before is not None:
+                self.counts[before] -= 1
+            self.states[member_id] = state
+            self.counts[state] += 1
+
+    @property
+    def done(self) -> int:
+        return self.total - self.counts[PENDING] - self.counts[SENDING]
+
+    @property
+    def pace(self) -> float:
+        """Members settled per second, over the recent batches."""
+        if len(self.recent) < 2:
+            return 0.0
+        (t0, d0), (t1, d1) = self.recent[0], self.recent[-1]
+        return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        pace = self.pace
+        left = self.total - self.done
+        return left / pace if pace > 0 else None
+
+
+class Engine:
+    """Runs one job against one adapter, writing everything through the journal."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        journal: Journal,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> None:
+        self.adapter = adapter
+        self.journal = journal
+        self.concurrency = concurrency
+        self.on_event = on_event or (lambda event: None)
+        self._halt: JobState | None = None
+        self._halt_note = ""
+
+    def cancel(self) -> None:
+        """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
+        self._stop(JobState.CANCELLED, "Cancelled before it was sent.")
+
+    def interrupt(self) -> None:
+        """Send nothing more, but keep the rest due: `resume` continues the job later."""
+        self._stop(JobState.INTERRUPTED, "Interrupted; resume continues from here.")
+
+    def _stop(self, state: JobState, note: str) -> None:
+        if self._halt is None:
+            self._halt, self._halt_note = state, note
+
+    async def run(self, job_id: str) -> Job:
+        job = self.journal.job(job_id)
+        self._halt, self._halt_note = None, ""
+        await self._settle_unsettled(job)
+        self.journal.set_state(job_id, JobState.RUNNING)
+        if job.operation is Operation.DELETE_SOURCE:
+            return self._end(job_id, *await self._delete_source(job))
+        due = [i.member for i in self.journal.items(job_id, [PENDING])]
+        size = max(1, self.adapter.capabilities.max_batch)
+        batches = [due[i : i + size] for i in range(0, len(due), size)]
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def send(number: int, batch: list[Member]) -> None:
+            async with gate:
+                if self._halt is None:
+                    await self._send(job, number, batch)
+
+        async with asyncio.TaskGroup() as group:
+            for number, batch in enumerate(batches):
+                group.create_task(send(number, batch))
+        if self._halt in (JobState.CANCELLED, JobState.STOPPED):
+            cancelled = self.journal.cancel_pending(job_id, self._halt_note)
+            self.on_event(
+                Settled(
+                    tuple(
+                        outcomes(
+                            [Member(id=i) for i in cancelled],
+                            Outcome.CANCELLED,
+                            message=self._halt_note,
+                        )
+                    )
+                )
+            )
+        return self._end(job_id, self._halt or JobState.FINISHED, self._halt_note)
+
+    def _end(self, job_id: str, state: JobState, note: str) -> Job:
+        self.journal.set_state(job_id, state, note)
+        job = self.journal.job(job_id)
+        self.on_event(Ended(job))
+        return job
+
+    async def _send(self, job: Job, number: int, batch: list[Member]) -> None:
+        ids = tuple(m.id for m in batch)
+        self.journal.mark_sending(job.id, ids, number)
+        self.on_event(Sending(ids, number))
+        try:
+            result = await self._apply(job, batch)
+        except (errors.AuthError, errors.PermissionDenied) as error:
+            self._stop(JobState.STOPPED, f"Stopped: {error.message}")
+            result = outcomes(
+                batch, Outcome.FAILED, code=error.code or str(error.status), message=error.message
+            )
+        by_id = {o.member_id: o for o in result}
+        settled = tuple(
+            by_id.get(m.id)
+            or MemberOutcome(
+                member_id=m.id, outcome=Outcome.UNKNOWN, message="No outcome was reported."
+            )
+            for m in batch
+        )
+        self.journal.record(job.id, settled)
+        self.on_event(Settled(settled))
+
+    async def _apply(self, job: Job, batch: list[Member]) -> list[MemberOutcome]:
+        if job.dry_run:
+            return outcomes(batch, Outcome.WOULD_REMOVE, message="Dry run: nothing was sent.")
+        try:
+            if job.operation is Operation.DELETE_CONTACTS:
+                return await self.adapter.delete_contacts(batch)
+            if job.operation is Operation.ADD_BACK:
+                return await self.adapter.add(job.container, batch)
+            return await self.adapter.remove(job.container, batch)
+        except (errors.AuthError, errors.PermissionDenied):
+            raise
+        except errors.BadResponse as error:
+            return outcomes(batch, Outcome.UNKNOWN, code="BAD_RESPONSE", message=error.message)
+        except errors.ProviderError as error:
+            code = error.code or (str(error.status) if error.status else type(error).__name__)
+            return outcomes(batch, Outcome.FAILED, code=code, message=error.message)
+
+    async def _settle_unsettled(self, job: Job) -> None:
+        """Before sending anything on a resumed job, find out what the lost answers did."""
+        unsure = self.journal.items(job.id, [SENDING, Outcome.UNKNOWN.value])
+        if not unsure or job.operation is Operation.DELETE_SOURCE:
+            return
+        members = [i.member for i in unsure]
+        if job.dry_run:
+            self.journal.reset(job.id, [m.id for m in members])
+            return
+        present = await self.adapter.still_present(job.container, members)
+        adding = job.operation is Operation.ADD_BACK
+        done = [m for m in members if (m.id in present) == adding]
+        settled = outcomes(
+            done,
+            Outcome.RESTORED if adding else Outcome.REMOVED,
+            message="Confirmed by reading the membership after the answer was lost.",
+        )
+        self.journal.record(job.id, settled)
+        self.journal.reset(job.id, [m.id for m in members if m not in done])
+        self.on_event(Settled(tuple(settled)))
+
+    async def _delete_source(self, job: Job) -> tuple[JobState, str]:
+        if job.dry_run:
+            return JobState.FINISHED, "Dry run: nothing was sent."
+        try:
+            result = await self.adapter.delete_source(job.container)
+        except errors.ProviderError as error:
+            return JobState.STOPPED, error.message
+        if result.deleted:
+            return JobState.FINISHED, result.message
+        return (
+            JobState.STOPPED,
+            f"Refused: {result.contacts_in_use} contacts still use this source.",
+        )
+
+    def retry_failed(self, job_id: str) -> int:
+        """Make only the failed members due again; returns how many."""
+        failed = [i.member.id for i in self.journal.items(job_id, [Outcome.FAILED.value])]
+        self.journal.reset(job_id, failed)
+        return len(failed)
