@@ -86,6 +86,7 @@ class AutoSendState:
     people_count: int = 0
     lists: dict[str, ContactList] = field(default_factory=dict)
     lists_key: str = "lists"  # one version of the docs says "contacts"
+    removals: list[tuple[str, int]] = field(default_factory=list)  # (list, contact number)
     _by_email: dict[str, int] = field(default_factory=dict, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -192,6 +193,7 @@ def build(state: AutoSendState) -> Starlette:
             elif number in present:
                 gone.add(number)
         chosen.numbers = array("i", (n for n in chosen.numbers if n not in gone))
+        state.removals.extend((chosen.id, n) for n in gone)
         not_in_list = len(values) - len(gone) - len(errors)
         return JSONResponse(
             {

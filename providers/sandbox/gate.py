@@ -109,6 +109,7 @@ class Gate:
         self._windows: dict[str, tuple[float, int]] = {}
         self.calls = 0
         self.refused = 0
+        self.faulted = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -136,6 +137,8 @@ class Gate:
         target = scope["path"] + "?" + scope.get("query_string", b"").decode()
         if faults.applies_to(scope["method"], target):
             roll = faults.rng.random()
+            if roll < faults.error_rate + faults.malformed_rate + faults.timeout_rate:
+                self.faulted += 1
             if roll < faults.error_rate:
                 error = ApiError(faults.error_status, "INTERNAL_ERROR", "Upstream failure.")
                 await self.render(error)(scope, receive, send)

@@ -55,6 +55,7 @@ class RaslState:
     groups: dict[int, dict[str, Any]] = field(default_factory=dict)
     sources: dict[int, dict[str, Any]] = field(default_factory=dict)
     calls_per_minute: int = 60
+    removals: list[tuple[int, int]] = field(default_factory=list)  # (group, contact), each real one
 
     @classmethod
     def seeded(cls, seed: int = 11, contacts: int = 600) -> RaslState:
@@ -238,6 +239,7 @@ def build(state: RaslState) -> Starlette:
                 continue
             if request.method == "DELETE" and group["id"] in contact["group_id"]:
                 contact["group_id"].remove(group["id"])
+                state.removals.append((group["id"], contact_id))
                 changed += 1
             elif request.method == "POST" and group["id"] not in contact["group_id"]:
                 contact["group_id"].append(group["id"])

@@ -60,6 +60,7 @@ class WaSendState:
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     shapes: Shapes = field(default_factory=Shapes)
+    removals: list[tuple[str, str]] = field(default_factory=list)  # (group, participant)
 
     @classmethod
     def seeded(cls, seed: int = 23) -> WaSendState:
@@ -201,6 +202,7 @@ def build(state: WaSendState) -> Starlette:
         group, ids = await change(request, removing=True)
         for pid in ids:
             del group["participants"][pid]
+            state.removals.append((group["jid"], pid))
         return JSONResponse(
             {"success": True, "removed": [{"id": i} for i in ids], "message": "Removed."}
         )
@@ -211,6 +213,7 @@ def build(state: WaSendState) -> Starlette:
         group, ids = await change(request, removing=True)
         for pid in ids:
             del group["participants"][pid]
+            state.removals.append((group["jid"], pid))
         return JSONResponse({"success": True})
 
     async def add(request: Request) -> JSONResponse:
