@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 import httpx
 
-from providers.accounts import Account, AccountStore, Option
+from providers.accounts import Account, AccountStore, Option, data_dir
 from providers.connect import open_adapter
 from providers.credentials import Credentials, TokenSource, env_var_for
 from providers.errors import ConfigurationError
@@ -25,6 +26,8 @@ class Workspace(Protocol):
     async def token_source(self, name: str) -> TokenSource: ...
 
     async def open(self, name: str) -> Adapter: ...
+
+    def journal_path(self) -> Path: ...
 
 
 class LocalWorkspace:
@@ -46,6 +49,9 @@ class LocalWorkspace:
 
     async def token_source(self, name: str) -> TokenSource:
         return (await self.credentials.token(name))[1]
+
+    def journal_path(self) -> Path:
+        return data_dir() / "journal.sqlite3"
 
     async def open(self, name: str) -> Adapter:
         account = self.store.get(name)
@@ -97,6 +103,10 @@ class SandboxWorkspace:
 
     async def token_source(self, name: str) -> TokenSource:
         return TokenSource.BUILT_IN
+
+    def journal_path(self) -> Path:
+        """The sandbox's jobs are kept apart from real ones."""
+        return data_dir() / "sandbox-journal.sqlite3"
 
     async def open(self, name: str) -> Adapter:
         account = self.account(name)

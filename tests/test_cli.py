@@ -181,3 +181,51 @@ def test_sandbox_serve_answers_plain_http() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _choir(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, object]]]:
+    _, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend", "--json")
+    choir = next(g for g in json.loads(out) if g["name"] == "Choir")
+    _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")
+    return choir["id"], json.loads(out)["members"]
+
+
+def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixture[str]) -> None:
+    choir, members = _choir(capsys)
+    owner = next(m for m in members if m["role"] == "owner")
+    plain = [m for m in members if not m["locked"]][:3]
+    code, out, _ = run(
+        capsys,
+        "--demo",
+        "remove",
+        "sandbox-wasend",
+        choir,
+        owner["address"],
+        *(m["address"] for m in plain),
+        "--yes",
+    )
+    assert code == 0
+    assert out.count("✓ removed  ") == 3 and "skipped:" in out and "finished" in out
+    code, out, _ = run(capsys, "--demo", "jobs", "--json")
+    (job,) = json.loads(out)
+    assert job["counts"] == {"protected": 1, "removed": 3}
+    code, out, _ = run(capsys, "--demo", "undo", job["id"], "--yes")
+    assert code == 0 and out.count("↺ restored") == 3
+
+
+def test_remove_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    choir, members = _choir(capsys)
+    code, _, err = run(capsys, "--demo", "remove", "sandbox-wasend", choir, str(members[3]["id"]))
+    assert code == 1 and "without --yes" in err
+    code, out, _ = run(
+        capsys,
+        "--demo",
+        "remove",
+        "sandbox-wasend",
+        choir,
+        str(members[3]["id"]),
+        "--dry-run",
+        "--json",
+    )
+    document = json.loads(out)
+    assert code == 0 and [m["outcome"] for m in document["members"]] == ["would-remove"]

@@ -23,13 +23,17 @@ def journal(tmp_path: Path) -> Journal:
     return Journal(tmp_path / "journal.sqlite3")
 
 
-async def pick(adapter: Adapter, name: str, count: int | None = None) -> tuple[Container, list[Member]]:
+async def pick(
+    adapter: Adapter, name: str, count: int | None = None
+) -> tuple[Container, list[Member]]:
     container = next(c for c in await adapter.containers() if c.name == name)
     members = [m async for p in adapter.members(container) for m in p.members if not m.locked]
     return container, members[:count] if count else members
 
 
-def start(journal: Journal, adapter: Adapter, container: Container, members: list[Member], **kw: object) -> str:
+def start(
+    journal: Journal, adapter: Adapter, container: Container, members: list[Member], **kw: object
+) -> str:
     operation = kw.pop("operation", Operation.REMOVE_FROM_CONTAINER)
     plan = make_plan("test", adapter.provider, container, members, operation, **kw)  # type: ignore[arg-type]
     return record_plan(journal, plan)
@@ -57,7 +61,9 @@ def removal_counts(sandbox: Sandbox, provider: Provider) -> Counter[str]:
     return Counter(contact_id(n) for _, n in sandbox.autosend.removals)
 
 
-def assert_journal_agrees(journal: Journal, job_id: str, sandbox: Sandbox, provider: Provider, container: Container) -> None:
+def assert_journal_agrees(
+    journal: Journal, job_id: str, sandbox: Sandbox, provider: Provider, container: Container
+) -> None:
     items = journal.items(job_id)
     assert {i.state for i in items} <= DEFINITE, Counter(i.state for i in items)
     present = present_in_sandbox(sandbox, provider, container)
@@ -79,7 +85,11 @@ TARGETS = {
 KNOBS = {
     "clean": {},
     "503s": {"error_rate": 0.3},
-    "500s-on-writes": {"error_rate": 0.3, "error_status": 500, "methods": frozenset({"DELETE", "POST"})},
+    "500s-on-writes": {
+        "error_rate": 0.3,
+        "error_status": 500,
+        "methods": frozenset({"DELETE", "POST"}),
+    },
     "late-answers": {"timeout_rate": 0.3, "hang_seconds": 2.0},
     "malformed": {"malformed_rate": 0.2},
     "slow": {"latency": 0.02},
@@ -114,7 +124,9 @@ async def test_every_member_ends_definite_and_the_journal_agrees(
     assert_journal_agrees(journal, job_id, sandbox, provider, container)
 
 
-async def test_cancel_lets_the_batch_in_flight_finish(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_cancel_lets_the_batch_in_flight_finish(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.WASEND, seconds_between_writes=0.05)
     container, members = await pick(adapter, "Harbour Runners", 40)
     job_id = start(journal, adapter, container, members)
@@ -132,16 +144,22 @@ async def test_cancel_lets_the_batch_in_flight_finish(sandbox: Sandbox, connect:
     assert_journal_agrees(journal, job_id, sandbox, Provider.WASEND, container)
 
 
-async def test_a_missing_scope_stops_the_run_with_the_reason(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_a_missing_scope_stops_the_run_with_the_reason(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.RASL, token=RASL_READ_ONLY_TOKEN)
     container, members = await pick(adapter, "Newsletter (WhatsApp)", 250)
-    job = await Engine(adapter, journal, concurrency=1).run(start(journal, adapter, container, members))
+    job = await Engine(adapter, journal, concurrency=1).run(
+        start(journal, adapter, container, members)
+    )
     assert job.state is JobState.STOPPED and "groups:write" in job.note
     assert job.counts == {Outcome.FAILED.value: 100, Outcome.CANCELLED.value: 150}
     assert not sandbox.rasl.removals
 
 
-async def test_retry_sends_only_the_failed_ones(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_retry_sends_only_the_failed_ones(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.WASEND)
     container, members = await pick(adapter, "Choir", 20)
     faults = sandbox.faults[Provider.WASEND]
@@ -159,10 +177,14 @@ async def test_retry_sends_only_the_failed_ones(sandbox: Sandbox, connect: OpenA
     assert len(sandbox.wasend.removals) - removed_before == failed
 
 
-async def test_a_dry_run_sends_nothing(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_a_dry_run_sends_nothing(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.AUTOSEND)
     container, members = await pick(adapter, "Beta testers", 30)
-    job = await Engine(adapter, journal).run(start(journal, adapter, container, members, dry_run=True))
+    job = await Engine(adapter, journal).run(
+        start(journal, adapter, container, members, dry_run=True)
+    )
     assert job.counts == {Outcome.WOULD_REMOVE.value: 30}
     assert not sandbox.autosend.removals
 
@@ -174,12 +196,16 @@ async def test_locked_members_are_journaled_as_protected_and_never_sent(
     container = next(c for c in await adapter.containers() if c.name == "Choir")
     members = [m async for p in adapter.members(container) for m in p.members]
     owner = next(m for m in members if m.role is Role.OWNER)
-    job = await Engine(adapter, journal).run(start(journal, adapter, container, [owner, members[5]]))
+    job = await Engine(adapter, journal).run(
+        start(journal, adapter, container, [owner, members[5]])
+    )
     assert job.counts == {Outcome.PROTECTED.value: 1, Outcome.REMOVED.value: 1}
     assert owner.id in present_in_sandbox(sandbox, Provider.WASEND, container)
 
 
-async def test_undo_adds_back_what_was_removed(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_undo_adds_back_what_was_removed(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.RASL)
     container, members = await pick(adapter, "Board")
     before = present_in_sandbox(sandbox, Provider.RASL, container)
@@ -192,14 +218,20 @@ async def test_undo_adds_back_what_was_removed(sandbox: Sandbox, connect: OpenAd
     assert present_in_sandbox(sandbox, Provider.RASL, container) == before
 
 
-async def test_delete_contacts_and_a_source_still_in_use(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_delete_contacts_and_a_source_still_in_use(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.RASL)
     source = next(c for c in await adapter.containers() if c.name == "Event QR code")
     members = [m async for p in adapter.members(source) for m in p.members]
     engine = Engine(adapter, journal)
-    refused = await engine.run(start(journal, adapter, source, [], operation=Operation.DELETE_SOURCE))
+    refused = await engine.run(
+        start(journal, adapter, source, [], operation=Operation.DELETE_SOURCE)
+    )
     assert refused.state is JobState.STOPPED and "150 contacts still use" in refused.note
-    deleted = await engine.run(start(journal, adapter, source, members, operation=Operation.DELETE_CONTACTS))
+    deleted = await engine.run(
+        start(journal, adapter, source, members, operation=Operation.DELETE_CONTACTS)
+    )
     assert deleted.counts == {Outcome.REMOVED.value: 150}
     done = await engine.run(start(journal, adapter, source, [], operation=Operation.DELETE_SOURCE))
     assert done.state is JobState.FINISHED and 4 not in sandbox.rasl.sources
@@ -223,7 +255,9 @@ async def test_resume_settles_lost_answers_without_sending_twice(
     assert {i.member.id for i in confirmed} == {m.id for m in members[:3]}
 
 
-async def test_interrupt_keeps_the_rest_due(sandbox: Sandbox, connect: OpenAdapter, journal: Journal) -> None:
+async def test_interrupt_keeps_the_rest_due(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
     adapter = connect(Provider.AUTOSEND)
     container, members = await pick(adapter, "Webinar attendees", 300)
     engine: Engine
@@ -242,7 +276,9 @@ async def test_interrupt_keeps_the_rest_due(sandbox: Sandbox, connect: OpenAdapt
     assert_journal_agrees(journal, job_id, sandbox, Provider.AUTOSEND, container)
 
 
-async def test_progress_counts_pace_and_export(connect: OpenAdapter, journal: Journal, tmp_path: Path) -> None:
+async def test_progress_counts_pace_and_export(
+    connect: OpenAdapter, journal: Journal, tmp_path: Path
+) -> None:
     adapter = connect(Provider.AUTOSEND)
     container, members = await pick(adapter, "Webinar attendees", 250)
     job_id = start(journal, adapter, container, members)
@@ -260,5 +296,11 @@ def test_plan_needs_typed_confirmation_above_twenty_or_when_irreversible() -> No
     few = [Member(id=str(i)) for i in range(20)]
     assert make_plan("a", Provider.RASL, group, few).confirmation_word == ""
     assert make_plan("a", Provider.RASL, group, [*few, Member(id="x")]).confirmation_word == "21"
-    assert make_plan("a", Provider.RASL, group, few[:1], Operation.DELETE_CONTACTS).confirmation_word == "1"
-    assert make_plan("a", Provider.RASL, group, [], Operation.DELETE_SOURCE).confirmation_word == "Board"
+    assert (
+        make_plan("a", Provider.RASL, group, few[:1], Operation.DELETE_CONTACTS).confirmation_word
+        == "1"
+    )
+    assert (
+        make_plan("a", Provider.RASL, group, [], Operation.DELETE_SOURCE).confirmation_word
+        == "Board"
+    )

@@ -21,6 +21,7 @@ from providers.models import Container, Member
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
+from tui import job_commands
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
 
@@ -231,6 +232,8 @@ def _parser() -> argparse.ArgumentParser:
     mems.add_argument("--json", action="store_true")
     mems.add_argument("--search", help="only members whose name, address or id contains this")
     mems.set_defaults(run=members)
+
+    job_commands.add_parsers(commands)
 
     sandbox = commands.add_parser("sandbox", help="the built-in fake APIs")
     sandbox_acts = sandbox.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -1,0 +1,251 @@
+"""`rosterdeck remove`, `jobs`, `resume` and `undo`: the same engine and journal as the app."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+
+from providers.errors import ConfigurationError
+from providers.journal import Job, JobState, Journal
+from providers.models import Member, Operation, Outcome
+from providers.protocol import Adapter
+from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
+from providers.workspace import Workspace
+from tui.paste import csv_tokens, match, tokens
+
+GLYPHS = {
+    Outcome.REMOVED.value: "✓ removed",
+    Outcome.ALREADY_ABSENT.value: "· already absent",
+    Outcome.PROTECTED.value: "⊘ protected",
+    Outcome.FAILED.value: "✗ failed",
+    Outcome.CANCELLED.value: "– cancelled",
+    Outcome.UNKNOWN.value: "? unknown",
+    Outcome.RESTORED.value: "↺ restored",
+    Outcome.WOULD_REMOVE.value: "○ would remove",
+    "pending": "… pending",
+    "sending": "→ sending",
+}
+
+
+def _entries(args: argparse.Namespace) -> list[str]:
+    entries = list(args.members)
+    if args.from_file:
+        path = Path(args.from_file).expanduser()
+        if path.suffix.lower() == ".csv":
+            entries += csv_tokens(path)
+        else:
+            entries += tokens(path.read_text(encoding="utf-8"))
+    if not entries:
+        raise ConfigurationError("Name the members to remove, or give --from FILE.")
+    return entries
+
+
+def describe(plan: Plan) -> str:
+    container = plan.container
+    where = f"{container.parent} / {container.name}" if container.parent else container.name
+    verb = VERBS[plan.operation]
+    lines = [
+        f"{'DRY RUN: ' if plan.dry_run else ''}{verb.capitalize()} {where} "
+        f"({plan.account}, {plan.provider.label}): {len(plan.members)} member(s).",
+    ]
+    if plan.members:
+        names = ", ".join(m.name or m.address or m.id for m in plan.members[:5])
+        more = f" and {len(plan.members) - 5} more" if len(plan.members) > 5 else ""
+        lines.append(f"  {names}{more}")
+    for member, reason in plan.skipped:
+        lines.append(f"  skipped: {member.name or member.address or member.id} ({reason})")
+    return "\n".join(lines)
+
+
+async def _ask(prompt: str) -> str:
+    return (await asyncio.to_thread(input, prompt)).strip()
+
+
+async def _confirm(plan: Plan, assume_yes: bool) -> None:
+    if assume_yes or plan.dry_run:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigurationError(
+            "Refusing to act without --yes: there is no terminal to confirm on."
+        )
+    word = plan.confirmation_word
+    if word:
+        answer = await _ask(f"Type {word!r} to confirm: ")
+        if answer != word:
+            raise ConfigurationError("Not confirmed; nothing was sent.")
+    elif (await _ask("Proceed? [y/N] ")).lower() not in ("y", "yes"):
+        raise ConfigurationError("Not confirmed; nothing was sent.")
+
+
+def _summary(job: Job) -> str:
+    parts = [f"{GLYPHS.get(state, state)} {count}" for state, count in sorted(job.counts.items())]
+    note = f" — {job.note}" if job.note else ""
+    return f"Job {job.id} {job.state.value}: " + ", ".join(parts) + note
+
+
+async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> Job:
+    members = {i.member.id: i.member for i in journal.items(job_id)}
+
+    def show(event: Event) -> None:
+        if quiet or not isinstance(event, Settled):
+            return
+        for o in event.outcomes:
+            member = members.get(o.member_id, Member(id=o.member_id))
+            said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
+            label = member.name or member.address or member.id
+            print(
+                f"{GLYPHS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}",
+                flush=True,
+            )
+
+    engine = Engine(adapter, journal, on_event=show)
+    loop = asyncio.get_running_loop()
+    for stop in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stop, engine.interrupt)
+    try:
+        return await engine.run(job_id)
+    finally:
+        for stop in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(stop)
+
+
+def _finish(job: Job, journal: Journal, as_json: bool) -> int:
+    if as_json:
+        items = [
+            {
+                **i.member.model_dump(mode="json"),
+                "outcome": i.state,
+                "code": i.code,
+                "message": i.message,
+            }
+            for i in journal.items(job.id)
+        ]
+        json.dump({"job": job.model_dump(mode="json"), "members": items}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(_summary(job))
+        if job.state is JobState.INTERRUPTED:
+            print(f"Resume with: rosterdeck resume {job.id}")
+    bad = job.counts.get(Outcome.FAILED.value, 0) + job.unsettled
+    return 0 if job.state is JobState.FINISHED and not bad else 1
+
+
+async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
+    adapter = await workspace.open(args.account)
+    try:
+        containers = {c.id: c for c in await adapter.containers()}
+        if args.container not in containers:
+            raise ConfigurationError(
+                f"No container {args.container!r}: `rosterdeck containers {args.account} --json` "
+                "lists the ids."
+            )
+        container = containers[args.container]
+        operation = (
+            Operation.DELETE_CONTACTS if args.delete_contacts else Operation.REMOVE_FROM_CONTAINER
+        )
+        if args.delete_contacts and not adapter.capabilities.can_delete_contacts:
+            raise ConfigurationError(f"{adapter.provider.label} cannot delete contacts.")
+        loaded = [m async for page in adapter.members(container) for m in page.members]
+        found = match(_entries(args), loaded)
+        if found.unmatched:
+            listed = ", ".join(found.unmatched[:10])
+            raise ConfigurationError(
+                f"{len(found.unmatched)} of the given members matched nobody in "
+                f"{container.name}: {listed}. Nothing was sent."
+            )
+        chosen = list({m.id: m for ms in found.matched.values() for m in ms}.values())
+        plan = make_plan(
+            args.account, adapter.provider, container, chosen, operation, dry_run=args.dry_run
+        )
+        if not args.json:
+            print(describe(plan))
+        await _confirm(plan, args.yes)
+        journal = Journal(workspace.journal_path())
+        job_id = record_plan(journal, plan)
+        if not args.json:
+            print(f"Job {job_id} journaled; sending.", flush=True)
+        return _finish(await _run(adapter, journal, job_id, args.json), journal, args.json)
+    finally:
+        await adapter.aclose()
+
+
+async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
+    listed = Journal(workspace.journal_path()).jobs()
+    if args.json:
+        json.dump([j.model_dump(mode="json") for j in listed], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not listed:
+        print("No jobs yet.")
+        return 0
+    for job in listed:
+        counts = ", ".join(f"{GLYPHS.get(s, s)} {n}" for s, n in sorted(job.counts.items()))
+        print(
+            f"{job.id}  {job.created_at[:19]}  {job.user}  {job.account}  "
+            f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  {counts}"
+        )
+    return 0
+
+
+async def resume(args: argparse.Namespace, workspace: Workspace) -> int:
+    journal = Journal(workspace.journal_path())
+    job = journal.job(args.job)
+    if not job.unsettled:
+        print(_summary(job))
+        print("Nothing left to do.")
+        return 0
+    print(f"Job {job.id}: {job.unsettled} member(s) not settled in {job.container.name}.")
+    if not args.yes and not sys.stdin.isatty():
+        raise ConfigurationError(
+            "Refusing to resume without --yes: there is no terminal to confirm on."
+        )
+    if not args.yes and (await _ask("Resume? [y/N] ")).lower() not in ("y", "yes"):
+        raise ConfigurationError("Not confirmed; nothing was sent.")
+    adapter = await workspace.open(job.account)
+    try:
+        return _finish(await _run(adapter, journal, job.id, False), journal, False)
+    finally:
+        await adapter.aclose()
+
+
+async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
+    journal = Journal(workspace.journal_path())
+    plan = undo_plan(journal, args.job)
+    print(describe(plan))
+    await _confirm(plan, args.yes)
+    adapter = await workspace.open(plan.account)
+    try:
+        if not adapter.capabilities.can_undo:
+            raise ConfigurationError(f"{adapter.provider.label} cannot add members back.")
+        job_id = record_plan(journal, plan, undo_of=args.job)
+        return _finish(await _run(adapter, journal, job_id, False), journal, False)
+    finally:
+        await adapter.aclose()
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rm = commands.add_parser("remove", help="remove members (journaled; resumable)")
+    rm.add_argument("account")
+    rm.add_argument("container", help="an id as `containers --json` prints it")
+    rm.add_argument("members", nargs="*", help="ids, phone numbers or emails")
+    rm.add_argument("--from", dest="from_file", help="a file of members (one per line, or CSV)")
+    rm.add_argument("--dry-run", action="store_true", help="walk the whole flow, send nothing")
+    rm.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    rm.add_argument("--json", action="store_true", help="print one JSON report at the end")
+    rm.add_argument("--delete-contacts", action="store_true", help="RASL: delete the contacts")
+    rm.set_defaults(run=remove)
+    listing = commands.add_parser("jobs", help="past and unfinished removal jobs")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=jobs)
+    res = commands.add_parser("resume", help="finish an interrupted job without repeating anything")
+    res.add_argument("job")
+    res.add_argument("--yes", action="store_true")
+    res.set_defaults(run=resume)
+    back = commands.add_parser("undo", help="add back the members a job removed")
+    back.add_argument("job")
+    back.add_argument("--yes", action="store_true")
+    back.set_defaults(run=undo)
