@@ -273,6 +273,23 @@ class WaSendAdapter(HttpAdapter):
         return await self.http.call("POST", f"{path}/remove", json=body)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        try:
+            present = await self.still_present(container, members)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+        result = outcomes(
+            [m for m in members if m.id in present],
+            Outcome.RESTORED,
+            message="Already in the group.",
+        )
+        due = [m for m in members if m.id not in present]
+        return result + (await self._send_add(container, due) if due else [])
+
+    async def _send_add(
+        self, container: Container, members: Sequence[Member]
+    ) -> list[MemberOutcome]:
         body = {"participants": [m.id for m in members], "notify": False}
         try:
             answer = await self.http.call("POST", f"{_path(container)}/participants/add", json=body)
