@@ -210,7 +210,7 @@ def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixt
     (job,) = json.loads(out)
     assert job["counts"] == {"protected": 1, "removed": 3}
     code, out, _ = run(capsys, "--demo", "undo", job["id"], "--yes")
-    assert code == 0 and out.count("↺ restored") == 3
+    assert code == 0 and out.count("↺ restored  ") == 3
 
 
 def test_remove_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:
