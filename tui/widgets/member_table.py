@@ -1,4 +1,4 @@
-"""A member table on Textual's line API: it renders only the lines on screen.
+"""The members of one container on the line API: it renders only the lines on screen.
 
 One widget for 100,000 members: no row objects, no per-row widgets. The rows are the
 `Roster`'s view; this widget owns the cursor and turns keys into marks.
@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from providers.models import Member, Role
 from tui.roster import Roster, SortKey
+from tui.widgets.line_table import LineTable
 
 MARKED = "[x] "
 UNMARKED = "[ ] "
 LOCKED = "[-] "
 ROLE_WORDS = {Role.OWNER: "owner", Role.ADMIN: "admin", Role.MEMBER: ""}
+SORT_COLUMNS = {SortKey.NAME: 0, SortKey.ADDRESS: 1, SortKey.ROLE: 2}
 StatusOf = Callable[[Member], str]
 
 
@@ -30,33 +28,18 @@ def locked_status(member: Member) -> str:
     return "⊘ locked" if member.locked else ""
 
 
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    return text.ljust(width)
+def member_widths(width: int, prefix: int) -> list[int]:
+    """Name and address share what role and status leave."""
+    role, status = 6, 16 if width >= 100 else 11
+    rest = max(10, width - prefix - role - status - 4)
+    name = rest * 2 // 5
+    return [name, rest - name, role, status]
 
 
-class MemberTable(ScrollView, can_focus=True):
+class MemberTable(LineTable):
     """Members of one container, with a cursor, marks and a status column."""
 
-    DEFAULT_CSS = """
-    MemberTable {
-        height: 1fr;
-        overflow-x: hidden;
-        background: $surface;
-        &:focus { background-tint: $foreground 4%; }
-    }
-    """
-
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("space", "mark", "Mark", id="mark"),
         Binding("shift+down", "extend(1)", "Mark and move down", show=False),
         Binding("shift+up", "extend(-1)", "Mark and move up", show=False),
@@ -66,6 +49,7 @@ class MemberTable(ScrollView, can_focus=True):
         Binding("i", "invert", "Invert marks", id="invert", show=False),
         Binding("s", "sort", "Sort by next column", id="sort", show=False),
     ]
+    PREFIX_WIDTH = 1 + len(MARKED)
 
     class MarksChanged(Message):
         """The marks or the view changed: the screen updates its counts."""
@@ -80,113 +64,48 @@ class MemberTable(ScrollView, can_focus=True):
     def __init__(self, roster: Roster, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.roster = roster
-        self.cursor = 0
         self.range_start: int | None = None
         self.status_of: StatusOf = locked_status
-
-    # -- data ------------------------------------------------------------------------------
-
-    def rows_changed(self) -> None:
-        """Call after the roster's view changed (pages arrived, filter, sort)."""
-        self.cursor = min(self.cursor, max(0, self.roster.shown - 1))
-        self.virtual_size = Size(0, self.roster.shown + 1)
-        self.refresh()
 
     @property
     def current(self) -> Member | None:
         return self.roster.member_at(self.cursor) if self.roster.shown else None
 
-    # -- rendering -------------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return self.roster.shown
 
-    def _widths(self) -> tuple[int, int, int, int]:
-        width = self.size.width
-        role, status = 6, 16 if width >= 100 else 11
-        rest = max(10, width - 5 - role - status - 4)
-        name = rest * 2 // 5
-        return name, rest - name, role, status
+    def titles(self) -> list[str]:
+        titles = ["Name", "Address", "Role", "Status"]
+        if self.roster.sort_key is not None:
+            titles[SORT_COLUMNS[self.roster.sort_key]] += " ↓" if self.roster.descending else " ↑"
+        return titles
 
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        base = self.rich_style
-        name_w, address_w, role_w, status_w = self._widths()
-        if y == 0:
-            sort = self.roster.sort_key
-            arrow = " ↓" if self.roster.descending else " ↑"
-            titles = ["Name", "Address", "Role", "Status"]
-            if sort is not None:
-                column = {"name": 0, "address": 1, "role": 2}[sort.value]
-                titles[column] += arrow
-            text = (
-                "     "
-                + _fit(titles[0], name_w)
-                + " "
-                + _fit(titles[1], address_w)
-                + " "
-                + _fit(titles[2], role_w)
-                + " "
-                + _fit(titles[3], status_w)
-            )
-            return Strip([Segment(_fit(text, width), base + Style(bold=True, underline=True))])
-        row = self.scroll_offset.y + y - 1
-        if row >= self.roster.shown:
-            return Strip.blank(width, base)
+    def widths(self, width: int) -> list[int]:
+        return member_widths(width, self.PREFIX_WIDTH)
+
+    def cells(self, row: int) -> list[str]:
         member = self.roster.member_at(row)
-        marked = member.id in self.roster.marked
-        box = LOCKED if member.locked else MARKED if marked else UNMARKED
-        in_range = self.range_start is not None and min(
-            self.range_start, self.cursor
-        ) <= row <= max(self.range_start, self.cursor)
-        pointer = "›" if row == self.cursor else "+" if in_range else " "
-        text = (
-            f"{pointer}{box}"
-            + _fit(member.name or "—", name_w)
-            + " "
-            + _fit(member.address, address_w)
-            + " "
-            + _fit(ROLE_WORDS[member.role], role_w)
-            + " "
-            + _fit(self.status_of(member), status_w)
-        )
-        style = base
-        if marked:
+        return [member.name or "—", member.address, ROLE_WORDS[member.role], self.status_of(member)]
+
+    def prefix(self, row: int) -> str:
+        member = self.roster.member_at(row)
+        if member.locked:
+            return LOCKED
+        return MARKED if member.id in self.roster.marked else UNMARKED
+
+    def row_style(self, row: int) -> Style:
+        member = self.roster.member_at(row)
+        style = Style()
+        if member.id in self.roster.marked:
             style += Style(bold=True, color="yellow")
         if member.locked:
             style += Style(dim=True)
-        if row == self.cursor and self.has_focus:
-            style += Style(reverse=True)
-        elif row == self.cursor or in_range:
-            style += Style(underline=True)
-        return Strip([Segment(_fit(text, width), style)])
+        return style
 
-    # -- moving ----------------------------------------------------------------------------
-
-    def _move_to(self, row: int) -> None:
-        if not self.roster.shown:
-            return
-        self.cursor = max(0, min(row, self.roster.shown - 1))
-        # Row r is drawn on line r + 1 (line 0 is the header, which never scrolls away).
-        visible = self.size.height - 1
-        top = self.scroll_offset.y
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False)
-        self.refresh()
-
-    def action_cursor(self, step: int) -> None:
-        self._move_to(self.cursor + step)
-
-    def action_page(self, direction: int) -> None:
-        self._move_to(self.cursor + direction * max(1, self.size.height - 2))
-
-    def action_jump(self, row: int) -> None:
-        self._move_to(row if row >= 0 else self.roster.shown - 1)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
+    def highlighted(self, row: int) -> bool:
+        start = self.range_start
+        return start is not None and min(start, self.cursor) <= row <= max(start, self.cursor)
 
     # -- marking ---------------------------------------------------------------------------
 
@@ -210,14 +129,14 @@ class MemberTable(ScrollView, can_focus=True):
         if self.current is None or self._refuse_locked():
             return
         self.roster.toggle(self.cursor)
-        self._move_to(self.cursor + 1)
+        self.move_to(self.cursor + 1)
         self._changed()
 
     def action_extend(self, step: int) -> None:
         if self.current is None:
             return
         self.roster.mark_rows([self.cursor])
-        self._move_to(self.cursor + step)
+        self.move_to(self.cursor + step)
         self.roster.mark_rows([self.cursor])
         self._changed()
 
