@@ -98,6 +98,13 @@ def undo_plan(journal: Journal, job_id: str) -> Plan:
     return Plan(job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed))
 
 
+def retry_failed(journal: Journal, job_id: str) -> int:
+    """Make only the failed members due again; the next run sends just those."""
+    failed = [i.member.id for i in journal.items(job_id, [Outcome.FAILED.value])]
+    journal.reset(job_id, failed)
+    return len(failed)
+
+
 @dataclass(frozen=True)
 class Sending:
     member_ids: tuple[str, ...]
@@ -123,6 +130,7 @@ class Progress:
 
     total: int
     states: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
     recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
@@ -142,6 +150,8 @@ class Progress:
             self._set((member_id, SENDING) for member_id in event.member_ids)
         elif isinstance(event, Settled):
             self._set((o.member_id, o.outcome.value) for o in event.outcomes)
+            for o in event.outcomes:
+                self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
             self.recent.append((time.monotonic(), self.done))
         else:
             self.ended = event.job
@@ -317,9 +327,3 @@ class Engine:
             JobState.STOPPED,
             f"Refused: {result.contacts_in_use} contacts still use this source.",
         )
-
-    def retry_failed(self, job_id: str) -> int:
-        """Make only the failed members due again; returns how many."""
-        failed = [i.member.id for i in self.journal.items(job_id, [Outcome.FAILED.value])]
-        self.journal.reset(job_id, failed)
-        return len(failed)

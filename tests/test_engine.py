@@ -11,7 +11,16 @@ import pytest
 from providers.journal import Journal, JobState
 from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.removal import Engine, Event, Progress, Settled, make_plan, record_plan, undo_plan
+from providers.removal import (
+    Engine,
+    Event,
+    Progress,
+    Settled,
+    make_plan,
+    record_plan,
+    retry_failed,
+    undo_plan,
+)
 from providers.sandbox import RASL_READ_ONLY_TOKEN, Sandbox
 from tests.conftest import OpenAdapter
 
@@ -117,7 +126,7 @@ async def test_every_member_ends_definite_and_the_journal_agrees(
     # Faults off: a resume settles whatever a lost answer left unknown, then sends the rest.
     faults.error_rate = faults.timeout_rate = faults.malformed_rate = 0
     if job.counts.get(Outcome.FAILED.value):
-        engine.retry_failed(job_id)
+        retry_failed(journal, job_id)
     job = await engine.run(job_id)
     assert job.state is JobState.FINISHED
     assert job.counts == {Outcome.REMOVED.value: count}, job.counts
@@ -171,7 +180,7 @@ async def test_retry_sends_only_the_failed_ones(
     assert failed and job.counts[Outcome.REMOVED.value] == 20 - failed
     faults.error_rate = 0
     removed_before = len(sandbox.wasend.removals)
-    assert engine.retry_failed(job_id) == failed
+    assert retry_failed(journal, job_id) == failed
     job = await engine.run(job_id)
     assert job.counts == {Outcome.REMOVED.value: 20}
     assert len(sandbox.wasend.removals) - removed_before == failed

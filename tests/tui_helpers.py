@@ -16,9 +16,9 @@ from tui.app import RosterDeckApp
 FAST = {"requests_per_second": 0, "seconds_between_writes": 0}
 
 
-def demo_app(sandbox: Sandbox | None = None) -> RosterDeckApp:
+def demo_app(sandbox: Sandbox | None = None, **options: float) -> RosterDeckApp:
     sandbox = sandbox or Sandbox(autosend=AutoSendState.seeded(big_list=2_000)).unlimited()
-    return RosterDeckApp(SandboxWorkspace(sandbox, options=FAST))
+    return RosterDeckApp(SandboxWorkspace(sandbox, options={**FAST, **options}))
 
 
 async def until(pilot: Pilot[object], condition: Callable[[], bool], seconds: float = 10) -> None:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from providers.errors import ProviderError
+from providers.journal import Journal
 from providers.protocol import Adapter
+from providers.removal import Plan, record_plan, undo_plan
 from providers.sandbox import Sandbox
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
+from tui.jobs import JobEnded, JobRunner
 from tui.screens.accounts import AccountsScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.confirm_removal import ConfirmRemovalScreen, Decision
 from tui.screens.help import HelpScreen
+from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
 
 
@@ -36,12 +44,63 @@ class RosterDeckApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self._adapters: dict[str, Adapter] = {}
+        self.jobs = JobRunner(self, Journal(workspace.journal_path()))
 
     def on_mount(self) -> None:
         if self.workspace.is_sandbox or self.workspace.accounts():
             self.push_screen(AccountsScreen())
+            self.offer_resume()
         else:
             self.push_screen(WelcomeScreen())
+
+    def offer_resume(self) -> None:
+        """After a crash or a dropped link, offer to finish what the journal says is open."""
+        unfinished = self.jobs.journal.unfinished()
+        if not unfinished:
+            return
+        job = unfinished[0]
+        detail = (
+            f"Job {job.id} ({job.account}, {job.container.name}) stopped with {job.unsettled} "
+            "member(s) not settled. Resuming first checks what the lost answers did, then "
+            "sends only what is still due: nothing is removed twice."
+        )
+
+        async def answered(resume: bool | None) -> None:
+            if resume:
+                await self.run_job(job.id)
+
+        self.push_screen(
+            ConfirmScreen("Resume the unfinished job?", detail, confirm_label="Resume"), answered
+        )
+
+    async def run_job(self, job_id: str) -> None:
+        await self.jobs.start(job_id)
+        self.push_screen(ProgressScreen(job_id))
+
+    async def propose(self, plan: Plan, undo_of: str | None = None) -> None:
+        """Confirm a plan, then journal it and run it; the progress screen shows it live."""
+
+        async def decided(decision: Decision | None) -> None:
+            if decision is None or not decision.go:
+                return
+            chosen = replace(plan, dry_run=decision.dry_run)
+            await self.run_job(record_plan(self.jobs.journal, chosen, undo_of=undo_of))
+
+        can_undo = (await self.adapter(plan.account)).capabilities.can_undo
+        self.push_screen(ConfirmRemovalScreen(plan, can_undo=can_undo), decided)
+
+    async def confirm_undo(self, job_id: str) -> None:
+        try:
+            plan = undo_plan(self.jobs.journal, job_id)
+        except ProviderError as error:
+            self.notify(str(error), severity="warning")
+            return
+        await self.propose(plan, undo_of=job_id)
+
+    def on_job_ended(self, message: JobEnded) -> None:
+        job = message.job
+        text = message.error or f"Job on {job.container.name} {job.state.value}."
+        self.notify(text, severity="error" if message.error else "information")
 
     async def adapter(self, name: str) -> Adapter:
         """One adapter per account for the whole session, so pacing spans every screen."""
@@ -68,6 +127,7 @@ class RosterDeckApp(App[None]):
 
     def use_sandbox(self) -> None:
         self.workspace = demo_workspace()
+        self.jobs = JobRunner(self, Journal(self.workspace.journal_path()))
         self.show_accounts()
 
     async def on_unmount(self) -> None:

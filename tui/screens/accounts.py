@@ -24,6 +24,7 @@ class AccountsScreen(DeckScreen):
         Binding("enter", "open", "Open", id="open"),
         Binding("n", "add", "Add account", id="add-account"),
         Binding("x", "remove", "Remove account", id="remove-account", show=False),
+        Binding("h", "history", "History", id="history"),
         Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]
@@ -144,6 +145,11 @@ class AccountsScreen(DeckScreen):
         from tui.screens.diagnostics import DiagnosticsScreen
 
         self.app.push_screen(DiagnosticsScreen())
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
 
     def action_recheck(self) -> None:
         self.reload()

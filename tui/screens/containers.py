@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Input, Static
 
 from providers.accounts import Account
 from providers.errors import ProviderError
-from providers.models import Container, Provider
+from providers.models import Container, ContainerKind, Operation, Provider
+from providers.removal import make_plan
 from tui.screens.base import DeckScreen
 
 
@@ -30,6 +31,7 @@ class ContainersScreen(DeckScreen):
         Binding("enter", "open", "Open", id="open"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("r", "reload", "Reload", id="reload"),
+        Binding("X", "delete_source", "Delete source", id="delete-source", show=False),
     ]
 
     class Loaded(Message):
@@ -135,15 +137,34 @@ class ContainersScreen(DeckScreen):
         self.query_one("#status", Static).update("… loading")
         self.load()
 
-    def action_open(self) -> None:
+    def selected(self) -> Container | None:
         table = self.query_one(DataTable)
         if not table.row_count:
-            return
+            return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        container = next(c for c in self.containers if c.id == key)
-        from tui.screens.members import MembersScreen
+        return next(c for c in self.containers if c.id == key)
 
-        self.app.push_screen(MembersScreen(self.account, container))
+    def action_open(self) -> None:
+        container = self.selected()
+        if container is not None:
+            from tui.screens.members import MembersScreen
+
+            self.app.push_screen(MembersScreen(self.account, container))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_source":
+            return self.account.provider is Provider.RASL
+        return True
+
+    async def action_delete_source(self) -> None:
+        container = self.selected()
+        if container is None or container.kind is not ContainerKind.SOURCE:
+            self.query_one("#status", Static).update("⊘ Only a RASL source can be deleted.")
+            return
+        plan = make_plan(
+            self.account.name, self.account.provider, container, [], Operation.DELETE_SOURCE
+        )
+        await self.deck.propose(plan)
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,8 @@ from textual.widgets import Input, Static
 
 from providers.accounts import Account
 from providers.errors import ProviderError
-from providers.models import Container, MemberPage
+from providers.models import Container, ContainerKind, Member, MemberPage, Operation, Provider
+from providers.removal import make_plan
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
@@ -18,6 +21,8 @@ from tui.widgets.member_table import MemberTable
 
 class MembersScreen(DeckScreen):
     BINDINGS = [
+        Binding("d", "remove", "Remove marked", id="remove"),
+        Binding("x", "delete_contacts", "Delete contacts", id="delete-contacts", show=False),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("p", "paste", "Paste a list", id="paste"),
         Binding("r", "reload", "Reload", id="reload", show=False),
@@ -39,6 +44,7 @@ class MembersScreen(DeckScreen):
         self.container = container
         self.roster = Roster(total=container.member_count)
         self.streaming = True
+        self.loaded_at = 0.0
 
     def heading(self) -> str:
         where = f"{self.container.parent} / " if self.container.parent else ""
@@ -78,6 +84,7 @@ class MembersScreen(DeckScreen):
 
     @work(exclusive=True, group="members")
     async def load(self) -> None:
+        self.loaded_at = time.monotonic()
         try:
             adapter = await self.deck.adapter(self.account.name)
             async for page in adapter.members(self.container):
@@ -142,6 +149,48 @@ class MembersScreen(DeckScreen):
         self.table.rows_changed()
         self.show_counts()
         self.load()
+
+    def chosen(self) -> list[Member]:
+        """The marked members, or the one under the cursor when none is marked."""
+        marked = self.roster.marked_members()
+        if marked:
+            return marked
+        current = self.table.current
+        return [current] if current is not None else []
+
+    async def propose(self, operation: Operation) -> None:
+        chosen = self.chosen()
+        if not chosen:
+            self.say("Nothing to remove: mark members with space first.")
+            return
+        plan = make_plan(
+            self.account.name, self.account.provider, self.container, chosen, operation
+        )
+        if not plan.members:
+            self.say(f"⊘ Nothing can be removed here: {plan.skipped[0][1]}.")
+            return
+        await self.deck.propose(plan)
+
+    async def action_remove(self) -> None:
+        if self.container.kind in (ContainerKind.SOURCE, ContainerKind.CONTACT_BOOK):
+            await self.propose(Operation.DELETE_CONTACTS)  # a source has no membership to end
+        else:
+            await self.propose(Operation.REMOVE_FROM_CONTAINER)
+
+    async def action_delete_contacts(self) -> None:
+        await self.propose(Operation.DELETE_CONTACTS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_contacts":
+            return self.account.provider is Provider.RASL
+        return True
+
+    def on_screen_resume(self) -> None:
+        """Back from a job on this container: read it again from the provider."""
+        ended = self.deck.jobs.ended_at.get(self.container.id, 0.0)
+        if ended > self.loaded_at:
+            self.roster.clear()  # the marks were the job's input; the job has them now
+            self.action_reload()
 
     def action_paste(self) -> None:
         from tui.screens.paste import PasteScreen

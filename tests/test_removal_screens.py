@@ -1,0 +1,166 @@
+"""Confirm, progress, cancel, retry, history and undo, driven by keys on the sandbox."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Checkbox, DataTable, Input
+
+from providers.journal import JobState
+from providers.models import Outcome, Provider
+from providers.removal import make_plan, record_plan
+from providers.sandbox import Sandbox
+from providers.sandbox.autosend import AutoSendState
+from tests.tui_helpers import demo_app, open_members, text_of, until
+from tui.screens.accounts import AccountsScreen
+from tui.screens.confirm_removal import ConfirmRemovalScreen
+from tui.screens.members import MembersScreen
+from tui.screens.progress import ProgressScreen
+
+SIZE = (80, 24)
+
+
+def _sandbox() -> Sandbox:
+    return Sandbox(autosend=AutoSendState.seeded(big_list=500)).unlimited()
+
+
+def _participants(sandbox: Sandbox, group: str) -> set[str]:
+    for groups in sandbox.wasend.groups.values():
+        for g in groups.values():
+            if g["subject"] == group:
+                return set(g["participants"])
+    raise KeyError(group)
+
+
+async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
+    sandbox = _sandbox()
+    app = demo_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        members_screen = app.screen
+        assert isinstance(members_screen, MembersScreen)
+        await pilot.press("a", "d")
+        modal = app.screen
+        assert isinstance(modal, ConfirmRemovalScreen)
+        assert modal.focused is modal.query_one("#cancel", Button)
+        explained = text_of(pilot, "#explain")
+        assert "Remove from Events team / Choir: 52 members." in explained
+        assert "Can be undone" in explained
+        confirm = modal.query_one("#confirm", Button)
+        assert confirm.disabled
+        await pilot.press("y")  # not yet: the count must be typed
+        assert app.screen is modal and modal.focused is modal.query_one("#typed", Input)
+        await pilot.press("5", "1")
+        assert confirm.disabled
+        await pilot.press("backspace", "2")
+        assert not confirm.disabled
+        await pilot.click("#confirm")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        progress = app.screen
+        assert isinstance(progress, ProgressScreen)
+        await until(pilot, lambda: not app.jobs.running)
+        await pilot.pause(0.15)
+        assert "52/52 done" in text_of(pilot, "#counts") and "✓ removed 52" in text_of(
+            pilot, "#counts"
+        )
+        assert "finished" in text_of(pilot, "#status")
+        assert len(_participants(sandbox, "Choir")) == 2
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is members_screen and not members_screen.streaming)
+        assert members_screen.roster.loaded == 2 and not members_screen.roster.marked
+
+
+async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
+    sandbox = _sandbox()
+    app = demo_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "n")
+        assert isinstance(app.screen, MembersScreen) and not app.jobs.journal.jobs()
+        await pilot.press("d")
+        app.screen.query_one(Checkbox).value = True
+        await pilot.click("#confirm")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
+        (job,) = app.jobs.journal.jobs()
+        assert job.dry_run and job.counts == {Outcome.WOULD_REMOVE.value: 1}
+        assert not sandbox.wasend.removals
+
+
+async def test_cancel_lets_calls_in_flight_finish() -> None:
+    sandbox = _sandbox()
+    app = demo_app(sandbox, seconds_between_writes=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "harbour")
+        await pilot.press("a", "d")
+        app.screen.query_one("#typed", Input).value = "246"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await until(pilot, lambda: len(sandbox.wasend.removals) >= 10)
+        await pilot.press("c")
+        await until(pilot, lambda: not app.jobs.running)
+        (job,) = app.jobs.journal.jobs()
+        assert job.state is JobState.CANCELLED
+        removed, cancelled = job.counts[Outcome.REMOVED.value], job.counts[Outcome.CANCELLED.value]
+        assert removed == len(sandbox.wasend.removals) and removed + cancelled == 246
+
+
+async def test_retry_failed_sends_only_those() -> None:
+    sandbox = _sandbox()
+    faults = sandbox.faults[Provider.WASEND]
+    app = demo_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "space", "space", "d")
+        faults.error_rate, faults.error_status, faults.methods = 1.0, 500, frozenset({"DELETE"})
+        await pilot.click("#confirm")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
+        await pilot.pause(0.15)
+        assert "✗ failed 3" in text_of(pilot, "#counts")
+        faults.error_rate = 0
+        await pilot.press("r")
+        await until(pilot, lambda: not app.jobs.running and len(sandbox.wasend.removals) == 3)
+        await pilot.pause(0.15)
+        assert "✓ removed 3" in text_of(pilot, "#counts")
+
+
+async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
+    sandbox = _sandbox()
+    app = demo_app(sandbox)
+    before = _participants(sandbox, "Choir")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "space", "d", "y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
+        assert len(_participants(sandbox, "Choir")) == len(before) - 2
+        await pilot.press("escape", "escape", "escape")
+        assert isinstance(app.screen, AccountsScreen)
+        await pilot.press("h")
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1 and "remove from Choir" in str(table.get_row_at(0)[3])
+        await pilot.press("enter")
+        assert isinstance(app.screen, ProgressScreen)
+        await pilot.press("u")
+        assert "Add back to Events team / Choir: 2 members." in text_of(pilot, "#explain")
+        await pilot.press("y")
+        await until(pilot, lambda: len(app.jobs.journal.jobs()) == 2 and not app.jobs.running)
+        assert _participants(sandbox, "Choir") == before
+        undo = app.jobs.journal.jobs()[0]
+        assert undo.undo_of is not None and undo.counts == {Outcome.RESTORED.value: 2}
+
+
+async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
+    sandbox = _sandbox()
+    app = demo_app(sandbox)
+    account, _ = sandbox.accounts()[1]
+    async with app.run_test(size=SIZE) as pilot:
+        adapter = await app.adapter(account.name)
+        choir = next(c for c in await adapter.containers() if c.name == "Choir")
+        members = [m async for p in adapter.members(choir) for m in p.members if not m.locked][:4]
+        job_id = record_plan(
+            app.jobs.journal, make_plan(account.name, Provider.WASEND, choir, members)
+        )
+        app.jobs.journal.set_state(job_id, JobState.INTERRUPTED)
+        app.offer_resume()
+        await pilot.pause()
+        assert "Resume the unfinished job?" in str(app.screen.query_one(".title").render())
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
+        assert app.jobs.journal.job(job_id).counts == {Outcome.REMOVED.value: 4}

@@ -1,0 +1,78 @@
+"""The app's running removal jobs: they belong to the app, not to a screen, so leaving the
+progress screen never stops one, and coming back shows it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from providers.errors import ProviderError
+from providers.journal import Job, Journal
+from providers.removal import Engine, Progress, retry_failed
+
+if TYPE_CHECKING:
+    from tui.app import RosterDeckApp
+
+
+@dataclass
+class RunningJob:
+    job_id: str
+    engine: Engine
+    progress: Progress
+
+
+class JobEnded(Message):
+    """Posted to the app when a job stops, for whatever reason."""
+
+    def __init__(self, job: Job, error: str = "") -> None:
+        super().__init__()
+        self.job = job
+        self.error = error
+
+
+class JobRunner:
+    def __init__(self, app: RosterDeckApp, journal: Journal) -> None:
+        self.app = app
+        self.journal = journal
+        self.running: dict[str, RunningJob] = {}
+        self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
+
+    def progress(self, job_id: str) -> Progress:
+        running = self.running.get(job_id)
+        return running.progress if running else Progress.of(self.journal, job_id)
+
+    def is_running(self, job_id: str) -> bool:
+        return job_id in self.running
+
+    async def start(self, job_id: str) -> RunningJob:
+        """Run (or resume) a journaled job in the background of the whole app."""
+        job = self.journal.job(job_id)
+        adapter = await self.app.adapter(job.account)
+        progress = Progress.of(self.journal, job_id)
+        engine = Engine(adapter, self.journal, on_event=progress.apply)
+        running = RunningJob(job_id, engine, progress)
+        self.running[job_id] = running
+
+        async def run() -> None:
+            error = ""
+            try:
+                await engine.run(job_id)
+            except ProviderError as failure:
+                error = failure.message
+            finally:
+                del self.running[job_id]
+                self.ended_at[job.container.id] = time.monotonic()
+            self.app.post_message(JobEnded(self.journal.job(job_id), error))
+
+        self.app.run_worker(run(), group="jobs", name=f"job {job_id}")
+        return running
+
+    def retry_failed(self, job_id: str) -> int:
+        return retry_failed(self.journal, job_id)
+
+    def interrupt_all(self) -> None:
+        for running in self.running.values():
+            running.engine.interrupt()

@@ -1,0 +1,120 @@
+"""Say in plain words what a removal will do, to whom, and whether it can be undone.
+
+Focus starts on Cancel. Large, irreversible or whole-container runs ask for the count (or
+the container's name) to be typed before Confirm is enabled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from providers.models import Operation
+from providers.removal import VERBS, Plan
+
+SHOWN_NAMES = 4
+
+
+@dataclass(frozen=True)
+class Decision:
+    go: bool
+    dry_run: bool = False
+
+
+def explain(plan: Plan, can_undo: bool) -> str:
+    container = plan.container
+    where = f"{container.parent} / {container.name}" if container.parent else container.name
+    count = len(plan.members)
+    if plan.operation is Operation.DELETE_SOURCE:
+        lines = [f"Delete the source {where}.", "RASL refuses while any contact still uses it."]
+    else:
+        noun = "contact" if plan.operation is Operation.DELETE_CONTACTS else "member"
+        lines = [
+            f"{VERBS[plan.operation].capitalize()} {where}: {count} {noun}{'s' * (count != 1)}."
+        ]
+    lines.append(f"Account {plan.account} · {plan.provider.label}")
+    if plan.members:
+        names = [m.name or m.address or m.id for m in plan.members[:SHOWN_NAMES]]
+        more = f" and {count - SHOWN_NAMES} more" if count > SHOWN_NAMES else ""
+        lines.append("Who: " + ", ".join(names) + more)
+    if plan.skipped:
+        first = plan.skipped[0]
+        lines.append(
+            f"Skipped, never sent: {len(plan.skipped)} — "
+            f"{first[0].name or first[0].address}: {first[1]}"
+        )
+    if plan.operation is Operation.ADD_BACK:
+        lines.append("↺ This undoes the removal: they are put back where they were.")
+    elif plan.irreversible:
+        lines.append("✗ This cannot be undone: deleted contacts are gone for good.")
+    elif can_undo and plan.operation is Operation.REMOVE_FROM_CONTAINER:
+        lines.append("↺ Can be undone: History, open the job, u adds them back.")
+    else:
+        lines.append("✗ This provider cannot add them back: it cannot be undone here.")
+    return "\n".join(lines)
+
+
+class ConfirmRemovalScreen(ModalScreen[Decision]):
+    DEFAULT_CSS = """
+    ConfirmRemovalScreen { align: center middle; }
+    ConfirmRemovalScreen > VerticalScroll {
+        width: 74; max-width: 98%; height: auto; max-height: 98%;
+        border: round $error; background: $surface; padding: 0 1;
+    }
+    ConfirmRemovalScreen #typed { border: none; height: 1; padding: 0 1; background: $panel; }
+    ConfirmRemovalScreen #typed:focus { background: $primary-background; }
+    ConfirmRemovalScreen Checkbox { border: none; padding: 0; margin-top: 1; }
+    ConfirmRemovalScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmRemovalScreen Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape,n", "decide(False)", "Cancel", id="cancel"),
+        Binding("y", "decide(True)", "Confirm", id="confirm"),
+    ]
+
+    def __init__(self, plan: Plan, *, can_undo: bool) -> None:
+        super().__init__()
+        self.plan = plan
+        self.can_undo = can_undo
+
+    def compose(self) -> ComposeResult:
+        word = self.plan.confirmation_word
+        with VerticalScroll():
+            yield Static(explain(self.plan, self.can_undo), id="explain", markup=False)
+            if word:
+                yield Static(f"Type {word} to enable Confirm:", markup=False)
+                yield Input(id="typed")
+            yield Checkbox("Dry run: walk through it, send nothing", id="dry-run")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button(self._label(), id="confirm", variant="error", disabled=bool(word))
+
+    def _label(self) -> str:
+        if self.plan.operation is Operation.ADD_BACK:
+            return "Add back"
+        return "Delete" if self.plan.irreversible else "Remove"
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#confirm", Button).disabled = (
+            event.value.strip() != self.plan.confirmation_word
+        )
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#confirm", Button).label = "Dry run" if event.value else self._label()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_decide(event.button.id == "confirm")
+
+    def action_decide(self, go: bool) -> None:
+        if go and self.query_one("#confirm", Button).disabled:
+            self.query_one("#typed", Input).focus()
+            return
+        self.dismiss(Decision(go, self.query_one(Checkbox).value))

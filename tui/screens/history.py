@@ -1,0 +1,63 @@
+"""Past jobs: who ran them, when, on which account and container, with their counts."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from providers.removal import VERBS
+from tui.screens.base import DeckScreen
+from tui.widgets.outcome_table import STATES
+
+
+class HistoryScreen(DeckScreen):
+    BINDINGS = [Binding("enter", "open", "Open job", id="open-job")]
+
+    def heading(self) -> str:
+        return "History — every removal job, newest first"
+
+    def body(self) -> ComposeResult:
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="status", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("When (UTC)", "Who", "Account", "What", "State", "Counts")
+        self.on_screen_resume()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        jobs = self.deck.jobs.journal.jobs()
+        for job in jobs:
+            counts = " ".join(
+                f"{STATES.get(s, s).split()[0]}{n}" for s, n in sorted(job.counts.items())
+            )
+            what = f"{VERBS[job.operation]} {job.container.name}" + (
+                " (dry run)" if job.dry_run else ""
+            )
+            table.add_row(
+                job.created_at[5:16].replace("T", " "),
+                job.user,
+                job.account,
+                what,
+                job.state.value,
+                counts,
+                key=job.id,
+            )
+        self.query_one("#status", Static).update(
+            f"{len(jobs)} jobs · enter opens one (export, retry, undo)" if jobs else "No jobs yet."
+        )
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            from tui.screens.progress import ProgressScreen
+
+            job_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            self.app.push_screen(ProgressScreen(job_id))
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_open()

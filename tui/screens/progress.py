@@ -1,0 +1,134 @@
+"""A job, live: one row per member, an overall bar with counts, pace and ETA.
+
+It repaints on a 10 Hz timer from the job's `Progress`, however fast the engine settles
+members, so the keyboard stays responsive during a run of 10,000.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import ProgressBar, Static
+
+from providers.accounts import data_dir
+from providers.journal import Job
+from providers.models import Operation, Outcome
+from providers.removal import VERBS, Progress
+from tui.screens.base import DeckScreen
+from tui.widgets.outcome_table import STATES, OutcomeTable
+
+REPAINT_SECONDS = 0.1
+COUNTED = (
+    "removed",
+    "absent",
+    "failed",
+    "cancelled",
+    "protected",
+    "unknown",
+    "restored",
+    "would-remove",
+)
+
+
+def summary(progress: Progress, running: bool) -> str:
+    parts = [f"{STATES[s]} {progress.counts[s]}" for s in COUNTED if progress.counts[s]]
+    line = f"{progress.done}/{progress.total} done"
+    if running:
+        pace = progress.pace
+        eta = progress.eta
+        line += f" · {pace:.1f}/s" if pace else " · starting"
+        if eta is not None:
+            line += f" · ETA {int(eta // 60)}:{int(eta % 60):02d}"
+    return line + ("  " + " · ".join(parts) if parts else "")
+
+
+class ProgressScreen(DeckScreen):
+    BINDINGS = [
+        Binding("c", "cancel_job", "Cancel job", id="cancel-job"),
+        Binding("r", "retry", "Retry failed", id="retry-failed"),
+        Binding("e", "export", "Export report", id="export"),
+        Binding("u", "undo", "Undo", id="undo"),
+    ]
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__()
+        self.job_id = job_id
+
+    @property
+    def job(self) -> Job:
+        return self.deck.jobs.journal.job(self.job_id)
+
+    @property
+    def progress(self) -> Progress:
+        return self.deck.jobs.progress(self.job_id)
+
+    def heading(self) -> str:
+        job = self.job
+        dry = "DRY RUN · " if job.dry_run else ""
+        return f"{dry}{VERBS[job.operation].capitalize()} {job.container.name} ({job.account})"
+
+    def body(self) -> ComposeResult:
+        progress = self.progress
+        yield ProgressBar(total=max(1, progress.total), show_eta=False, id="bar")
+        yield Static("", id="counts", markup=False)
+        yield OutcomeTable(self.deck.jobs.journal.items(self.job_id), progress, id="outcomes")
+        yield Static("", id="status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(OutcomeTable).rows_changed()
+        self.query_one(OutcomeTable).focus()
+        self.repaint()
+        self.set_interval(REPAINT_SECONDS, self.repaint)
+
+    def repaint(self) -> None:
+        progress = self.progress
+        table = self.query_one(OutcomeTable)
+        table.progress = progress
+        table.refresh()
+        self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
+        running = self.deck.jobs.is_running(self.job_id)
+        self.query_one("#counts", Static).update(summary(progress, running))
+        job = progress.ended or (None if running else self.job)
+        if job is not None:
+            note = f" — {job.note}" if job.note else ""
+            self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        running = self.deck.jobs.is_running(self.job_id)
+        if action == "cancel_job":
+            return running
+        if action == "retry":
+            return not running and self.progress.counts[Outcome.FAILED.value] > 0
+        if action == "undo":
+            job = self.job
+            return (
+                not running
+                and not job.dry_run
+                and job.operation is Operation.REMOVE_FROM_CONTAINER
+                and self.progress.counts[Outcome.REMOVED.value] > 0
+            )
+        return True
+
+    def action_cancel_job(self) -> None:
+        running = self.deck.jobs.running.get(self.job_id)
+        if running is not None:
+            running.engine.cancel()
+            self.query_one("#status", Static).update("Cancelling: calls in flight finish first…")
+
+    async def action_retry(self) -> None:
+        count = self.deck.jobs.retry_failed(self.job_id)
+        await self.deck.jobs.start(self.job_id)
+        self.query_one("#status", Static).update(f"Retrying {count} failed member(s)…")
+
+    def action_export(self) -> None:
+        csv_path, json_path = self.deck.jobs.journal.export(
+            self.job_id, Path(data_dir()) / "exports"
+        )
+        self.query_one("#status", Static).update(f"Report saved: {csv_path} and {json_path.name}")
+        self.notify(f"Report saved to {csv_path.parent}")
+
+    async def action_undo(self) -> None:
+        await self.deck.confirm_undo(self.job_id)
