@@ -85,7 +85,7 @@ async def data_table(members: list[Member]) -> list[float]:
 
         def fill(rows: list[Member]) -> None:
             table.clear()
-            table.add_rows(([" ", m.name, m.address, ""] for m in rows))
+            table.add_rows([" ", m.name, m.address, ""] for m in rows)
             shown[:] = rows
 
         def show() -> None:

@@ -100,6 +100,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _new_id() -> str:
+    """Sortable by time, unique by a random tail."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
 class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -138,7 +143,7 @@ class Journal:
         undo_of: str | None = None,
     ) -> str:
         """Write the whole plan before anything is sent; returns the job's id."""
-        job_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        job_id = _new_id()
         now = _now()
         with self._transaction() as db:
             db.execute(

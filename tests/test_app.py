@@ -8,11 +8,11 @@ from providers.models import Provider, Role
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.workspace import LocalWorkspace
+from tests.tui_helpers import demo_app, open_members, text_of, until
 from tui.app import RosterDeckApp
 from tui.screens.accounts import AccountsScreen
 from tui.screens.members import MembersScreen
 from tui.screens.welcome import WelcomeScreen
-from tests.tui_helpers import demo_app, open_members, text_of, until
 
 SIZE = (80, 24)
 
@@ -100,7 +100,10 @@ async def test_paste_marks_every_spelling_and_lists_the_rest() -> None:
             m for m in screen.roster.members if m.id.endswith("@s.whatsapp.net") and not m.locked
         ]
         digits = [m.id.split("@")[0] for m in plain[:3]]
-        pasted = f"+44 {digits[0][2:6]} {digits[0][6:]}, {digits[1]}@s.whatsapp.net\n0{digits[2][2:]}\nnobody@example.com"
+        pasted = (
+            f"+44 {digits[0][2:6]} {digits[0][6:]}, {digits[1]}@s.whatsapp.net\n"
+            f"0{digits[2][2:]}\nnobody@example.com"
+        )
         await pilot.press("p")
         app.screen.query_one(TextArea).insert(pasted)
         await pilot.click("#mark")

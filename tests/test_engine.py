@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from providers.journal import Journal, JobState
+from providers.journal import JobState, Journal
 from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.removal import (

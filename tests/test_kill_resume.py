@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from providers.journal import Journal, JobState
+from providers.journal import JobState, Journal
 from providers.models import Outcome, Provider
 from providers.sandbox import TOKENS, Sandbox
 
@@ -90,7 +90,7 @@ def test_killed_midway_then_resumed_removes_each_member_exactly_once(
         assert first.returncode == -signal.SIGKILL
 
     second = _cli("resume", job.id, "--yes", env=env)
-    out, err = second.communicate(timeout=60)
+    _, err = second.communicate(timeout=60)
     assert second.returncode == 0, err
 
     job = journal.job(job.id)

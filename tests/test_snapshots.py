@@ -6,14 +6,16 @@ and look at the report before committing.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
 
-from providers import credentials
+from providers import credentials, journal
 from providers.workspace import LocalWorkspace
 from tests.tui_helpers import demo_app, open_members, until
 from tui.app import RosterDeckApp
@@ -23,9 +25,15 @@ Steps = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 @pytest.fixture(autouse=True)
-def steady_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the diagnostics screen reads must not depend on the machine."""
-    monkeypatch.setenv("ROSTERDECK_HOME", "/home/support/.rosterdeck")
+def steady_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What the diagnostics screen reads must not depend on the machine (a relative home
+    inside the test's own folder shows the same path everywhere)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ROSTERDECK_HOME", "rosterdeck-home")
+    ids = iter(range(1, 100))
+    monkeypatch.setattr(journal, "_now", lambda: "2026-11-23T09:30:00.000+00:00")
+    monkeypatch.setattr(journal, "_new_id", lambda: f"20261123-093000-{next(ids):06x}")
+    monkeypatch.setattr(getpass, "getuser", lambda: "support")
     monkeypatch.setenv("TERM", "xterm-256color")
     for name in ("SSH_CONNECTION", "TMUX", "STY", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
@@ -81,6 +89,52 @@ async def diagnostics(pilot: Pilot[Any]) -> None:
     await pilot.press("D")
 
 
+async def confirm(pilot: Pilot[Any]) -> None:
+    await open_members(pilot, 1, "choir")
+    await pilot.press("a", "d")
+
+
+async def finished(pilot: Pilot[Any]) -> None:
+    await open_members(pilot, 1, "choir")
+    await pilot.press("down", "space", "space", "space", "d", "y")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "ProgressScreen")
+    await until(pilot, lambda: not pilot.app.jobs.running)  # type: ignore[attr-defined]
+    await pilot.pause(0.2)
+
+
+async def midway(pilot: Pilot[Any]) -> None:
+    """A job stopped partway (as after a dropped link): settled, failed and pending rows."""
+    from providers.journal import JobState
+    from providers.models import MemberOutcome, Outcome
+    from providers.removal import make_plan, record_plan
+
+    await accounts(pilot)
+    app: Any = pilot.app
+    account, _ = app.workspace.sandbox.accounts()[1]
+    adapter = await app.adapter(account.name)
+    choir = next(c for c in await adapter.containers() if c.name == "Choir")
+    members = [m async for p in adapter.members(choir) for m in p.members][:12]
+    job_id = record_plan(
+        app.jobs.journal, make_plan(account.name, account.provider, choir, members)
+    )
+    settled = [MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED) for m in members[1:6]]
+    failure = MemberOutcome(
+        member_id=members[6].id, outcome=Outcome.FAILED, code="500", message="Upstream failure."
+    )
+    log = app.jobs.journal
+    log.record(job_id, [*settled, failure])
+    log.set_state(job_id, JobState.INTERRUPTED, "Interrupted; resume continues from here.")
+    from tui.screens.progress import ProgressScreen
+
+    await pilot.app.push_screen(ProgressScreen(job_id))
+    await pilot.pause(0.2)
+
+
+async def history(pilot: Pilot[Any]) -> None:
+    await finished(pilot)
+    await pilot.press("escape", "escape", "escape", "h")
+
+
 SCREENS: dict[str, Steps] = {
     "accounts": accounts,
     "containers": containers,
@@ -89,6 +143,10 @@ SCREENS: dict[str, Steps] = {
     "paste": paste,
     "help": help_screen,
     "diagnostics": diagnostics,
+    "confirm": confirm,
+    "progress-midway": midway,
+    "progress-finished": finished,
+    "history": history,
 }
 
 
