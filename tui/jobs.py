@@ -38,11 +38,13 @@ class JobRunner:
         self.app = app
         self.journal = journal
         self.running: dict[str, RunningJob] = {}
+        self._progress: dict[str, Progress] = {}  # live for running jobs, kept after they end
         self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
 
     def progress(self, job_id: str) -> Progress:
-        running = self.running.get(job_id)
-        return running.progress if running else Progress.of(self.journal, job_id)
+        if job_id not in self._progress:
+            self._progress[job_id] = Progress.of(self.journal, job_id)
+        return self._progress[job_id]
 
     def is_running(self, job_id: str) -> bool:
         return job_id in self.running
@@ -52,6 +54,7 @@ class JobRunner:
         job = self.journal.job(job_id)
         adapter = await self.app.adapter(job.account)
         progress = Progress.of(self.journal, job_id)
+        self._progress[job_id] = progress
         engine = Engine(adapter, self.journal, on_event=progress.apply)
         running = RunningJob(job_id, engine, progress)
         self.running[job_id] = running

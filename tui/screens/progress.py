@@ -6,6 +6,7 @@ members, so the keyboard stays responsive during a run of 10,000.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -47,7 +48,7 @@ def summary(progress: Progress, running: bool) -> str:
 class ProgressScreen(DeckScreen):
     BINDINGS = [
         Binding("c", "cancel_job", "Cancel job", id="cancel-job"),
-        Binding("r", "retry", "Retry failed", id="retry-failed"),
+        Binding("r", "retry", "Retry failed / resume", id="retry-failed"),
         Binding("e", "export", "Export report", id="export"),
         Binding("u", "undo", "Undo", id="undo"),
     ]
@@ -59,6 +60,11 @@ class ProgressScreen(DeckScreen):
     @property
     def job(self) -> Job:
         return self.deck.jobs.journal.job(self.job_id)
+
+    @cached_property
+    def job_facts(self) -> Job:
+        """What never changes about the job (operation, dry run), read once."""
+        return self.job
 
     @property
     def progress(self) -> Progress:
@@ -77,6 +83,7 @@ class ProgressScreen(DeckScreen):
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
+        self._shown_state: tuple[bool, int, int] | None = None
         self.query_one(OutcomeTable).rows_changed()
         self.query_one(OutcomeTable).focus()
         self.repaint()
@@ -94,16 +101,25 @@ class ProgressScreen(DeckScreen):
         if job is not None:
             note = f" — {job.note}" if job.note else ""
             self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
-        self.refresh_bindings()
+        # The footer is costly to rebuild: only when what the keys may do has changed.
+        state = (
+            running,
+            progress.counts[Outcome.FAILED.value],
+            progress.counts[Outcome.REMOVED.value],
+        )
+        if state != self._shown_state:
+            self._shown_state = state
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         running = self.deck.jobs.is_running(self.job_id)
         if action == "cancel_job":
             return running
         if action == "retry":
-            return not running and self.progress.counts[Outcome.FAILED.value] > 0
+            unsettled = self.progress.total - self.progress.done
+            return not running and (self.progress.counts[Outcome.FAILED.value] + unsettled) > 0
         if action == "undo":
-            job = self.job
+            job = self.job_facts
             return (
                 not running
                 and not job.dry_run
@@ -121,7 +137,9 @@ class ProgressScreen(DeckScreen):
     async def action_retry(self) -> None:
         count = self.deck.jobs.retry_failed(self.job_id)
         await self.deck.jobs.start(self.job_id)
-        self.query_one("#status", Static).update(f"Retrying {count} failed member(s)…")
+        self.query_one("#status", Static).update(
+            f"Sending again: {count} failed, and what was due…"
+        )
 
     def action_export(self) -> None:
         csv_path, json_path = self.deck.jobs.journal.export(

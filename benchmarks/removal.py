@@ -1,0 +1,123 @@
+"""10,000 removals through the engine and the app, against a plain sequential loop.
+
+The sandbox answers every call 50 ms late and allows 20 calls a second (the account is paced
+to that). The engine runs inside the app, on its progress screen, while a key is pressed
+every 100 ms to measure how long the app takes to handle it. The baseline, in the same run,
+is one request per member, one after another, over a sample. Run:
+
+    python benchmarks/removal.py [--members 10000] [--baseline 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+
+import httpx
+
+from providers.models import Provider
+from providers.removal import make_plan, record_plan
+from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox.autosend import AutoSendState
+from providers.workspace import SandboxWorkspace
+from tui.app import RosterDeckApp
+from tui.widgets.outcome_table import OutcomeTable
+
+LATENCY = 0.05
+LIMIT = 20  # calls a second, for the sandbox and for the account's pace
+
+
+def sandbox_for(members: int) -> Sandbox:
+    sandbox = Sandbox(autosend=AutoSendState.seeded(big_list=members))
+    faults = sandbox.faults[Provider.AUTOSEND]
+    faults.latency, faults.rate_limit, faults.rate_window = LATENCY, LIMIT, 1.0
+    return sandbox
+
+
+async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
+    sandbox = sandbox_for(members)
+    app = RosterDeckApp(SandboxWorkspace(sandbox, options={"requests_per_second": LIMIT}))
+    async with app.run_test(size=(120, 40)):
+        account = "sandbox-autosend"
+        adapter = await app.adapter(account)
+        newsletter = next(c for c in await adapter.containers() if c.name == "Monthly newsletter")
+        chosen = [m async for p in adapter.members(newsletter) for m in p.members]
+        plan = make_plan(account, Provider.AUTOSEND, newsletter, chosen)
+        job_id = record_plan(app.jobs.journal, plan)
+        calls_before = sandbox.calls(Provider.AUTOSEND)
+        started = time.perf_counter()
+        await app.run_job(job_id)
+        latencies = []
+        while not app.screen.query(OutcomeTable):
+            await asyncio.sleep(0.01)
+        table = app.screen.query_one(OutcomeTable)
+        while app.jobs.running:
+            before, pressed = table.cursor, time.perf_counter()
+            app.simulate_key("down")  # as a terminal would deliver it
+            while table.cursor == before:  # handled: the cursor row moved
+                await asyncio.sleep(0.001)
+            latencies.append(time.perf_counter() - pressed)
+            await asyncio.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        removed = app.jobs.journal.job(job_id).counts.get("removed", 0)
+        assert removed == len(chosen), app.jobs.journal.job(job_id).counts
+        calls = sandbox.calls(Provider.AUTOSEND) - calls_before
+    return elapsed, calls, latencies
+
+
+async def sequential(members: int, sample: int) -> float:
+    """One request per member, one after another: what a hand-written loop does."""
+    sandbox = sandbox_for(members)
+    newsletter = next(c for c in sandbox.autosend.lists.values() if c.name == "Monthly newsletter")
+    from providers.sandbox.autosend import contact_id
+
+    headers = {"Authorization": f"Bearer {TOKENS[Provider.AUTOSEND]}"}
+    async with httpx.AsyncClient(
+        transport=sandbox.transport(), base_url=sandbox.base_url(Provider.AUTOSEND), headers=headers
+    ) as client:
+        started = time.perf_counter()
+        for number in list(newsletter.numbers)[:sample]:
+            path = f"/contact-lists/{newsletter.id}/contacts/remove"
+            answer = await client.post(path, json={"contactIds": [contact_id(number)]})
+            answer.raise_for_status()
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument(
+        "--baseline", type=int, default=300, help="members in the sequential sample"
+    )
+    args = parser.parse_args()
+    base_seconds = asyncio.run(sequential(args.members, args.baseline))
+    seconds, calls, latencies = asyncio.run(engine_in_app(args.members))
+    base_rate = args.baseline / base_seconds
+    rate = args.members / seconds
+    print(
+        f"{args.members:,} removals, AutoSend sandbox, {LATENCY * 1000:.0f} ms latency, {LIMIT} calls/s allowed"
+    )
+    print(f"{'run':36} {'members':>8} {'seconds':>8} {'members/s':>10} {'calls/s':>8}")
+    print(
+        f"{'sequential, one call per member':36} {args.baseline:>8} {base_seconds:>8.1f} {base_rate:>10.1f} {base_rate:>8.1f}"
+    )
+    print(
+        f"{'engine in the app (batches of 100)':36} {args.members:>8} {seconds:>8.1f} {rate:>10.1f} {calls / seconds:>8.1f}"
+    )
+    print(
+        f"\nspeed-up: {rate / base_rate:.0f}x; share of the rate limit used: {calls / seconds / LIMIT:.0%}"
+    )
+    if latencies:
+        ordered = sorted(latencies)
+        p95 = ordered[int(0.95 * (len(ordered) - 1))]
+        print(
+            f"key latency during the run ({len(latencies)} presses): median "
+            f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {max(latencies) * 1000:.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
