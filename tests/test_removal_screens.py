@@ -164,3 +164,45 @@ async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
         assert app.jobs.journal.job(job_id).counts == {Outcome.REMOVED.value: 4}
+
+
+async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_path: object) -> None:
+    sandbox = _sandbox()
+    app = demo_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 3)
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
+        for name, refused in (("Website form", True), ("Old CRM (unused)", False)):
+            await pilot.press(*("space" if c == " " else c for c in name.lower()), "enter")
+            await pilot.press("X")
+            assert "Delete the source" in text_of(pilot, "#explain")
+            app.screen.query_one("#typed", Input).value = name
+            await pilot.click("#confirm")
+            await until(
+                pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running
+            )
+            await pilot.pause(0.15)
+            status = text_of(pilot, "#status")
+            assert ("150 contacts still use" in status) is refused
+            await pilot.press("escape")
+            filter_box = app.screen.query_one(Input)
+            filter_box.value = ""
+            app.screen.query_one(DataTable).focus()
+        assert 1 in sandbox.rasl.sources and 5 not in sandbox.rasl.sources
+
+
+async def test_export_writes_csv_and_json() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
+        await pilot.press("e")
+        saved = text_of(pilot, "#status")
+        assert "Report saved:" in saved
+        csv_path = saved.split("Report saved: ")[1].split(" and ")[0]
+        from pathlib import Path
+
+        assert Path(csv_path).read_text().startswith("member_id,name,address,outcome,code,message")

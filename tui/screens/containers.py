@@ -112,11 +112,8 @@ class ContainersScreen(DeckScreen):
     def on_key(self, event: events.Key) -> None:
         """Typing on the list goes to the filter, so filtering needs no key to learn."""
         table = self.query_one(DataTable)
-        if (
-            self.focused is table
-            and event.is_printable
-            and event.character not in ("/", "r", "q", "?", " ")
-        ):
+        bound = event.key in self.active_bindings or event.key == "space"
+        if self.focused is table and event.is_printable and not bound:
             field = self.query_one(Input)
             field.focus()
             field.insert_text_at_cursor(event.character or "")

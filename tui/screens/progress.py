@@ -97,17 +97,18 @@ class ProgressScreen(DeckScreen):
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         running = self.deck.jobs.is_running(self.job_id)
         self.query_one("#counts", Static).update(summary(progress, running))
-        job = progress.ended or (None if running else self.job)
-        if job is not None:
-            note = f" — {job.note}" if job.note else ""
-            self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
-        # The footer is costly to rebuild: only when what the keys may do has changed.
+        # The status line and the footer change only when the job starts or stops (or its
+        # failures change): rebuilding the footer ten times a second would cost the keyboard.
         state = (
             running,
             progress.counts[Outcome.FAILED.value],
             progress.counts[Outcome.REMOVED.value],
         )
         if state != self._shown_state:
+            if not running and (self._shown_state is None or self._shown_state[0]):
+                job = progress.ended or self.job
+                note = f" — {job.note}" if job.note else ""
+                self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
             self._shown_state = state
             self.refresh_bindings()
 
