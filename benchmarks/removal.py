@@ -104,10 +104,8 @@ def main() -> None:
         ("sequential, one call per member", args.baseline, base_seconds, base_rate, base_rate),
         ("engine in the app (batches of 100)", args.members, seconds, rate, calls / seconds),
     ]
-    for label, count, took, members_per_second, calls_per_second in rows:
-        print(
-            f"{label:36} {count:>8} {took:>8.1f} {members_per_second:>10.1f} {calls_per_second:>8.1f}"
-        )
+    for label, count, took, per_second, calls_per_second in rows:
+        print(f"{label:36} {count:>8} {took:>8.1f} {per_second:>10.1f} {calls_per_second:>8.1f}")
     print(f"\nspeed-up: {rate / base_rate:.0f}x; share of the rate limit used: {share:.0%}")
     if latencies:
         ordered = sorted(latencies)
