@@ -106,8 +106,13 @@ def _new_id() -> str:
 
 
 class Journal:
+    """`now`, `new_id` and `user` are attributes so that pictures of the app can be repeatable."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.now = _now
+        self.new_id = _new_id
+        self.user = getpass.getuser
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -143,15 +148,15 @@ class Journal:
         undo_of: str | None = None,
     ) -> str:
         """Write the whole plan before anything is sent; returns the job's id."""
-        job_id = _new_id()
-        now = _now()
+        job_id = self.new_id()
+        now = self.now()
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     job_id,
                     now,
-                    getpass.getuser(),
+                    self.user(),
                     account,
                     provider.value,
                     container.model_dump_json(),
@@ -182,7 +187,7 @@ class Journal:
 
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
-        now = _now()
+        now = self.now()
         with self._transaction() as db:
             db.executemany(
                 "UPDATE items SET state = ?, batch = ?, updated_at = ? "
@@ -191,7 +196,7 @@ class Journal:
             )
 
     def record(self, job_id: str, outcomes: Iterable[MemberOutcome]) -> None:
-        now = _now()
+        now = self.now()
         with self._transaction() as db:
             db.executemany(
                 "UPDATE items SET state = ?, code = ?, message = ?, updated_at = ? "
@@ -201,7 +206,7 @@ class Journal:
 
     def reset(self, job_id: str, member_ids: Iterable[str]) -> None:
         """Make members due again (retry failed, or found still present on resume)."""
-        now = _now()
+        now = self.now()
         with self._transaction() as db:
             db.executemany(
                 "UPDATE items SET state = ?, code = '', message = '', updated_at = ? "
@@ -220,7 +225,7 @@ class Journal:
             db.execute(
                 "UPDATE items SET state = ?, message = ?, updated_at = ? "
                 "WHERE job_id = ? AND state = ?",
-                (Outcome.CANCELLED.value, message, _now(), job_id, PENDING),
+                (Outcome.CANCELLED.value, message, self.now(), job_id, PENDING),
             )
         return ids
 

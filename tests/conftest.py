@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import keyring
 import keyring.backend
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
 
 from providers.accounts import Account
 from providers.connect import open_adapter
@@ -118,3 +121,8 @@ def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Acc
     return next(
         (a, t) for a, t in sandbox.accounts(origin=origin, options=FAST) if a.provider is provider
     )
+
+
+def text_of(pilot: Pilot[Any], selector: str) -> str:
+    """What a Static on the current screen shows."""
+    return str(pilot.app.screen.query_one(selector, Static).render())

@@ -8,8 +8,9 @@ from providers.models import Provider, Role
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.workspace import LocalWorkspace
-from tests.tui_helpers import demo_app, open_members, text_of, until
+from tests.conftest import text_of
 from tui.app import RosterDeckApp
+from tui.scenes import open_members, quick_app, until
 from tui.screens.accounts import AccountsScreen
 from tui.screens.members import MembersScreen
 from tui.screens.welcome import WelcomeScreen
@@ -18,7 +19,7 @@ SIZE = (80, 24)
 
 
 async def test_demo_opens_on_three_sandbox_accounts_behind_a_banner() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(DataTable)
         await until(
@@ -33,7 +34,7 @@ async def test_demo_opens_on_three_sandbox_accounts_behind_a_banner() -> None:
 
 
 async def test_mark_range_filter_mark_all_invert_and_clear() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         screen = app.screen
@@ -63,7 +64,7 @@ async def test_mark_range_filter_mark_all_invert_and_clear() -> None:
 
 
 async def test_the_owner_is_locked_and_cannot_be_marked() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         screen = app.screen
@@ -77,7 +78,7 @@ async def test_the_owner_is_locked_and_cannot_be_marked() -> None:
 
 
 async def test_marks_survive_sorting() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 0, "board")
         screen = app.screen
@@ -91,7 +92,7 @@ async def test_marks_survive_sorting() -> None:
 
 
 async def test_paste_marks_every_spelling_and_lists_the_rest() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         screen = app.screen
@@ -117,7 +118,7 @@ async def test_paste_marks_every_spelling_and_lists_the_rest() -> None:
 async def test_a_failing_provider_shows_a_message_and_the_screen_stays_usable() -> None:
     sandbox = Sandbox(autosend=AutoSendState.seeded(big_list=500)).unlimited()
     faults = sandbox.faults[Provider.AUTOSEND]
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(DataTable)
         await until(pilot, lambda: table.row_count == 3)
@@ -133,7 +134,7 @@ async def test_a_failing_provider_shows_a_message_and_the_screen_stays_usable() 
 
 
 async def test_a_refused_token_is_shown_on_the_accounts_screen() -> None:
-    app = demo_app()
+    app = quick_app()
     app.workspace._accounts["sandbox-rasl"] = (app.workspace.account("sandbox-rasl"), "revoked")  # type: ignore[attr-defined]
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(DataTable)
@@ -142,7 +143,7 @@ async def test_a_refused_token_is_shown_on_the_accounts_screen() -> None:
 
 
 async def test_help_lists_the_screen_keys_and_the_palette_has_its_actions() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 0, "board")
         commands = [c.title for c in app.get_system_commands(app.screen)]
@@ -197,7 +198,7 @@ async def test_add_an_account_from_the_app(sandbox: Sandbox, wire_origin: str) -
 
 
 async def test_diagnostics_names_the_keyring() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("D")
         report = text_of(pilot, "#report")

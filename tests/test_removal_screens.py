@@ -9,7 +9,8 @@ from providers.models import Outcome, Provider
 from providers.removal import make_plan, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
-from tests.tui_helpers import demo_app, open_members, text_of, until
+from tests.conftest import text_of
+from tui.scenes import open_members, quick_app, until
 from tui.screens.accounts import AccountsScreen
 from tui.screens.confirm_removal import ConfirmRemovalScreen
 from tui.screens.members import MembersScreen
@@ -32,7 +33,7 @@ def _participants(sandbox: Sandbox, group: str) -> set[str]:
 
 async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
     sandbox = _sandbox()
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         members_screen = app.screen
@@ -70,7 +71,7 @@ async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
 
 async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
     sandbox = _sandbox()
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "n")
@@ -86,7 +87,7 @@ async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
 
 async def test_cancel_lets_calls_in_flight_finish() -> None:
     sandbox = _sandbox()
-    app = demo_app(sandbox, seconds_between_writes=0.1)
+    app = quick_app(sandbox, seconds_between_writes=0.1)
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "harbour")
         await pilot.press("a", "d")
@@ -105,7 +106,7 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
 async def test_retry_failed_sends_only_those() -> None:
     sandbox = _sandbox()
     faults = sandbox.faults[Provider.WASEND]
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "space", "space", "d")
@@ -123,7 +124,7 @@ async def test_retry_failed_sends_only_those() -> None:
 
 async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
     sandbox = _sandbox()
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     before = _participants(sandbox, "Choir")
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
@@ -148,7 +149,7 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
 
 async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
     sandbox = _sandbox()
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     account, _ = sandbox.accounts()[1]
     async with app.run_test(size=SIZE) as pilot:
         adapter = await app.adapter(account.name)
@@ -168,7 +169,7 @@ async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
 
 async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_path: object) -> None:
     sandbox = _sandbox()
-    app = demo_app(sandbox)
+    app = quick_app(sandbox)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(DataTable)
         await until(pilot, lambda: table.row_count == 3)
@@ -194,7 +195,7 @@ async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_pat
 
 
 async def test_export_writes_csv_and_json() -> None:
-    app = demo_app()
+    app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -12,6 +16,7 @@ from textual.screen import Screen
 
 from providers.errors import ProviderError
 from providers.journal import Journal
+from providers.models import Provider
 from providers.protocol import Adapter
 from providers.removal import Plan, record_plan, undo_plan
 from providers.sandbox import Sandbox
@@ -26,9 +31,18 @@ from tui.screens.welcome import WelcomeScreen
 
 
 def demo_workspace() -> SandboxWorkspace:
-    """The sandbox as the demo shows it: no rate limits to wait out."""
+    """The sandbox as the demo tells its story: reads are quick, removals take a visible
+    moment, and about one removal call in twenty fails, so the retry path shows too."""
+    sandbox = Sandbox().unlimited()
+    for provider, faults in sandbox.faults.items():
+        faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
+        if provider is Provider.AUTOSEND:
+            faults.match = "/contacts/remove"  # its reads are POSTs too
+        else:
+            faults.methods = frozenset({"DELETE"})
     return SandboxWorkspace(
-        Sandbox().unlimited(), options={"requests_per_second": 0, "seconds_between_writes": 0}
+        sandbox,
+        options={"requests_per_second": 0, "seconds_between_writes": 0.4, "batch_size": 5},
     )
 
 
@@ -40,13 +54,27 @@ class RosterDeckApp(App[None]):
         Binding("question_mark", "help", "Help", id="help"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, journal: Journal | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self._adapters: dict[str, Adapter] = {}
-        self.jobs = JobRunner(self, Journal(workspace.journal_path()))
+        self.jobs = JobRunner(self, journal or Journal(workspace.journal_path()))
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for stop in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(stop, self.hang_up)
+        if os.environ.get("SSH_CONNECTION") and not (
+            os.environ.get("TMUX") or os.environ.get("STY")
+        ):
+            self.notify(
+                "Over SSH outside tmux or screen: if the link drops, a running job stops. "
+                "The journal keeps its place and the next start offers to resume it.",
+                severity="warning",
+                timeout=15,
+            )
         if self.workspace.is_sandbox or self.workspace.accounts():
             self.push_screen(AccountsScreen())
             self.offer_resume()
@@ -130,7 +158,22 @@ class RosterDeckApp(App[None]):
         self.jobs = JobRunner(self, Journal(self.workspace.journal_path()))
         self.show_accounts()
 
+    def hang_up(self) -> None:
+        """SIGHUP or SIGTERM: send nothing more, let calls in flight finish, then exit."""
+        self.jobs.interrupt_all()
+        self.run_worker(self._exit_when_settled(), group="exit")
+
+    async def _exit_when_settled(self) -> None:
+        with contextlib.suppress(TimeoutError):  # a hung call must not keep us here
+            async with asyncio.timeout(30):
+                while self.jobs.running:  # noqa: ASYNC110 - the jobs end on their own
+                    await asyncio.sleep(0.05)
+        self.exit(return_code=1)
+
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for stop in (signal.SIGHUP, signal.SIGTERM):
+            loop.remove_signal_handler(stop)
         await self._close_adapters()
 
     def action_help(self) -> None:

@@ -40,7 +40,8 @@ ErrorRenderer = Callable[[ApiError], JSONResponse]
 
 @dataclass
 class Faults:
-    """Run-time knobs. `match` limits the faults to requests whose path+query contains it."""
+    """Run-time knobs. Every knob, latency included, applies only to the requests whose
+    method is in `methods` (all when empty) and whose path+query contains `match`."""
 
     latency: float = 0.0
     rate_limit: int = 0
@@ -132,10 +133,10 @@ class Gate:
             response.headers["Retry-After"] = str(math.ceil(retry_after))
             await response(scope, receive, send)
             return
-        if faults.latency:
-            await asyncio.sleep(faults.latency)
         target = scope["path"] + "?" + scope.get("query_string", b"").decode()
         if faults.applies_to(scope["method"], target):
+            if faults.latency:
+                await asyncio.sleep(faults.latency)
             roll = faults.rng.random()
             if roll < faults.error_rate + faults.malformed_rate + faults.timeout_rate:
                 self.faulted += 1

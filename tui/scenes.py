@@ -1,0 +1,199 @@
+"""The app on the sandbox, driven to each of its main screens: for the screenshots in
+`screenshots/` and for the snapshot tests, which compare the same scenes.
+
+    python -m tui.scenes [--out screenshots] [--size 80x24]
+
+writes one SVG per scene (and a PNG beside it when `rsvg-convert` is installed). Ids, times
+and the user are fixed, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, TextArea
+
+from providers.journal import Journal
+from providers.sandbox import Sandbox
+from providers.sandbox.autosend import AutoSendState
+from providers.workspace import SandboxWorkspace
+from tui.app import RosterDeckApp
+
+FAST = {"requests_per_second": 0, "seconds_between_writes": 0}
+Scene = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def steady_journal(path: Path) -> Journal:
+    """A journal whose job ids, times and user are the same on every run."""
+    journal = Journal(path)
+    ids = iter(range(1, 10_000))
+    journal.now = lambda: "2026-11-23T09:30:00.000+00:00"
+    journal.new_id = lambda: f"20261123-093000-{next(ids):06x}"
+    journal.user = lambda: "support"
+    return journal
+
+
+def quick_app(
+    sandbox: Sandbox | None = None, /, *, journal: Journal | None = None, **options: float
+) -> RosterDeckApp:
+    """The app on a sandbox with no waiting: small lists, no pacing, no faults."""
+    sandbox = sandbox or Sandbox(autosend=AutoSendState.seeded(big_list=2_000)).unlimited()
+    return RosterDeckApp(SandboxWorkspace(sandbox, options={**FAST, **options}), journal)
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Let the app run until `condition` holds (workers load in the background)."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await pilot.pause(0.02)
+
+
+async def open_members(pilot: Pilot[Any], account_row: int, container: str) -> None:
+    """From the accounts screen, open an account (by row) and a container (by typed name)."""
+    from tui.screens.containers import ContainersScreen
+    from tui.screens.members import MembersScreen
+
+    await until(pilot, lambda: pilot.app.screen.query_one(DataTable).row_count == 3)
+    await pilot.press(*["down"] * account_row, "enter")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, ContainersScreen) and bool(pilot.app.screen.containers)
+        ),
+    )
+    await pilot.press(*("space" if c == " " else c for c in container), "enter", "enter")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, MembersScreen) and not pilot.app.screen.streaming,
+    )
+
+
+async def accounts(pilot: Pilot[Any]) -> None:
+    table = pilot.app.screen.query_one(DataTable)
+    await until(
+        pilot,
+        lambda: table.row_count == 3 and all("✓" in str(table.get_row_at(r)[3]) for r in range(3)),
+    )
+
+
+async def containers(pilot: Pilot[Any]) -> None:
+    await accounts(pilot)
+    await pilot.press("down", "enter")
+    await until(pilot, lambda: bool(getattr(pilot.app.screen, "containers", None)))
+
+
+async def members(pilot: Pilot[Any]) -> None:
+    await open_members(pilot, 1, "harbour")
+    await pilot.press("down", "space", "space", "v", "down", "down", "v", "down")
+
+
+async def filtered(pilot: Pilot[Any]) -> None:
+    await members(pilot)
+    await pilot.press("slash", "b", "e", "enter")
+
+
+async def paste(pilot: Pilot[Any]) -> None:
+    await members(pilot)
+    await pilot.press("p")
+    pilot.app.screen.query_one(TextArea).insert("+44 7700 900022\nnobody@example.com, 447700900014")
+    pilot.app.screen.query_one("#csv").focus()
+    await pilot.press("enter")  # a click would leave the button hovered and lit
+
+
+async def help_screen(pilot: Pilot[Any]) -> None:
+    await members(pilot)
+    await pilot.press("question_mark")
+
+
+async def confirm(pilot: Pilot[Any]) -> None:
+    await open_members(pilot, 1, "choir")
+    await pilot.press("a", "d")
+
+
+async def in_progress(pilot: Pilot[Any]) -> None:
+    """A removal caught mid-flight: the first batch settled, the next ones held by the pace
+    (this scene's account waits an hour between removals)."""
+    app: Any = pilot.app
+    await open_members(pilot, 1, "harbour")
+    await pilot.press("a", "d")
+    app.screen.query_one("#typed").value = "246"
+    await pilot.click("#confirm")
+    await until(pilot, lambda: bool(app.jobs.running) and _settled(app) >= 5)
+    await pilot.pause(0.2)
+
+
+def _settled(app: Any) -> int:
+    running = next(iter(app.jobs.running.values()), None)
+    return running.progress.done if running else 0
+
+
+async def finished(pilot: Pilot[Any]) -> None:
+    await open_members(pilot, 1, "choir")
+    await pilot.press("down", "space", "space", "space", "d", "y")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "ProgressScreen")
+    await until(pilot, lambda: not pilot.app.jobs.running)  # type: ignore[attr-defined]
+    await pilot.pause(0.2)
+
+
+async def history(pilot: Pilot[Any]) -> None:
+    await finished(pilot)
+    await pilot.press("escape", "escape", "escape", "h")
+
+
+#: Account options a scene needs beyond `FAST`.
+SCENE_OPTIONS: dict[str, dict[str, float]] = {"progress-running": {"seconds_between_writes": 3600}}
+SCENES: dict[str, Scene] = {
+    "accounts": accounts,
+    "containers": containers,
+    "members": members,
+    "filtered": filtered,
+    "paste": paste,
+    "help": help_screen,
+    "confirm": confirm,
+    "progress-running": in_progress,
+    "progress-finished": finished,
+    "history": history,
+}
+
+
+async def shoot(name: str, out: Path, size: tuple[int, int], home: Path) -> Path:
+    journal = steady_journal(home / f"{name}.sqlite3")
+    app = quick_app(journal=journal, **SCENE_OPTIONS.get(name, {}))
+    async with app.run_test(size=size) as pilot:
+        await SCENES[name](pilot)
+        await pilot.pause(0.1)
+        path = out / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(out))
+        app.jobs.interrupt_all()
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write a picture of every main screen.")
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--size", default="80x24", help="columns x rows")
+    args = parser.parse_args()
+    columns, rows = (int(n) for n in args.size.split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    converter = shutil.which("rsvg-convert")
+    with tempfile.TemporaryDirectory() as home:
+        for name in SCENES:
+            svg = asyncio.run(shoot(name, args.out, (columns, rows), Path(home)))
+            if converter:
+                png = svg.with_suffix(".png")
+                subprocess.run(
+                    [converter, "-w", str(columns * 12), str(svg), "-o", str(png)], check=True
+                )
+            print(svg)
+
+
+if __name__ == "__main__":
+    main()
