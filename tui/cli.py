@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
@@ -235,6 +236,10 @@ def _parser() -> argparse.ArgumentParser:
 
     job_commands.add_parsers(commands)
 
+    web = commands.add_parser("serve", help="serve the app in a web browser (textual-serve)")
+    web.add_argument("--host", default="localhost", help="where to listen (default: this machine)")
+    web.add_argument("--port", type=int, default=8000)
+
     sandbox = commands.add_parser("sandbox", help="the built-in fake APIs")
     sandbox_acts = sandbox.add_subparsers(dest="action", metavar="ACTION", required=True)
     serve = sandbox_acts.add_parser("serve", help="serve the three fake APIs on a loopback port")
@@ -259,6 +264,17 @@ def _run_app(demo: bool) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Each browser tab runs its own copy of the app; nothing listens beyond localhost unless
+    --host says so."""
+    from textual_serve.server import Server
+
+    command = f"{shlex.quote(sys.executable)} -m tui.cli" + (" --demo" if args.demo else "")
+    print(f"RosterDeck in a browser: http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
+    Server(command, host=args.host, port=args.port, title="RosterDeck").serve()
+    return 0
+
+
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
         return SandboxWorkspace(Sandbox().unlimited())
@@ -268,6 +284,8 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
     run: Command | None = getattr(args, "run", None)
     if run is None:
         return _run_app(args.demo)

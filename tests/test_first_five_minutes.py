@@ -1,0 +1,124 @@
+"""What a newcomer meets: the demo, the screenshots, the browser, and life over SSH."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from textual.widgets import DataTable, Input
+
+from providers.journal import JobState
+from providers.models import Outcome
+from providers.sandbox.serve import bind
+from tests.conftest import text_of
+from tui.app import RosterDeckApp, demo_workspace
+from tui.scenes import SCENES, open_members, quick_app, until
+from tui.screens.progress import ProgressScreen
+
+
+async def test_the_demo_command_opens_on_the_sandbox_with_all_three_providers() -> None:
+    app = RosterDeckApp(demo_workspace())  # what `rosterdeck --demo` runs
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(
+            pilot,
+            lambda: (
+                table.row_count == 3 and all("✓" in str(table.get_row_at(r)[3]) for r in range(3))
+            ),
+        )
+        assert "SANDBOX DEMO" in text_of(pilot, "SandboxBanner")
+        assert "nothing real is touched" in text_of(pilot, "SandboxBanner")
+        assert {str(table.get_row_at(r)[1]) for r in range(3)} == {"RASL", "WaSend", "AutoSend"}
+
+
+async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
+    app = RosterDeckApp(demo_workspace())
+    sandbox = app.workspace.sandbox  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_members(pilot, 1, "harbour")
+        await pilot.press("a", "d")
+        app.screen.query_one("#typed", Input).value = "246"
+        await pilot.click("#confirm")
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running, 120
+        )
+        (job,) = app.jobs.journal.jobs()
+        assert job.counts.get(Outcome.FAILED.value, 0) > 0  # the demo's one-in-twenty failure
+        for faults in sandbox.faults.values():
+            faults.error_rate = 0
+        await pilot.press("r")
+        await until(
+            pilot,
+            lambda: (
+                not app.jobs.running and app.jobs.journal.job(job.id).counts.get("removed") == 246
+            ),
+            60,
+        )
+
+
+async def test_hangup_stops_dispatch_keeps_the_journal_and_exits() -> None:
+    app = quick_app(seconds_between_writes=0.2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_members(pilot, 1, "harbour")
+        await pilot.press("a", "d")
+        app.screen.query_one("#typed", Input).value = "246"
+        await pilot.click("#confirm")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ProgressScreen)
+                and app.jobs.progress(app.jobs.journal.jobs()[0].id).done >= 10
+            ),
+        )
+        os.kill(os.getpid(), signal.SIGHUP)
+        await until(pilot, lambda: app.return_code is not None)
+    (job,) = app.jobs.journal.jobs()
+    assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0
+    assert app.jobs.journal.unfinished() == [job] or [
+        j.id for j in app.jobs.journal.unfinished()
+    ] == [job.id]
+
+
+def test_the_screenshot_command_writes_every_scene(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.scenes", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert {p.stem for p in out.glob("*.svg")} == set(SCENES)
+    assert all("SANDBOX" in p.read_text() for p in out.glob("*.svg"))
+
+
+def test_serve_answers_a_browser_on_localhost() -> None:
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    sock.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--demo", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                page = httpx.get(f"http://localhost:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    pytest.fail("rosterdeck serve did not answer")
+                time.sleep(0.2)
+        assert page.status_code == 200 and "textual.js" in page.text
+        assert "RosterDeck" in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
