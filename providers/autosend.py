@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from providers import errors
 from providers.http import ProviderHttp
@@ -20,16 +20,12 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from providers.protocol import HttpAdapter, failed, outcomes
+from providers.protocol import HttpAdapter, Lenient, failed, outcomes
 
 GLOBAL_LIST = "GLOBAL_CONTACT_LIST"
 PAGE_SIZE = 100
 GLOBAL_REASON = "AutoSend's list of all contacts accepts no removal"
 SEGMENT_REASON = "a segment is computed from filters: its members cannot be removed one by one"
-
-
-class Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
 class ContactList(Lenient):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from providers import errors
 from providers.http import ProviderHttp
@@ -28,6 +28,12 @@ from providers.models import (
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class Lenient(BaseModel):
+    """An answer's shape: unknown fields are ignored, aliases and field names both accepted."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
 class Adapter(Protocol):

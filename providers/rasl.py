@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from providers import errors
 from providers.http import ProviderHttp
@@ -23,16 +23,12 @@ from providers.models import (
     Provider,
     SourceDeletion,
 )
-from providers.protocol import HttpAdapter, failed, outcomes
+from providers.protocol import HttpAdapter, Lenient, failed, outcomes
 
 PER_PAGE = 100
 MEMBERSHIP_TTL = 30.0
 CONTACT_BOOK_ID = "contacts"
 COUNT_FIELDS = ("contacts_count", "contact_count", "members_count", "total_contacts", "size")
-
-
-class Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore")
 
 
 class RaslAccount(Lenient):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, Field
 
 from providers import errors
 from providers.http import ProviderHttp
@@ -26,16 +26,12 @@ from providers.models import (
     Provider,
     Role,
 )
-from providers.protocol import HttpAdapter, failed, outcomes
+from providers.protocol import HttpAdapter, Lenient, failed, outcomes
 
 GROUPS_PAGE = 50
 DEFAULT_BATCH = 5
 OWNER_REASON = "group owner: WhatsApp never lets the owner be removed"
 SELF_REASON = "this session's own number: removing it would leave the group"
-
-
-class Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
 class SessionInfo(Lenient):

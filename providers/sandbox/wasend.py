@@ -196,25 +196,23 @@ def build(state: WaSendState) -> Starlette:
                 raise ApiError(422, "Unprocessable Entity", f"{owner[0]} is the group owner.")
         return group, list(dict.fromkeys(ids))
 
-    async def remove_documented(request: Request) -> JSONResponse:
-        if "docs" not in state.shapes.remove_paths:
+    async def remove(request: Request) -> JSONResponse:
+        """DELETE .../participants (the docs) answers who left; POST .../remove (the SDK)
+        answers nothing more than success. Either can be switched off to test fallbacks."""
+        documented = request.method == "DELETE"
+        if documented and "docs" not in state.shapes.remove_paths:
             raise ApiError(405, "Method Not Allowed", "Cannot DELETE this path.")
-        group, ids = await change(request, removing=True)
-        for pid in ids:
-            del group["participants"][pid]
-            state.removals.append((group["jid"], pid))
-        return JSONResponse(
-            {"success": True, "removed": [{"id": i} for i in ids], "message": "Removed."}
-        )
-
-    async def remove_sdk(request: Request) -> JSONResponse:
-        if "sdk" not in state.shapes.remove_paths:
+        if not documented and "sdk" not in state.shapes.remove_paths:
             raise ApiError(404, "Not Found", "Cannot POST this path.")
         group, ids = await change(request, removing=True)
         for pid in ids:
             del group["participants"][pid]
             state.removals.append((group["jid"], pid))
-        return JSONResponse({"success": True})
+        if not documented:
+            return JSONResponse({"success": True})
+        return JSONResponse(
+            {"success": True, "removed": [{"id": i} for i in ids], "message": "Removed."}
+        )
 
     async def add(request: Request) -> JSONResponse:
         group, ids = await change(request, removing=False)
@@ -249,10 +247,10 @@ def build(state: WaSendState) -> Starlette:
             ),
             Route(
                 "/{session}/groups/{group}/participants",
-                remove_documented,
+                remove,
                 methods=["DELETE"],
             ),
-            Route("/{session}/groups/{group}/participants/remove", remove_sdk, methods=["POST"]),
+            Route("/{session}/groups/{group}/participants/remove", remove, methods=["POST"]),
             Route("/{session}/groups/{group}/participants/add", add, methods=["POST"]),
         ]
     )
