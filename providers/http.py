@@ -231,7 +231,6 @@ class ProviderHttp:
         gap = settings.seconds_between_writes
         self._write_limiter = AsyncLimiter(1, gap) if gap > 0 else None
         self._not_before = 0.0
-        self.requests_sent = 0
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -322,7 +321,6 @@ class ProviderHttp:
         await self._pace()
         label = self.settings.label
         try:
-            self.requests_sent += 1
             response = await self._client.request(method, path, params=params, json=json)
         except httpx.ConnectTimeout:
             raise errors.Unreachable(f"{label} could not be reached in time.") from None

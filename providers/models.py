@@ -71,7 +71,6 @@ class Capabilities(Frozen):
     reports_each_member: bool
     can_undo: bool
     can_delete_contacts: bool = False
-    can_delete_source: bool = False
 
 
 class Container(Frozen):

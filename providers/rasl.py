@@ -120,7 +120,6 @@ class RaslAdapter(HttpAdapter):
             reports_each_member=False,
             can_undo=True,
             can_delete_contacts=True,
-            can_delete_source=True,
         )
 
     async def check(self) -> Identity:

@@ -88,9 +88,6 @@ class Roster:
         else:
             self.view.sort(key=lambda i: members[i].name.lower(), reverse=self.descending)
 
-    def is_marked(self, row: int) -> bool:
-        return self.members[self.view[row]].id in self.marked
-
     def toggle(self, row: int) -> bool:
         """Mark or unmark one shown member; False when it is locked."""
         member = self.member_at(row)
