@@ -1,0 +1,66 @@
+"""The members screen's state and paste matching, without the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from providers.models import Member, Role
+from tui.paste import csv_tokens, key_of, match, tokens
+from tui.roster import Roster, SortKey
+
+PEOPLE = [
+    Member(id="447700900123@s.whatsapp.net", name="Amara Adeyemi", address="+447700900123"),
+    Member(id="80000000037@lid", name="Ben Ito", address="+447700900124"),
+    Member(
+        id="447700900125@s.whatsapp.net",
+        name="Chloe Costa",
+        address="+447700900125",
+        role=Role.OWNER,
+        locked_reason="group owner",
+    ),
+    Member(id="64f0c0ffee0000000000000a", name="Dev Patel", address="Dev.Patel@Example.com"),
+]
+
+
+def test_one_person_many_spellings() -> None:
+    spellings = [
+        "+44 7700 900123",
+        "447700900123@s.whatsapp.net",
+        "447700900123",
+        "0044 7700 900123",
+        "447700900123@c.us",
+    ]
+    assert {key_of(s) for s in spellings} == {"447700900123"}
+    result = match([*spellings, "07700 900123"], PEOPLE)
+    assert {m.id for m in result.members} == {PEOPLE[0].id} and not result.unmatched
+
+
+def test_a_garbled_paste_marks_what_it_can_and_lists_the_rest() -> None:
+    text = 'Please remove: "dev.patel@example.com";\t+44 7700 900124 ,, ???\n80000000037@lid\n+44 7700 900125\n'
+    result = match(tokens(text), PEOPLE)
+    assert {m.id for m in result.members} == {PEOPLE[1].id, PEOPLE[3].id}
+    assert [m.id for m in result.locked] == [PEOPLE[2].id]
+    assert result.unmatched == ["Please", "remove:", "???"]
+
+
+def test_csv_skips_a_header(tmp_path: Path) -> None:
+    sheet = tmp_path / "ticket.csv"
+    sheet.write_text("name,phone\nAmara,+44 7700 900123\n")
+    assert csv_tokens(sheet) == ["Amara", "+44 7700 900123"]
+
+
+def test_streaming_filter_sort_and_marks_outside_the_filter() -> None:
+    roster = Roster(total=4)
+    roster.extend(PEOPLE[:2])
+    roster.set_filter("ben")
+    roster.extend(PEOPLE[2:])
+    assert [roster.member_at(r).name for r in range(roster.shown)] == ["Ben Ito"]
+    assert roster.mark_all_shown() == 1
+    roster.set_filter("")
+    roster.sort_by(SortKey.NAME)
+    roster.sort_by(SortKey.NAME)
+    assert [roster.member_at(r).name for r in range(roster.shown)][0] == "Dev Patel"
+    roster.invert()
+    assert {m.name for m in roster.marked_members()} == {"Amara Adeyemi", "Dev Patel"}
+    assert roster.summary() == "2 marked · 4 shown · 4 total"
+    assert not roster.toggle(next(r for r in range(4) if roster.member_at(r).locked))
