@@ -41,12 +41,12 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
     app = RosterDeckApp(demo_workspace())
     sandbox = app.workspace.sandbox  # type: ignore[attr-defined]
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_members(pilot, 1, "harbour")
+        await open_members(pilot, 1, "choir")
         await pilot.press("a", "d")
-        app.screen.query_one("#typed", Input).value = "246"
+        app.screen.query_one("#typed", Input).value = "52"
         await pilot.click("#confirm")
         await until(
-            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running, 120
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running, 60
         )
         (job,) = app.jobs.journal.jobs()
         assert job.counts.get(Outcome.FAILED.value, 0) > 0  # the demo's one-in-twenty failure
@@ -56,7 +56,7 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         await until(
             pilot,
             lambda: (
-                not app.jobs.running and app.jobs.journal.job(job.id).counts.get("removed") == 246
+                not app.jobs.running and app.jobs.journal.job(job.id).counts.get("removed") == 52
             ),
             60,
         )

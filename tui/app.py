@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -28,6 +27,7 @@ from tui.screens.confirm_removal import ConfirmRemovalScreen, Decision
 from tui.screens.help import HelpScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.signals import STOP_SIGNALS
 
 
 def demo_workspace() -> SandboxWorkspace:
@@ -64,7 +64,7 @@ class RosterDeckApp(App[None]):
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
-        for stop in (signal.SIGHUP, signal.SIGTERM):
+        for stop in STOP_SIGNALS:
             loop.add_signal_handler(stop, self.hang_up)
         if os.environ.get("SSH_CONNECTION") and not (
             os.environ.get("TMUX") or os.environ.get("STY")
@@ -172,7 +172,7 @@ class RosterDeckApp(App[None]):
 
     async def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
-        for stop in (signal.SIGHUP, signal.SIGTERM):
+        for stop in STOP_SIGNALS:
             loop.remove_signal_handler(stop)
         await self._close_adapters()
 

@@ -16,6 +16,7 @@ from providers.protocol import Adapter
 from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
 from providers.workspace import Workspace
 from tui.paste import csv_tokens, match, tokens
+from tui.signals import STOP_SIGNALS
 
 GLYPHS = {
     Outcome.REMOVED.value: "✓ removed",
@@ -104,12 +105,13 @@ async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> 
 
     engine = Engine(adapter, journal, on_event=show)
     loop = asyncio.get_running_loop()
-    for stop in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+    stops = (*STOP_SIGNALS, signal.SIGINT) if STOP_SIGNALS else ()
+    for stop in stops:
         loop.add_signal_handler(stop, engine.interrupt)
     try:
         return await engine.run(job_id)
     finally:
-        for stop in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        for stop in stops:
             loop.remove_signal_handler(stop)
 
 
