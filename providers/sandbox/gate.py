@@ -7,7 +7,6 @@ run time. Faults are drawn from a seeded random generator, so a run is repeatabl
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import random
 import time
@@ -211,7 +210,3 @@ def envelope_renderer(shape: Callable[[ApiError], dict[str, Any]]) -> ErrorRende
         return JSONResponse(shape(error), status_code=error.status)
 
     return render
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
