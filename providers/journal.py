@@ -15,6 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -89,7 +90,8 @@ class Job(BaseModel):
         return sum(self.counts.get(state, 0) for state in UNSETTLED)
 
 
-class Item(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Item:
     member: Member
     state: str
     code: str = ""
@@ -173,7 +175,7 @@ class Journal:
             db.executemany(
                 "INSERT INTO items VALUES (?,?,?,?,?,NULL,'',?,?)",
                 (
-                    (job_id, seq, m.id, m.model_dump_json(), state, message, now)
+                    (job_id, seq, m.id, json.dumps(m.as_dict()), state, message, now)
                     for seq, (m, state, message) in enumerate(rows)
                 ),
             )
@@ -301,7 +303,7 @@ class Journal:
             params += wanted
         rows = self._db.execute(query + " ORDER BY seq", params).fetchall()
         return [
-            Item(member=Member.model_validate_json(member), state=state, code=code, message=message)
+            Item(Member.from_dict(json.loads(member)), state, code, message)
             for member, state, code, message in rows
         ]
 

@@ -163,7 +163,7 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
                 {
                     "container": container.model_dump(mode="json"),
                     "total": total if total is not None else len(listed),
-                    "members": [{**m.model_dump(mode="json"), "locked": m.locked} for m in listed],
+                    "members": [{**m.as_dict(), "locked": m.locked} for m in listed],
                 }
             )
             return 0

@@ -119,7 +119,7 @@ def _finish(job: Job, journal: Journal, as_json: bool) -> int:
     if as_json:
         items = [
             {
-                **i.member.model_dump(mode="json"),
+                **i.member.as_dict(),
                 "outcome": i.state,
                 "code": i.code,
                 "message": i.message,
