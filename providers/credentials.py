@@ -120,12 +120,17 @@ class Credentials:
         except keyring.errors.KeyringError as error:
             raise ConfigurationError(f"The keyring refused: {type(error).__name__}.") from None
 
+    async def _refusal(self) -> str:
+        """Why the keyring cannot hold tokens ('' when it can). Only the chosen backend is
+        looked at, off the loop: choosing one may probe D-Bus; listing them all is for
+        the diagnostics screen."""
+        return await self._off_loop(lambda: _refusal(keyring.get_keyring()))
+
     async def token(self, account: str) -> tuple[str | None, TokenSource]:
         from_env = self.environ.get(env_var_for(account))
         if from_env:
             return from_env.strip(), TokenSource.ENVIRONMENT
-        status = keyring_status()
-        if not status.usable:
+        if await self._refusal():
             return None, TokenSource.MISSING
         secret = await self._off_loop(lambda: keyring.get_password(SERVICE, account))
         return (secret, TokenSource.KEYRING) if secret else (None, TokenSource.MISSING)
@@ -134,22 +139,22 @@ class Credentials:
         secret, _ = await self.token(account)
         if secret:
             return secret
-        status = keyring_status()
-        if not status.usable:
-            raise ConfigurationError(no_keyring_help(account, status.reason))
+        reason = await self._refusal()
+        if reason:
+            raise ConfigurationError(no_keyring_help(account, reason))
         raise ConfigurationError(
             f"No token for {account!r}: add the account again, or set {env_var_for(account)}."
         )
 
     async def store(self, account: str, secret: str) -> None:
-        status = keyring_status()
-        if not status.usable:
-            raise ConfigurationError(no_keyring_help(account, status.reason))
+        reason = await self._refusal()
+        if reason:
+            raise ConfigurationError(no_keyring_help(account, reason))
         await self._off_loop(lambda: keyring.set_password(SERVICE, account, secret))
 
     async def forget(self, account: str) -> bool:
         """Delete the stored token; False when there was none (or no usable keyring)."""
-        if not keyring_status().usable:
+        if await self._refusal():
             return False
 
         def delete() -> bool:
