@@ -19,6 +19,7 @@ from providers.models import Provider
 from providers.protocol import Adapter
 from providers.removal import Plan, record_plan, undo_plan
 from providers.sandbox import Sandbox
+from providers.signals import STOP_SIGNALS
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from tui.jobs import JobEnded, JobRunner
 from tui.screens.accounts import AccountsScreen
@@ -27,7 +28,6 @@ from tui.screens.confirm_removal import ConfirmRemovalScreen, Decision
 from tui.screens.help import HelpScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
-from tui.signals import STOP_SIGNALS
 
 
 def demo_workspace() -> SandboxWorkspace:

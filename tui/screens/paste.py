@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.paste import PasteResult, csv_tokens, match, tokens
+from providers.matching import PasteResult, csv_tokens, match, tokens
 from tui.roster import Roster
 
 SHOWN_UNMATCHED = 8

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
+from providers.matching import csv_tokens, match, tokens
 from providers.models import Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
+from providers.signals import STOP_SIGNALS
 from providers.workspace import Workspace
-from tui.paste import csv_tokens, match, tokens
-from tui.signals import STOP_SIGNALS
 
 GLYPHS = {
     Outcome.REMOVED.value: "✓ removed",

@@ -1,4 +1,7 @@
-"""`rosterdeck`: the app with no arguments, and a shell face for the core.
+"""`rosterdeck`'s shell commands: a face for the core that needs no terminal UI.
+
+The app itself (no command, or `serve`) is started by `tui.main`, which hands this module
+the two ways to start it, so that nothing here imports Textual.
 
 Errors a person can cause (a wrong name, a bad token, a provider refusing) end in one or two
 plain sentences on stderr and a non-zero exit, never a traceback.
@@ -10,19 +13,18 @@ import argparse
 import asyncio
 import getpass
 import json
-import shlex
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
 from providers.accounts import AccountStore, make_account
+from providers.cli import jobs as job_commands
 from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
 from providers.models import Container, Member
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
-from tui import job_commands
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
 
@@ -256,39 +258,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_app(demo: bool) -> int:
-    from tui.app import RosterDeckApp, demo_workspace
-
-    workspace: Workspace = demo_workspace() if demo else LocalWorkspace()
-    RosterDeckApp(workspace).run()
-    return 0
-
-
-def _serve(args: argparse.Namespace) -> int:
-    """Each browser tab runs its own copy of the app; nothing listens beyond localhost unless
-    --host says so."""
-    from textual_serve.server import Server
-
-    command = f"{shlex.quote(sys.executable)} -m tui.cli" + (" --demo" if args.demo else "")
-    print(f"RosterDeck in a browser: http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
-    Server(command, host=args.host, port=args.port, title="RosterDeck").serve()
-    return 0
-
-
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
         return SandboxWorkspace(Sandbox().unlimited())
     return LocalWorkspace(AccountStore(), Credentials())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    run_app: Callable[[bool], int],
+    serve: Callable[[argparse.Namespace], int],
+) -> int:
+    """Run one shell command; with none, `run_app(demo)`; for `serve`, `serve(args)`."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        return serve(args)
     run: Command | None = getattr(args, "run", None)
     if run is None:
-        return _run_app(args.demo)
+        return run_app(args.demo)
     try:
         return asyncio.run(run(args, _workspace(args)))
     except ProviderError as error:
@@ -299,7 +288,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"rosterdeck: {error.strerror or error}.", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

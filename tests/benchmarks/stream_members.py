@@ -3,7 +3,7 @@
 The baseline is the same pages fetched with bare httpx and json (no adapter, no models), in
 the same run, so the table shows what the adapter's validation costs. Run:
 
-    python benchmarks/stream_members.py [--members 100000]
+    python tests/benchmarks/stream_members.py [--members 100000]
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from keyring.backends import fail
 from providers.models import Provider
 from providers.sandbox import TOKENS, Sandbox
 from tests.conftest import MemoryKeyring
-from tui.cli import main
+from tui.main import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
@@ -163,7 +163,7 @@ def test_demo_reads_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_sandbox_serve_answers_plain_http() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "sandbox", "serve", "--port", "0"],
+        [sys.executable, "-m", "tui", "sandbox", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

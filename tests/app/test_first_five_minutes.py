@@ -17,8 +17,8 @@ from providers.journal import JobState
 from providers.models import Outcome
 from providers.sandbox.serve import bind
 from tests.conftest import text_of
+from tests.scenes import SCENES, open_members, quick_app, until
 from tui.app import RosterDeckApp, demo_workspace
-from tui.scenes import SCENES, open_members, quick_app, until
 from tui.screens.progress import ProgressScreen
 
 
@@ -88,7 +88,7 @@ async def test_hangup_stops_dispatch_keeps_the_journal_and_exits() -> None:
 def test_the_screenshot_command_writes_every_scene(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     done = subprocess.run(
-        [sys.executable, "-m", "tui.scenes", "--out", str(out)],
+        [sys.executable, "-m", "tests.scenes", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -103,7 +103,7 @@ def test_serve_answers_a_browser_on_localhost() -> None:
     port = sock.getsockname()[1]
     sock.close()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--demo", "serve", "--port", str(port)],
+        [sys.executable, "-m", "tui", "--demo", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

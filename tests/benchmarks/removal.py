@@ -5,7 +5,7 @@ to that). The engine runs inside the app, on its progress screen, while a key is
 every 100 ms to measure how long the app takes to handle it. The baseline, in the same run,
 is one request per member, one after another, over a sample. Run:
 
-    python benchmarks/removal.py [--members 10000] [--baseline 300]
+    python tests/benchmarks/removal.py [--members 10000] [--baseline 300]
 """
 
 from __future__ import annotations

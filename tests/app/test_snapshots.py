@@ -1,6 +1,6 @@
 """Pictures of every scene at 80x24 and 120x40, compared with the approved ones.
 
-The scenes are the same ones `python -m tui.scenes` draws into screenshots/. Regenerate
+The scenes are the same ones `python -m tests.scenes` draws into screenshots/. Regenerate
 after an intended change with `pytest tests/test_snapshots.py --snapshot-update` and look at
 the report before committing.
 """
@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 
 from providers import credentials
 from providers.workspace import LocalWorkspace
+from tests.scenes import SCENE_OPTIONS, SCENES, accounts, quick_app, steady_journal
 from tui.app import RosterDeckApp
-from tui.scenes import SCENE_OPTIONS, SCENES, accounts, quick_app, steady_journal
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 

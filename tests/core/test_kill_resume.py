@@ -53,7 +53,7 @@ def _targets(sandbox: Sandbox) -> tuple[str, list[str]]:
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "tui", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from providers.matching import csv_tokens, key_of, match, tokens
 from providers.models import Member, Role
-from tui.paste import csv_tokens, key_of, match, tokens
 from tui.roster import Roster, SortKey
 
 PEOPLE = [

@@ -1,7 +1,7 @@
 """The app on the sandbox, driven to each of its main screens: for the screenshots in
 `screenshots/` and for the snapshot tests, which compare the same scenes.
 
-    python -m tui.scenes [--out screenshots] [--size 80x24]
+    python -m tests.scenes [--out screenshots] [--size 80x24]
 
 writes one SVG per scene (and a PNG beside it when `rsvg-convert` is installed). Ids, times
 and the user are fixed, so a second run changes nothing.

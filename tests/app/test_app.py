@@ -9,8 +9,8 @@ from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.workspace import LocalWorkspace
 from tests.conftest import text_of
+from tests.scenes import open_members, quick_app, until
 from tui.app import RosterDeckApp
-from tui.scenes import open_members, quick_app, until
 from tui.screens.accounts import AccountsScreen
 from tui.screens.members import MembersScreen
 from tui.screens.welcome import WelcomeScreen

@@ -10,7 +10,7 @@ from providers.removal import make_plan, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tests.conftest import text_of
-from tui.scenes import open_members, quick_app, until
+from tests.scenes import open_members, quick_app, until
 from tui.screens.accounts import AccountsScreen
 from tui.screens.confirm_removal import ConfirmRemovalScreen
 from tui.screens.members import MembersScreen

@@ -3,7 +3,7 @@
 For 100,000 members it times: showing them (data in, first frame drawn), applying a filter,
 and marking every shown member; then prints a table with the ratios. Run:
 
-    python benchmarks/member_table.py [--members 100000]
+    python tests/benchmarks/member_table.py [--members 100000]
 """
 
 from __future__ import annotations
