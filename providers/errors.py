@@ -96,6 +96,24 @@ class TimedOut(ProviderError):
     """No answer in time. After a write this is ambiguous: the change may have happened."""
 
 
+class AnswerLost(ProviderError):
+    """A write may have reached the provider, but its answer was lost or cannot be trusted
+    (a dropped connection or timeout after sending, a 5xx, a body that is not the documented
+    shape). Settle it with a targeted read; never send it again blindly."""
+
+
+class Paused(ProviderError):
+    """Stop sending for now and keep the rest of the job due: a daily budget is spent, the
+    provider says slow down, or a session is not working. Nothing of the current call was
+    sent. `resume_after` is how long to wait, when known."""
+
+    def __init__(
+        self, message: str, *, resume_after: float | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.resume_after = resume_after
+
+
 class BadResponse(ProviderError):
     """The provider answered with something that is not the documented shape."""
 

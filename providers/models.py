@@ -141,6 +141,18 @@ class MemberOutcome(Frozen):
     message: str = ""
 
 
+class Estimate(Frozen):
+    """What a job will cost before it starts: calls at the account's pace, and time.
+
+    `today` is how many members can be sent before a daily budget stops the job (None when
+    there is no budget); the rest waits for a later day.
+    """
+
+    calls: int
+    seconds: float
+    today: int | None = None
+
+
 class SourceDeletion(Frozen):
     deleted: bool
     contacts_in_use: int = 0
