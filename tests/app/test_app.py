@@ -180,15 +180,21 @@ async def test_add_an_account_from_the_app(sandbox: Sandbox, wire_origin: str) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         screen = app.screen
-        screen.query_one("#name", Input).value = "harbour"
-        screen.query_one("#provider", Select).value = "rasl"
+        assert screen.focused is screen.query_one("#name", Input)
+        await pilot.press(*"harbour", "tab")  # the provider: RASL is first
         screen.query_one("#base-url", Input).value = sandbox.base_url(Provider.RASL, wire_origin)
-        screen.query_one("#token", Input).value = "wrong"
-        await pilot.click("#save")
+        screen.query_one("#token", Input).focus()
+        await pilot.press(*"wrong")
+        assert text_of(pilot, "#token-length") == "5 characters"
+        await pilot.press("enter")
         await until(pilot, lambda: "✗" in text_of(pilot, "#error"))
         assert "refused the token" in text_of(pilot, "#error")
-        screen.query_one("#token", Input).value = TOKENS[Provider.RASL]
-        await pilot.click("#save")
+        token = screen.query_one("#token", Input)
+        assert screen.focused is token, "a refused token is ready to be corrected"
+        save = screen.query_one("#save")
+        assert save.region.bottom <= SIZE[1] - 1, "Save stays in view below the error"
+        token.value = TOKENS[Provider.RASL]
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AccountsScreen))
         table = app.screen.query_one(DataTable)
         await until(

@@ -27,12 +27,15 @@ class AddAccountScreen(ModalScreen[bool]):
         width: 70; max-width: 98%; height: auto; max-height: 98%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    AddAccountScreen Label { margin-top: 1; }
+    AddAccountScreen Label { height: 1; }
+    AddAccountScreen .title { text-style: bold; margin-bottom: 1; }
     AddAccountScreen Input { border: none; height: 1; padding: 0 1; background: $panel; }
     AddAccountScreen Input:focus { background: $primary-background; }
-    AddAccountScreen #error { color: $error; margin-top: 1; }
-    AddAccountScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    AddAccountScreen Button { margin-left: 1; }
+    AddAccountScreen #token-length { color: $text-muted; height: 1; }
+    AddAccountScreen #error { color: $error; height: auto; }
+    AddAccountScreen Horizontal { height: 1; align-horizontal: right; margin-top: 1; }
+    AddAccountScreen Select { height: 3; }
+    AddAccountScreen Button { margin-left: 1; height: 1; min-width: 10; border: none; }
     """
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", id="cancel-add")]
 
@@ -47,10 +50,22 @@ class AddAccountScreen(ModalScreen[bool]):
             yield Input(placeholder=DEFAULT_BASE_URLS[Provider.RASL], id="base-url")
             yield Label("API token (hidden; checked before saving)")
             yield Input(password=True, id="token")
+            yield Static("", id="token-length", markup=False)
             yield Static("", id="error", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Check and save", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The token is masked, so say how long it is: a paste that went wrong shows."""
+        if event.input.id == "token":
+            length = len(event.value.strip())
+            self.query_one("#token-length", Static).update(
+                f"{length} characters" if length else ""
+            )
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
@@ -85,6 +100,7 @@ class AddAccountScreen(ModalScreen[bool]):
             identity = await workspace.add(account, token)
         except ProviderError as failure:
             error.update(f"✗ {failure}")
+            self.query_one("#token", Input).focus()
             return
         self.notify(f"Account {account.name} added: {identity.name if identity else ''}.")
         self.dismiss(True)
