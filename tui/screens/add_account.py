@@ -63,9 +63,7 @@ class AddAccountScreen(ModalScreen[bool]):
         """The token is masked, so say how long it is: a paste that went wrong shows."""
         if event.input.id == "token":
             length = len(event.value.strip())
-            self.query_one("#token-length", Static).update(
-                f"{length} characters" if length else ""
-            )
+            self.query_one("#token-length", Static).update(f"{length} characters" if length else "")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
