@@ -175,7 +175,7 @@ class AutoSendAdapter(HttpAdapter):
         path = f"/contact-lists/{container.id}/contacts/remove"
         try:
             body = await self.http.call("POST", path, json={"contactIds": [m.id for m in members]})
-        except errors.TimedOut as error:
+        except errors.AnswerLost as error:
             return await self.settle_lost(container, members, error)
         except errors.ProviderError as error:
             if errors.stops_run(error):

@@ -102,6 +102,10 @@ class AnswerLost(ProviderError):
     shape). Settle it with a targeted read; never send it again blindly."""
 
 
+class Held(ProviderError):
+    """A write was not sent because the job it belongs to was stopped meanwhile."""
+
+
 class Paused(ProviderError):
     """Stop sending for now and keep the rest of the job due: a daily budget is spent, the
     provider says slow down, or a session is not working. Nothing of the current call was
@@ -123,5 +127,6 @@ class ConfigurationError(ProviderError):
 
 
 def stops_run(error: BaseException) -> bool:
-    """401 and 403 stop a whole run: every further call would fail the same way."""
-    return isinstance(error, AuthError | PermissionDenied)
+    """What an adapter must pass up rather than turn into outcomes: 401 and 403 (every
+    further call would fail the same way), and a write held back or paused (not sent)."""
+    return isinstance(error, AuthError | PermissionDenied | Held | Paused)

@@ -1,9 +1,12 @@
 """One httpx client per account: auth, timeouts, pacing, safe retries and typed errors.
 
 Retries (tenacity) happen only where nothing can have changed on the provider's side twice:
-a connection that never opened, a 429, a 502/503/504 and, for reads, a timeout. A write that
-timed out is reported as `TimedOut` so that the caller can find out what happened first.
-Pacing (aiolimiter) keeps to the account's rate and honours `X-RateLimit-Remaining: 0`.
+a connection that never opened, a 429 and a 503 (the provider did nothing); for reads also a
+502/504, a dropped connection and one timeout. A write whose request may have reached the
+provider and whose answer is lost or untrustworthy (a timeout or dropped connection after
+sending, a 500/502/504, a body that is not JSON) raises `AnswerLost`, so that the caller finds
+out what happened by reading, and never sends it again blindly. Pacing (aiolimiter) keeps to
+the account's rate and honours `X-RateLimit-Remaining: 0`.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class HttpSettings:
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     longest_wait: float = 120.0
+    read_timeouts: int = 2
 
     def __repr__(self) -> str:  # never show the token, even in a debugger or a log
         return f"HttpSettings(base_url={self.base_url!r}, label={self.label!r}, token=<hidden>)"
@@ -204,8 +208,20 @@ def error_for(response: httpx.Response, label: str) -> errors.ProviderError:
     return errors.ProviderError(f"{label} answered HTTP {status}{said}.", **common)
 
 
+#: Server errors after which a write may or may not have happened (503 means it did not).
+AMBIGUOUS_AFTER_WRITE = frozenset({500, 502, 504})
+
+
+def _never() -> bool:
+    return False
+
+
 class ProviderHttp:
-    """The one way adapters talk to a provider."""
+    """The one way adapters talk to a provider.
+
+    `hold_writes` is asked right before each write leaves (after any wait for the pace): when
+    it says yes, the write is not sent (`errors.Held`). A stopped job sends nothing new.
+    """
 
     def __init__(
         self,
@@ -231,6 +247,7 @@ class ProviderHttp:
         gap = settings.seconds_between_writes
         self._write_limiter = AsyncLimiter(1, gap) if gap > 0 else None
         self._not_before = 0.0
+        self.hold_writes: Callable[[], bool] = _never
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -260,10 +277,12 @@ class ProviderHttp:
         try:
             return response.json()
         except ValueError:
-            raise errors.BadResponse(
-                f"{self.settings.label} answered {method} {path} with something that is not JSON.",
-                status=response.status_code,
-            ) from None
+            said = (
+                f"{self.settings.label} answered {method} {path} with something that is not JSON."
+            )
+            if idempotent:
+                raise errors.BadResponse(said, status=response.status_code) from None
+            raise errors.AnswerLost(said, code="BAD_BODY", status=response.status_code) from None
 
     async def send(
         self,
@@ -276,11 +295,15 @@ class ProviderHttp:
     ) -> httpx.Response:
         """Like `call`, but return the successful response itself."""
 
+        timeouts = 0
+
         def should_retry(error: BaseException) -> bool:
+            nonlocal timeouts
             if isinstance(error, errors.RateLimited):
                 return (error.retry_after or 0) <= self.settings.longest_wait
             if isinstance(error, errors.TimedOut):
-                return idempotent
+                timeouts += 1
+                return timeouts < self.settings.read_timeouts
             return isinstance(error, errors.ProviderError) and bool(error.retryable)
 
         backoff = wait_exponential_jitter(
@@ -319,25 +342,47 @@ class ProviderHttp:
         if write and self._write_limiter is not None:
             await self._write_limiter.acquire()
         await self._pace()
+        if write and self.hold_writes():
+            raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")
         label = self.settings.label
         try:
             response = await self._client.request(method, path, params=params, json=json)
-        except httpx.ConnectTimeout:
+        except (httpx.ConnectTimeout, httpx.PoolTimeout):
             raise errors.Unreachable(f"{label} could not be reached in time.") from None
         except httpx.ConnectError:
             raise errors.Unreachable(
                 f"{label} could not be reached: check the base URL and the network."
             ) from None
         except httpx.TimeoutException:
+            waited = f"{self.settings.timeout:.0f} s"
+            if write:
+                raise errors.AnswerLost(
+                    f"{label} did not answer {method} {path} within {waited}; it may have acted.",
+                    code="TIMEOUT",
+                ) from None
             raise errors.TimedOut(
-                f"{label} did not answer {method} {path} in time.", code="TIMEOUT"
+                f"{label} did not answer {method} {path} within {waited}.", code="TIMEOUT"
             ) from None
-        except httpx.RemoteProtocolError:
+        except httpx.TransportError:
+            if write:
+                raise errors.AnswerLost(
+                    f"{label} dropped the connection after {method} {path} was sent; "
+                    "it may have acted.",
+                    code="CONNECTION_LOST",
+                ) from None
             raise errors.Unreachable(f"{label} closed the connection without answering.") from None
         self._note_rate_headers(response)
         if response.is_success:
             return response
-        raise error_for(response, label)
+        error = error_for(response, label)
+        if write and response.status_code in AMBIGUOUS_AFTER_WRITE:
+            raise errors.AnswerLost(
+                f"{error.message} It may have acted before failing.",
+                code=error.code or "SERVER_ERROR",
+                status=error.status,
+                provider_message=error.provider_message,
+            )
+        raise error
 
     async def _pace(self) -> None:
         delay = self._not_before - time.monotonic()

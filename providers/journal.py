@@ -65,6 +65,7 @@ class JobState(StrEnum):
     CANCELLED = "cancelled"
     STOPPED = "stopped"  # 401/403: the provider refused the whole run
     INTERRUPTED = "interrupted"  # SIGHUP/SIGTERM: dispatch stopped, resumable
+    PAUSED = "paused"  # the provider or a budget said "not now": resumable later
 
 
 class Job(BaseModel):
@@ -291,7 +292,8 @@ class Journal:
             job
             for job in self.jobs()
             if job.unsettled
-            and job.state in (JobState.RUNNING, JobState.INTERRUPTED, JobState.PLANNED)
+            and job.state
+            in (JobState.RUNNING, JobState.INTERRUPTED, JobState.PAUSED, JobState.PLANNED)
         ]
 
     def items(self, job_id: str, states: Iterable[str] | None = None) -> list[Item]:

@@ -8,7 +8,7 @@ unknown).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -60,6 +60,10 @@ class Adapter(Protocol):
 
     async def aclose(self) -> None: ...
 
+    def hold_writes(self, check: Callable[[], bool]) -> None:
+        """Ask `check` right before each write leaves; when it says yes, send nothing."""
+        ...
+
 
 def outcomes(
     members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
@@ -92,6 +96,9 @@ class HttpAdapter:
     async def aclose(self) -> None:
         await self.http.aclose()
 
+    def hold_writes(self, check: Callable[[], bool]) -> None:
+        self.http.hold_writes = check
+
     def parse(self, model: type[ModelT], data: Any, what: str) -> ModelT:
         """Validate an answer; a shape we cannot read is a clear error, never a crash."""
         try:
@@ -119,7 +126,11 @@ class HttpAdapter:
     async def settle_lost(
         self, container: Container, members: Sequence[Member], error: errors.ProviderError
     ) -> list[MemberOutcome]:
-        """A write got no answer: read who is still there instead of guessing."""
+        """A write's answer was lost or untrustworthy: read who is still there, never guess.
+
+        Still there after a server's error answer means it did not act (failed, safe to try
+        again); still there after silence means the request may yet land (unknown).
+        """
         try:
             present = await self.still_present(container, members)
         except errors.ProviderError:
@@ -129,12 +140,14 @@ class HttpAdapter:
                 code=error.code,
                 message=f"{error.message} Whether it happened could not be checked.",
             )
+        answered = error.status is not None
         return [
             MemberOutcome(
                 member_id=m.id,
-                outcome=Outcome.UNKNOWN,
+                outcome=Outcome.FAILED if answered else Outcome.UNKNOWN,
                 code=error.code,
-                message=f"{error.message} Still a member when checked; it may yet be removed.",
+                message=f"{error.message} Still a member when checked"
+                + ("." if answered else "; it may yet be removed."),
             )
             if m.id in present
             else MemberOutcome(

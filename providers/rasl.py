@@ -246,7 +246,7 @@ class RaslAdapter(HttpAdapter):
         path += "/contacts"
         try:
             body = await self.http.call("DELETE", path, json={"contact_ids": _ids(due)})
-        except errors.TimedOut as error:
+        except errors.AnswerLost as error:
             self._membership.pop(container.id, None)
             return result + await self.settle_lost(container, due, error)
         except errors.ProviderError as error:
@@ -276,6 +276,10 @@ class RaslAdapter(HttpAdapter):
         """Delete contacts outright. One transaction: a failure means none were deleted."""
         try:
             body = await self.http.call("DELETE", "/contacts/batch", json={"ids": _ids(members)})
+        except errors.AnswerLost as error:
+            if error.status == 500:  # one transaction: a 500 means nothing was deleted
+                return failed(members, error)
+            return await self._settle_deleted(members)
         except errors.ProviderError as error:
             if errors.stops_run(error):
                 raise

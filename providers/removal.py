@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from providers import errors
 from providers.journal import PENDING, SENDING, Job, JobState, Journal
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
-from providers.protocol import Adapter, outcomes
+from providers.protocol import Adapter, failed, outcomes
 
 TYPED_CONFIRMATION_ABOVE = 20
 DEFAULT_CONCURRENCY = 4
@@ -117,11 +117,18 @@ class Settled:
 
 
 @dataclass(frozen=True)
+class Requeued:
+    """Members whose batch was not sent after all (the job stopped or paused first)."""
+
+    member_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Ended:
     job: Job
 
 
-Event = Sending | Settled | Ended
+Event = Sending | Settled | Requeued | Ended
 
 
 @dataclass
@@ -148,6 +155,8 @@ class Progress:
     def apply(self, event: Event) -> None:
         if isinstance(event, Sending):
             self._set((member_id, SENDING) for member_id in event.member_ids)
+        elif isinstance(event, Requeued):
+            self._set((member_id, PENDING) for member_id in event.member_ids)
         elif isinstance(event, Settled):
             self._set((o.member_id, o.outcome.value) for o in event.outcomes)
             for o in event.outcomes:
@@ -214,8 +223,15 @@ class Engine:
             self._halt, self._halt_note = state, note
 
     async def run(self, job_id: str) -> Job:
+        """Do what the job has not done yet: settle lost answers, then send what is due.
+
+        Members a cancel left unsent are due again, so a cancelled job can be resumed.
+        """
         job = self.journal.job(job_id)
         self._halt, self._halt_note = None, ""
+        self.adapter.hold_writes(lambda: self._halt is not None)
+        cancelled = self.journal.items(job_id, [Outcome.CANCELLED.value])
+        self.journal.reset(job_id, [i.member.id for i in cancelled])
         await self._settle_unsettled(job)
         self.journal.set_state(job_id, JobState.RUNNING)
         if job.operation is Operation.DELETE_SOURCE:
@@ -262,9 +278,13 @@ class Engine:
             result = await self._apply(job, batch)
         except (errors.AuthError, errors.PermissionDenied) as error:
             self._stop(JobState.STOPPED, f"Stopped: {error.message}")
-            result = outcomes(
-                batch, Outcome.FAILED, code=error.code or str(error.status), message=error.message
-            )
+            result = failed(batch, error)
+        except (errors.Held, errors.Paused) as error:
+            if isinstance(error, errors.Paused):
+                self._stop(JobState.PAUSED, f"Paused: {error.message}")
+            self.journal.reset(job.id, ids)  # nothing of this batch was sent
+            self.on_event(Requeued(ids))
+            return
         by_id = {o.member_id: o for o in result}
         settled = tuple(
             by_id.get(m.id)
@@ -285,13 +305,15 @@ class Engine:
             if job.operation is Operation.ADD_BACK:
                 return await self.adapter.add(job.container, batch)
             return await self.adapter.remove(job.container, batch)
-        except (errors.AuthError, errors.PermissionDenied):
+        except (errors.AuthError, errors.PermissionDenied, errors.Held, errors.Paused):
             raise
-        except errors.BadResponse as error:
-            return outcomes(batch, Outcome.UNKNOWN, code="BAD_RESPONSE", message=error.message)
+        except (errors.BadResponse, errors.AnswerLost) as error:
+            # It may have acted: unknown until a read settles it, never resent blindly.
+            return outcomes(
+                batch, Outcome.UNKNOWN, code=error.code or "BAD_RESPONSE", message=error.message
+            )
         except errors.ProviderError as error:
-            code = error.code or (str(error.status) if error.status else type(error).__name__)
-            return outcomes(batch, Outcome.FAILED, code=code, message=error.message)
+            return failed(batch, error)
 
     async def _settle_unsettled(self, job: Job) -> None:
         """Before sending anything on a resumed job, find out what the lost answers did."""

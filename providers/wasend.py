@@ -230,7 +230,7 @@ class WaSendAdapter(HttpAdapter):
         body = {"participants": [m.id for m in members], "notify": False}
         try:
             answer = await self._remove_call(container, body)
-        except errors.TimedOut as error:
+        except errors.AnswerLost as error:
             return await self.settle_lost(container, members, error)
         except errors.InvalidRequest as error:
             if len(members) == 1:

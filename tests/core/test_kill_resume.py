@@ -90,8 +90,8 @@ def test_killed_midway_then_resumed_removes_each_member_exactly_once(
         assert first.returncode == -signal.SIGKILL
 
     second = _cli("resume", job.id, "--yes", env=env)
-    _, err = second.communicate(timeout=60)
-    assert second.returncode == 0, err
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 0, (out, err)
 
     job = journal.job(job.id)
     assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: TARGETS}
