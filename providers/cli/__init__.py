@@ -190,6 +190,9 @@ async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
         faults.error_rate = args.error_rate
         faults.timeout_rate = args.timeout_rate
         faults.malformed_rate = args.malformed_rate
+        faults.error_after_rate = args.error_after_rate
+        faults.drop_after_rate = args.drop_after_rate
+        faults.hang_rate = args.hang_rate
     sock = bind(args.host, args.port)
     origin = origin_of(sock)
     for provider, token in TOKENS.items():
@@ -251,6 +254,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--error-rate", type=float, default=0.0, help="share of 503 answers")
     serve.add_argument("--timeout-rate", type=float, default=0.0, help="share of late answers")
     serve.add_argument("--malformed-rate", type=float, default=0.0, help="share of broken bodies")
+    serve.add_argument(
+        "--error-after-rate", type=float, default=0.0, help="share of 500s after acting"
+    )
+    serve.add_argument(
+        "--drop-after-rate", type=float, default=0.0, help="share of connections cut after acting"
+    )
+    serve.add_argument("--hang-rate", type=float, default=0.0, help="share never answered")
     serve.add_argument(
         "--no-limits", action="store_true", help="lift the providers' documented rate limits"
     )

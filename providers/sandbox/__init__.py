@@ -20,7 +20,7 @@ from starlette.routing import Mount
 from providers.accounts import Account, Option
 from providers.models import Provider
 from providers.sandbox import autosend, rasl, wasend
-from providers.sandbox.gate import ApiError, Faults, Gate, envelope_renderer
+from providers.sandbox.gate import ApiError, ConnectionDropped, Faults, Gate, envelope_renderer
 
 IN_PROCESS_ORIGIN = "http://sandbox.rosterdeck.test"
 PREFIXES = {
@@ -156,3 +156,5 @@ class InProcessTransport(httpx.AsyncBaseTransport):
                 return await self._inner.handle_async_request(request)
         except TimeoutError:
             raise httpx.ReadTimeout("the sandbox did not answer in time", request=request) from None
+        except ConnectionDropped as dropped:
+            raise httpx.RemoteProtocolError(str(dropped), request=request) from None

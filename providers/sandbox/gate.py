@@ -20,6 +20,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+class ConnectionDropped(Exception):
+    """Raised after a fault has acted and started its answer: the connection is cut."""
+
+
 class ApiError(Exception):
     """Raised by a handler; the provider's app renders it in that provider's envelope."""
 
@@ -50,6 +54,12 @@ class Faults:
     timeout_rate: float = 0.0
     hang_seconds: float = 30.0
     malformed_rate: float = 0.0
+    #: act, then answer 500 (the client cannot tell whether anything happened)
+    error_after_rate: float = 0.0
+    #: act, then cut the connection in the middle of the answer
+    drop_after_rate: float = 0.0
+    #: accept the request and never answer (no action either)
+    hang_rate: float = 0.0
     match: str = ""
     methods: frozenset[str] = frozenset()
     seed: int = 7
@@ -137,7 +147,15 @@ class Gate:
             if faults.latency:
                 await asyncio.sleep(faults.latency)
             roll = faults.rng.random()
-            if roll < faults.error_rate + faults.malformed_rate + faults.timeout_rate:
+            shares = (
+                faults.error_rate,
+                faults.malformed_rate,
+                faults.timeout_rate,
+                faults.error_after_rate,
+                faults.drop_after_rate,
+                faults.hang_rate,
+            )
+            if roll < sum(shares):
                 self.faulted += 1
             if roll < faults.error_rate:
                 error = ApiError(faults.error_status, "INTERNAL_ERROR", "Upstream failure.")
@@ -153,6 +171,21 @@ class Gate:
             if roll < faults.timeout_rate:
                 await self._answer_late(scope, receive, send, rate_headers)
                 return
+            roll -= faults.timeout_rate
+            if roll < faults.error_after_rate:
+                await self.app(scope, receive, _discard)
+                error = ApiError(500, "INTERNAL_ERROR", "Upstream failure after acting.")
+                await self.render(error)(scope, receive, send)
+                return
+            roll -= faults.error_after_rate
+            if roll < faults.drop_after_rate:
+                await self.app(scope, receive, _discard)
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                raise ConnectionDropped("the sandbox cut the connection after acting")
+            roll -= faults.drop_after_rate
+            if roll < faults.hang_rate:
+                await asyncio.sleep(faults.hang_seconds)
+                raise ConnectionDropped("the sandbox gave up on a request it never answered")
         await self.app(scope, receive, self._with_headers(send, rate_headers))
 
     async def _answer_late(
@@ -203,6 +236,10 @@ class Gate:
         if used > limit:
             return headers, max(0.001, reset - now)
         return (headers if self.rate_headers else {}), None
+
+
+async def _discard(message: Message) -> None:
+    """Where the answer of a request that a fault swallows goes."""
 
 
 def envelope_renderer(shape: Callable[[ApiError], dict[str, Any]]) -> ErrorRenderer:

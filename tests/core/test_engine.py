@@ -15,6 +15,7 @@ from providers.removal import (
     Engine,
     Event,
     Progress,
+    Sending,
     Settled,
     make_plan,
     record_plan,
@@ -100,6 +101,8 @@ KNOBS = {
         "methods": frozenset({"DELETE", "POST"}),
     },
     "late-answers": {"timeout_rate": 0.3, "hang_seconds": 2.0},
+    "500s-after-acting": {"error_after_rate": 0.3, "methods": frozenset({"DELETE", "POST"})},
+    "dropped-after-acting": {"drop_after_rate": 0.3, "methods": frozenset({"DELETE", "POST"})},
     "malformed": {"malformed_rate": 0.2},
     "slow": {"latency": 0.02},
 }
@@ -125,6 +128,7 @@ async def test_every_member_ends_definite_and_the_journal_agrees(
         assert sandbox.gates[provider].faulted > 0, "the knob never bit"
     # Faults off: a resume settles whatever a lost answer left unknown, then sends the rest.
     faults.error_rate = faults.timeout_rate = faults.malformed_rate = 0
+    faults.error_after_rate = faults.drop_after_rate = 0
     if job.counts.get(Outcome.FAILED.value):
         retry_failed(journal, job_id)
     job = await engine.run(job_id)
@@ -151,6 +155,35 @@ async def test_cancel_lets_the_batch_in_flight_finish(
     assert 0 < job.counts[Outcome.REMOVED.value] < 40
     assert job.counts[Outcome.REMOVED.value] + job.counts[Outcome.CANCELLED.value] == 40
     assert_journal_agrees(journal, job_id, sandbox, Provider.WASEND, container)
+
+
+@pytest.mark.parametrize("stop", ["cancel", "interrupt"])
+async def test_stop_means_no_new_request_leaves_and_a_cancelled_job_resumes(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal, stop: str
+) -> None:
+    """Four batches queue behind the pace; the stop comes as the first is about to leave.
+
+    Before, every queued batch still went out once it got past the pace.
+    """
+    adapter = connect(Provider.AUTOSEND, requests_per_second=5)
+    container, members = await pick(adapter, "Webinar attendees", 400)
+    writes_before = len(sandbox.autosend.removals)
+    engine: Engine
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, Sending):
+            getattr(engine, stop)()
+
+    engine = Engine(adapter, journal, on_event=on_event)
+    job = await engine.run(start(journal, adapter, container, members))
+    assert len(sandbox.autosend.removals) == writes_before, "nothing was sent after the stop"
+    if stop == "cancel":
+        assert job.state is JobState.CANCELLED and job.counts == {Outcome.CANCELLED.value: 400}
+    else:
+        assert job.state is JobState.INTERRUPTED and job.counts == {"pending": 400}
+    job = await Engine(adapter, journal).run(job.id)
+    assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: 400}
+    assert_journal_agrees(journal, job.id, sandbox, Provider.AUTOSEND, container)
 
 
 async def test_a_missing_scope_stops_the_run_with_the_reason(
