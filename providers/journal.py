@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
+import socket
 import sqlite3
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +25,23 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from providers.errors import ConfigurationError
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
+
+
+class JobBusy(ConfigurationError):
+    """Another living process runs this job: a second runner would send things twice."""
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -51,7 +70,17 @@ CREATE TABLE IF NOT EXISTS items (
     PRIMARY KEY (job_id, member_id)
 );
 CREATE INDEX IF NOT EXISTS items_by_state ON items (job_id, state);
+CREATE TABLE IF NOT EXISTS runners (
+    job_id TEXT PRIMARY KEY REFERENCES jobs(id),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat REAL NOT NULL
+);
 """
+
+#: A runner on another machine whose heartbeat is older than this is taken to be gone.
+HEARTBEAT_STALE_SECONDS = 60.0
 
 PENDING = "pending"
 SENDING = "sending"
@@ -232,6 +261,53 @@ class Journal:
             )
         return ids
 
+    # -- who runs a job ----------------------------------------------------------------------
+
+    def claim(self, job_id: str) -> None:
+        """Become the job's only runner, or raise `JobBusy` naming the living one."""
+        me = (os.getpid(), socket.gethostname())
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT pid, host, started_at, heartbeat FROM runners WHERE job_id = ?", (job_id,)
+            ).fetchone()
+            if row is not None and (row[0], row[1]) != me and self._alive(*row):
+                pid, host, started, _ = row
+                raise JobBusy(
+                    f"Job {job_id} is being run by process {pid} on {host} since "
+                    f"{started[:19]}; stop that one first, or wait for it to finish."
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO runners VALUES (?,?,?,?,?)",
+                (job_id, me[0], me[1], self.now(), time.time()),
+            )
+
+    def beat(self, job_id: str) -> None:
+        """Say the runner is still alive (read by runners on other machines)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE runners SET heartbeat = ? WHERE job_id = ? AND pid = ? AND host = ?",
+                (time.time(), job_id, os.getpid(), socket.gethostname()),
+            )
+
+    def release(self, job_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM runners WHERE job_id = ? AND pid = ? AND host = ?",
+                (job_id, os.getpid(), socket.gethostname()),
+            )
+
+    @staticmethod
+    def _alive(pid: int, host: str, started: str, heartbeat: float) -> bool:
+        if host == socket.gethostname():
+            return _process_alive(pid)
+        return time.time() - heartbeat < HEARTBEAT_STALE_SECONDS
+
+    def _runner_alive(self, job_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT pid, host, started_at, heartbeat FROM runners WHERE job_id = ?", (job_id,)
+        ).fetchone()
+        return row is not None and self._alive(*row)
+
     # -- reading ---------------------------------------------------------------------------
 
     def _job(self, row: sqlite3.Row | tuple[object, ...]) -> Job:
@@ -265,16 +341,20 @@ class Journal:
             operation=Operation(str(operation)),
             dry_run=bool(dry),
             undo_of=str(undo_of) if undo_of else None,
-            state=JobState(str(state)),
+            state=self._live_state(str(job_id), JobState(str(state))),
             note=str(note),
             counts=dict(counts),
         )
 
+    def _live_state(self, job_id: str, state: JobState) -> JobState:
+        """A job journaled as running whose runner is gone was interrupted, not running."""
+        if state is JobState.RUNNING and not self._runner_alive(job_id):
+            return JobState.INTERRUPTED
+        return state
+
     def job(self, job_id: str) -> Job:
         row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
-            from providers.errors import ConfigurationError
-
             raise ConfigurationError(
                 f"No job {job_id!r} in the journal (`rosterdeck jobs` lists them)."
             )

@@ -20,6 +20,7 @@ from providers.protocol import Adapter, failed, outcomes
 
 TYPED_CONFIRMATION_ABOVE = 20
 DEFAULT_CONCURRENCY = 4
+HEARTBEAT_SECONDS = 10.0
 VERBS = {
     Operation.REMOVE_FROM_CONTAINER: "remove from",
     Operation.DELETE_CONTACTS: "delete the contacts of",
@@ -227,6 +228,20 @@ class Engine:
 
         Members a cancel left unsent are due again, so a cancelled job can be resumed.
         """
+        self.journal.claim(job_id)
+        heartbeat = asyncio.create_task(self._beat(job_id))
+        try:
+            return await self._run(job_id)
+        finally:
+            heartbeat.cancel()
+            self.journal.release(job_id)
+
+    async def _beat(self, job_id: str) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            self.journal.beat(job_id)
+
+    async def _run(self, job_id: str) -> Job:
         job = self.journal.job(job_id)
         self._halt, self._halt_note = None, ""
         self.adapter.hold_writes(lambda: self._halt is not None)

@@ -99,3 +99,51 @@ def test_killed_midway_then_resumed_removes_each_member_exactly_once(
     assert counted == Counter(dict.fromkeys(targets, 1))
     session, jid = container.split("/")
     assert not set(targets) & set(sandbox.wasend.groups[session][jid]["participants"])
+
+
+def test_a_second_runner_is_refused_while_the_first_lives(
+    tmp_path: Path, sandbox: Sandbox, wire_origin: str
+) -> None:
+    """Two processes on one job: the second is turned away at once, naming the first."""
+    env = _home(tmp_path, sandbox, wire_origin)
+    container, targets = _targets(sandbox)
+    wanted = tmp_path / "ticket.txt"
+    wanted.write_text("\n".join(targets))
+    first = _cli("remove", "wa", container, "--from", str(wanted), "--yes", env=env)
+    assert first.stdout is not None
+    for line in first.stdout:
+        if line.startswith("✓ removed"):
+            break
+    journal = Journal(Path(env["ROSTERDECK_HOME"]) / "journal.sqlite3")
+    (job,) = journal.unfinished()
+    assert job.state is JobState.RUNNING
+
+    second = _cli("resume", job.id, "--yes", env=env)
+    out, err = second.communicate(timeout=30)
+    assert second.returncode == 1, (out, err)
+    assert f"is being run by process {first.pid}" in err
+
+    first.stdout.read()
+    assert first.wait(timeout=60) == 0
+    job = journal.job(job.id)
+    assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: TARGETS}
+    assert Counter(p for _, p in sandbox.wasend.removals) == Counter(dict.fromkeys(targets, 1))
+
+
+def test_a_job_whose_runner_died_shows_interrupted(
+    tmp_path: Path, sandbox: Sandbox, wire_origin: str
+) -> None:
+    env = _home(tmp_path, sandbox, wire_origin)
+    container, targets = _targets(sandbox)
+    wanted = tmp_path / "ticket.txt"
+    wanted.write_text("\n".join(targets))
+    first = _cli("remove", "wa", container, "--from", str(wanted), "--yes", env=env)
+    assert first.stdout is not None
+    for line in first.stdout:
+        if line.startswith("✓ removed"):
+            first.kill()
+            break
+    first.wait(timeout=30)
+    journal = Journal(Path(env["ROSTERDECK_HOME"]) / "journal.sqlite3")
+    (job,) = journal.unfinished()
+    assert job.state is JobState.INTERRUPTED
