@@ -84,8 +84,24 @@ def _others(chosen: str) -> list[tuple[str, str]]:
     return found
 
 
+def chosen_backend() -> keyring.backend.KeyringBackend:
+    """The keyring in use; a PYTHON_KEYRING_BACKEND that names nothing loadable is said
+    plainly rather than as keyring's traceback."""
+    try:
+        return keyring.get_keyring()
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        named = os.environ.get("PYTHON_KEYRING_BACKEND", "")
+        if not named:
+            raise ConfigurationError(f"The keyring could not be loaded: {error}.") from None
+        raise ConfigurationError(
+            f"PYTHON_KEYRING_BACKEND={named} names a keyring that cannot be loaded ({error}). "
+            "Unset it to use the system's keyring, or name an installed one, such as "
+            "keyring.backends.SecretService.Keyring."
+        ) from None
+
+
 def keyring_status() -> KeyringStatus:
-    backend = keyring.get_keyring()
+    backend = chosen_backend()
     reason = _refusal(backend)
     return KeyringStatus(
         backend=_name(backend), usable=not reason, reason=reason, others=_others(_name(backend))
@@ -110,8 +126,12 @@ class Credentials:
         self.environ = os.environ if environ is None else environ
 
     async def _off_loop(self, call: Callable[[], T]) -> T:
+        def checked() -> T:
+            chosen_backend()
+            return call()
+
         try:
-            return await asyncio.wait_for(asyncio.to_thread(call), self.timeout)
+            return await asyncio.wait_for(asyncio.to_thread(checked), self.timeout)
         except TimeoutError:
             raise ConfigurationError(
                 f"The keyring did not answer within {self.timeout:.0f} s: it may be locked "
@@ -124,7 +144,7 @@ class Credentials:
         """Why the keyring cannot hold tokens ('' when it can). Only the chosen backend is
         looked at, off the loop: choosing one may probe D-Bus; listing them all is for
         the diagnostics screen."""
-        return await self._off_loop(lambda: _refusal(keyring.get_keyring()))
+        return await self._off_loop(lambda: _refusal(chosen_backend()))
 
     async def token(self, account: str) -> tuple[str | None, TokenSource]:
         from_env = self.environ.get(env_var_for(account))

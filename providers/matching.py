@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from providers.errors import ConfigurationError
 from providers.models import Member
 
 SEPARATORS = re.compile(r"[\n\r,;\t|]+")
@@ -36,12 +37,57 @@ def tokens(text: str) -> list[str]:
     return found
 
 
-def csv_tokens(path: Path) -> list[str]:
-    """Every cell of a CSV file; a first row with no digit and no @ is taken as a header."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+ADDRESS_COLUMN = re.compile(
+    r"e-?mail|phone|mobile|cell|tel|whats\s*app|msisdn|number|^id$|contact.?id|member.?id",
+    re.IGNORECASE,
+)
+
+
+def entries_from_file(path: Path) -> list[str]:
+    """The entries of a file from a ticket: one a line, or a CSV export (Excel, Sheets)."""
+    text = _text_of(path)
+    if path.suffix.lower() == ".csv":
+        return csv_entries(text)
+    return tokens(text)
+
+
+def _text_of(path: Path) -> str:
+    """UTF-8 (with or without Excel's BOM) or UTF-16 text; anything else is refused plainly."""
+    data = path.read_bytes()
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if b"\x00" in data:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), 0, "a NUL byte")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigurationError(
+            f"{path} is not a text file (binary, or not UTF-8: byte {error.start}). Save it as "
+            "plain text or CSV UTF-8, one phone number, email or id a line."
+        ) from None
+
+
+def csv_entries(text: str) -> list[str]:
+    """With a header row, only the columns that hold addresses (email, phone, id ...);
+    without one, every cell. A header is a first row with no digit and no @."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text.partition("\n")[0], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    columns: list[int] | None = None
     if rows and not any(re.search(r"[\d@]", cell) for cell in rows[0]):
-        rows = rows[1:]
-    return [cell.strip() for row in rows for cell in row if cell.strip()]
+        header, rows = rows[0], rows[1:]
+        wanted = [i for i, name in enumerate(header) if ADDRESS_COLUMN.search(name.strip())]
+        columns = wanted or None
+    return [
+        cell.strip()
+        for row in rows
+        for i, cell in enumerate(row)
+        if cell.strip() and (columns is None or i in columns)
+    ]
 
 
 def key_of(entry: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
-from providers.matching import csv_tokens, match, tokens
+from providers.matching import entries_from_file, match
 from providers.models import Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
@@ -35,11 +35,7 @@ GLYPHS = {
 def _entries(args: argparse.Namespace) -> list[str]:
     entries = list(args.members)
     if args.from_file:
-        path = Path(args.from_file).expanduser()
-        if path.suffix.lower() == ".csv":
-            entries += csv_tokens(path)
-        else:
-            entries += tokens(path.read_text(encoding="utf-8"))
+        entries += entries_from_file(Path(args.from_file).expanduser())
     if not entries:
         raise ConfigurationError("Name the members to remove, or give --from FILE.")
     return entries

@@ -92,3 +92,16 @@ async def test_a_locked_keyring_does_not_hang_the_caller() -> None:
             await Credentials(timeout=0.1).token("acme")
     finally:
         release.set()
+
+
+async def test_a_keyring_backend_setting_that_names_nothing_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring.core
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "nope.Nope")
+    with pytest.raises(
+        ConfigurationError, match="PYTHON_KEYRING_BACKEND=nope.Nope names a keyring"
+    ):
+        await Credentials().token("acme")

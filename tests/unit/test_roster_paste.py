@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from providers.matching import csv_tokens, key_of, match, tokens
+import pytest
+
+from providers.errors import ConfigurationError
+from providers.matching import entries_from_file, key_of, match, tokens
 from providers.models import Member, Role
 from tui.roster import Roster, SortKey
 
@@ -43,10 +46,24 @@ def test_a_garbled_paste_marks_what_it_can_and_lists_the_rest() -> None:
     assert result.unmatched == ["Please", "remove:", "???"]
 
 
-def test_csv_skips_a_header(tmp_path: Path) -> None:
+def test_a_csv_with_a_header_gives_its_address_columns_only(tmp_path: Path) -> None:
     sheet = tmp_path / "ticket.csv"
     sheet.write_text("name,phone\nAmara,+44 7700 900123\n")
-    assert csv_tokens(sheet) == ["Amara", "+44 7700 900123"]
+    assert entries_from_file(sheet) == ["+44 7700 900123"]
+    excel = tmp_path / "excel.csv"  # Excel's "CSV UTF-8": a BOM, semicolons in some locales
+    excel.write_bytes("\ufeffName;E-mail;Phone\nAda Lovelace;ada@example.com;\n".encode())
+    assert entries_from_file(excel) == ["ada@example.com"]
+    bare = tmp_path / "bare.csv"
+    bare.write_text("ada@example.com,+44 7700 900123\n")
+    assert entries_from_file(bare) == ["ada@example.com", "+44 7700 900123"]
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00", "caf\xe9".encode("latin-1")])
+def test_a_binary_or_non_utf8_file_is_a_clear_error(tmp_path: Path, data: bytes) -> None:
+    odd = tmp_path / "ticket.txt"
+    odd.write_bytes(data)
+    with pytest.raises(ConfigurationError, match="is not a text file"):
+        entries_from_file(odd)
 
 
 def test_streaming_filter_sort_and_marks_outside_the_filter() -> None:

@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from providers.matching import PasteResult, csv_tokens, match, tokens
+from providers.errors import ConfigurationError
+from providers.matching import PasteResult, entries_from_file, match, tokens
 from tui.roster import Roster
 
 SHOWN_UNMATCHED = 8
@@ -82,9 +83,12 @@ class PasteScreen(ModalScreen[int | None]):
         out = self.query_one("#report", Static)
         if path:
             try:
-                entries += csv_tokens(Path(path).expanduser())
-            except (OSError, UnicodeDecodeError) as error:
-                out.update(f"✗ Could not read {path}: {getattr(error, 'strerror', None) or error}")
+                entries += entries_from_file(Path(path).expanduser())
+            except ConfigurationError as error:
+                out.update(f"✗ {error}")
+                return
+            except OSError as error:
+                out.update(f"✗ Could not read {path}: {error.strerror or error}")
                 return
         if not entries:
             out.update("Nothing to match: paste some numbers, emails or ids first.")
