@@ -105,29 +105,28 @@ class AutoSendAdapter(HttpAdapter):
         lists = await self._lists("list")
         return Identity(account_id="autosend", name=f"{len(lists)} contact lists")
 
-    async def _lists(self, kind: str) -> list[ContactList]:
-        body = await self.http.get("/contact-lists", {"type": kind})
+    async def _lists(self, kind: str | None) -> list[ContactList]:
+        body = await self.http.get("/contact-lists", {"type": kind} if kind else None)
         return self.parse(Lists, _data(body), "the contact lists").lists
 
     async def containers(self) -> list[Container]:
+        """Every list and segment, each typed by its own `type` (not by the query's filter,
+        which a server may ignore), read in one call."""
         found = []
-        for kind in ("list", "segment"):
-            for item in await self._lists(kind):
-                segment = kind == "segment" or item.type == "segment"
-                reason = (
-                    GLOBAL_REASON if item.id == GLOBAL_LIST else SEGMENT_REASON if segment else ""
+        for item in {item.id: item for item in await self._lists(None)}.values():
+            segment = item.type == "segment"
+            reason = GLOBAL_REASON if item.id == GLOBAL_LIST else SEGMENT_REASON if segment else ""
+            found.append(
+                Container(
+                    id=item.id,
+                    name=item.name or item.id,
+                    kind=ContainerKind.SEGMENT if segment else ContainerKind.LIST,
+                    member_count=item.count,
+                    read_only=bool(reason),
+                    read_only_reason=reason,
+                    description=item.description or "",
                 )
-                found.append(
-                    Container(
-                        id=item.id,
-                        name=item.name or item.id,
-                        kind=ContainerKind.SEGMENT if segment else ContainerKind.LIST,
-                        member_count=item.count,
-                        read_only=bool(reason),
-                        read_only_reason=reason,
-                        description=item.description or "",
-                    )
-                )
+            )
         return found
 
     async def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:

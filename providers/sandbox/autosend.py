@@ -86,6 +86,7 @@ class AutoSendState:
     people_count: int = 0
     lists: dict[str, ContactList] = field(default_factory=dict)
     lists_key: str = "lists"  # one version of the docs says "contacts"
+    ignores_type_filter: bool = False  # a server that answers every list whatever `type` says
     removals: list[tuple[str, int]] = field(default_factory=list)  # (list, contact number)
     _by_email: dict[str, int] = field(default_factory=dict, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
@@ -129,6 +130,8 @@ def build(state: AutoSendState) -> Starlette:
         kind = request.query_params.get("type")
         if kind not in (None, "list", "segment"):
             raise _validation("type", "type must be list or segment")
+        if state.ignores_type_filter:
+            kind = None
         found = [c.view() for c in state.lists.values() if kind is None or c.type == kind]
         return JSONResponse({"success": True, "data": {state.lists_key: found}})
 

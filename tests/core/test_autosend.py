@@ -109,3 +109,15 @@ async def test_a_page_failing_midway_keeps_what_came_before(
             if len(received) == 300:
                 faults.error_rate = 1.0
     assert len(received) == 300
+
+
+async def test_a_list_is_typed_by_itself_not_by_the_query(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """A server that ignores `type=` must not turn every list into a read-only segment."""
+    sandbox.autosend.ignores_type_filter = True
+    found = {c.name: c for c in await connect(Provider.AUTOSEND).containers()}
+    assert not found["Webinar attendees"].read_only
+    assert found["Webinar attendees"].kind is ContainerKind.LIST
+    assert found["Inactive 90 days"].read_only and found["All contacts"].read_only
+    assert len(found) == len(sandbox.autosend.lists)
