@@ -176,7 +176,9 @@ class Progress:
 
     @property
     def done(self) -> int:
-        return self.total - self.counts[PENDING] - self.counts[SENDING]
+        """Members settled for good; cancelled ones are not done (a resume sends them)."""
+        due = self.counts[PENDING] + self.counts[SENDING] + self.counts[Outcome.CANCELLED.value]
+        return self.total - due
 
     @property
     def pace(self) -> float:
@@ -245,8 +247,11 @@ class Engine:
         job = self.journal.job(job_id)
         self._halt, self._halt_note = None, ""
         self.adapter.hold_writes(lambda: self._halt is not None)
-        cancelled = self.journal.items(job_id, [Outcome.CANCELLED.value])
-        self.journal.reset(job_id, [i.member.id for i in cancelled])
+        cancelled = tuple(
+            i.member.id for i in self.journal.items(job_id, [Outcome.CANCELLED.value])
+        )
+        self.journal.reset(job_id, cancelled)
+        self.on_event(Requeued(cancelled))
         await self._settle_unsettled(job)
         self.journal.set_state(job_id, JobState.RUNNING)
         if job.operation is Operation.DELETE_SOURCE:

@@ -158,6 +158,28 @@ class RosterDeckApp(App[None]):
         self.jobs = JobRunner(self, Journal(self.workspace.journal_path()))
         self.show_accounts()
 
+    async def action_quit(self) -> None:
+        """Quitting while a job runs asks first: the job stops and stays resumable."""
+        if not self.jobs.running:
+            self.exit()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.hang_up()
+
+        count = len(self.jobs.running)
+        self.push_screen(
+            ConfirmScreen(
+                "Quit while a job runs?",
+                f"{count} job(s) still sending. Quitting stops them now: calls in flight "
+                "finish, nothing new is sent, and the journal keeps the rest. The next start "
+                "offers to resume, and nothing is removed twice.",
+                confirm_label="Quit",
+            ),
+            answered,
+        )
+
     def hang_up(self) -> None:
         """SIGHUP or SIGTERM: send nothing more, let calls in flight finish, then exit."""
         self.jobs.interrupt_all()

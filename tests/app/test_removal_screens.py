@@ -12,6 +12,7 @@ from providers.sandbox.autosend import AutoSendState
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.screens.accounts import AccountsScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.confirm_removal import ConfirmRemovalScreen
 from tui.screens.members import MembersScreen
 from tui.screens.progress import ProgressScreen
@@ -101,6 +102,33 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
         assert job.state is JobState.CANCELLED
         removed, cancelled = job.counts[Outcome.REMOVED.value], job.counts[Outcome.CANCELLED.value]
         assert removed == len(sandbox.wasend.removals) and removed + cancelled == 246
+        await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
+        assert text_of(pilot, "#counts").startswith(f"{removed}/246 done"), "not 100 %"
+
+        await pilot.press("r")  # a cancelled job resumes: the rest is sent, nothing twice
+        await until(pilot, lambda: app.jobs.journal.job(job.id).state is JobState.FINISHED)
+        assert app.jobs.journal.job(job.id).counts == {Outcome.REMOVED.value: 246}
+        assert len(sandbox.wasend.removals) == 246
+
+
+async def test_quit_while_a_job_runs_asks_and_leaves_it_resumable() -> None:
+    sandbox = _sandbox()
+    app = quick_app(sandbox, seconds_between_writes=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "harbour")
+        await pilot.press("a", "d")
+        app.screen.query_one("#typed", Input).value = "246"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: len(sandbox.wasend.removals) >= 3)
+        await pilot.press("q")
+        assert "Quit while a job runs?" in text_of(pilot, ".title")
+        assert isinstance(app.screen, ConfirmScreen) and "resume" in app.screen.detail
+        await pilot.press("n")
+        assert app.jobs.running, "saying no keeps the job running"
+        await pilot.press("q", "y")
+        await until(pilot, lambda: not app.jobs.running)
+        (job,) = app.jobs.journal.unfinished()
+        assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0
 
 
 async def test_retry_failed_sends_only_those() -> None:

@@ -116,7 +116,7 @@ class ProgressScreen(DeckScreen):
         running = self.deck.jobs.is_running(self.job_id)
         if action == "cancel_job":
             return running
-        if action == "retry":
+        if action == "retry":  # failed ones, and anything cancelled, interrupted or paused
             unsettled = self.progress.total - self.progress.done
             return not running and (self.progress.counts[Outcome.FAILED.value] + unsettled) > 0
         if action == "undo":
