@@ -62,6 +62,16 @@ def present(sandbox: Sandbox, provider: Provider) -> set[str]:
     return {contact_id(n) for n in sandbox.autosend.lists[TARGETS[provider]].numbers}
 
 
+def put_back(sandbox: Sandbox, provider: Provider, removed: list[str]) -> None:
+    """Return a round's members to the container, so that 200 rounds never run dry."""
+    if provider is Provider.RASL:
+        for contact in removed:
+            sandbox.rasl.contacts[int(contact)]["group_id"].append(3)
+        return
+    chosen = sandbox.autosend.lists[TARGETS[provider]]
+    chosen.numbers.extend(sandbox.autosend.number_for("contactIds", c) or 0 for c in removed)
+
+
 def removal_log(sandbox: Sandbox, provider: Provider) -> list[str]:
     if provider is Provider.RASL:
         return [str(contact) for _, contact in sandbox.rasl.removals]
@@ -166,6 +176,7 @@ def main() -> None:
                 )
                 if not true:
                     wrong.append(f"round {number}: {item.member.id} {item.state}")
+            put_back(sandbox, provider, list(this_round))
             print(f"\rround {number + 1}/{args.rounds}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     per_member = sum(sent.values()) / members if members else 0.0
