@@ -50,6 +50,26 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"
     RESTORED = "restored"
     WOULD_REMOVE = "would-remove"
+    #: out of the container, but the provider answered with a count that a concurrent change
+    #: makes ambiguous: whether this job or someone else took them out is not known
+    GONE = "gone"
+
+
+#: The one table of what each state of a member in a job is called, glyph first, so that a
+#: state reads the same in the app, the shell and a report, with or without colour.
+STATE_WORDS = {
+    "pending": "… pending",
+    "sending": "→ sending",
+    Outcome.REMOVED.value: "✓ removed",
+    Outcome.ALREADY_ABSENT.value: "· already absent",
+    Outcome.GONE.value: "◌ gone (by whom unknown)",
+    Outcome.PROTECTED.value: "⊘ protected",
+    Outcome.FAILED.value: "✗ failed",
+    Outcome.CANCELLED.value: "– cancelled",
+    Outcome.UNKNOWN.value: "? unknown",
+    Outcome.RESTORED.value: "↺ restored",
+    Outcome.WOULD_REMOVE.value: "○ would remove",
+}
 
 
 class Frozen(BaseModel):

@@ -12,24 +12,11 @@ from pathlib import Path
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
 from providers.matching import entries_from_file, match
-from providers.models import Member, Operation, Outcome
+from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
 from providers.signals import STOP_SIGNALS
 from providers.workspace import Workspace
-
-GLYPHS = {
-    Outcome.REMOVED.value: "✓ removed",
-    Outcome.ALREADY_ABSENT.value: "· already absent",
-    Outcome.PROTECTED.value: "⊘ protected",
-    Outcome.FAILED.value: "✗ failed",
-    Outcome.CANCELLED.value: "– cancelled",
-    Outcome.UNKNOWN.value: "? unknown",
-    Outcome.RESTORED.value: "↺ restored",
-    Outcome.WOULD_REMOVE.value: "○ would remove",
-    "pending": "… pending",
-    "sending": "→ sending",
-}
 
 
 def _entries(args: argparse.Namespace) -> list[str]:
@@ -79,7 +66,9 @@ async def _confirm(plan: Plan, assume_yes: bool) -> None:
 
 
 def _summary(job: Job) -> str:
-    parts = [f"{GLYPHS.get(state, state)} {count}" for state, count in sorted(job.counts.items())]
+    parts = [
+        f"{STATE_WORDS.get(state, state)} {count}" for state, count in sorted(job.counts.items())
+    ]
     note = f" — {job.note}" if job.note else ""
     return f"Job {job.id} {job.state.value}: " + ", ".join(parts) + note
 
@@ -95,7 +84,7 @@ async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> 
             said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
             label = member.name or member.address or member.id
             print(
-                f"{GLYPHS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}",
+                f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}",
                 flush=True,
             )
 
@@ -181,7 +170,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
         print("No jobs yet.")
         return 0
     for job in listed:
-        counts = ", ".join(f"{GLYPHS.get(s, s)} {n}" for s, n in sorted(job.counts.items()))
+        counts = ", ".join(f"{STATE_WORDS.get(s, s)} {n}" for s, n in sorted(job.counts.items()))
         print(
             f"{job.id}  {job.created_at[:19]}  {job.user}  {job.account}  "
             f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  {counts}"

@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from providers.models import STATE_WORDS
 from providers.removal import VERBS
 from tui.screens.base import DeckScreen
-from tui.widgets.outcome_table import STATES
 
 
 class HistoryScreen(DeckScreen):
@@ -33,7 +33,7 @@ class HistoryScreen(DeckScreen):
         jobs = self.deck.jobs.journal.jobs()
         for job in jobs:
             counts = " ".join(
-                f"{STATES.get(s, s).split()[0]}{n}" for s, n in sorted(job.counts.items())
+                f"{STATE_WORDS.get(s, s).split()[0]}{n}" for s, n in sorted(job.counts.items())
             )
             what = f"{VERBS[job.operation]} {job.container.name}" + (
                 " (dry run)" if job.dry_run else ""

@@ -15,15 +15,16 @@ from textual.widgets import ProgressBar, Static
 
 from providers.accounts import data_dir
 from providers.journal import Job
-from providers.models import Operation, Outcome
+from providers.models import STATE_WORDS, Operation, Outcome
 from providers.removal import VERBS, Progress
 from tui.screens.base import DeckScreen
-from tui.widgets.outcome_table import STATES, OutcomeTable
+from tui.widgets.outcome_table import OutcomeTable
 
 REPAINT_SECONDS = 0.1
 COUNTED = (
     "removed",
     "absent",
+    "gone",
     "failed",
     "cancelled",
     "protected",
@@ -34,7 +35,7 @@ COUNTED = (
 
 
 def summary(progress: Progress, running: bool) -> str:
-    parts = [f"{STATES[s]} {progress.counts[s]}" for s in COUNTED if progress.counts[s]]
+    parts = [f"{STATE_WORDS[s]} {progress.counts[s]}" for s in COUNTED if progress.counts[s]]
     line = f"{progress.done}/{progress.total} done"
     if running:
         pace = progress.pace

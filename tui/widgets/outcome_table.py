@@ -5,21 +5,10 @@ from __future__ import annotations
 from rich.style import Style
 
 from providers.journal import Item
+from providers.models import STATE_WORDS
 from providers.removal import Progress
 from tui.widgets.line_table import LineTable
 
-STATES = {
-    "pending": "… pending",
-    "sending": "→ sending",
-    "removed": "✓ removed",
-    "absent": "· already gone",
-    "protected": "⊘ protected",
-    "failed": "✗ failed",
-    "cancelled": "– cancelled",
-    "unknown": "? unknown",
-    "restored": "↺ restored",
-    "would-remove": "○ would remove",
-}
 STYLES = {
     "failed": Style(color="red", bold=True),
     "unknown": Style(color="magenta", bold=True),
@@ -60,7 +49,7 @@ class OutcomeTable(LineTable):
         return [
             item.member.name or "—",
             item.member.address or item.member.id,
-            STATES.get(state, state),
+            STATE_WORDS.get(state, state),
             self.progress.notes.get(item.member.id, item.message),
         ]
 
