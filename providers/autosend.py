@@ -20,10 +20,11 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from providers.protocol import HttpAdapter, Lenient, failed, outcomes
+from providers.protocol import HttpAdapter, Lenient, outcomes, read_whole
 
 GLOBAL_LIST = "GLOBAL_CONTACT_LIST"
 PAGE_SIZE = 100
+LOOKUP_LIMIT = 10
 GLOBAL_REASON = "AutoSend's list of all contacts accepts no removal"
 SEGMENT_REASON = "a segment is computed from filters: its members cannot be removed one by one"
 
@@ -133,17 +134,7 @@ class AutoSendAdapter(HttpAdapter):
         page = 1
         while True:
             parsed = await self._search(container.id, page, search)
-            members = tuple(
-                Member(
-                    id=c.id,
-                    name=" ".join(p for p in (c.first_name, c.last_name) if p),
-                    address=c.email,
-                    locked_reason=container.read_only_reason,
-                )
-                for c in parsed.contacts
-            )
-            if not search:
-                self.remember(container, members)
+            members = tuple(self._member(container, c) for c in parsed.contacts)
             yield MemberPage(members=members, total=parsed.pagination.total)
             pages = parsed.pagination.pages
             done = page >= pages if pages is not None else len(parsed.contacts) < PAGE_SIZE
@@ -151,8 +142,19 @@ class AutoSendAdapter(HttpAdapter):
                 return
             page += 1
 
-    async def _search(self, list_id: str, page: int, email: str = "") -> ContactPage:
-        query: dict[str, Any] = {"contactListId": list_id, "page": page, "limit": PAGE_SIZE}
+    @staticmethod
+    def _member(container: Container, contact: Contact) -> Member:
+        return Member(
+            id=contact.id,
+            name=" ".join(p for p in (contact.first_name, contact.last_name) if p),
+            address=contact.email,
+            locked_reason=container.read_only_reason,
+        )
+
+    async def _search(
+        self, list_id: str, page: int, email: str = "", *, limit: int = PAGE_SIZE
+    ) -> ContactPage:
+        query: dict[str, Any] = {"contactListId": list_id, "page": page, "limit": limit}
         if email:
             query["email"] = email
         body = await self.http.call(
@@ -160,10 +162,23 @@ class AutoSendAdapter(HttpAdapter):
         )
         return self.parse(ContactPage, _data(body), "the contact search")
 
+    async def candidates(self, container: Container, entry: str) -> list[Member]:
+        """An email is looked up with the list's own search; an id cannot be searched."""
+        if "@" not in entry:
+            return []
+        found = await self._search(container.id, 1, entry.strip(), limit=LOOKUP_LIMIT)
+        return [self._member(container, c) for c in found.contacts]
+
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
+        """A search per member by email, or one read of the list when that is cheaper."""
+        wanted = {m.id for m in members}
+        if read_whole(len(members), container.member_count, PAGE_SIZE) or any(
+            "@" not in m.address for m in members
+        ):
+            return {m.id async for page in self.members(container) for m in page.members} & wanted
         present = set()
         for member in members:
-            found = await self._search(container.id, 1, member.address)
+            found = await self._search(container.id, 1, member.address, limit=LOOKUP_LIMIT)
             if any(c.id == member.id for c in found.contacts):
                 present.add(member.id)
         return present
@@ -172,15 +187,20 @@ class AutoSendAdapter(HttpAdapter):
         if container.read_only:
             return outcomes(members, Outcome.PROTECTED, message=container.read_only_reason)
         path = f"/contact-lists/{container.id}/contacts/remove"
-        try:
+
+        async def write() -> list[MemberOutcome]:
             body = await self.http.call("POST", path, json={"contactIds": [m.id for m in members]})
-        except errors.AnswerLost as error:
-            return await self.settle_lost(container, members, error)
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return failed(members, error)
-        answer = self.parse(RemoveResult, _data(body), "the removal")
+            try:
+                answer = self.parse(RemoveResult, _data(body), "the removal")
+            except errors.BadResponse as error:
+                raise errors.AnswerLost(error.message, code="BAD_BODY") from None
+            return await self._outcomes(container, members, answer)
+
+        return await self.guarded(container, members, write)
+
+    async def _outcomes(
+        self, container: Container, members: Sequence[Member], answer: RemoveResult
+    ) -> list[MemberOutcome]:
         refused = {
             m.id: str(e.get("message", "refused"))
             for m in members
@@ -193,7 +213,7 @@ class AutoSendAdapter(HttpAdapter):
         ]
         rest = [m for m in members if m.id not in refused]
         if isinstance(answer.removed, list):
-            result += [
+            return result + [
                 MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
                 if any(_mentions(r, m) for r in answer.removed)
                 else MemberOutcome(
@@ -201,15 +221,13 @@ class AutoSendAdapter(HttpAdapter):
                 )
                 for m in rest
             ]
-            return result
         return result + await self.settle_counted(container, rest, answer.removed)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
         body = {"contactListId": container.id, "contactIds": [m.id for m in members]}
-        try:
+
+        async def write() -> list[MemberOutcome]:
             await self.http.call("POST", "/contact-lists/contacts/bulk-add", json=body)
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return failed(members, error)
-        return outcomes(members, Outcome.RESTORED, message="In the list again.")
+            return outcomes(members, Outcome.RESTORED, message="In the list again.")
+
+        return await self.guarded(container, members, write)

@@ -8,7 +8,7 @@ unknown).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -18,6 +18,7 @@ from providers.http import ProviderHttp
 from providers.models import (
     Capabilities,
     Container,
+    Estimate,
     Identity,
     Member,
     MemberOutcome,
@@ -64,6 +65,18 @@ class Adapter(Protocol):
         """Ask `check` right before each write leaves; when it says yes, send nothing."""
         ...
 
+    async def container(self, container_id: str) -> Container:
+        """One container by its id as listed, its bare id, or its exact name."""
+        ...
+
+    async def candidates(self, container: Container, entry: str) -> list[Member]:
+        """Members of the container that a phone, email or name may be, found cheaply."""
+        ...
+
+    def estimate(self, container: Container, count: int) -> Estimate:
+        """What removing `count` members will cost, in calls and time, at this pace."""
+        ...
+
 
 def outcomes(
     members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
@@ -91,7 +104,6 @@ class HttpAdapter:
     def __init__(self, http: ProviderHttp) -> None:
         self.http = http
         self.label = http.settings.label
-        self._snapshots: dict[str, set[str]] = {}
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -110,9 +122,42 @@ class HttpAdapter:
                 f"{self.label} answered {what} in an unexpected shape ({where}: {first['msg']})."
             ) from None
 
-    def remember(self, container: Container, members: Iterable[Member]) -> None:
-        """Keep the ids last seen in a container, to tell 'removed' from 'already gone'."""
-        self._snapshots.setdefault(container.id, set()).update(m.id for m in members)
+    async def containers(self) -> list[Container]:
+        raise NotImplementedError
+
+    def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:
+        raise NotImplementedError
+
+    async def container(self, container_id: str) -> Container:
+        wanted = container_id.strip()
+        found = await self.containers()
+        rules: list[Callable[[Container], bool]] = [
+            lambda c: c.id == wanted,
+            lambda c: c.id.rpartition(":")[2] == wanted or c.id.rpartition("/")[2] == wanted,
+            lambda c: c.name == wanted,
+            lambda c: c.name.casefold() == wanted.casefold(),
+        ]
+        for same in rules:
+            matches = [c for c in found if same(c)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                names = ", ".join(c.id for c in matches)
+                raise errors.ConfigurationError(
+                    f"{wanted!r} names {len(matches)} containers ({names}): give the id."
+                )
+        raise errors.ConfigurationError(
+            f"No container {wanted!r} in this account: `rosterdeck containers ACCOUNT` lists "
+            "their ids and names."
+        )
+
+    async def candidates(self, container: Container, entry: str) -> list[Member]:
+        return [m async for page in self.members(container) for m in page.members]
+
+    def estimate(self, container: Container, count: int) -> Estimate:
+        calls = -(-count // max(1, self.capabilities.max_batch))
+        rate = self.capabilities.requests_per_second
+        return Estimate(calls=calls, seconds=calls / rate if rate > 0 else 0.0)
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")
@@ -161,47 +206,58 @@ class HttpAdapter:
     async def settle_counted(
         self, container: Container, members: Sequence[Member], removed: int
     ) -> list[MemberOutcome]:
-        """The provider said only how many it removed: find out which, rather than guess."""
+        """The provider said only how many it removed. All or none tell each member's
+        outcome; a short count is settled by reading just these members: still there is a
+        failure, and the rest are removed only when their number matches the count."""
         if removed == len(members):
-            outcome = outcomes(members, Outcome.REMOVED)
-        elif removed == 0:
-            outcome = outcomes(members, Outcome.ALREADY_ABSENT, message="Was not in the list.")
-        else:
-            outcome = await self._attribute(container, members, removed)
-        self._snapshots.get(container.id, set()).difference_update(m.id for m in members)
-        return outcome
-
-    async def _attribute(
-        self, container: Container, members: Sequence[Member], removed: int
-    ) -> list[MemberOutcome]:
+            return outcomes(members, Outcome.REMOVED)
+        if removed == 0:
+            return outcomes(members, Outcome.ALREADY_ABSENT, message="Was not a member.")
         present = await self.still_present(container, members)
-        gone = {m.id for m in members if m.id not in present}
-        seen_before = gone & self._snapshots.get(container.id, set())
-        removed_ids: set[str] | None = None
-        if len(gone) == removed:
-            removed_ids = gone
-        elif len(seen_before) == removed:
-            removed_ids = seen_before
+        out = [m for m in members if m.id not in present]
+        exact = len(out) == removed
         ambiguous = (
-            f"{self.label} removed {removed} of these {len(gone)}; the others had already "
-            "left, and the answer does not say which."
+            f"{self.label} removed {removed} of these {len(out)} and does not say which; "
+            "each is out now, but some had left before (or were never members)."
         )
-        result = []
-        for m in members:
-            if m.id in present:
-                item = MemberOutcome(
-                    member_id=m.id,
-                    outcome=Outcome.FAILED,
-                    code="NOT_REMOVED",
-                    message="Still a member after the call.",
-                )
-            elif removed_ids is None:
-                item = MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED, message=ambiguous)
-            elif m.id in removed_ids:
-                item = MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
-            else:
-                item = MemberOutcome(
-                    member_id=m.id, outcome=Outcome.ALREADY_ABSENT, message="Had already left."
-                )
-            result.append(item)
-        return result
+        return [
+            MemberOutcome(
+                member_id=m.id,
+                outcome=Outcome.FAILED,
+                code="NOT_REMOVED",
+                message="Still a member after the call.",
+            )
+            if m.id in present
+            else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
+            if exact
+            else MemberOutcome(member_id=m.id, outcome=Outcome.GONE, message=ambiguous)
+            for m in members
+        ]
+
+    async def guarded(
+        self,
+        container: Container,
+        members: Sequence[Member],
+        write: Callable[[], Awaitable[list[MemberOutcome]]],
+    ) -> list[MemberOutcome]:
+        """The one place a provider's answer to a write becomes each member's outcome: a lost
+        answer is settled by reading, a refusal is failed with the provider's words, and what
+        stops a whole run (401/403, a held or paused write) passes up."""
+        try:
+            return await write()
+        except errors.AnswerLost as error:
+            return await self.settle_lost(container, members, error)
+        except errors.ProviderError as error:
+            if errors.stops_run(error):
+                raise
+            return failed(members, error)
+
+
+def read_whole(entries: int, container_size: int | None, page_size: int) -> bool:
+    """Whether reading the whole container costs fewer calls than one lookup per entry.
+
+    A job costs calls in proportion to the people it names: a container is read whole only
+    when that is the cheaper way, by the numbers."""
+    if container_size is None:
+        return False
+    return max(1, -(-container_size // page_size)) < entries

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -23,10 +23,12 @@ from providers.models import (
     Provider,
     SourceDeletion,
 )
-from providers.protocol import HttpAdapter, Lenient, failed, outcomes
+from providers.protocol import HttpAdapter, Lenient, failed, outcomes, read_whole
 
 PER_PAGE = 100
-MEMBERSHIP_TTL = 30.0
+#: The digits a phone search uses: the national number's tail, the same in +44 7700 900123,
+#: 447700900123 and 07700 900123.
+PHONE_SEARCH_DIGITS = 9
 CONTACT_BOOK_ID = "contacts"
 COUNT_FIELDS = ("contacts_count", "contact_count", "members_count", "total_contacts", "size")
 
@@ -112,8 +114,6 @@ class RaslAdapter(HttpAdapter):
     def __init__(self, http: ProviderHttp, *, learn_rate: bool = True) -> None:
         super().__init__(http)
         self._learn_rate = learn_rate
-        self.membership_ttl = MEMBERSHIP_TTL
-        self._membership: dict[str, tuple[float, set[str]]] = {}
         self.capabilities = Capabilities(
             max_batch=PER_PAGE,
             requests_per_second=http.settings.requests_per_second or 1.0,
@@ -193,118 +193,109 @@ class RaslAdapter(HttpAdapter):
         params.update(_filter(container))
         if search:
             params["search"] = search
-        seen: set[str] = set()
         page = 1
         while True:
             body = await self.http.get("/contacts", {**params, "page": page})
             parsed = self.parse(ContactPage, body, "the contact list")
-            members = tuple(c.as_member() for c in parsed.data)
-            seen.update(m.id for m in members)
-            yield MemberPage(members=members, total=parsed.meta.total)
+            yield MemberPage(
+                members=tuple(c.as_member() for c in parsed.data), total=parsed.meta.total
+            )
             if _last(parsed.meta, page, len(parsed.data)):
                 break
             page += 1
-        if not search:
-            self._membership[container.id] = (time.monotonic(), seen)
 
-    async def _current_ids(self, container: Container) -> set[str]:
-        """The group's members as read at most `membership_ttl` seconds ago."""
-        cached = self._membership.get(container.id)
-        if cached and time.monotonic() - cached[0] < self.membership_ttl:
-            return cached[1]
-        async for _ in self.members(container):
-            pass
-        return self._membership[container.id][1]
+    async def container(self, container_id: str) -> Container:
+        """A group by its id costs one call; anything else is looked for among them all."""
+        number = container_id.removeprefix("group:")
+        if number.isdigit():
+            body = await self.http.get(f"/groups/{number}")
+            group = self.parse(RaslCounted, _data(body), "the group")
+            return Container(
+                id=f"group:{group.id}",
+                name=group.name,
+                kind=ContainerKind.GROUP,
+                member_count=group.count,
+                description=group.description or "",
+            )
+        return await super().container(container_id)
+
+    async def candidates(self, container: Container, entry: str) -> list[Member]:
+        """The container's members a phone, email or name may be: one search, filtered."""
+        digits = re.sub(r"\D", "", entry)
+        text = digits[-PHONE_SEARCH_DIGITS:] if "@" not in entry and len(digits) >= 6 else entry
+        return [m async for page in self.members(container, search=text) for m in page.members]
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
-        self._membership.pop(container.id, None)
-        current = await self._current_ids(container)
-        return {m.id for m in members if m.id in current}
+        """Which of these are still in the container: a search per member, or one read of the
+        container when that is cheaper (or when a member has no phone or email to search)."""
+        wanted = {m.id for m in members}
+        if read_whole(len(members), container.member_count, PER_PAGE) or any(
+            not m.address for m in members
+        ):
+            return {m.id async for page in self.members(container) for m in page.members} & wanted
+        present: set[str] = set()
+        for member in members:
+            found = await self.candidates(container, member.address)
+            present.update(m.id for m in found if m.id == member.id)
+        return present
 
     async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        """RASL answers a count only: all or none tell each outcome; a short count is
+        settled by reading just these contacts. The group is never read whole first."""
         if container.kind is not ContainerKind.GROUP:
             raise errors.InvalidRequest(
                 f"{self.label}: contacts leave a group, not a {container.kind.value}; "
                 "deleting the contacts is a separate operation."
             )
-        # RASL answers with a count only, so learn first who is in the group: then the count
-        # tells each member's outcome, and a short count means the group changed under us.
-        current = await self._current_ids(container)
-        due = [m for m in members if m.id in current]
-        result = outcomes(
-            [m for m in members if m.id not in current],
-            Outcome.ALREADY_ABSENT,
-            message="Was not in the group.",
-        )
-        path = f"/groups/{_number(container)}"
-        if not due:
-            try:  # an empty answer may mean no such group: ask before saying "absent"
-                await self.http.get(path)
-            except errors.NotFound as error:
-                return failed(members, error)
-            return result
-        path += "/contacts"
-        try:
-            body = await self.http.call("DELETE", path, json={"contact_ids": _ids(due)})
-        except errors.AnswerLost as error:
-            self._membership.pop(container.id, None)
-            return result + await self.settle_lost(container, due, error)
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return result + failed(due, error)
-        removed = _data(body).get("contacts_removed") if isinstance(_data(body), dict) else None
-        if not isinstance(removed, int):
-            raise errors.BadResponse(f"{self.label} did not say how many contacts it removed.")
-        current.difference_update(m.id for m in due)
-        self.remember(container, due)
-        if removed != len(due):
-            self._membership.pop(container.id, None)
-        return result + await self.settle_counted(container, due, removed)
+
+        async def write() -> list[MemberOutcome]:
+            path = f"/groups/{_number(container)}/contacts"
+            body = await self.http.call("DELETE", path, json={"contact_ids": _ids(members)})
+            data = _data(body)
+            removed = data.get("contacts_removed") if isinstance(data, dict) else None
+            if not isinstance(removed, int):
+                raise errors.AnswerLost(
+                    f"{self.label} did not say how many contacts it removed.", code="BAD_BODY"
+                )
+            return await self.settle_counted(container, members, removed)
+
+        return await self.guarded(container, members, write)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
         path = f"/groups/{_number(container)}/contacts"
-        try:
+
+        async def write() -> list[MemberOutcome]:
             await self.http.call("POST", path, json={"contact_ids": _ids(members)})
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return failed(members, error)
-        return outcomes(members, Outcome.RESTORED, message="In the group again.")
+            return outcomes(members, Outcome.RESTORED, message="In the group again.")
+
+        return await self.guarded(container, members, write)
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
-        """Delete contacts outright. One transaction: a failure means none were deleted."""
-        try:
-            body = await self.http.call("DELETE", "/contacts/batch", json={"ids": _ids(members)})
-        except errors.AnswerLost as error:
-            if error.status == 500:  # one transaction: a 500 means nothing was deleted
-                return failed(members, error)
-            return await self._settle_deleted(members)
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return failed(members, error)
-        summary = self.parse(BatchSummary, (body or {}).get("summary"), "the batch delete")
-        if summary.deleted == len(members):
-            return outcomes(members, Outcome.REMOVED, message="Contact deleted.")
-        if summary.deleted == 0:
-            return outcomes(members, Outcome.ALREADY_ABSENT, message="No such contact.")
-        return await self._settle_deleted(members)
-
-    async def _settle_deleted(self, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Delete contacts outright. Which exist is read first (searches, or the contact book
+        when cheaper): a deletion cannot be undone, so its report must say exactly who was
+        deleted and who did not exist. One transaction: a 500 means none were deleted."""
         book = Container(id=CONTACT_BOOK_ID, name="All contacts", kind=ContainerKind.CONTACT_BOOK)
-        present = await self.still_present(book, members)
-        return [
-            MemberOutcome(
-                member_id=m.id,
-                outcome=Outcome.FAILED,
-                code="NOT_DELETED",
-                message="Still a contact after the call.",
-            )
-            if m.id in present
-            else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED, message="Contact deleted.")
-            for m in members
-        ]
+        existing = await self.still_present(book, members)
+        result = outcomes(
+            [m for m in members if m.id not in existing],
+            Outcome.ALREADY_ABSENT,
+            message="No such contact.",
+        )
+        due = [m for m in members if m.id in existing]
+        if not due:
+            return result
+
+        async def write() -> list[MemberOutcome]:
+            try:
+                body = await self.http.call("DELETE", "/contacts/batch", json={"ids": _ids(due)})
+            except errors.AnswerLost as error:
+                if error.status == 500:
+                    return failed(due, error)
+                raise
+            summary = self.parse(BatchSummary, (body or {}).get("summary"), "the batch delete")
+            return await self.settle_counted(book, due, summary.deleted)
+
+        return result + await self.guarded(book, due, write)
 
     async def delete_source(self, container: Container) -> SourceDeletion:
         try:
