@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from providers.protocol import HttpAdapter, Lenient, outcomes, read_whole
 GLOBAL_LIST = "GLOBAL_CONTACT_LIST"
 PAGE_SIZE = 100
 LOOKUP_LIMIT = 10
+CONTACT_ID = re.compile(r"[0-9a-f]{24}")
 GLOBAL_REASON = "AutoSend's list of all contacts accepts no removal"
 SEGMENT_REASON = "a segment is computed from filters: its members cannot be removed one by one"
 
@@ -161,6 +163,9 @@ class AutoSendAdapter(HttpAdapter):
             "POST", "/contact-lists/contacts/search", json=query, idempotent=True
         )
         return self.parse(ContactPage, _data(body), "the contact search")
+
+    def is_id(self, entry: str) -> bool:
+        return CONTACT_ID.fullmatch(entry) is not None
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
         """An email is looked up with the list's own search; an id cannot be searched."""

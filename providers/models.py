@@ -92,6 +92,8 @@ class Capabilities(Frozen):
     reports_each_member: bool
     can_undo: bool
     can_delete_contacts: bool = False
+    #: members one read returns: what reading a whole container costs, in calls
+    page_size: int = 100
 
 
 class Container(Frozen):

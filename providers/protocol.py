@@ -73,6 +73,10 @@ class Adapter(Protocol):
         """Members of the container that a phone, email or name may be, found cheaply."""
         ...
 
+    def is_id(self, entry: str) -> bool:
+        """Whether an entry is an id this provider issues (trusted as given, not looked up)."""
+        ...
+
     def estimate(self, container: Container, count: int) -> Estimate:
         """What removing `count` members will cost, in calls and time, at this pace."""
         ...
@@ -146,13 +150,13 @@ class HttpAdapter:
                 raise errors.ConfigurationError(
                     f"{wanted!r} names {len(matches)} containers ({names}): give the id."
                 )
-        raise errors.ConfigurationError(
-            f"No container {wanted!r} in this account: `rosterdeck containers ACCOUNT` lists "
-            "their ids and names."
-        )
+        raise no_such_container(wanted)
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
         return [m async for page in self.members(container) for m in page.members]
+
+    def is_id(self, entry: str) -> bool:
+        return False
 
     def estimate(self, container: Container, count: int) -> Estimate:
         calls = -(-count // max(1, self.capabilities.max_batch))
@@ -251,6 +255,13 @@ class HttpAdapter:
             if errors.stops_run(error):
                 raise
             return failed(members, error)
+
+
+def no_such_container(wanted: str) -> errors.ConfigurationError:
+    return errors.ConfigurationError(
+        f"No container {wanted!r} in this account: `rosterdeck containers ACCOUNT` lists "
+        "their ids and names."
+    )
 
 
 def read_whole(entries: int, container_size: int | None, page_size: int) -> bool:

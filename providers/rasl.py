@@ -23,7 +23,14 @@ from providers.models import (
     Provider,
     SourceDeletion,
 )
-from providers.protocol import HttpAdapter, Lenient, failed, outcomes, read_whole
+from providers.protocol import (
+    HttpAdapter,
+    Lenient,
+    failed,
+    no_such_container,
+    outcomes,
+    read_whole,
+)
 
 PER_PAGE = 100
 #: The digits a phone search uses: the national number's tail, the same in +44 7700 900123,
@@ -208,7 +215,10 @@ class RaslAdapter(HttpAdapter):
         """A group by its id costs one call; anything else is looked for among them all."""
         number = container_id.removeprefix("group:")
         if number.isdigit():
-            body = await self.http.get(f"/groups/{number}")
+            try:
+                body = await self.http.get(f"/groups/{number}")
+            except errors.NotFound:
+                raise no_such_container(container_id) from None
             group = self.parse(RaslCounted, _data(body), "the group")
             return Container(
                 id=f"group:{group.id}",
@@ -218,6 +228,10 @@ class RaslAdapter(HttpAdapter):
                 description=group.description or "",
             )
         return await super().container(container_id)
+
+    def is_id(self, entry: str) -> bool:
+        """RASL's contact ids are small integers; phone numbers are longer."""
+        return entry.isdigit() and len(entry) < PHONE_SEARCH_DIGITS
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
         """The container's members a phone, email or name may be: one search, filtered."""

@@ -29,6 +29,7 @@ from providers.models import (
 from providers.protocol import HttpAdapter, Lenient, failed, outcomes
 
 GROUPS_PAGE = 50
+MAX_GROUP_SIZE = 1024  # one read of the participants returns a whole WhatsApp group
 DEFAULT_BATCH = 5
 OWNER_REASON = "group owner: WhatsApp never lets the owner be removed"
 SELF_REASON = "this session's own number: removing it would leave the group"
@@ -107,6 +108,7 @@ class WaSendAdapter(HttpAdapter):
             requests_per_second=1 / gap if gap else http.settings.requests_per_second,
             reports_each_member=True,
             can_undo=True,
+            page_size=MAX_GROUP_SIZE,
         )
         self._sessions: dict[str, SessionInfo] = {}
         self._sdk_remove = False

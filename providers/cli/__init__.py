@@ -21,7 +21,6 @@ from providers.accounts import AccountStore, make_account
 from providers.cli import jobs as job_commands
 from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
-from providers.models import Container, Member
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
@@ -49,17 +48,6 @@ async def _with_adapter(
         return await use(adapter)
     finally:
         await adapter.aclose()
-
-
-async def _find_container(adapter: Adapter, container_id: str) -> Container:
-    containers = await adapter.containers()
-    for container in containers:
-        if container.id == container_id:
-            return container
-    raise ConfigurationError(
-        f"No container {container_id!r} in this account: "
-        "`rosterdeck containers ACCOUNT --json` lists the ids."
-    )
 
 
 def _read_token(name: str) -> str:
@@ -153,26 +141,41 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 async def members(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Each page is printed as it arrives: a list of 100,000 starts showing at once."""
+
     async def show(adapter: Adapter) -> int:
-        container = await _find_container(adapter, args.container)
-        listed: list[Member] = []
-        total = None
-        async for page in adapter.members(container, search=args.search or ""):
-            listed.extend(page.members)
-            total = page.total
+        container = await adapter.container(args.container)
+        progress = sys.stderr.isatty()
+        listed = 0
+        total: int | None = None
         if args.json:
-            _dump(
-                {
-                    "container": container.model_dump(mode="json"),
-                    "total": total if total is not None else len(listed),
-                    "members": [{**m.as_dict(), "locked": m.locked} for m in listed],
-                }
+            sys.stdout.write(
+                '{"container": ' + json.dumps(container.model_dump(mode="json")) + ', "members": ['
             )
-            return 0
-        rows = [("ID", "NAME", "ADDRESS", "ROLE", "LOCKED")]
-        rows += [(m.id, m.name, m.address, m.role.value, m.locked_reason) for m in listed]
-        _print_table(rows, sys.stdout)
-        print(f"{len(listed)} members in {container.name}.", file=sys.stderr)
+        elif not args.jsonl:
+            print("ID\tNAME\tADDRESS\tROLE\tLOCKED")
+        async for page in adapter.members(container, search=args.search or ""):
+            total = page.total
+            for member in page.members:
+                row = {**member.as_dict(), "locked": member.locked}
+                if args.json:
+                    sys.stdout.write(("," if listed else "") + "\n  " + json.dumps(row))
+                elif args.jsonl:
+                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                else:
+                    cells = (m or "" for m in (member.id, member.name, member.address))
+                    print("\t".join((*cells, member.role.value, member.locked_reason)))
+                listed += 1
+            sys.stdout.flush()
+            if progress:
+                of = f" of {total:,}" if total is not None else ""
+                print(f"\r{listed:,}{of} members…", end="", file=sys.stderr, flush=True)
+        if args.json:
+            sys.stdout.write(f'\n], "total": {total if total is not None else listed}}}\n')
+        if progress:
+            print("\r", end="", file=sys.stderr)
+        if not args.json and not args.jsonl:
+            print(f"{listed:,} members in {container.name}.", file=sys.stderr)
         return 0
 
     return await _with_adapter(workspace, args.account, show)
@@ -234,8 +237,12 @@ def _parser() -> argparse.ArgumentParser:
 
     mems = commands.add_parser("members", help="list the members of a group or list")
     mems.add_argument("account")
-    mems.add_argument("container", help="an id as `containers --json` prints it")
-    mems.add_argument("--json", action="store_true")
+    mems.add_argument("container", help="an id as `containers` prints it, the bare id, or the name")
+    shape = mems.add_mutually_exclusive_group()
+    shape.add_argument(
+        "--json", action="store_true", help="one JSON document (still written page by page)"
+    )
+    shape.add_argument("--jsonl", action="store_true", help="JSON Lines: one member a line")
     mems.add_argument("--search", help="only members whose name, address or id contains this")
     mems.set_defaults(run=members)
 

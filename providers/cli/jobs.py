@@ -11,7 +11,8 @@ from pathlib import Path
 
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
-from providers.matching import entries_from_file, match
+from providers.lookup import find_members
+from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
@@ -124,32 +125,33 @@ def _finish(job: Job, journal: Journal, as_json: bool) -> int:
 async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
     adapter = await workspace.open(args.account)
     try:
-        containers = {c.id: c for c in await adapter.containers()}
-        if args.container not in containers:
-            raise ConfigurationError(
-                f"No container {args.container!r}: `rosterdeck containers {args.account} --json` "
-                "lists the ids."
-            )
-        container = containers[args.container]
+        container = await adapter.container(args.container)
         operation = (
             Operation.DELETE_CONTACTS if args.delete_contacts else Operation.REMOVE_FROM_CONTAINER
         )
         if args.delete_contacts and not adapter.capabilities.can_delete_contacts:
             raise ConfigurationError(f"{adapter.provider.label} cannot delete contacts.")
-        loaded = [m async for page in adapter.members(container) for m in page.members]
-        found = match(_entries(args), loaded)
-        if found.unmatched:
+        found = await find_members(adapter, container, _entries(args))
+        if found.unmatched and not args.ignore_absent:
             listed = ", ".join(found.unmatched[:10])
             raise ConfigurationError(
                 f"{len(found.unmatched)} of the given members matched nobody in "
-                f"{container.name}: {listed}. Nothing was sent."
+                f"{container.name}: {listed}. Nothing was sent (--ignore-absent removes the "
+                "others and reports these as already absent)."
             )
         chosen = list({m.id: m for ms in found.matched.values() for m in ms}.values())
         plan = make_plan(
             args.account, adapter.provider, container, chosen, operation, dry_run=args.dry_run
         )
+        if not plan.members and not found.unmatched:
+            reasons = "; ".join(sorted({reason for _, reason in plan.skipped}))
+            raise ConfigurationError(f"Nothing can be removed from {container.name}: {reasons}.")
         if not args.json:
             print(describe(plan))
+            for entry in found.unmatched:
+                print(f"{STATE_WORDS[Outcome.ALREADY_ABSENT.value]:<17} {entry} (not a member)")
+        if not plan.members:
+            return 0
         await _confirm(plan, args.yes)
         journal = Journal(workspace.journal_path())
         job_id = record_plan(journal, plan)
@@ -217,10 +219,15 @@ async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rm = commands.add_parser("remove", help="remove members (journaled; resumable)")
     rm.add_argument("account")
-    rm.add_argument("container", help="an id as `containers --json` prints it")
+    rm.add_argument("container", help="an id as `containers` prints it, the bare id, or the name")
     rm.add_argument("members", nargs="*", help="ids, phone numbers or emails")
     rm.add_argument("--from", dest="from_file", help="a file of members (one per line, or CSV)")
     rm.add_argument("--dry-run", action="store_true", help="walk the whole flow, send nothing")
+    rm.add_argument(
+        "--ignore-absent",
+        action="store_true",
+        help="remove those that are members; report the others as already absent (exit 0)",
+    )
     rm.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     rm.add_argument("--json", action="store_true", help="print one JSON report at the end")
     rm.add_argument("--delete-contacts", action="store_true", help="RASL: delete the contacts")

@@ -1,0 +1,42 @@
+"""Find the members a list of phones, emails and ids names, at a cost that follows the list.
+
+Ids the provider issues are trusted as given (the removal's answer tells whether they were
+members); everything else is looked up with the provider's own search, one call an entry,
+unless reading the whole container is cheaper by the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from providers import errors
+from providers.matching import PasteResult, match
+from providers.models import Container, Member
+from providers.protocol import Adapter, read_whole
+
+
+async def find_members(
+    adapter: Adapter, container: Container, entries: Sequence[str]
+) -> PasteResult:
+    """Who of the container the entries name; `unmatched` are in it nowhere."""
+    if container.read_only:
+        raise errors.ConfigurationError(
+            f"{container.name} is read-only: {container.read_only_reason}. Nothing was sent."
+        )
+    entries = list(dict.fromkeys(e.strip() for e in entries if e.strip()))
+    trusted = [e for e in entries if adapter.is_id(e)]
+    searched = [e for e in entries if e not in trusted]
+    page = adapter.capabilities.page_size
+    if searched and read_whole(len(searched), container.member_count, page):
+        everyone = [m async for p in adapter.members(container) for m in p.members]
+        result = match(entries, everyone)
+        return result
+    result = PasteResult()
+    for entry in searched:
+        found = match([entry], await adapter.candidates(container, entry))
+        result.matched.update(found.matched)
+        result.unmatched.extend(found.unmatched)
+        result.locked.extend(m for m in found.locked if m not in result.locked)
+    for entry in trusted:
+        result.matched[entry] = [Member(id=entry)]
+    return result
