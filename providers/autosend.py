@@ -172,7 +172,8 @@ class AutoSendAdapter(HttpAdapter):
         if "@" not in entry:
             return []
         found = await self._search(container.id, 1, entry.strip(), limit=LOOKUP_LIMIT)
-        return [self._member(container, c) for c in found.contacts]
+        wanted = entry.strip().casefold()
+        return [self._member(container, c) for c in found.contacts if c.email.casefold() == wanted]
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
         """A search per member by email, or one read of the list when that is cheaper."""

@@ -33,10 +33,12 @@ async def find_members(
         return result
     result = PasteResult()
     for entry in searched:
-        found = match([entry], await adapter.candidates(container, entry))
-        result.matched.update(found.matched)
-        result.unmatched.extend(found.unmatched)
-        result.locked.extend(m for m in found.locked if m not in result.locked)
+        found = await adapter.candidates(container, entry)
+        if not found:
+            result.unmatched.append(entry)
+            continue
+        result.matched[entry] = found
+        result.locked.extend(m for m in found if m.locked and m not in result.locked)
     for entry in trusted:
         result.matched[entry] = [Member(id=entry)]
     return result

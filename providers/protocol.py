@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from providers import errors
 from providers.http import ProviderHttp
+from providers.matching import match
 from providers.models import (
     Capabilities,
     Container,
@@ -70,7 +71,7 @@ class Adapter(Protocol):
         ...
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
-        """Members of the container that a phone, email or name may be, found cheaply."""
+        """The members of the container a phone, email or name names, found cheaply."""
         ...
 
     def is_id(self, entry: str) -> bool:
@@ -153,7 +154,8 @@ class HttpAdapter:
         raise no_such_container(wanted)
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
-        return [m async for page in self.members(container) for m in page.members]
+        everyone = [m async for page in self.members(container) for m in page.members]
+        return match([entry], everyone).matched.get(entry, [])
 
     def is_id(self, entry: str) -> bool:
         return False

@@ -11,6 +11,7 @@ from pydantic import field_validator, model_validator
 
 from providers import errors
 from providers.http import ProviderHttp
+from providers.matching import match
 from providers.models import (
     Capabilities,
     Container,
@@ -234,10 +235,19 @@ class RaslAdapter(HttpAdapter):
         return entry.isdigit() and len(entry) < PHONE_SEARCH_DIGITS
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
-        """The container's members a phone, email or name may be: one search, filtered."""
+        """The container's contacts with this email or phone: one search, then exact."""
         digits = re.sub(r"\D", "", entry)
-        text = digits[-PHONE_SEARCH_DIGITS:] if "@" not in entry and len(digits) >= 6 else entry
-        return [m async for page in self.members(container, search=text) for m in page.members]
+        phone = "@" not in entry and len(digits) >= 6
+        params: dict[str, Any] = {"per_page": PER_PAGE, **_filter(container)}
+        params["search"] = digits[-PHONE_SEARCH_DIGITS:] if phone else entry.strip()
+        body = await self.http.get("/contacts", params)
+        contacts = self.parse(ContactPage, body, "the contact search").data
+        return [
+            c.as_member()
+            for c in contacts
+            if (c.email or "").casefold() == entry.strip().casefold()
+            or (phone and c.phone and match([entry], [c.as_member()]).matched)
+        ]
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
         """Which of these are still in the container: a search per member, or one read of the

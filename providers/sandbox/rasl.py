@@ -73,30 +73,49 @@ class RaslState:
                 "updated_at": STAMP.format(number),
             }
         for index in range(contacts):
-            first, last = people.name_of(index)
-            contact_id = 1001 + index
-            state.contacts[contact_id] = {
-                "id": contact_id,
-                "first_name": first,
-                "last_name": last,
-                "phone": people.us_phone_of(index),
-                "email": people.email_of(index),
-                "company": people.COMPANIES[index % len(people.COMPANIES)],
-                "group_id": [],
-                "source_id": 1 + index % len(SOURCE_NAMES),
-                "created_at": STAMP.format(1 + index % 9),
-            }
+            state.contacts[1001 + index] = _contact(index)
         ids = sorted(state.contacts)
         for number, (_, size) in enumerate(GROUP_NAMES, start=1):
             for contact_id in sorted(rng.sample(ids, min(size, len(ids)))):
                 state.contacts[contact_id]["group_id"].append(number)
         return state
 
+    def add_big_group(self, size: int, name: str = "Everyone (big)") -> int:
+        """A group of `size` contacts (created as needed), for tests and benchmarks at scale."""
+        number = max(self.groups) + 1
+        self.groups[number] = {
+            "id": number,
+            "name": name,
+            "description": f"{size:,} contacts",
+            "created_at": STAMP.format(1),
+            "updated_at": STAMP.format(1),
+        }
+        for index in range(len(self.contacts), size):
+            self.contacts[1001 + index] = _contact(index)
+        for contact_id in sorted(self.contacts)[:size]:
+            self.contacts[contact_id]["group_id"].append(number)
+        return number
+
     def members_of(self, group_id: int) -> list[dict[str, Any]]:
         return [c for c in self.contacts.values() if group_id in c["group_id"]]
 
     def group_view(self, group: dict[str, Any]) -> dict[str, Any]:
         return {**group, "contacts_count": len(self.members_of(group["id"]))}
+
+
+def _contact(index: int) -> dict[str, Any]:
+    first, last = people.name_of(index)
+    return {
+        "id": 1001 + index,
+        "first_name": first,
+        "last_name": last,
+        "phone": people.us_phone_of(index),
+        "email": people.email_of(index),
+        "company": people.COMPANIES[index % len(people.COMPANIES)],
+        "group_id": [],
+        "source_id": 1 + index % len(SOURCE_NAMES),
+        "created_at": STAMP.format(1 + index % 9),
+    }
 
 
 def _int(value: str | None, default: int, name: str, *, low: int = 1, high: int = 10**9) -> int:
