@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from providers import errors
 from providers.matching import PasteResult, match
-from providers.models import Container, Member
+from providers.models import Container, Member, Operation
 from providers.protocol import Adapter, read_whole
+from providers.removal import Plan, make_plan
 
 
 async def find_members(
@@ -42,3 +43,20 @@ async def find_members(
     for entry in trusted:
         result.matched[entry] = [Member(id=entry)]
     return result
+
+
+async def plan_for_entries(
+    adapter: Adapter,
+    account: str,
+    container_id: str,
+    entries: Sequence[str],
+    operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+    *,
+    dry_run: bool = False,
+) -> tuple[Plan, list[str]]:
+    """The plan for the members the entries name, and the entries that named nobody."""
+    container = await adapter.container(container_id)
+    found = await find_members(adapter, container, entries)
+    chosen = list({m.id: m for ms in found.matched.values() for m in ms}.values())
+    plan = make_plan(account, adapter.provider, container, chosen, operation, dry_run=dry_run)
+    return plan, found.unmatched

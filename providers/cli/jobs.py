@@ -11,11 +11,11 @@ from pathlib import Path
 
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
-from providers.lookup import find_members
+from providers.lookup import plan_for_entries
 from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
-from providers.removal import VERBS, Engine, Event, Plan, Settled, make_plan, record_plan, undo_plan
+from providers.removal import VERBS, Engine, Event, Plan, Settled, record_plan, undo_plan
 from providers.signals import STOP_SIGNALS
 from providers.workspace import Workspace
 
@@ -125,30 +125,28 @@ def _finish(job: Job, journal: Journal, as_json: bool) -> int:
 async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
     adapter = await workspace.open(args.account)
     try:
-        container = await adapter.container(args.container)
         operation = (
             Operation.DELETE_CONTACTS if args.delete_contacts else Operation.REMOVE_FROM_CONTAINER
         )
         if args.delete_contacts and not adapter.capabilities.can_delete_contacts:
             raise ConfigurationError(f"{adapter.provider.label} cannot delete contacts.")
-        found = await find_members(adapter, container, _entries(args))
-        if found.unmatched and not args.ignore_absent:
-            listed = ", ".join(found.unmatched[:10])
+        plan, unmatched = await plan_for_entries(
+            adapter, args.account, args.container, _entries(args), operation, dry_run=args.dry_run
+        )
+        container = plan.container
+        if unmatched and not args.ignore_absent:
+            listed = ", ".join(unmatched[:10])
             raise ConfigurationError(
-                f"{len(found.unmatched)} of the given members matched nobody in "
+                f"{len(unmatched)} of the given members matched nobody in "
                 f"{container.name}: {listed}. Nothing was sent (--ignore-absent removes the "
                 "others and reports these as already absent)."
             )
-        chosen = list({m.id: m for ms in found.matched.values() for m in ms}.values())
-        plan = make_plan(
-            args.account, adapter.provider, container, chosen, operation, dry_run=args.dry_run
-        )
-        if not plan.members and not found.unmatched:
+        if not plan.members and not unmatched:
             reasons = "; ".join(sorted({reason for _, reason in plan.skipped}))
             raise ConfigurationError(f"Nothing can be removed from {container.name}: {reasons}.")
         if not args.json:
             print(describe(plan))
-            for entry in found.unmatched:
+            for entry in unmatched:
                 print(f"{STATE_WORDS[Outcome.ALREADY_ABSENT.value]:<17} {entry} (not a member)")
         if not plan.members:
             return 0

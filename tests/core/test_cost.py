@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from providers.journal import Job, Journal
-from providers.lookup import find_members
+from providers.lookup import find_members, plan_for_entries
 from providers.models import Outcome, Provider
 from providers.protocol import Adapter
 from providers.removal import Engine, make_plan, record_plan
@@ -37,11 +37,8 @@ def sandbox() -> Sandbox:
 async def remove_entries(
     adapter: Adapter, journal: Journal, container_id: str, entries: Sequence[str]
 ) -> Job:
-    container = await adapter.container(container_id)
-    found = await find_members(adapter, container, entries)
-    assert not found.unmatched
-    chosen = list({m.id: m for ms in found.matched.values() for m in ms}.values())
-    plan = make_plan("test", adapter.provider, container, chosen)
+    plan, unmatched = await plan_for_entries(adapter, "test", container_id, entries)
+    assert not unmatched
     return await Engine(adapter, journal).run(record_plan(journal, plan))
 
 
