@@ -205,25 +205,14 @@ class WaSendAdapter(HttpAdapter):
         return {m.id for m in members if m.id in listed}
 
     async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Send, then learn each member's outcome from WaSend's answer and one read-back of
+        the group, never from a read taken before the call (it goes stale while the write
+        waits its turn)."""
         protected = [m for m in members if m.role is Role.OWNER]
         result = outcomes(protected, Outcome.PROTECTED, message=OWNER_REASON)
-        candidates = [m for m in members if m.role is not Role.OWNER]
-        if not candidates:
-            return result
-        try:
-            present = await self.still_present(container, candidates)
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return result + failed(candidates, error)
-        result += outcomes(
-            [m for m in candidates if m.id not in present],
-            Outcome.ALREADY_ABSENT,
-            message="Not in the group.",
-        )
-        due = [m for m in candidates if m.id in present]
+        due = [m for m in members if m.role is not Role.OWNER]
         if due:
-            result += await self._send_removal(container, due)
+            result += await self.guarded(container, due, lambda: self._send_removal(container, due))
         return result
 
     async def _send_removal(
@@ -232,34 +221,60 @@ class WaSendAdapter(HttpAdapter):
         body = {"participants": [m.id for m in members], "notify": False}
         try:
             answer = await self._remove_call(container, body)
-        except errors.AnswerLost as error:
-            return await self.settle_lost(container, members, error)
         except errors.InvalidRequest as error:
-            if len(members) == 1:
-                return failed(members, error)
-            # One member spoiled the batch: find out which by sending each alone.
-            return [o for m in members for o in await self._send_removal(container, [m])]
+            if len(members) > 1:  # one member spoiled the batch: find out which, alone
+                return [o for m in members for o in await self._send_removal(container, [m])]
+            if "not a participant" in error.message or "not a member" in error.message.lower():
+                return outcomes(members, Outcome.ALREADY_ABSENT, message=error.provider_message)
+            return failed(members, error)
+        try:
+            listed = self.parse(RemoveAnswer, answer or {}, "the removal").removed
+        except errors.BadResponse as error:
+            raise errors.AnswerLost(error.message, code="BAD_BODY") from None
+        named = {r.id for r in listed} if listed is not None else None
+        try:
+            present = await self.still_present(container, members)
         except errors.ProviderError as error:
             if errors.stops_run(error):
                 raise
-            return failed(members, error)
-        listed = self.parse(RemoveAnswer, answer or {}, "the removal").removed
-        if listed is not None and {r.id for r in listed} >= {m.id for m in members}:
-            return outcomes(members, Outcome.REMOVED)
-        present = await self.still_present(container, members)
-        return [
-            MemberOutcome(
-                member_id=m.id,
+            return [self._unread(m, named, error) for m in members]
+        return [self._read_back(m, present, named) for m in members]
+
+    @staticmethod
+    def _unread(
+        member: Member, named: set[str] | None, error: errors.ProviderError
+    ) -> MemberOutcome:
+        """The call succeeded but the read-back failed: the answer alone says what it can."""
+        if named is None or member.id in named:
+            return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
+        return MemberOutcome(
+            member_id=member.id,
+            outcome=Outcome.UNKNOWN,
+            code=error.code or "READ_BACK_FAILED",
+            message=f"Not in WaSend's answer, and the read-back failed: {error.message}",
+        )
+
+    @staticmethod
+    def _read_back(member: Member, present: set[str], named: set[str] | None) -> MemberOutcome:
+        """Still listed after the call: failed. Gone, and either named as removed or with no
+        list in the answer (a non-member would have been refused with 422): removed. Gone
+        but left out of the answer's list: it was not a member any more."""
+        if member.id in present:
+            return MemberOutcome(
+                member_id=member.id,
                 outcome=Outcome.FAILED,
                 code="NOT_REMOVED",
-                message="Still in the group after the call.",
+                message="Still in the group when read back after the call.",
             )
-            if m.id in present
-            else MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
-            for m in members
-        ]
+        if named is None or member.id in named:
+            return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
+        return MemberOutcome(
+            member_id=member.id, outcome=Outcome.ALREADY_ABSENT, message="Not in the group."
+        )
 
     async def _remove_call(self, container: Container, body: dict[str, Any]) -> Any:
+        """The documented DELETE first; the SDK's POST only once a 404/405 is shown to be the
+        route that is missing (the group itself still reads), and then for good."""
         path = f"{_path(container)}/participants"
         if not self._sdk_remove:
             try:
@@ -267,6 +282,8 @@ class WaSendAdapter(HttpAdapter):
             except errors.ProviderError as error:
                 if error.status not in (404, 405):
                     raise
+                if error.status == 404:
+                    await self._participants(container)  # a missing group raises NotFound here
                 self._sdk_remove = True
         return await self.http.call("POST", f"{path}/remove", json=body)
 

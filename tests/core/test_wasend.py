@@ -130,3 +130,32 @@ async def test_an_answer_in_neither_shape_is_a_clear_error(
     with pytest.raises(errors.BadResponse, match="unexpected shape"):
         async for _ in adapter.members(group):
             pass
+
+
+async def test_someone_elses_removal_is_already_absent_not_ours(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """Our listing is stale: another admin took `gone` out. WaSend's answer names only
+    whom it removed, and the read-back after the call settles the rest."""
+    adapter = connect(Provider.WASEND)
+    group, members = await _group(adapter, "Choir")
+    kept, gone = [m for m in members if m.role is Role.MEMBER][:2]
+    del _participants(sandbox, group)[gone.id]
+    removals = len(sandbox.wasend.removals)
+    outcomes = {o.member_id: o.outcome for o in await adapter.remove(group, [kept, gone])}
+    assert outcomes == {kept.id: Outcome.REMOVED, gone.id: Outcome.ALREADY_ABSENT}
+    assert len(sandbox.wasend.removals) - removals == 1
+
+
+async def test_a_404_switches_to_the_sdk_path_only_when_the_route_is_missing(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    adapter = connect(Provider.WASEND)
+    ghost = Container(id="sess_front_desk/999@g.us", name="ghost", kind="group")
+    await adapter.remove(ghost, [Member(id="447700900123@s.whatsapp.net")])
+    assert not adapter._sdk_remove, "a missing group is not a missing route"  # type: ignore[attr-defined]
+    sandbox.wasend.shapes.remove_paths = frozenset({"sdk"})
+    group, members = await _group(adapter, "Choir")
+    member = next(m for m in members if m.role is Role.MEMBER)
+    assert (await adapter.remove(group, [member]))[0].outcome is Outcome.REMOVED
+    assert adapter._sdk_remove  # type: ignore[attr-defined]
