@@ -114,8 +114,12 @@ class RosterDeckApp(App[None]):
             chosen = replace(plan, dry_run=decision.dry_run)
             await self.run_job(record_plan(self.jobs.journal, chosen, undo_of=undo_of))
 
-        can_undo = (await self.adapter(plan.account)).capabilities.can_undo
-        self.push_screen(ConfirmRemovalScreen(plan, can_undo=can_undo), decided)
+        adapter = await self.adapter(plan.account)
+        estimate = adapter.estimate(plan.container, len(plan.members))
+        self.push_screen(
+            ConfirmRemovalScreen(plan, can_undo=adapter.capabilities.can_undo, estimate=estimate),
+            decided,
+        )
 
     async def confirm_undo(self, job_id: str) -> None:
         try:

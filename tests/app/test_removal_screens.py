@@ -42,26 +42,26 @@ async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
         await pilot.press("a", "d")
         modal = app.screen
         assert isinstance(modal, ConfirmRemovalScreen)
-        assert modal.focused is modal.query_one("#cancel", Button)
+        typed = modal.query_one("#typed", Input)
+        assert modal.focused is typed, "the count is typed where the cursor already is"
         explained = text_of(pilot, "#explain")
         assert "Remove from Events team / Choir: 52 members." in explained
-        assert "Can be undone" in explained
+        assert "Can be undone" in explained and "at this account's pace" in explained
         confirm = modal.query_one("#confirm", Button)
         assert confirm.disabled
-        await pilot.press("y")  # not yet: the count must be typed
-        assert app.screen is modal and modal.focused is modal.query_one("#typed", Input)
-        await pilot.press("5", "1")
-        assert confirm.disabled
+        await pilot.press("5", "1", "enter")  # not yet: 51 is not the count
+        assert app.screen is modal and typed.value == "51" and confirm.disabled
         await pilot.press("backspace", "2")
         assert not confirm.disabled
-        await pilot.click("#confirm")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
         progress = app.screen
         assert isinstance(progress, ProgressScreen)
         await until(pilot, lambda: not app.jobs.running)
-        await pilot.pause(0.15)
-        assert "52/52 done" in text_of(pilot, "#counts") and "✓ removed 52" in text_of(
-            pilot, "#counts"
+        await until(
+            pilot,
+            lambda: "52/52 done" in text_of(pilot, "#counts")
+            and "✓ removed 52" in text_of(pilot, "#counts"),
         )
         assert "finished" in text_of(pilot, "#status")
         assert len(_participants(sandbox, "Choir")) == 2
@@ -235,3 +235,12 @@ async def test_export_writes_csv_and_json() -> None:
         from pathlib import Path
 
         assert Path(csv_path).read_text().startswith("member_id,name,address,outcome,code,message")
+
+
+def test_a_count_matches_however_it_is_grouped() -> None:
+    from tui.screens.confirm_removal import typed_matches
+
+    assert typed_matches("1,200", "1200") and typed_matches(" 1 200 ", "1200")
+    assert typed_matches("1200", "1200") and not typed_matches("120", "1200")
+    assert typed_matches("Website form", "Website form")
+    assert not typed_matches("website form", "Website form")

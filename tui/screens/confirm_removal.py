@@ -14,10 +14,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from providers.models import Operation
+from providers.models import Estimate, Operation
 from providers.removal import VERBS, Plan
 
 SHOWN_NAMES = 4
+DRY_RUN_OFF = "Dry run: off (this sends for real)"
+DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,30 @@ class Decision:
     dry_run: bool = False
 
 
-def explain(plan: Plan, can_undo: bool) -> str:
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def cost(estimate: Estimate) -> str:
+    calls = f"About {estimate.calls:,} call{'s' * (estimate.calls != 1)}"
+    line = f"{calls}, {duration(estimate.seconds)} at this account's pace."
+    if estimate.today is not None:
+        line += f" {estimate.today:,} run today; the rest waits for tomorrow's budget."
+    return line
+
+
+def typed_matches(typed: str, word: str) -> bool:
+    """A count matches however it is grouped ("1,200", "1 200", "1200"); a name exactly."""
+    if word.isdigit():
+        return typed.strip().replace(",", "").replace(" ", "").replace("_", "") == word
+    return typed.strip() == word
+
+
+def explain(plan: Plan, can_undo: bool, estimate: Estimate | None = None) -> str:
     container = plan.container
     where = f"{container.parent} / {container.name}" if container.parent else container.name
     count = len(plan.members)
@@ -48,6 +73,8 @@ def explain(plan: Plan, can_undo: bool) -> str:
             f"Skipped, never sent: {len(plan.skipped)} — "
             f"{first[0].name or first[0].address}: {first[1]}"
         )
+    if estimate is not None and plan.members:
+        lines.append(cost(estimate))
     if plan.operation is Operation.ADD_BACK:
         lines.append("↺ This undoes the removal: they are put back where they were.")
     elif plan.irreversible:
@@ -77,19 +104,22 @@ class ConfirmRemovalScreen(ModalScreen[Decision]):
         Binding("y", "decide(True)", "Confirm", id="confirm"),
     ]
 
-    def __init__(self, plan: Plan, *, can_undo: bool) -> None:
+    def __init__(self, plan: Plan, *, can_undo: bool, estimate: Estimate | None = None) -> None:
         super().__init__()
         self.plan = plan
         self.can_undo = can_undo
+        self.estimate = estimate
 
     def compose(self) -> ComposeResult:
         word = self.plan.confirmation_word
         with VerticalScroll():
-            yield Static(explain(self.plan, self.can_undo), id="explain", markup=False)
+            yield Static(
+                explain(self.plan, self.can_undo, self.estimate), id="explain", markup=False
+            )
             if word:
-                yield Static(f"Type {word} to enable Confirm:", markup=False)
+                yield Static(f"Type {word} and press enter to {self._label()}:", markup=False)
                 yield Input(id="typed")
-            yield Checkbox("Dry run: walk through it, send nothing", id="dry-run")
+            yield Checkbox(DRY_RUN_OFF, id="dry-run")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self._label(), id="confirm", variant="error", disabled=bool(word))
@@ -100,14 +130,25 @@ class ConfirmRemovalScreen(ModalScreen[Decision]):
         return "Delete" if self.plan.irreversible else "Remove"
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        """Where there is something to type, the cursor is already there."""
+        if self.plan.confirmation_word:
+            self.query_one("#typed", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#confirm", Button).disabled = (
-            event.value.strip() != self.plan.confirmation_word
+        self.query_one("#confirm", Button).disabled = not typed_matches(
+            event.value, self.plan.confirmation_word
         )
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if typed_matches(event.value, self.plan.confirmation_word):
+            self.action_decide(True)
+        else:
+            self.notify(f"Type {self.plan.confirmation_word} exactly.", severity="warning")
+
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = DRY_RUN_ON if event.value else DRY_RUN_OFF
         self.query_one("#confirm", Button).label = "Dry run" if event.value else self._label()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
