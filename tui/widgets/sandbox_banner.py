@@ -1,10 +1,11 @@
-"""A line that makes plain the app is on the sandbox: fake data, nothing real is touched."""
+"""A line that makes plain the app is on the sandbox: fake data, time sped up (the
+providers' rate limits are lifted), nothing real is touched."""
 
 from __future__ import annotations
 
 from textual.widgets import Static
 
-TEXT = "SANDBOX DEMO · fake accounts and people · nothing real is touched"
+TEXT = "SANDBOX DEMO · fake people · sped up: no rate limits · nothing real is touched"
 
 
 class SandboxBanner(Static):
