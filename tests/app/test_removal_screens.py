@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input
 
 from providers.journal import JobState
@@ -60,8 +61,10 @@ async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
         await until(pilot, lambda: not app.jobs.running)
         await until(
             pilot,
-            lambda: "52/52 done" in text_of(pilot, "#counts")
-            and "✓ removed 52" in text_of(pilot, "#counts"),
+            lambda: (
+                "52/52 done" in text_of(pilot, "#counts")
+                and "✓ removed 52" in text_of(pilot, "#counts")
+            ),
         )
         assert "finished" in text_of(pilot, "#status")
         assert len(_participants(sandbox, "Choir")) == 2
@@ -86,16 +89,19 @@ async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
         assert not sandbox.wasend.removals
 
 
+async def _remove_all_of_harbour_runners(pilot: Pilot[None], sandbox: Sandbox) -> None:
+    """Mark all 246 of a WaSend group, type the count, and watch it start."""
+    await open_members(pilot, 1, "harbour")
+    await pilot.press("a", "d", *"246", "enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ProgressScreen))
+    await until(pilot, lambda: len(sandbox.wasend.removals) >= 3)
+
+
 async def test_cancel_lets_calls_in_flight_finish() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox, seconds_between_writes=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        await open_members(pilot, 1, "harbour")
-        await pilot.press("a", "d")
-        app.screen.query_one("#typed", Input).value = "246"
-        await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
-        await until(pilot, lambda: len(sandbox.wasend.removals) >= 10)
+        await _remove_all_of_harbour_runners(pilot, sandbox)
         await pilot.press("c")
         await until(pilot, lambda: not app.jobs.running)
         (job,) = app.jobs.journal.jobs()
@@ -115,11 +121,7 @@ async def test_quit_while_a_job_runs_asks_and_leaves_it_resumable() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox, seconds_between_writes=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        await open_members(pilot, 1, "harbour")
-        await pilot.press("a", "d")
-        app.screen.query_one("#typed", Input).value = "246"
-        await pilot.click("#confirm")
-        await until(pilot, lambda: len(sandbox.wasend.removals) >= 3)
+        await _remove_all_of_harbour_runners(pilot, sandbox)
         await pilot.press("q")
         assert "Quit while a job runs?" in text_of(pilot, ".title")
         assert isinstance(app.screen, ConfirmScreen) and "resume" in app.screen.detail

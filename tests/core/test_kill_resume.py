@@ -101,11 +101,11 @@ def test_killed_midway_then_resumed_removes_each_member_exactly_once(
     assert not set(targets) & set(sandbox.wasend.groups[session][jid]["participants"])
 
 
-def test_a_second_runner_is_refused_while_the_first_lives(
-    tmp_path: Path, sandbox: Sandbox, wire_origin: str
-) -> None:
-    """Two processes on one job: the second is turned away at once, naming the first."""
-    env = _home(tmp_path, sandbox, wire_origin)
+def _first_removal_running(
+    tmp_path: Path, sandbox: Sandbox, origin: str
+) -> tuple[subprocess.Popen[str], Journal, list[str], dict[str, str]]:
+    """A `rosterdeck remove` of the targets, returned once its first member is removed."""
+    env = _home(tmp_path, sandbox, origin)
     container, targets = _targets(sandbox)
     wanted = tmp_path / "ticket.txt"
     wanted.write_text("\n".join(targets))
@@ -114,7 +114,14 @@ def test_a_second_runner_is_refused_while_the_first_lives(
     for line in first.stdout:
         if line.startswith("✓ removed"):
             break
-    journal = Journal(Path(env["ROSTERDECK_HOME"]) / "journal.sqlite3")
+    return first, Journal(Path(env["ROSTERDECK_HOME"]) / "journal.sqlite3"), targets, env
+
+
+def test_a_second_runner_is_refused_while_the_first_lives(
+    tmp_path: Path, sandbox: Sandbox, wire_origin: str
+) -> None:
+    """Two processes on one job: the second is turned away at once, naming the first."""
+    first, journal, targets, env = _first_removal_running(tmp_path, sandbox, wire_origin)
     (job,) = journal.unfinished()
     assert job.state is JobState.RUNNING
 
@@ -123,8 +130,8 @@ def test_a_second_runner_is_refused_while_the_first_lives(
     assert second.returncode == 1, (out, err)
     assert f"is being run by process {first.pid}" in err
 
-    first.stdout.read()
-    assert first.wait(timeout=60) == 0
+    first.communicate(timeout=60)
+    assert first.returncode == 0
     job = journal.job(job.id)
     assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: TARGETS}
     assert Counter(p for _, p in sandbox.wasend.removals) == Counter(dict.fromkeys(targets, 1))
@@ -133,17 +140,8 @@ def test_a_second_runner_is_refused_while_the_first_lives(
 def test_a_job_whose_runner_died_shows_interrupted(
     tmp_path: Path, sandbox: Sandbox, wire_origin: str
 ) -> None:
-    env = _home(tmp_path, sandbox, wire_origin)
-    container, targets = _targets(sandbox)
-    wanted = tmp_path / "ticket.txt"
-    wanted.write_text("\n".join(targets))
-    first = _cli("remove", "wa", container, "--from", str(wanted), "--yes", env=env)
-    assert first.stdout is not None
-    for line in first.stdout:
-        if line.startswith("✓ removed"):
-            first.kill()
-            break
-    first.wait(timeout=30)
-    journal = Journal(Path(env["ROSTERDECK_HOME"]) / "journal.sqlite3")
+    first, journal, _, _ = _first_removal_running(tmp_path, sandbox, wire_origin)
+    first.kill()
+    first.communicate(timeout=30)
     (job,) = journal.unfinished()
     assert job.state is JobState.INTERRUPTED
