@@ -248,6 +248,12 @@ class ProviderHttp:
         self._write_limiter = AsyncLimiter(1, gap) if gap > 0 else None
         self._not_before = 0.0
         self.hold_writes: Callable[[], bool] = _never
+        self._in_flight: dict[object, float] = {}
+
+    def waiting(self) -> float:
+        """How long the oldest call in flight has waited for its answer (0 when none)."""
+        started = min(self._in_flight.values(), default=None)
+        return 0.0 if started is None else time.monotonic() - started
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -345,6 +351,8 @@ class ProviderHttp:
         if write and self.hold_writes():
             raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")
         label = self.settings.label
+        call = object()
+        self._in_flight[call] = time.monotonic()
         try:
             response = await self._client.request(method, path, params=params, json=json)
         except (httpx.ConnectTimeout, httpx.PoolTimeout):
@@ -371,6 +379,8 @@ class ProviderHttp:
                     code="CONNECTION_LOST",
                 ) from None
             raise errors.Unreachable(f"{label} closed the connection without answering.") from None
+        finally:
+            del self._in_flight[call]
         self._note_rate_headers(response)
         if response.is_success:
             return response

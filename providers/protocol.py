@@ -78,6 +78,10 @@ class Adapter(Protocol):
         """Whether an entry is an id this provider issues (trusted as given, not looked up)."""
         ...
 
+    def waiting(self) -> float:
+        """How long the oldest call in flight has waited for its answer (0 when none)."""
+        ...
+
     def estimate(self, container: Container, count: int) -> Estimate:
         """What removing `count` members will cost, in calls and time, at this pace."""
         ...
@@ -115,6 +119,9 @@ class HttpAdapter:
 
     def hold_writes(self, check: Callable[[], bool]) -> None:
         self.http.hold_writes = check
+
+    def waiting(self) -> float:
+        return self.http.waiting()
 
     def parse(self, model: type[ModelT], data: Any, what: str) -> ModelT:
         """Validate an answer; a shape we cannot read is a clear error, never a crash."""

@@ -140,6 +140,10 @@ class RosterDeckApp(App[None]):
             self._adapters[name] = await self.workspace.open(name)
         return self._adapters[name]
 
+    def opened(self, name: str) -> Adapter | None:
+        """The account's adapter if this session has opened it (never opens one)."""
+        return self._adapters.get(name)
+
     async def _close_adapters(self) -> None:
         adapters, self._adapters = self._adapters, {}
         for adapter in adapters.values():

@@ -246,3 +246,15 @@ def test_a_count_matches_however_it_is_grouped() -> None:
     assert typed_matches("1200", "1200") and not typed_matches("120", "1200")
     assert typed_matches("Website form", "Website form")
     assert not typed_matches("website form", "Website form")
+
+
+async def test_a_provider_slow_to_answer_shows_the_wait() -> None:
+    sandbox = _sandbox()
+    faults = sandbox.faults[Provider.WASEND]
+    faults.hang_rate, faults.hang_seconds, faults.methods = 1.0, 30.0, frozenset({"DELETE"})
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "harbour")
+        await pilot.press("a", "d", *"246", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await until(pilot, lambda: "waiting for WaSend…" in text_of(pilot, "#counts"), 15)

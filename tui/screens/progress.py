@@ -21,6 +21,7 @@ from tui.screens.base import DeckScreen
 from tui.widgets.outcome_table import OutcomeTable
 
 REPAINT_SECONDS = 0.1
+SLOW_ANSWER_SECONDS = 3.0  # from then on, say that the provider is being waited for
 COUNTED = (
     "removed",
     "absent",
@@ -97,7 +98,12 @@ class ProgressScreen(DeckScreen):
         table.refresh()
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         running = self.deck.jobs.is_running(self.job_id)
-        self.query_one("#counts", Static).update(summary(progress, running))
+        line = summary(progress, running)
+        adapter = self.deck.opened(self.job_facts.account) if running else None
+        waited = adapter.waiting() if adapter is not None else 0.0
+        if waited >= SLOW_ANSWER_SECONDS:
+            line = f"waiting for {self.job_facts.provider.label}… {waited:.0f} s · " + line
+        self.query_one("#counts", Static).update(line)
         # The status line and the footer change only when the job starts or stops (or its
         # failures change): rebuilding the footer ten times a second would cost the keyboard.
         state = (
