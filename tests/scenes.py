@@ -127,7 +127,12 @@ async def in_progress(pilot: Pilot[Any]) -> None:
     app.screen.query_one("#typed").value = "246"
     await pilot.click("#confirm")
     await until(pilot, lambda: bool(app.jobs.running) and _settled(app) >= 5)
-    await pilot.pause(0.2)
+    await until(pilot, lambda: _shown(pilot).startswith(f"{_settled(app)}/"))
+
+
+def _shown(pilot: Pilot[Any]) -> str:
+    """What the progress screen's counts line shows now (it repaints on a timer)."""
+    return str(pilot.app.screen.query_one("#counts").render())
 
 
 def _settled(app: Any) -> int:
@@ -140,7 +145,7 @@ async def finished(pilot: Pilot[Any]) -> None:
     await pilot.press("down", "space", "space", "space", "d", "y")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "ProgressScreen")
     await until(pilot, lambda: not pilot.app.jobs.running)  # type: ignore[attr-defined]
-    await pilot.pause(0.2)
+    await until(pilot, lambda: "finished" in str(pilot.app.screen.query_one("#status").render()))
 
 
 async def history(pilot: Pilot[Any]) -> None:
@@ -169,7 +174,8 @@ async def shoot(name: str, out: Path, size: tuple[int, int], home: Path) -> Path
     app = quick_app(journal=journal, **SCENE_OPTIONS.get(name, {}))
     async with app.run_test(size=size) as pilot:
         await SCENES[name](pilot)
-        await pilot.pause(0.1)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         path = out / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(out))
         app.jobs.interrupt_all()

@@ -143,13 +143,11 @@ async def test_retry_failed_sends_only_those() -> None:
         faults.error_rate, faults.error_status, faults.methods = 1.0, 500, frozenset({"DELETE"})
         await pilot.click("#confirm")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
-        await pilot.pause(0.15)
-        assert "✗ failed 3" in text_of(pilot, "#counts")
+        await until(pilot, lambda: "✗ failed 3" in text_of(pilot, "#counts"))
         faults.error_rate = 0
         await pilot.press("r")
         await until(pilot, lambda: not app.jobs.running and len(sandbox.wasend.removals) == 3)
-        await pilot.pause(0.15)
-        assert "✓ removed 3" in text_of(pilot, "#counts")
+        await until(pilot, lambda: "✓ removed 3" in text_of(pilot, "#counts"))
 
 
 async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
@@ -214,7 +212,7 @@ async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_pat
             await until(
                 pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running
             )
-            await pilot.pause(0.15)
+            await until(pilot, lambda: text_of(pilot, "#status").startswith("Job "))
             status = text_of(pilot, "#status")
             assert ("150 contacts still use" in status) is refused
             await pilot.press("escape")
