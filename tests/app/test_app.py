@@ -127,7 +127,7 @@ async def test_a_failing_provider_shows_a_message_and_the_screen_stays_usable() 
         await until(pilot, lambda: "✗" in text_of(pilot, "#status"))
         assert "failed on its side (HTTP 500)" in text_of(pilot, "#status")
         faults.error_rate = 0
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await until(pilot, lambda: "shown" in text_of(pilot, "#status"))
         await pilot.press("escape")
         assert isinstance(app.screen, AccountsScreen)
@@ -210,3 +210,15 @@ async def test_diagnostics_names_the_keyring() -> None:
         report = text_of(pilot, "#report")
         assert "MemoryKeyring" in report and "usable     ✓ yes" in report
         assert "80x24" in report
+
+
+async def test_any_first_letter_typed_on_the_groups_list_filters() -> None:
+    """`r` once reloaded the list, so "Rota" lost its first letter; reload is ctrl+r now."""
+    from textual.widgets import Input
+
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
+        await pilot.press(*"rot")
+        assert app.screen.query_one(Input).value == "rot"

@@ -30,7 +30,7 @@ class ContainersScreen(DeckScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="open"),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("r", "reload", "Reload", id="reload"),
+        Binding("ctrl+r", "reload", "Reload", id="reload"),  # letters go to the filter
         Binding("X", "delete_source", "Delete source", id="delete-source", show=False),
     ]
 
@@ -49,7 +49,7 @@ class ContainersScreen(DeckScreen):
         return f"{self.account.name} ({self.account.provider.label}) — groups and lists"
 
     def body(self) -> ComposeResult:
-        yield Input(placeholder="type to filter by name", id="filter")
+        yield Input(placeholder="type to filter by name", id="filter", select_on_focus=False)
         yield DataTable(id="containers", cursor_type="row", zebra_stripes=True)
         yield Static("… loading", id="status", markup=False)
 
@@ -111,10 +111,9 @@ class ContainersScreen(DeckScreen):
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the list goes to the filter, so filtering needs no key to learn."""
-        table = self.query_one(DataTable)
+        field = self.query_one(Input)
         bound = event.key in self.active_bindings or event.key == "space"
-        if self.focused is table and event.is_printable and not bound:
-            field = self.query_one(Input)
+        if self.focused is not field and event.is_printable and not bound:
             field.focus()
             field.insert_text_at_cursor(event.character or "")
             event.stop()
