@@ -18,6 +18,8 @@ from providers.sandbox import Sandbox
 
 class Workspace(Protocol):
     is_sandbox: bool
+    #: the sandbox with the providers' rate limits lifted: time runs faster than for real
+    sped_up: bool
 
     def accounts(self) -> list[Account]: ...
 
@@ -34,6 +36,7 @@ class LocalWorkspace:
     """The accounts in the user's TOML file, with tokens from the environment or keyring."""
 
     is_sandbox = False
+    sped_up = False
 
     def __init__(
         self, store: AccountStore | None = None, credentials: Credentials | None = None
@@ -89,6 +92,7 @@ class SandboxWorkspace:
 
     def __init__(self, sandbox: Sandbox, options: dict[str, Option] | None = None) -> None:
         self.sandbox = sandbox
+        self.sped_up = not any(faults.rate_limit for faults in sandbox.faults.values())
         self._accounts = {a.name: (a, token) for a, token in sandbox.accounts(options=options)}
         self._transport: httpx.AsyncBaseTransport = sandbox.transport()
 

@@ -56,8 +56,11 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float
             await pilot.pause(0.02)
 
 
-async def open_members(pilot: Pilot[Any], account_row: int, container: str) -> None:
-    """From the accounts screen, open an account (by row) and a container (by typed name)."""
+async def open_members(
+    pilot: Pilot[Any], account_row: int, container: str, *, whole: bool = True
+) -> None:
+    """From the accounts screen, open an account (by row) and a container (by typed name),
+    and wait for its members: all of them, or (`whole=False`) the first page."""
     from tui.screens.containers import ContainersScreen
     from tui.screens.members import MembersScreen
 
@@ -72,7 +75,10 @@ async def open_members(pilot: Pilot[Any], account_row: int, container: str) -> N
     await pilot.press(*("space" if c == " " else c for c in container), "enter", "enter")
     await until(
         pilot,
-        lambda: isinstance(pilot.app.screen, MembersScreen) and not pilot.app.screen.streaming,
+        lambda: (
+            isinstance(pilot.app.screen, MembersScreen)
+            and (not pilot.app.screen.streaming if whole else pilot.app.screen.roster.loaded > 0)
+        ),
     )
 
 

@@ -30,16 +30,21 @@ from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
 
 
-def demo_workspace() -> SandboxWorkspace:
+def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
     """The sandbox as the demo tells its story: reads are quick, removals take a visible
-    moment, and about one removal call in twenty fails, so the retry path shows too."""
-    sandbox = Sandbox().unlimited()
+    moment, and about one removal call in twenty fails, so the retry path shows too.
+
+    With `real_pace` the providers' documented rate limits stay, as a real account has them:
+    the 100,000-contact list then takes minutes to load, as it would."""
+    sandbox = Sandbox() if real_pace else Sandbox().unlimited()
     for provider, faults in sandbox.faults.items():
         faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
         if provider is Provider.AUTOSEND:
             faults.match = "/contacts/remove"  # its reads are POSTs too
         else:
             faults.methods = frozenset({"DELETE"})
+    if real_pace:
+        return SandboxWorkspace(sandbox, options={"batch_size": 5})
     return SandboxWorkspace(
         sandbox,
         options={"requests_per_second": 0, "seconds_between_writes": 0.4, "batch_size": 5},

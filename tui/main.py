@@ -11,10 +11,10 @@ from providers import cli
 from providers.workspace import LocalWorkspace, Workspace
 
 
-def run_app(demo: bool) -> int:
+def run_app(demo: bool, real_pace: bool = False) -> int:
     from tui.app import RosterDeckApp, demo_workspace
 
-    workspace: Workspace = demo_workspace() if demo else LocalWorkspace()
+    workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
     RosterDeckApp(workspace).run()
     return 0
 
@@ -25,6 +25,7 @@ def serve(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
     command = f"{shlex.quote(sys.executable)} -m tui" + (" --demo" if args.demo else "")
+    command += " --real-pace" if args.real_pace else ""
     print(f"RosterDeck in a browser: http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
     Server(command, host=args.host, port=args.port, title="RosterDeck").serve()
     return 0

@@ -31,7 +31,10 @@ class Roster:
     descending: bool = False
     marked: set[str] = field(default_factory=set)
     view: list[int] = field(default_factory=list)
+    #: every member is marked as it loads: the user asked for all of a partly loaded list
+    marking_all: bool = False
     _haystack: list[str] = field(default_factory=list, repr=False)
+    _ids: set[str] = field(default_factory=set, repr=False)
 
     @property
     def loaded(self) -> int:
@@ -45,15 +48,27 @@ class Roster:
     def known_total(self) -> int:
         return max(self.total or 0, len(self.members))
 
+    @property
+    def complete(self) -> bool:
+        """Whether every member of the container is here (an unknown total counts as no)."""
+        return self.total is not None and len(self.members) >= self.total
+
     def member_at(self, row: int) -> Member:
         return self.members[self.view[row]]
 
-    def extend(self, page: Iterable[Member], total: int | None = None) -> None:
-        """Add a streamed page; the view grows without recomputing what was there."""
+    def extend(self, page: Iterable[Member], total: int | None = None) -> int:
+        """Add a streamed page (or search results); the view grows without recomputing what
+        was there. Members already here (found by a search before their page came) are
+        skipped. Returns how many were new."""
         start = len(self.members)
         for member in page:
+            if member.id in self._ids:
+                continue
+            self._ids.add(member.id)
             self.members.append(member)
             self._haystack.append(f"{member.name}\t{member.address}\t{member.id}".lower())
+            if self.marking_all and not member.locked:
+                self.marked.add(member.id)
         if total is not None:
             self.total = total
         needle = self.filter_text
@@ -61,6 +76,7 @@ class Roster:
         self.view.extend(added)
         if self.sort_key is not None and added:
             self._sort()
+        return len(self.members) - start
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip().lower()
@@ -106,11 +122,20 @@ class Roster:
     def mark_all_shown(self) -> int:
         return self.mark_rows(range(len(self.view)))
 
+    def mark_everyone(self) -> int:
+        """Mark every unlocked member of the container, those still to load as they come."""
+        self.marking_all = True
+        before = len(self.marked)
+        self.marked.update(m.id for m in self.members if not m.locked)
+        return len(self.marked) - before
+
     def clear(self) -> None:
         self.marked.clear()
+        self.marking_all = False
 
     def invert(self) -> None:
         """Flip the marks of the shown, unlocked members; marks outside the filter stay."""
+        self.marking_all = False
         for index in self.view:
             member = self.members[index]
             if not member.locked:

@@ -210,6 +210,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Take members off WhatsApp groups and email contact lists, safely.",
     )
     parser.add_argument("--demo", action="store_true", help="use the built-in sandbox accounts")
+    parser.add_argument(
+        "--real-pace",
+        action="store_true",
+        help="with --demo: keep the providers' documented rate limits (the demo lifts them)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     accounts = commands.add_parser("accounts", help="add, list, remove or check accounts")
@@ -277,24 +282,25 @@ def _parser() -> argparse.ArgumentParser:
 
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
-        return SandboxWorkspace(Sandbox().unlimited())
+        return SandboxWorkspace(Sandbox() if args.real_pace else Sandbox().unlimited())
     return LocalWorkspace(AccountStore(), Credentials())
 
 
 def main(
     argv: Sequence[str] | None = None,
     *,
-    run_app: Callable[[bool], int],
+    run_app: Callable[[bool, bool], int],
     serve: Callable[[argparse.Namespace], int],
 ) -> int:
-    """Run one shell command; with none, `run_app(demo)`; for `serve`, `serve(args)`."""
+    """Run one shell command; with none, `run_app(demo, real_pace)`; for `serve`,
+    `serve(args)`."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
     run: Command | None = getattr(args, "run", None)
     if run is None:
-        return run_app(args.demo)
+        return run_app(args.demo, args.real_pace)
     try:
         return asyncio.run(run(args, _workspace(args)))
     except ProviderError as error:

@@ -24,7 +24,7 @@ class DeckScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         if self.deck.workspace.is_sandbox:
-            yield SandboxBanner()
+            yield SandboxBanner(sped_up=self.deck.workspace.sped_up)
         yield Static(self.heading(), id="heading", markup=False)
         yield from self.body()
         yield Footer()

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from providers.models import Estimate, Operation
 from providers.removal import VERBS, Plan
+from tui.words import duration
 
 SHOWN_NAMES = 4
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
@@ -26,14 +27,6 @@ DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
 class Decision:
     go: bool
     dry_run: bool = False
-
-
-def duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def cost(estimate: Estimate) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from textual import work
 from textual.app import ComposeResult
@@ -12,18 +13,23 @@ from textual.widgets import Input, Static
 
 from providers.accounts import Account
 from providers.errors import ProviderError
+from providers.lookup import find_members
+from providers.matching import PasteResult
 from providers.models import Container, ContainerKind, Member, MemberPage, Operation, Provider
 from providers.removal import make_plan
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
+from tui.screens.choice import Choice, ChoiceScreen
 from tui.widgets.member_table import MemberTable
+from tui.words import duration
 
 
 class MembersScreen(DeckScreen):
     BINDINGS = [
         Binding("d", "remove", "Remove marked", id="remove"),
         Binding("x", "delete_contacts", "Delete contacts", id="delete-contacts", show=False),
-        Binding("slash", "filter", "Filter", id="filter"),
+        # before the keys after it are routed, so that they land in the field it opens
+        Binding("slash", "filter", "Filter", id="filter", priority=True),
         Binding("p", "paste", "Paste a list", id="paste"),
         Binding("r", "reload", "Reload", id="reload", show=False),
     ]
@@ -38,6 +44,18 @@ class MembersScreen(DeckScreen):
             super().__init__()
             self.error = error
 
+    class Searched(Message):
+        """The provider's own search answered a filter that the loaded rows could not."""
+
+        def __init__(
+            self, query: str, found: Sequence[Member], matches: int = 0, error: str = ""
+        ) -> None:
+            super().__init__()
+            self.query = query
+            self.found = found
+            self.matches = max(matches, len(found))  # all the provider has, beyond this page
+            self.error = error
+
     def __init__(self, account: Account, container: Container) -> None:
         super().__init__()
         self.account = account
@@ -45,6 +63,8 @@ class MembersScreen(DeckScreen):
         self.roster = Roster(total=container.member_count)
         self.streaming = True
         self.loaded_at = 0.0
+        #: members a second the account's pace allows reading, until the load shows its own
+        self.read_pace = 0.0
 
     def heading(self) -> str:
         where = f"{self.container.parent} / " if self.container.parent else ""
@@ -73,20 +93,40 @@ class MembersScreen(DeckScreen):
     def say(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
+    def loading_left(self) -> float | None:
+        """Seconds until the load ends: at the pace seen so far, else the account's."""
+        left = self.roster.known_total - self.roster.loaded
+        elapsed = time.monotonic() - self.loaded_at
+        pace = self.roster.loaded / elapsed if self.roster.loaded and elapsed > 1 else 0.0
+        pace = pace or self.read_pace
+        return left / pace if pace > 0 and left > 0 else None
+
     def show_counts(self) -> None:
+        """Marked and shown, then how much of the container is here (and how long the rest
+        takes), kept within 80 columns."""
         roster = self.roster
+        line = f"{len(roster.marked):,} marked · {roster.shown:,} shown · "
         if self.streaming:
-            progress = f" · loading {roster.loaded:,} of {roster.known_total:,}…"
+            left = self.loading_left()
+            eta = f" · {duration(left)} left" if left is not None else ""
+            line += f"loading {roster.loaded:,} of {roster.known_total:,}{eta}"
+        elif roster.complete:
+            line += f"{roster.known_total:,} total"
         else:
-            progress = f" · loaded {roster.loaded:,} of {roster.known_total:,}"
-        sort = f" · sorted by {roster.sort_key.value}" if roster.sort_key else ""
-        self.query_one("#counts", Static).update(roster.summary() + progress + sort)
+            line += f"{roster.loaded:,} of {roster.known_total:,} loaded (cut short)"
+        if roster.marking_all and not roster.complete:
+            line += " · marking all as they load"
+        if roster.sort_key:
+            line += f" · sorted by {roster.sort_key.value}"
+        self.query_one("#counts", Static).update(line)
 
     @work(exclusive=True, group="members")
     async def load(self) -> None:
         self.loaded_at = time.monotonic()
         try:
             adapter = await self.deck.adapter(self.account.name)
+            abilities = adapter.capabilities
+            self.read_pace = abilities.page_size * abilities.requests_per_second
             async for page in adapter.members(self.container):
                 self.post_message(self.PageLoaded(page))
         except ProviderError as error:
@@ -101,6 +141,8 @@ class MembersScreen(DeckScreen):
 
     def on_members_screen_load_ended(self, message: LoadEnded) -> None:
         self.streaming = False
+        if not message.error:
+            self.roster.total = self.roster.loaded  # what was read is the truth, not the count
         self.show_counts()
         if message.error:
             kept = (
@@ -120,7 +162,7 @@ class MembersScreen(DeckScreen):
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.remove_class("-hidden")
-        field.focus()
+        self.set_focus(field)  # now, so that keys typed right after `/` land in it
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.roster.set_filter(event.value)
@@ -129,6 +171,69 @@ class MembersScreen(DeckScreen):
 
     def on_input_submitted(self) -> None:
         self.table.focus()
+        if self.roster.filter_text and not self.roster.complete:
+            self.say(f"Asking {self.account.provider.label} for “{self.roster.filter_text}”…")
+            self.search_provider(self.roster.filter_text)
+
+    @work(exclusive=True, group="search")
+    async def search_provider(self, query: str) -> None:
+        """One page of the provider's own search: members not loaded yet that match."""
+        try:
+            adapter = await self.deck.adapter(self.account.name)
+            first = await anext(adapter.members(self.container, search=query), None)
+        except ProviderError as error:
+            self.post_message(self.Searched(query, (), error=str(error)))
+            return
+        if first is None:
+            self.post_message(self.Searched(query, ()))
+        else:
+            self.post_message(self.Searched(query, first.members, first.total or 0))
+
+    def on_members_screen_searched(self, message: Searched) -> None:
+        label = self.account.provider.label
+        if message.error:
+            self.say(f"✗ {label}'s search failed: {message.error}")
+            return
+        added = self.roster.extend(message.found)
+        self.roster.set_filter(self.roster.filter_text)
+        self.table.rows_changed()
+        self.show_counts()
+        query, matches, page = message.query, message.matches, len(message.found)
+        if matches > page:
+            self.say(
+                f"{label} has {matches:,} for “{query}”; its first {page:,} are here "
+                f"({added:,} not loaded yet). Narrow the filter for the rest."
+            )
+        elif added:
+            self.say(f"✓ {label} found {added:,} more for “{query}” not loaded yet.")
+        else:
+            self.say(f"{label} has no more for “{query}” than the loaded rows.")
+
+    def on_member_table_partly_loaded(self) -> None:
+        """`a` before every member is here: all of the container, or only what is loaded?"""
+        roster = self.roster
+        left = self.loading_left()
+        wait = f" (about {duration(left)} more at this account's pace)" if left else ""
+        filtered = " It ignores the filter." if roster.filter_text else ""
+        detail = (
+            f"Only {roster.loaded:,} of {roster.known_total:,} are loaded; {roster.shown:,} "
+            f"are shown. All marks every member of {self.container.name} except the locked, "
+            f"each as it loads{wait}; the removal can start once all are here.{filtered}"
+        )
+        choices = [
+            Choice("all", f"All {roster.known_total:,}", "l", "warning"),
+            Choice("shown", f"Only the {roster.shown:,} shown", "o", "primary"),
+        ]
+
+        def chosen(answer: str | None) -> None:
+            if answer == "all":
+                self.table.mark_everyone()
+                if not self.streaming and not roster.complete:
+                    self.action_reload()  # the load was cut short: read it again, marking
+            elif answer == "shown":
+                self.table.mark_shown()
+
+        self.app.push_screen(ChoiceScreen("Mark which members?", detail, choices), chosen)
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)
@@ -142,7 +247,11 @@ class MembersScreen(DeckScreen):
         super().action_back()
 
     def action_reload(self) -> None:
-        self.roster = Roster(total=self.container.member_count, marked=self.roster.marked)
+        self.roster = Roster(
+            total=self.container.member_count,
+            marked=self.roster.marked,
+            marking_all=self.roster.marking_all,
+        )
         self.table.roster = self.roster
         self.query_one("#filter", Input).value = ""
         self.streaming = True
@@ -159,6 +268,14 @@ class MembersScreen(DeckScreen):
         return [current] if current is not None else []
 
     async def propose(self, operation: Operation) -> None:
+        if self.roster.marking_all and not self.roster.complete:
+            left = self.loading_left()
+            wait = f" (about {duration(left)} left)" if left else ""
+            self.say(
+                f"⊘ All of {self.container.name} is being marked as it loads{wait}: "
+                f"{len(self.roster.marked):,} so far. d starts the removal once all are here."
+            )
+            return
         chosen = self.chosen()
         if not chosen:
             self.say("Nothing to remove: mark members with space first.")
@@ -197,7 +314,13 @@ class MembersScreen(DeckScreen):
 
         def pasted(marked: int | None) -> None:
             if marked is not None:
-                self.table.refresh()
+                self.table.rows_changed()
                 self.show_counts()
 
-        self.app.push_screen(PasteScreen(self.roster), pasted)
+        lookup = None if self.roster.complete else self.look_up
+        self.app.push_screen(PasteScreen(self.roster, lookup), pasted)
+
+    async def look_up(self, entries: Sequence[str]) -> PasteResult:
+        """Ask the provider about entries the loaded rows do not hold (a few calls each)."""
+        adapter = await self.deck.adapter(self.account.name)
+        return await find_members(adapter, self.container, entries)

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from providers.errors import ConfigurationError
+from providers.errors import ConfigurationError, ProviderError
 from providers.matching import PasteResult, entries_from_file, match, tokens
 from tui.roster import Roster
 
 SHOWN_UNMATCHED = 8
 
+#: asks the provider about entries the loaded rows do not hold
+LookUp = Callable[[Sequence[str]], Awaitable[PasteResult]]
 
-def report(result: PasteResult, marked: int) -> str:
+
+def report(result: PasteResult, marked: int, asked: str = "") -> str:
     found = len(result.members)
-    lines = [f"✓ {found} matched, {marked} newly marked."]
+    lines = [f"✓ {found} matched, {marked} newly marked{asked}."]
     if result.locked:
         names = ", ".join(m.name or m.address for m in result.locked[:3])
         lines.append(f"⊘ Locked, not marked ({len(result.locked)}): {names}")
@@ -48,9 +53,12 @@ class PasteScreen(ModalScreen[int | None]):
     """
     BINDINGS = [Binding("escape", "close", "Close", id="close-paste")]
 
-    def __init__(self, roster: Roster) -> None:
+    def __init__(self, roster: Roster, look_up: LookUp | None = None) -> None:
+        """`look_up` is given while the list is not fully loaded: what the loaded rows do
+        not match is then asked of the provider, at a few calls an entry."""
         super().__init__()
         self.roster = roster
+        self.look_up = look_up
         self.marked: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,11 +102,41 @@ class PasteScreen(ModalScreen[int | None]):
             out.update("Nothing to match: paste some numbers, emails or ids first.")
             return
         result = match(entries, self.roster.members)
+        marked = self.keep(result)
+        if self.look_up is None or not result.unmatched:
+            out.update(report(result, marked))
+            return
+        out.update(
+            f"{report(result, marked)}\nAsking the provider about {len(result.unmatched)} "
+            "not in the rows loaded so far…"
+        )
+        self.ask_provider(result, marked)
+
+    def keep(self, result: PasteResult) -> int:
+        """Add what was found to the roster and mark it; returns how many were newly marked."""
+        self.roster.extend(result.members)
         before = len(self.roster.marked)
         self.roster.mark_ids(m.id for m in result.members)
         marked = len(self.roster.marked) - before
         self.marked = (self.marked or 0) + marked
-        out.update(report(result, marked))
+        return marked
+
+    @work(exclusive=True, group="paste-lookup")
+    async def ask_provider(self, local: PasteResult, marked: int) -> None:
+        assert self.look_up is not None
+        out = self.query_one("#report", Static)
+        try:
+            asked = await self.look_up(local.unmatched)
+        except ProviderError as error:
+            out.update(f"{report(local, marked)}\n✗ The provider's search failed: {error}")
+            return
+        marked += self.keep(asked)
+        combined = PasteResult(
+            matched={**local.matched, **asked.matched},
+            unmatched=asked.unmatched,
+            locked=local.locked + asked.locked,
+        )
+        out.update(report(combined, marked, " (found by the provider's search)"))
 
     def action_close(self) -> None:
         self.dismiss(self.marked)

@@ -61,6 +61,9 @@ class MemberTable(LineTable):
             super().__init__()
             self.reason = reason
 
+    class PartlyLoaded(Message):
+        """`a` on a list still loading (or cut short): the screen asks what "all" means."""
+
     def __init__(self, roster: Roster, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.roster = roster
@@ -159,7 +162,18 @@ class MemberTable(LineTable):
         return True
 
     def action_mark_all(self) -> None:
+        """Mark what is shown; on a partly loaded list, ask the screen what "all" means."""
+        if not self.roster.complete:
+            self.post_message(self.PartlyLoaded())
+            return
+        self.mark_shown()
+
+    def mark_shown(self) -> None:
         self.roster.mark_all_shown()
+        self._changed()
+
+    def mark_everyone(self) -> None:
+        self.roster.mark_everyone()
         self._changed()
 
     def action_clear(self) -> None:

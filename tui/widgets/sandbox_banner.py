@@ -1,11 +1,12 @@
-"""A line that makes plain the app is on the sandbox: fake data, time sped up (the
-providers' rate limits are lifted), nothing real is touched."""
+"""A line that makes plain the app is on the sandbox: fake data, whether time is sped up
+(the providers' rate limits lifted) or runs at their real pace, nothing real is touched."""
 
 from __future__ import annotations
 
 from textual.widgets import Static
 
-TEXT = "SANDBOX DEMO · fake people · sped up: no rate limits · nothing real is touched"
+SPED_UP = "SANDBOX DEMO · fake people · sped up: no rate limits · nothing real is touched"
+REAL_PACE = "SANDBOX DEMO · fake people · the providers' real pace · nothing real is touched"
 
 
 class SandboxBanner(Static):
@@ -21,5 +22,5 @@ class SandboxBanner(Static):
     }
     """
 
-    def __init__(self) -> None:
-        super().__init__(TEXT, markup=False)
+    def __init__(self, sped_up: bool = True) -> None:
+        super().__init__(SPED_UP if sped_up else REAL_PACE, markup=False)
