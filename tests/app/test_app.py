@@ -172,7 +172,7 @@ async def test_no_accounts_welcomes_and_offers_the_sandbox() -> None:
 
 
 async def test_add_an_account_from_the_app(sandbox: Sandbox, wire_origin: str) -> None:
-    from textual.widgets import Input, Select
+    from textual.widgets import Input
 
     from providers.sandbox import TOKENS
 

@@ -102,6 +102,6 @@ async def test_a_keyring_backend_setting_that_names_nothing_is_a_clear_error(
     monkeypatch.setattr(keyring.core, "_keyring_backend", None)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "nope.Nope")
     with pytest.raises(
-        ConfigurationError, match="PYTHON_KEYRING_BACKEND=nope.Nope names a keyring"
+        ConfigurationError, match=r"PYTHON_KEYRING_BACKEND=nope\.Nope names a keyring"
     ):
         await Credentials().token("acme")
