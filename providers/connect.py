@@ -12,11 +12,18 @@ from providers.http import HttpSettings, ProviderHttp, Sleep
 from providers.models import Provider
 from providers.protocol import Adapter
 from providers.rasl import RaslAdapter
-from providers.wasend import WaSendAdapter
+from providers.wasend import (
+    DEFAULT_BATCH,
+    DEFAULT_DAILY_BUDGET,
+    PAUSE_AFTER_FAILURES,
+    WaSendAdapter,
+)
 
 #: Paces used when an account sets none: RASL learns its own from /account/limits.
 DEFAULT_RATES = {Provider.RASL: 0.0, Provider.WASEND: 5.0, Provider.AUTOSEND: 2.0}
+#: WhatsApp: a removal every 3 to 6 s, never in a fixed rhythm (see `providers.wasend`).
 DEFAULT_WRITE_GAPS = {Provider.WASEND: 3.0}
+DEFAULT_WRITE_JITTER = {Provider.WASEND: 3.0}
 
 
 def settings_for(account: Account, token: str) -> HttpSettings:
@@ -28,6 +35,10 @@ def settings_for(account: Account, token: str) -> HttpSettings:
         seconds_between_writes=account.number(
             "seconds_between_writes", DEFAULT_WRITE_GAPS.get(account.provider, 0.0)
         ),
+        write_jitter=account.number(
+            "write_jitter", DEFAULT_WRITE_JITTER.get(account.provider, 0.0)
+        ),
+        retry_rate_limited_writes=account.provider is not Provider.WASEND,
         timeout=account.number("timeout", 20.0),
     )
 
@@ -43,6 +54,13 @@ def open_adapter(
     if account.provider is Provider.RASL:
         return RaslAdapter(http, learn_rate="requests_per_second" not in account.options)
     if account.provider is Provider.WASEND:
-        batch = int(account.number("batch_size", 5))
-        return WaSendAdapter(http, batch_size=max(1, batch))
+        batch = int(account.number("batch_size", DEFAULT_BATCH))
+        return WaSendAdapter(
+            http,
+            batch_size=max(1, batch),
+            daily_budget=max(0, int(account.number("daily_budget", DEFAULT_DAILY_BUDGET))),
+            pause_after_failures=max(
+                0, int(account.number("pause_after_failures", PAUSE_AFTER_FAILURES))
+            ),
+        )
     return AutoSendAdapter(http)

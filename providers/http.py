@@ -30,6 +30,7 @@ from tenacity import (
 )
 
 from providers import errors
+from providers.pacing import WriteSpacing
 
 USER_AGENT = "RosterDeck/0.1 (+support tooling)"
 JSON = Any
@@ -43,6 +44,10 @@ class HttpSettings:
     label: str
     requests_per_second: float = 0.0
     seconds_between_writes: float = 0.0
+    #: up to this many seconds more, drawn afresh for each write (never a fixed rhythm)
+    write_jitter: float = 0.0
+    #: False where a 429 on a write must stop the job rather than be waited out (WhatsApp)
+    retry_rate_limited_writes: bool = True
     timeout: float = 20.0
     connect_timeout: float = 5.0
     max_attempts: int = 5
@@ -244,8 +249,10 @@ class ProviderHttp:
         )
         rate = settings.requests_per_second
         self._limiter = AsyncLimiter(1, 1 / rate) if rate > 0 else None
-        gap = settings.seconds_between_writes
-        self._write_limiter = AsyncLimiter(1, gap) if gap > 0 else None
+        gap, jitter = settings.seconds_between_writes, settings.write_jitter
+        self.write_spacing = (
+            WriteSpacing(gap, jitter, sleep=sleep) if gap > 0 or jitter > 0 else None
+        )
         self._not_before = 0.0
         self.hold_writes: Callable[[], bool] = _never
         self._in_flight: dict[object, float] = {}
@@ -306,6 +313,8 @@ class ProviderHttp:
         def should_retry(error: BaseException) -> bool:
             nonlocal timeouts
             if isinstance(error, errors.RateLimited):
+                if not idempotent and not self.settings.retry_rate_limited_writes:
+                    return False
                 return (error.retry_after or 0) <= self.settings.longest_wait
             if isinstance(error, errors.TimedOut):
                 timeouts += 1
@@ -345,8 +354,8 @@ class ProviderHttp:
         json: JSON,
         write: bool,
     ) -> httpx.Response:
-        if write and self._write_limiter is not None:
-            await self._write_limiter.acquire()
+        if write and self.write_spacing is not None:
+            await self.write_spacing.wait()
         await self._pace()
         if write and self.hold_writes():
             raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")

@@ -376,6 +376,22 @@ class Journal:
             in (JobState.RUNNING, JobState.INTERRUPTED, JobState.PAUSED, JobState.PLANNED)
         ]
 
+    def sent_today(self, account: str, container_prefix: str) -> int:
+        """Members sent to the provider since local midnight, in real (not dry-run) jobs of
+        this account on containers whose id starts with the prefix: what a daily budget
+        counts. A refused or failed send counts too: the provider saw it."""
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        since = midnight.astimezone(UTC).isoformat(timespec="milliseconds")
+        not_sent = (PENDING, Outcome.CANCELLED.value, Outcome.PROTECTED.value)
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM items JOIN jobs ON jobs.id = items.job_id"
+            " WHERE jobs.account = ? AND jobs.dry_run = 0"
+            " AND substr(json_extract(jobs.container, '$.id'), 1, ?) = ?"
+            " AND items.updated_at >= ? AND items.state NOT IN (?,?,?)",
+            (account, len(container_prefix), container_prefix, since, *not_sent),
+        ).fetchone()
+        return int(row[0])
+
     def items(self, job_id: str, states: Iterable[str] | None = None) -> list[Item]:
         query = "SELECT member, state, code, message FROM items WHERE job_id = ?"
         params: list[object] = [job_id]

@@ -94,6 +94,12 @@ class Capabilities(Frozen):
     can_delete_contacts: bool = False
     #: members one read returns: what reading a whole container costs, in calls
     page_size: int = 100
+    #: members a day one scope (a WhatsApp session) may have sent; 0 is no budget
+    daily_budget: int = 0
+    #: failed removals in a row after which a job pauses (a pattern WhatsApp flags); 0 never
+    pause_after_failures: int = 0
+    #: the slowest gap between writes, in seconds, when they are jittered (0 when not)
+    slowest_write_gap: float = 0.0
 
 
 class Container(Frozen):
@@ -107,6 +113,9 @@ class Container(Frozen):
     read_only_reason: str = ""
     parent: str = Field(default="", description="WaSend: the session the group lives under")
     description: str = ""
+    #: the state of what it lives under, in words, where the provider has one (a WhatsApp
+    #: session: working, scanning QR, disconnected); jobs start only when it is "working"
+    status: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,10 @@ class Adapter(Protocol):
         """What removing `count` members will cost, in calls and time, at this pace."""
         ...
 
+    def budget_scope(self, container: Container) -> str:
+        """The prefix of the container ids one daily budget covers ("" when none does)."""
+        ...
+
 
 def outcomes(
     members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
@@ -171,6 +175,10 @@ class HttpAdapter:
         calls = -(-count // max(1, self.capabilities.max_batch))
         rate = self.capabilities.requests_per_second
         return Estimate(calls=calls, seconds=calls / rate if rate > 0 else 0.0)
+
+    def budget_scope(self, container: Container) -> str:
+        """The prefix of the container ids one daily budget covers ("" when none does)."""
+        return ""
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 from providers import errors
 from providers.journal import PENDING, SENDING, Job, JobState, Journal
-from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
+from providers.models import (
+    Container,
+    Estimate,
+    Member,
+    MemberOutcome,
+    Operation,
+    Outcome,
+    Provider,
+)
 from providers.protocol import Adapter, failed, outcomes
 
 TYPED_CONFIRMATION_ABOVE = 20
@@ -71,6 +79,19 @@ def make_plan(
     skipped_ids = {m.id for m, _ in skipped}
     members = tuple(m for m in chosen if m.id not in skipped_ids)
     return Plan(account, provider, container, operation, members, skipped, dry_run)
+
+
+def estimate(adapter: Adapter, journal: Journal, plan: Plan) -> Estimate:
+    """The adapter's estimate, and when a daily budget covers the container, how many of the
+    plan can still be sent today."""
+    count = len(plan.members)
+    guess = adapter.estimate(plan.container, count)
+    budget = adapter.capabilities.daily_budget
+    scope = adapter.budget_scope(plan.container)
+    if not budget or not scope or plan.dry_run:
+        return guess
+    left = max(0, budget - journal.sent_today(plan.account, scope))
+    return guess.model_copy(update={"today": left}) if left < count else guess
 
 
 def record_plan(journal: Journal, plan: Plan, undo_of: str | None = None) -> str:
@@ -212,6 +233,7 @@ class Engine:
         self.on_event = on_event or (lambda event: None)
         self._halt: JobState | None = None
         self._halt_note = ""
+        self._failed_in_row = 0
 
     def cancel(self) -> None:
         """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
@@ -246,6 +268,7 @@ class Engine:
     async def _run(self, job_id: str) -> Job:
         job = self.journal.job(job_id)
         self._halt, self._halt_note = None, ""
+        self._failed_in_row = 0
         self.adapter.hold_writes(lambda: self._halt is not None)
         cancelled = tuple(
             i.member.id for i in self.journal.items(job_id, [Outcome.CANCELLED.value])
@@ -290,8 +313,47 @@ class Engine:
         self.on_event(Ended(job))
         return job
 
+    def _over_budget(self, job: Job, size: int) -> bool:
+        """Whether sending `size` more would pass today's budget; if so the job pauses.
+        Checked and then marked `sending` with no wait between, so batches in flight
+        together cannot overspend it."""
+        budget = self.adapter.capabilities.daily_budget
+        scope = self.adapter.budget_scope(job.container)
+        if not budget or not scope or job.dry_run:
+            return False
+        used = self.journal.sent_today(job.account, scope)
+        if used + size <= budget:
+            return False
+        where = job.container.parent or scope
+        self._stop(
+            JobState.PAUSED,
+            f"Paused: today's budget of {budget:,} for {where} is spent ({used:,} sent since "
+            "midnight). The rest waits: resume tomorrow, or raise the account's budget.",
+        )
+        return True
+
+    def _count_failures(self, settled: Sequence[MemberOutcome]) -> None:
+        """Pause after too many failures in a row: to WhatsApp that pattern looks like abuse,
+        and a cause that fails every member (a lost admin role) will not fix itself."""
+        limit = self.adapter.capabilities.pause_after_failures
+        if not limit:
+            return
+        if all(o.outcome is Outcome.FAILED for o in settled):
+            self._failed_in_row += len(settled)
+        else:
+            self._failed_in_row = 0
+        if self._failed_in_row >= limit:
+            last = settled[-1].message or settled[-1].code
+            self._stop(
+                JobState.PAUSED,
+                f"Paused after {self._failed_in_row} failures in a row (last: {last}). "
+                "Resume once the cause is fixed.",
+            )
+
     async def _send(self, job: Job, number: int, batch: list[Member]) -> None:
         ids = tuple(m.id for m in batch)
+        if self._over_budget(job, len(batch)):
+            return  # still pending: due again on resume
         self.journal.mark_sending(job.id, ids, number)
         self.on_event(Sending(ids, number))
         try:
@@ -315,6 +377,7 @@ class Engine:
         )
         self.journal.record(job.id, settled)
         self.on_event(Settled(settled))
+        self._count_failures(settled)
 
     async def _apply(self, job: Job, batch: list[Member]) -> list[MemberOutcome]:
         if job.dry_run:

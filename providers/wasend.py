@@ -1,12 +1,17 @@
 """WaSend: WhatsApp sessions (phone numbers) and the real WhatsApp groups under each.
 
-The documentation and the SDK disagree on the removal path and on the participants shape;
-this adapter tries the documented form, falls back to the SDK's on 404/405 (and keeps to
+The documentation and the SDK disagree on the removal path and on the list shapes; this
+adapter tries the documented path, falls back to the SDK's on 404/405 (and keeps to
 whichever worked), and reads both shapes.
+
+WhatsApp bans numbers that remove people fast or in a rhythm, so removals go one person a
+call, a jittered few seconds apart, within a daily budget per session, and the job pauses
+(never retries) when WhatsApp or WaSend says slow down or the session drops.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -18,6 +23,7 @@ from providers.models import (
     Capabilities,
     Container,
     ContainerKind,
+    Estimate,
     Identity,
     Member,
     MemberOutcome,
@@ -30,7 +36,24 @@ from providers.protocol import HttpAdapter, Lenient, failed, outcomes
 
 GROUPS_PAGE = 50
 MAX_GROUP_SIZE = 1024  # one read of the participants returns a whole WhatsApp group
-DEFAULT_BATCH = 5
+DEFAULT_BATCH = 1  # several in one call is what gets numbers banned
+DEFAULT_DAILY_BUDGET = 100
+PAUSE_AFTER_FAILURES = 3
+#: WAHA's names for a session's state, in words
+SESSION_STATES = {
+    "WORKING": "working",
+    "SCAN_QR_CODE": "scanning QR",
+    "STARTING": "starting",
+    "STOPPED": "disconnected",
+    "FAILED": "failed",
+}
+WORKING = "working"
+NOT_WORKING_HINT = re.compile(
+    r"session status|session is not (connected|ready|working)|not logged in", re.I
+)
+OVERLIMIT = "rate-overlimit"
+#: WaSend saying a member must be addressed in the other id form (privacy id or phone)
+LID_HINT = re.compile(r"listed by (its )?(LID|privacy id|phone)|addressing mode", re.I)
 OWNER_REASON = "group owner: WhatsApp never lets the owner be removed"
 SELF_REASON = "this session's own number: removing it would leave the group"
 
@@ -42,8 +65,19 @@ class SessionInfo(Lenient):
     status: str = ""
 
 
+class Downstream(Lenient):
+    status: str = ""
+
+
 class SessionEntry(Lenient):
     session: SessionInfo
+    downstream: Downstream | None = None
+
+    @property
+    def state(self) -> str:
+        """In words; the SDK's shape has it downstream, the documented one on the session."""
+        raw = (self.downstream.status if self.downstream else "") or self.session.status
+        return SESSION_STATES.get(raw.upper(), raw.lower().replace("_", " ")) if raw else WORKING
 
 
 class Sessions(Lenient):
@@ -72,8 +106,14 @@ class Pagination(Lenient):
 
 
 class GroupsPage(Lenient):
+    """Either shape of the group list: the documented envelope, or the SDK's bare array."""
+
     groups: list[Group]
     pagination: Pagination = Field(default_factory=lambda: Pagination.model_validate({}))
+
+    @classmethod
+    def wrap(cls, body: Any) -> Any:
+        return {"groups": body} if isinstance(body, list) else body
 
 
 class Removed(Lenient):
@@ -100,39 +140,62 @@ def _digits(jid: str) -> str:
 class WaSendAdapter(HttpAdapter):
     provider = Provider.WASEND
 
-    def __init__(self, http: ProviderHttp, *, batch_size: int = DEFAULT_BATCH) -> None:
+    def __init__(
+        self,
+        http: ProviderHttp,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        daily_budget: int = DEFAULT_DAILY_BUDGET,
+        pause_after_failures: int = PAUSE_AFTER_FAILURES,
+    ) -> None:
         super().__init__(http)
-        gap = http.settings.seconds_between_writes
+        settings = http.settings
+        self.mean_write_gap = settings.seconds_between_writes + settings.write_jitter / 2
         self.capabilities = Capabilities(
             max_batch=batch_size,
-            requests_per_second=1 / gap if gap else http.settings.requests_per_second,
+            requests_per_second=(
+                1 / self.mean_write_gap if self.mean_write_gap else settings.requests_per_second
+            ),
             reports_each_member=True,
             can_undo=True,
             page_size=MAX_GROUP_SIZE,
+            daily_budget=daily_budget,
+            pause_after_failures=pause_after_failures,
+            slowest_write_gap=settings.seconds_between_writes + settings.write_jitter,
         )
-        self._sessions: dict[str, SessionInfo] = {}
+        self._sessions: dict[str, SessionEntry] = {}
         self._sdk_remove = False
+        #: WhatsApp said "rate-overlimit": the next write pauses the job instead of leaving
+        self._pause_next = ""
 
     async def check(self) -> Identity:
         sessions = await self._load_sessions()
-        names = ", ".join(s.name or s.id for s in sessions.values())
+        names = ", ".join(
+            f"{e.session.name or e.session.id} ({e.state})" for e in sessions.values()
+        )
         return Identity(account_id="wasend", name=f"{len(sessions)} sessions", detail=names)
 
-    async def _load_sessions(self) -> dict[str, SessionInfo]:
+    async def _load_sessions(self) -> dict[str, SessionEntry]:
         parsed = self.parse(Sessions, await self.http.get("/sessions"), "the session list")
-        self._sessions = {e.session.id: e.session for e in parsed.sessions}
+        self._sessions = {e.session.id: e for e in parsed.sessions}
         return self._sessions
 
     async def containers(self) -> list[Container]:
+        """Every group of every working session. A session that is not working cannot list
+        its groups: it shows as one read-only row that says why."""
         found = []
-        for session in (await self._load_sessions()).values():
+        for entry in (await self._load_sessions()).values():
+            session, state = entry.session, entry.state
+            where = session.name or session.id
+            if state != WORKING:
+                found.append(_unreachable_session(session.id, where, state))
+                continue
             offset = 0
             while True:
                 body = await self.http.get(
-                    f"/{session.id}/groups",
-                    {"limit": GROUPS_PAGE, "offset": offset, "exclude": "participants"},
+                    f"/{session.id}/groups", {"limit": GROUPS_PAGE, "offset": offset}
                 )
-                page = self.parse(GroupsPage, body, "the group list")
+                page = self.parse(GroupsPage, GroupsPage.wrap(body), "the group list")
                 for group in page.groups:
                     count = group.size
                     if count is None and group.participants is not None:
@@ -143,7 +206,8 @@ class WaSendAdapter(HttpAdapter):
                             name=group.name or group.jid,
                             kind=ContainerKind.GROUP,
                             member_count=count,
-                            parent=session.name or session.id,
+                            parent=where,
+                            status=state,
                         )
                     )
                 offset += len(page.groups)
@@ -155,6 +219,15 @@ class WaSendAdapter(HttpAdapter):
                 ):
                     break
         return found
+
+    def budget_scope(self, container: Container) -> str:
+        """The daily budget is the session's (one phone number), over all its groups."""
+        return container.id.split("/", 1)[0] + "/"
+
+    def estimate(self, container: Container, count: int) -> Estimate:
+        """Each call removes one person and is read back once; writes keep a jittered gap."""
+        calls = -(-count // max(1, self.capabilities.max_batch))
+        return Estimate(calls=2 * calls, seconds=calls * self.mean_write_gap)
 
     async def _participants(self, container: Container) -> list[Participant]:
         body = await self.http.get(f"{_path(container)}/participants")
@@ -169,8 +242,8 @@ class WaSendAdapter(HttpAdapter):
     async def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:
         if not self._sessions:
             await self._load_sessions()
-        session = self._sessions.get(container.id.split("/", 1)[0])
-        own = _digits(session.phone.lstrip("+")) if session else ""
+        entry = self._sessions.get(container.id.split("/", 1)[0])
+        own = _digits(entry.session.phone.lstrip("+")) if entry else ""
         participants = await self._participants(container)
         members = tuple(self._member(p, own) for p in participants)
         if search:
@@ -216,14 +289,23 @@ class WaSendAdapter(HttpAdapter):
         return result
 
     async def _send_removal(
-        self, container: Container, members: Sequence[Member]
+        self, container: Container, members: Sequence[Member], *, retried: bool = False
     ) -> list[MemberOutcome]:
+        if self._pause_next:
+            reason, self._pause_next = self._pause_next, ""
+            raise errors.Paused(reason)
         body = {"participants": [m.id for m in members], "notify": False}
         try:
             answer = await self._remove_call(container, body)
-        except errors.InvalidRequest as error:
+        except errors.ProviderError as error:
+            if pause := self._pause_for(error):
+                raise pause from None
+            if not isinstance(error, errors.InvalidRequest):
+                raise
             if len(members) > 1:  # one member spoiled the batch: find out which, alone
                 return [o for m in members for o in await self._send_removal(container, [m])]
+            if not retried and LID_HINT.search(error.message):
+                return await self._send_in_listed_form(container, members[0], error)
             if "not a participant" in error.message or "not a member" in error.message.lower():
                 return outcomes(members, Outcome.ALREADY_ABSENT, message=error.provider_message)
             return failed(members, error)
@@ -239,6 +321,61 @@ class WaSendAdapter(HttpAdapter):
                 raise
             return [self._unread(m, named, error) for m in members]
         return [self._read_back(m, present, named) for m in members]
+
+    def _pause_for(self, error: errors.ProviderError) -> errors.Paused | None:
+        """What must pause the session's removals rather than fail one member: WaSend's 429,
+        WhatsApp's "rate-overlimit" (after settling this call by reading), a session that is
+        not working. Retrying any of them is what gets a number banned."""
+        if isinstance(error, errors.RateLimited):
+            return errors.Paused(
+                f"{self.label} said slow down (HTTP 429): the session's removals are paused "
+                "so that WhatsApp does not ban the number. Resume later.",
+                resume_after=error.retry_after,
+            )
+        if isinstance(error, errors.AnswerLost) and OVERLIMIT in (
+            f"{error.provider_message} {error.message}"
+        ):
+            self._pause_next = (
+                "WhatsApp answered rate-overlimit: the session's removals are paused so that "
+                "it does not ban the number. Resume later (an hour or more)."
+            )
+            return None  # the lost answer is settled by reading; the next write pauses
+        if NOT_WORKING_HINT.search(error.message):
+            return errors.Paused(
+                f"The WhatsApp session is not working ({error.provider_message or error}). "
+                "Reconnect its phone in WaSend, then resume."
+            )
+        return None
+
+    async def _send_in_listed_form(
+        self, container: Container, member: Member, error: errors.ProviderError
+    ) -> list[MemberOutcome]:
+        """WaSend said the id form is wrong (a member listed by its privacy id, asked for by
+        phone, or the reverse): find the id the group lists for this phone, and send once
+        more with it. Without such a listing the refusal stands."""
+        phone = _digits(member.address.lstrip("+")) or _digits(member.id)
+        listed = next(
+            (
+                p
+                for p in await self._participants(container)
+                if p.jid != member.id
+                and phone
+                in (_digits((p.phone or "").lstrip("+")), _digits(p.jid), _digits(p.lid or ""))
+            ),
+            None,
+        )
+        if listed is None:
+            return failed([member], error)
+        retry = Member(id=listed.jid, name=member.name, address=member.address, role=member.role)
+        return [
+            o.model_copy(
+                update={
+                    "member_id": member.id,
+                    "message": f"Sent as {listed.jid}, the id the group lists. {o.message}".strip(),
+                }
+            )
+            for o in await self._send_removal(container, [retry], retried=True)
+        ]
 
     @staticmethod
     def _unread(
@@ -256,15 +393,25 @@ class WaSendAdapter(HttpAdapter):
 
     @staticmethod
     def _read_back(member: Member, present: set[str], named: set[str] | None) -> MemberOutcome:
-        """Still listed after the call: failed. Gone, and either named as removed or with no
-        list in the answer (a non-member would have been refused with 422): removed. Gone
-        but left out of the answer's list: it was not a member any more."""
+        """Still listed, and left out of the answer's list of removed: failed. Still listed
+        although the answer says removed (or accepted the call without a list): unknown,
+        since WhatsApp's participant lists can lag behind a change. Gone, and named as
+        removed or with no list (a non-member would have been refused with 422): removed.
+        Gone but left out of the answer's list: it was not a member any more."""
         if member.id in present:
+            if named is None or member.id in named:
+                return MemberOutcome(
+                    member_id=member.id,
+                    outcome=Outcome.UNKNOWN,
+                    code="LIST_LAGS",
+                    message="WaSend accepted the removal, but the group read back still lists "
+                    "them (WhatsApp's lists can lag); resume checks again.",
+                )
             return MemberOutcome(
                 member_id=member.id,
                 outcome=Outcome.FAILED,
                 code="NOT_REMOVED",
-                message="Still in the group when read back after the call.",
+                message="Still in the group when read back, and not in WaSend's answer.",
             )
         if named is None or member.id in named:
             return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
@@ -327,6 +474,19 @@ class WaSendAdapter(HttpAdapter):
             )
             for m in members
         ]
+
+
+def _unreachable_session(session_id: str, where: str, state: str) -> Container:
+    """A session that is not working lists no groups: one row says so, and takes no job."""
+    return Container(
+        id=f"{session_id}/",
+        name="(its groups cannot be read now)",
+        kind=ContainerKind.GROUP,
+        read_only=True,
+        read_only_reason=f"the session {where} is {state}: link its phone again in WaSend",
+        parent=where,
+        status=state,
+    )
 
 
 def _path(container: Container) -> str:

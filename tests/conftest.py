@@ -83,7 +83,7 @@ def sandbox() -> Sandbox:
     return Sandbox(autosend=AutoSendState.seeded(big_list=1_000)).unlimited()
 
 
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0}
+FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
 
 OpenAdapter = Callable[..., Adapter]
 

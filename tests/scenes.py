@@ -27,7 +27,7 @@ from providers.sandbox.autosend import AutoSendState
 from providers.workspace import SandboxWorkspace
 from tui.app import RosterDeckApp
 
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0}
+FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 
 

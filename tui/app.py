@@ -18,6 +18,7 @@ from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
 from providers.removal import Plan, record_plan, undo_plan
+from providers.removal import estimate as estimate_cost
 from providers.sandbox import Sandbox
 from providers.signals import STOP_SIGNALS
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
@@ -47,7 +48,12 @@ def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
         return SandboxWorkspace(sandbox, options={"batch_size": 5})
     return SandboxWorkspace(
         sandbox,
-        options={"requests_per_second": 0, "seconds_between_writes": 0.4, "batch_size": 5},
+        options={
+            "requests_per_second": 0,
+            "seconds_between_writes": 0.3,
+            "write_jitter": 0.3,
+            "batch_size": 5,
+        },
     )
 
 
@@ -120,7 +126,7 @@ class RosterDeckApp(App[None]):
             await self.run_job(record_plan(self.jobs.journal, chosen, undo_of=undo_of))
 
         adapter = await self.adapter(plan.account)
-        estimate = adapter.estimate(plan.container, len(plan.members))
+        estimate = estimate_cost(adapter, self.jobs.journal, plan)
         self.push_screen(
             ConfirmRemovalScreen(plan, can_undo=adapter.capabilities.can_undo, estimate=estimate),
             decided,

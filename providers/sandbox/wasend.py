@@ -1,7 +1,10 @@
 """A fake of WaSend: sessions (phone numbers) and the real WhatsApp groups under each.
 
-It answers both the documented paths and the SDK's, and can be told which shape to give,
-because the two disagree (see PROVIDERS.md).
+It answers both the documented paths and the SDK's. Lists come in the SDK's shapes by
+default (bare arrays, every field of its published types, which is what the real API sends
+the SDK), or in the documented envelopes when told, because the two disagree (PROVIDERS.md).
+It can also misbehave the way WhatsApp does: a session that disconnects, a participant list
+that lags behind a change, a "rate-overlimit" refusal.
 """
 
 from __future__ import annotations
@@ -47,12 +50,30 @@ def rate_limited(retry_after: float) -> ApiError:
     return ApiError(429, "Too Many Requests", "Rate limit exceeded.")
 
 
+NOT_WORKING = "Session status is not as expected: {status}. Reconnect the phone, then retry."
+OVERLIMIT = "rate-overlimit"
+
+
 @dataclass
 class Shapes:
     """Which of the disagreeing forms the fake speaks right now."""
 
-    participants: str = "docs"  # "docs": {"success", "participants"}; "sdk": a bare array
+    #: "sdk": groups and participants as bare arrays; "docs": {"groups", "pagination"} and
+    #: {"success", "participants"}
+    lists: str = "sdk"
     remove_paths: frozenset[str] = frozenset({"docs", "sdk"})
+
+
+@dataclass
+class Misbehaviour:
+    """WhatsApp's ways of saying no, switched on by tests and `sandbox serve`."""
+
+    #: participant reads after a change that still show the list from before it
+    stale_reads: int = 0
+    #: removals after which the session drops (its phone went offline): later calls get 422
+    disconnect_after: int | None = None
+    #: removals after which WhatsApp answers "rate-overlimit" (as a 500, as WAHA passes it)
+    overlimit_after: int | None = None
 
 
 @dataclass
@@ -60,22 +81,38 @@ class WaSendState:
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     shapes: Shapes = field(default_factory=Shapes)
+    misbehaviour: Misbehaviour = field(default_factory=Misbehaviour)
     removals: list[tuple[str, str]] = field(default_factory=list)  # (group, participant)
+    _stale: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
+
+    def set_status(self, session_id: str, status: str) -> None:
+        """WORKING, STOPPED, STARTING, SCAN_QR_CODE or FAILED, as WAHA names them."""
+        self.sessions[session_id]["downstream"]["status"] = status
+        self.sessions[session_id]["session"]["status"] = status
+
+    def status(self, session_id: str) -> str:
+        return str(self.sessions[session_id]["downstream"]["status"])
+
+    def remember_before_change(self, group: dict[str, Any]) -> None:
+        """Keep the list as it was, to be served by the next `stale_reads` reads."""
+        if self.misbehaviour.stale_reads and group["jid"] not in self._stale:
+            listed = [dict(p) for p in group["participants"].values()]
+            self._stale[group["jid"]] = (self.misbehaviour.stale_reads, listed)
+
+    def listed(self, group: dict[str, Any]) -> list[dict[str, Any]]:
+        left, before = self._stale.pop(group["jid"], (0, []))
+        if left:
+            if left > 1:
+                self._stale[group["jid"]] = (left - 1, before)
+            return before
+        return list(group["participants"].values())
 
     @classmethod
     def seeded(cls, seed: int = 23) -> WaSendState:
         rng = random.Random(seed)
         state = cls()
         for session_id, name, phone in SESSIONS:
-            state.sessions[session_id] = {
-                "session": {
-                    "id": session_id,
-                    "sessionName": name,
-                    "phoneNumber": f"+{phone}",
-                    "status": "WORKING",
-                },
-                "downstream": {"name": session_id, "status": "WORKING", "engine": "NOWEB"},
-            }
+            state.sessions[session_id] = session_entry(session_id, name, phone)
             state.groups[session_id] = {}
         for number, (session_id, name, size, we_are_admin) in enumerate(GROUPS, start=1):
             jid = f"1203634{number:05d}{rng.randrange(10**6):06d}@g.us"
@@ -106,13 +143,22 @@ class WaSendState:
                 "displayName": "Us (this session)",
             }
             owner = next(p for p in participants.values() if p["isSuperAdmin"])
+            created = f"2024-06-{number:02d}T10:00:00.000Z"
             state.groups[session_id][jid] = {
+                **SDK_GROUP_DEFAULTS,
                 "jid": jid,
                 "id": jid,
                 "subject": name,
                 "name": name,
                 "owner": owner["jid"],
                 "ownerJid": owner["jid"],
+                "ownerPn": owner["phoneNumber"].lstrip("+") + "@s.whatsapp.net",
+                "nameSetAt": created,
+                "nameSetBy": owner["jid"],
+                "nameSetByPn": owner["phoneNumber"],
+                "groupCreated": created,
+                "addressingMode": "lid" if number % 2 else "pn",
+                "participantVersionId": f"{number}000",
                 "status": "active",
                 "creation": 1717000000 + number * 86400,
                 "participants": participants,
@@ -122,11 +168,89 @@ class WaSendState:
         return state
 
 
+#: The fields of the SDK's `Group` that say nothing this fake models, with plain values.
+SDK_GROUP_DEFAULTS: dict[str, Any] = {
+    "topic": "",
+    "topicId": "",
+    "topicSetAt": "",
+    "topicSetBy": "",
+    "topicSetByPn": "",
+    "topicDeleted": False,
+    "isLocked": False,
+    "isAnnounce": False,
+    "announceVersionId": "",
+    "isEphemeral": False,
+    "disappearingTimer": 0,
+    "isIncognito": False,
+    "isParent": False,
+    "defaultMembershipApprovalMode": "",
+    "linkedParentJid": "",
+    "isDefaultSubGroup": False,
+    "isJoinApprovalRequired": False,
+    "creatorCountryCode": "44",
+    "memberAddMode": "admin_add",
+}
+
+
+def session_entry(session_id: str, name: str, phone: str) -> dict[str, Any]:
+    """A session as `GET /sessions` lists it: the SDK's `SessionListItem`, with the
+    documented `status` beside it."""
+    stamp = "2025-01-15T09:00:00.000Z"
+    return {
+        "session": {
+            "id": session_id,
+            "uniqueSessionId": f"u-{session_id}",
+            "userId": "user_sandbox",
+            "sessionName": name,
+            "phoneNumber": f"+{phone}",
+            "enableAccountProtection": True,
+            "enableMessageLogging": False,
+            "enableWebhook": False,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "status": "WORKING",
+        },
+        "downstream": {
+            "name": session_id,
+            "status": "WORKING",
+            "config": {
+                "metadata": {"userId": "user_sandbox", "userEmail": "support@example.com"},
+                "proxy": None,
+                "debug": False,
+                "noweb": {"markOnline": False, "store": {"enabled": True, "fullSync": False}},
+                "webhooks": [],
+            },
+            "engine": {
+                "grpc": {"client": "READY", "stream": "READY"},
+                "gows": {"found": True, "connected": True},
+            },
+        },
+    }
+
+
+def other_form(members: dict[str, dict[str, Any]], wanted: str) -> str:
+    """The id a member is listed by when asked for by the other form (phone JID vs LID)."""
+    if wanted in members:
+        return ""
+    digits = wanted.split("@", 1)[0]
+    return next(
+        (pid for pid, p in members.items() if p["phoneNumber"].lstrip("+") == digits), ""
+    )
+
+
+def sdk_participant(participant: dict[str, Any]) -> dict[str, Any]:
+    """The SDK's optional fields (`lid`, `displayName`) are left out when empty, not null."""
+    return {k: v for k, v in participant.items() if v is not None}
+
+
 def build(state: WaSendState) -> Starlette:
     def session_or_404(request: Request) -> dict[str, dict[str, Any]]:
-        groups = state.groups.get(request.path_params["session"])
+        session_id = request.path_params["session"]
+        groups = state.groups.get(session_id)
         if groups is None:
             raise ApiError(404, "Not Found", "Session not found.")
+        if (status := state.status(session_id)) != "WORKING":
+            raise ApiError(422, "Unprocessable Entity", NOT_WORKING.format(status=status))
         return groups
 
     def group_or_404(request: Request) -> dict[str, Any]:
@@ -136,10 +260,14 @@ def build(state: WaSendState) -> Starlette:
         return group
 
     def group_view(group: dict[str, Any], with_participants: bool) -> dict[str, Any]:
+        """Every field of the SDK's `Group` and the documented ones (`id`, `subject`,
+        `owner`, `size`) beside them; participants as the SDK types them (`lid` absent, not
+        null, when there is none)."""
         view = {k: v for k, v in group.items() if k not in ("participants", "admin", "our_jid")}
         view["size"] = len(group["participants"])
-        if with_participants:
-            view["participants"] = list(group["participants"].values())
+        view["participants"] = (
+            [sdk_participant(p) for p in state.listed(group)] if with_participants else []
+        )
         return view
 
     async def sessions(request: Request) -> JSONResponse:
@@ -157,6 +285,8 @@ def build(state: WaSendState) -> Starlette:
             items = [g for g in items if search in g["subject"].lower()]
         with_participants = "participants" not in query.get("exclude", "")
         chunk = [group_view(g, with_participants) for g in items[offset : offset + limit]]
+        if state.shapes.lists == "sdk":
+            return JSONResponse(chunk)
         pagination = {
             "total": len(items),
             "limit": limit,
@@ -167,14 +297,14 @@ def build(state: WaSendState) -> Starlette:
 
     async def count(request: Request) -> JSONResponse:
         items = session_or_404(request)
-        return JSONResponse({"total": len(items), "byStatus": {"active": len(items)}})
+        return JSONResponse({"total": len(items), "byStatus": {"active": str(len(items))}})
 
     async def group(request: Request) -> JSONResponse:
         return JSONResponse(group_view(group_or_404(request), True))
 
     async def participants(request: Request) -> JSONResponse:
-        listed = list(group_or_404(request)["participants"].values())
-        if state.shapes.participants == "sdk":
+        listed = [sdk_participant(p) for p in state.listed(group_or_404(request))]
+        if state.shapes.lists == "sdk":
             return JSONResponse(listed)
         return JSONResponse({"success": True, "participants": listed})
 
@@ -190,6 +320,15 @@ def build(state: WaSendState) -> Starlette:
             raise ApiError(403, "Forbidden", "This session is not an admin of the group.")
         if removing:
             members = group["participants"]
+            for wanted in ids:
+                if listed := other_form(members, wanted):
+                    form = "LID" if listed.endswith("@lid") else "phone"
+                    raise ApiError(
+                        400,
+                        "Bad Request",
+                        f"{wanted}: this member is listed by its {form} in this group "
+                        f"({group['addressingMode']} addressing mode); use that id.",
+                    )
             if missing := [i for i in ids if i not in members]:
                 raise ApiError(422, "Unprocessable Entity", f"{missing[0]} is not a participant.")
             if owner := [i for i in ids if members[i]["isSuperAdmin"]]:
@@ -205,9 +344,16 @@ def build(state: WaSendState) -> Starlette:
         if not documented and "sdk" not in state.shapes.remove_paths:
             raise ApiError(404, "Not Found", "Cannot POST this path.")
         group, ids = await change(request, removing=True)
+        session_id = request.path_params["session"]
+        odd = state.misbehaviour
+        if odd.overlimit_after is not None and len(state.removals) >= odd.overlimit_after:
+            raise ApiError(500, "Internal Server Error", OVERLIMIT)
+        state.remember_before_change(group)
         for pid in ids:
             del group["participants"][pid]
             state.removals.append((group["jid"], pid))
+        if odd.disconnect_after is not None and len(state.removals) >= odd.disconnect_after:
+            state.set_status(session_id, "SCAN_QR_CODE")
         if not documented:
             return JSONResponse({"success": True})
         return JSONResponse(
@@ -216,6 +362,7 @@ def build(state: WaSendState) -> Starlette:
 
     async def add(request: Request) -> JSONResponse:
         group, ids = await change(request, removing=False)
+        state.remember_before_change(group)
         added, failed = [], []
         for pid in ids:
             if pid in group["participants"]:

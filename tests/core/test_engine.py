@@ -202,7 +202,7 @@ async def test_a_missing_scope_stops_the_run_with_the_reason(
 async def test_retry_sends_only_the_failed_ones(
     sandbox: Sandbox, connect: OpenAdapter, journal: Journal
 ) -> None:
-    adapter = connect(Provider.WASEND)
+    adapter = connect(Provider.WASEND, pause_after_failures=0)  # failures in a row may come
     container, members = await pick(adapter, "Choir", 20)
     faults = sandbox.faults[Provider.WASEND]
     faults.error_rate, faults.error_status, faults.methods = 0.5, 500, frozenset({"DELETE"})

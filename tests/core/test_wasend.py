@@ -108,16 +108,21 @@ async def test_add_back(sandbox: Sandbox, connect: OpenAdapter) -> None:
     assert member.id in _participants(sandbox, group)
 
 
-async def test_writes_keep_their_conservative_gap(connect: OpenAdapter, sleeps: Sleeps) -> None:
-    adapter = connect(Provider.WASEND, seconds_between_writes=0.2)
+async def test_writes_wait_a_jittered_gap_never_below_the_floor(
+    connect: OpenAdapter, sleeps: Sleeps
+) -> None:
+    """The default pace: 3 s plus up to 3 s drawn afresh for each removal."""
+    adapter = connect(Provider.WASEND, seconds_between_writes=3, write_jitter=3)
     group, members = await _group(adapter, "Choir")
-    plain = [m for m in members if not m.locked][:3]
-    import time
-
-    started = time.monotonic()
-    for member in plain:
+    for member in [m for m in members if not m.locked][:6]:
         await adapter.remove(group, [member])
-    assert time.monotonic() - started >= 0.4
+    waits = sleeps.waits
+    assert len(waits) == 5  # the first removal leaves at once
+    # The fake sleep returns at once, so each departure is booked after the one before:
+    # the waits grow by one gap each (less the moment each call really took).
+    gaps = [round(b - a, 3) for a, b in zip([0.0, *waits], waits, strict=False)]
+    assert len(set(gaps)) == 5  # no rhythm
+    assert all(2.9 < g <= 6 for g in gaps)
 
 
 async def test_an_answer_in_neither_shape_is_a_clear_error(
