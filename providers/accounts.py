@@ -81,6 +81,12 @@ def make_account(name: str, provider: str, base_url: str | None = None) -> Accou
         raise ConfigurationError(f"Invalid {first['loc'][0]}: {first['msg']}.") from None
 
 
+def with_options(account: Account, changes: dict[str, Option | None]) -> Account:
+    """The account with options changed; None removes one, back to its default."""
+    options = {k: v for k, v in {**account.options, **changes}.items() if v is not None}
+    return account.model_copy(update={"options": options})
+
+
 class AccountStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "accounts.toml"
@@ -115,6 +121,12 @@ class AccountStore:
         if any(a.name == account.name for a in accounts):
             raise ConfigurationError(f"An account named {account.name!r} exists already.")
         self._save([*accounts, account])
+
+    def set_options(self, name: str, changes: dict[str, Option | None]) -> Account:
+        """Change an account's options (None removes one, back to its default)."""
+        changed = with_options(self.get(name), changes)
+        self._save([changed if a.name == name else a for a in self.load()])
+        return changed
 
     def remove(self, name: str) -> Account:
         account = self.get(name)

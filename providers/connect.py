@@ -16,13 +16,14 @@ from providers.wasend import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
     PAUSE_AFTER_FAILURES,
+    SAFE_GAP,
     WaSendAdapter,
 )
 
 #: Paces used when an account sets none: RASL learns its own from /account/limits.
 DEFAULT_RATES = {Provider.RASL: 0.0, Provider.WASEND: 5.0, Provider.AUTOSEND: 2.0}
 #: WhatsApp: a removal every 3 to 6 s, never in a fixed rhythm (see `providers.wasend`).
-DEFAULT_WRITE_GAPS = {Provider.WASEND: 3.0}
+DEFAULT_WRITE_GAPS = {Provider.WASEND: SAFE_GAP}
 DEFAULT_WRITE_JITTER = {Provider.WASEND: 3.0}
 
 

@@ -94,12 +94,16 @@ class Capabilities(Frozen):
     can_delete_contacts: bool = False
     #: members one read returns: what reading a whole container costs, in calls
     page_size: int = 100
+    #: calls a job may have in flight at once (WhatsApp: one, a person's pace)
+    parallel_calls: int = 4
     #: members a day one scope (a WhatsApp session) may have sent; 0 is no budget
     daily_budget: int = 0
     #: failed removals in a row after which a job pauses (a pattern WhatsApp flags); 0 never
     pause_after_failures: int = 0
-    #: the slowest gap between writes, in seconds, when they are jittered (0 when not)
-    slowest_write_gap: float = 0.0
+    #: the shortest and longest gap between writes, in seconds ((0, 0) when unpaced)
+    write_gaps: tuple[float, float] = (0.0, 0.0)
+    #: in plain words, the risk of a pace this account was set to, faster than the safe one
+    pace_risk: str = ""
 
 
 class Container(Frozen):

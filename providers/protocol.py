@@ -100,11 +100,12 @@ def outcomes(
 
 
 def failed(members: Iterable[Member], error: errors.ProviderError) -> list[MemberOutcome]:
+    """Failed, in the provider's own words where it gave some (ours where it gave none)."""
     return outcomes(
         members,
         Outcome.FAILED,
         code=error.code or (str(error.status) if error.status else type(error).__name__),
-        message=error.message,
+        message=error.provider_message or error.message,
     )
 
 

@@ -155,19 +155,23 @@ Event = Sending | Settled | Requeued | Ended
 
 @dataclass
 class Progress:
-    """A job's running totals, pace and ETA, fed by the engine's events (no UI in here)."""
+    """A job's running totals, pace and ETA, fed by the engine's events (no UI in here).
+
+    `clock` is a field so that a picture of a run can show the same pace every time."""
 
     total: int
     states: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
-    started: float = field(default_factory=time.monotonic)
     recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
     ended: Job | None = None
+    clock: Callable[[], float] = time.monotonic
 
     @classmethod
-    def of(cls, journal: Journal, job_id: str) -> Progress:
-        progress = cls(total=0)
+    def of(
+        cls, journal: Journal, job_id: str, clock: Callable[[], float] = time.monotonic
+    ) -> Progress:
+        progress = cls(total=0, clock=clock)
         for item in journal.items(job_id):
             progress.states[item.member.id] = item.state
         progress.total = len(progress.states)
@@ -183,7 +187,7 @@ class Progress:
             self._set((o.member_id, o.outcome.value) for o in event.outcomes)
             for o in event.outcomes:
                 self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
-            self.recent.append((time.monotonic(), self.done))
+            self.recent.append((self.clock(), self.done))
         else:
             self.ended = event.job
 
@@ -282,7 +286,7 @@ class Engine:
         due = [i.member for i in self.journal.items(job_id, [PENDING])]
         size = max(1, self.adapter.capabilities.max_batch)
         batches = [due[i : i + size] for i in range(0, len(due), size)]
-        gate = asyncio.Semaphore(self.concurrency)
+        gate = asyncio.Semaphore(min(self.concurrency, self.adapter.capabilities.parallel_calls))
 
         async def send(number: int, batch: list[Member]) -> None:
             async with gate:

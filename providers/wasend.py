@@ -38,6 +38,7 @@ GROUPS_PAGE = 50
 MAX_GROUP_SIZE = 1024  # one read of the participants returns a whole WhatsApp group
 DEFAULT_BATCH = 1  # several in one call is what gets numbers banned
 DEFAULT_DAILY_BUDGET = 100
+SAFE_GAP = 3.0  # seconds between removals, before jitter
 PAUSE_AFTER_FAILURES = 3
 #: WAHA's names for a session's state, in words
 SESSION_STATES = {
@@ -159,9 +160,14 @@ class WaSendAdapter(HttpAdapter):
             reports_each_member=True,
             can_undo=True,
             page_size=MAX_GROUP_SIZE,
+            parallel_calls=1,
             daily_budget=daily_budget,
             pause_after_failures=pause_after_failures,
-            slowest_write_gap=settings.seconds_between_writes + settings.write_jitter,
+            write_gaps=(
+                settings.seconds_between_writes,
+                settings.seconds_between_writes + settings.write_jitter,
+            ),
+            pace_risk=pace_risk(batch_size, settings.seconds_between_writes, daily_budget),
         )
         self._sessions: dict[str, SessionEntry] = {}
         self._sdk_remove = False
@@ -474,6 +480,23 @@ class WaSendAdapter(HttpAdapter):
             )
             for m in members
         ]
+
+
+def pace_risk(batch_size: int, gap: float, daily_budget: int) -> str:
+    """What a pace faster than the safe default risks, in words ("" when it is not)."""
+    faster = []
+    if batch_size > DEFAULT_BATCH:
+        faster.append(f"{batch_size} people a call")
+    if gap < SAFE_GAP:
+        faster.append(f"{gap:g} s between calls")
+    if daily_budget > DEFAULT_DAILY_BUDGET or daily_budget == 0:
+        faster.append(f"{daily_budget or 'no'} a day per session")
+    if not faster:
+        return ""
+    return (
+        f"This account is set faster than the safe pace ({', '.join(faster)}): WhatsApp may "
+        "ban its number, and a banned number cannot be used again."
+    )
 
 
 def _unreachable_session(session_id: str, where: str, state: str) -> Container:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import keyring
@@ -14,6 +15,7 @@ from textual.widgets import Static
 
 from providers.accounts import Account
 from providers.connect import open_adapter
+from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
@@ -81,6 +83,11 @@ def sleeps() -> Sleeps:
 def sandbox() -> Sandbox:
     """The sandbox with rate limits lifted and a 1,000-member big list, for speed."""
     return Sandbox(autosend=AutoSendState.seeded(big_list=1_000)).unlimited()
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    return Journal(tmp_path / "journal.sqlite3")
 
 
 FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}

@@ -41,6 +41,13 @@ def steady_journal(path: Path) -> Journal:
     return journal
 
 
+def steady_clock(step: float) -> Callable[[], float]:
+    """A clock that moves `step` seconds each time it is read: a run's pace in a picture is
+    then the same on every machine (here, WaSend's safe pace)."""
+    ticks = iter(range(1_000_000))
+    return lambda: next(ticks) * step
+
+
 def quick_app(
     sandbox: Sandbox | None = None, /, *, journal: Journal | None = None, **options: float
 ) -> RosterDeckApp:
@@ -125,15 +132,21 @@ async def confirm(pilot: Pilot[Any]) -> None:
 
 
 async def in_progress(pilot: Pilot[Any]) -> None:
-    """A removal caught mid-flight: the first batch settled, the next ones held by the pace
-    (this scene's account waits an hour between removals)."""
+    """A removal caught mid-flight: six sent, one of them refused by WhatsApp (that member
+    became the group's owner after the list was read), the seventh held unanswered."""
     app: Any = pilot.app
+    app.jobs.clock = steady_clock(4.5)
+    whatsapp = app.workspace.sandbox.wasend
+    whatsapp.misbehaviour.hold_after = 5
     await open_members(pilot, 1, "harbour")
+    promoted = [m for m in app.screen.roster.members if not m.locked][3]
+    session, group = app.screen.container.id.split("/")
+    whatsapp.groups[session][group]["participants"][promoted.id]["isSuperAdmin"] = True
     await pilot.press("a", "d")
     app.screen.query_one("#typed").value = "246"
     await pilot.click("#confirm")
-    await until(pilot, lambda: bool(app.jobs.running) and _settled(app) >= 5)
-    await until(pilot, lambda: _shown(pilot).startswith(f"{_settled(app)}/"))
+    await until(pilot, lambda: bool(app.jobs.running) and _settled(app) >= 6)
+    await until(pilot, lambda: _shown(pilot).startswith("6/"))
 
 
 def _shown(pilot: Pilot[Any]) -> str:
@@ -160,7 +173,9 @@ async def history(pilot: Pilot[Any]) -> None:
 
 
 #: Account options a scene needs beyond `FAST`.
-SCENE_OPTIONS: dict[str, dict[str, float]] = {"progress-running": {"seconds_between_writes": 3600}}
+SCENE_OPTIONS: dict[str, dict[str, float]] = {
+    "confirm": {"seconds_between_writes": 3, "write_jitter": 3},  # WaSend's safe pace
+}
 SCENES: dict[str, Scene] = {
     "accounts": accounts,
     "containers": containers,

@@ -128,7 +128,7 @@ class RosterDeckApp(App[None]):
         adapter = await self.adapter(plan.account)
         estimate = estimate_cost(adapter, self.jobs.journal, plan)
         self.push_screen(
-            ConfirmRemovalScreen(plan, can_undo=adapter.capabilities.can_undo, estimate=estimate),
+            ConfirmRemovalScreen(plan, abilities=adapter.capabilities, estimate=estimate),
             decided,
         )
 

@@ -40,6 +40,7 @@ class JobRunner:
         self.running: dict[str, RunningJob] = {}
         self._progress: dict[str, Progress] = {}  # live for running jobs, kept after they end
         self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
+        self.clock = time.monotonic  # what pace and ETA are measured by
 
     def progress(self, job_id: str) -> Progress:
         if job_id not in self._progress:
@@ -53,7 +54,7 @@ class JobRunner:
         """Run (or resume) a journaled job in the background of the whole app."""
         job = self.journal.job(job_id)
         adapter = await self.app.adapter(job.account)
-        progress = Progress.of(self.journal, job_id)
+        progress = Progress.of(self.journal, job_id, self.clock)
         self._progress[job_id] = progress
         engine = Engine(adapter, self.journal, on_event=progress.apply)
         running = RunningJob(job_id, engine, progress)

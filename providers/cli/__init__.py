@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from providers.accounts import AccountStore, make_account
 from providers.cli import jobs as job_commands
+from providers.cli import pace as pace_commands
 from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
@@ -217,7 +218,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    accounts = commands.add_parser("accounts", help="add, list, remove or check accounts")
+    accounts = commands.add_parser(
+        "accounts", help="add, list, remove or check accounts, or set a WaSend account's pace"
+    )
     acts = accounts.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = acts.add_parser("add", help="add an account (the token is read hidden, or from stdin)")
     add.add_argument("name")
@@ -234,6 +237,7 @@ def _parser() -> argparse.ArgumentParser:
     check = acts.add_parser("check", help="check that the account's token is accepted")
     check.add_argument("name")
     check.set_defaults(run=accounts_check)
+    pace_commands.add_parser(acts)
 
     conts = commands.add_parser("containers", help="list an account's groups, sources and lists")
     conts.add_argument("account")

@@ -9,6 +9,7 @@ that lags behind a change, a "rate-overlimit" refusal.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ SESSIONS = (
     ("sess_front_desk", "Front desk", "447700900001"),
     ("sess_events", "Events team", "447700900002"),
 )
+#: a session whose phone was unlinked: it lists no groups until its QR code is scanned again
+UNLINKED = ("sess_sales", "Sales line", "447700900003")
 GROUPS = (
     ("sess_front_desk", "Harbour Runners", 248, True),
     ("sess_front_desk", "Book Club Thursdays", 37, True),
@@ -74,6 +77,10 @@ class Misbehaviour:
     disconnect_after: int | None = None
     #: removals after which WhatsApp answers "rate-overlimit" (as a 500, as WAHA passes it)
     overlimit_after: int | None = None
+    #: removals after which the next one is held unanswered until `release` is set: a run
+    #: caught mid-flight, for pictures and tests
+    hold_after: int | None = None
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -111,9 +118,10 @@ class WaSendState:
     def seeded(cls, seed: int = 23) -> WaSendState:
         rng = random.Random(seed)
         state = cls()
-        for session_id, name, phone in SESSIONS:
+        for session_id, name, phone in (*SESSIONS, UNLINKED):
             state.sessions[session_id] = session_entry(session_id, name, phone)
             state.groups[session_id] = {}
+        state.set_status(UNLINKED[0], "SCAN_QR_CODE")
         for number, (session_id, name, size, we_are_admin) in enumerate(GROUPS, start=1):
             jid = f"1203634{number:05d}{rng.randrange(10**6):06d}@g.us"
             our_phone = next(p for s, _, p in SESSIONS if s == session_id)
@@ -233,9 +241,7 @@ def other_form(members: dict[str, dict[str, Any]], wanted: str) -> str:
     if wanted in members:
         return ""
     digits = wanted.split("@", 1)[0]
-    return next(
-        (pid for pid, p in members.items() if p["phoneNumber"].lstrip("+") == digits), ""
-    )
+    return next((pid for pid, p in members.items() if p["phoneNumber"].lstrip("+") == digits), "")
 
 
 def sdk_participant(participant: dict[str, Any]) -> dict[str, Any]:
@@ -346,6 +352,8 @@ def build(state: WaSendState) -> Starlette:
         group, ids = await change(request, removing=True)
         session_id = request.path_params["session"]
         odd = state.misbehaviour
+        if odd.hold_after is not None and len(state.removals) >= odd.hold_after:
+            await odd.release.wait()
         if odd.overlimit_after is not None and len(state.removals) >= odd.overlimit_after:
             raise ApiError(500, "Internal Server Error", OVERLIMIT)
         state.remember_before_change(group)

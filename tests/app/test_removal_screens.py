@@ -99,7 +99,7 @@ async def _remove_all_of_harbour_runners(pilot: Pilot[None], sandbox: Sandbox) -
 
 async def test_cancel_lets_calls_in_flight_finish() -> None:
     sandbox = _sandbox()
-    app = quick_app(sandbox, seconds_between_writes=0.1)
+    app = quick_app(sandbox, seconds_between_writes=0.02, daily_budget=300)
     async with app.run_test(size=SIZE) as pilot:
         await _remove_all_of_harbour_runners(pilot, sandbox)
         await pilot.press("c")
@@ -112,14 +112,17 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
         assert text_of(pilot, "#counts").startswith(f"{removed}/246 done"), "not 100 %"
 
         await pilot.press("r")  # a cancelled job resumes: the rest is sent, nothing twice
-        await until(pilot, lambda: app.jobs.journal.job(job.id).state is JobState.FINISHED)
+        await until(
+            pilot, lambda: app.jobs.journal.job(job.id).state is JobState.FINISHED, seconds=120
+        )
         assert app.jobs.journal.job(job.id).counts == {Outcome.REMOVED.value: 246}
         assert len(sandbox.wasend.removals) == 246
 
 
 async def test_quit_while_a_job_runs_asks_and_leaves_it_resumable() -> None:
     sandbox = _sandbox()
-    app = quick_app(sandbox, seconds_between_writes=0.1)
+    sandbox.wasend.misbehaviour.hold_after = 3  # the fourth removal waits for an answer
+    app = quick_app(sandbox, daily_budget=300)
     async with app.run_test(size=SIZE) as pilot:
         await _remove_all_of_harbour_runners(pilot, sandbox)
         await pilot.press("q")
@@ -128,6 +131,7 @@ async def test_quit_while_a_job_runs_asks_and_leaves_it_resumable() -> None:
         await pilot.press("n")
         assert app.jobs.running, "saying no keeps the job running"
         await pilot.press("q", "y")
+        sandbox.wasend.misbehaviour.release.set()  # the call in flight is answered
         await until(pilot, lambda: not app.jobs.running)
         (job,) = app.jobs.journal.unfinished()
         assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0

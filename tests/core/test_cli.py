@@ -229,3 +229,35 @@ def test_remove_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[
     )
     document = json.loads(out)
     assert code == 0 and [m["outcome"] for m in document["members"]] == ["would-remove"]
+
+
+def test_a_faster_whatsapp_pace_says_its_risk_and_needs_consent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, _ = run(
+        capsys, "accounts", "add", "phones", "--provider", "wasend", "--no-verify", stdin="t\n"
+    )
+    assert code == 0
+    code, out, _ = run(capsys, "accounts", "pace", "phones")
+    assert code == 0 and "one person a call, 3–6 s apart at random" in out
+    assert "at most 100 a day per session" in out and "safe pace" in out
+
+    code, _, err = run(capsys, "accounts", "pace", "phones", "--batch", "5", "--gap", "1")
+    assert code == 2 and "may ban its number" in err and "Nothing was changed" in err
+    assert "batch_size" not in (_home() / "accounts.toml").read_text()
+
+    code, out, err = run(capsys, "accounts", "pace", "phones", "--batch", "5", "--yes")
+    assert code == 0 and "5 people a call" in out and "may ban" in err
+    code, out, _ = run(capsys, "accounts", "pace", "phones")
+    assert "⚠" in out and "5 people a call" in out
+
+    code, out, _ = run(capsys, "accounts", "pace", "phones", "--safe")
+    assert code == 0 and "one person a call" in out
+    code, out, _ = run(capsys, "accounts", "pace", "phones", "--daily-budget", "50")
+    assert code == 0 and "at most 50 a day" in out  # slower than safe: no question asked
+
+
+def test_pace_is_only_for_whatsapp_accounts(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "accounts", "add", "mail", "--provider", "autosend", "--no-verify", stdin="t\n")
+    code, _, err = run(capsys, "accounts", "pace", "mail", "--gap", "1")
+    assert code != 0 and "Only WaSend" in err

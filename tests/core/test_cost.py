@@ -9,7 +9,6 @@ lifted; tests/benchmarks/scale.py runs the same jobs at the documented limits, i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
@@ -40,11 +39,6 @@ async def remove_entries(
     plan, unmatched = await plan_for_entries(adapter, "test", container_id, entries)
     assert not unmatched
     return await Engine(adapter, journal).run(record_plan(journal, plan))
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "journal.sqlite3")
 
 
 async def test_three_emails_from_a_100000_list_cost_five_calls(

@@ -28,11 +28,6 @@ from tests.conftest import OpenAdapter
 DEFINITE = {o.value for o in Outcome} - {Outcome.UNKNOWN.value}
 
 
-@pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "journal.sqlite3")
-
-
 async def pick(
     adapter: Adapter, name: str, count: int | None = None
 ) -> tuple[Container, list[Member]]:

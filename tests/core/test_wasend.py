@@ -23,15 +23,15 @@ def _participants(sandbox: Sandbox, group: Container) -> dict[str, dict[str, obj
 
 async def test_groups_of_every_session(connect: OpenAdapter) -> None:
     found = await connect(Provider.WASEND).containers()
-    assert {c.parent for c in found} == {"Front desk", "Events team"}
+    assert {c.parent for c in found} == {"Front desk", "Events team", "Sales line"}
     assert max(c.member_count or 0 for c in found) == 980
 
 
 @pytest.mark.parametrize("shape", ["docs", "sdk"])
-async def test_members_read_both_participant_shapes(
+async def test_groups_and_members_read_both_shapes(
     sandbox: Sandbox, connect: OpenAdapter, shape: str
 ) -> None:
-    sandbox.wasend.shapes.participants = shape
+    sandbox.wasend.shapes.lists = shape
     _, members = await _group(connect(Provider.WASEND), "Harbour Runners")
     assert len(members) == 248
     owners = [m for m in members if m.role is Role.OWNER]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 
 from providers.pacing import WriteSpacing
@@ -27,7 +28,7 @@ async def test_gaps_are_never_below_the_floor_and_never_repeat() -> None:
         await spacing.wait()
         departures.append(time.now)
         time.now += 0.2  # the call itself
-    gaps = [b - a for a, b in zip(departures, departures[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(departures)]
     assert all(3.0 <= g <= 6.0 for g in gaps)
     assert len({round(g, 6) for g in gaps}) == len(gaps)
     assert max(gaps) - min(gaps) > 1.0  # spread over the jitter, not bunched at one value
@@ -53,5 +54,5 @@ async def test_writes_waiting_together_still_keep_their_gaps() -> None:
     spacing = WriteSpacing(2.0, 1.0, sleep=record, clock=lambda: 50.0, rng=random.Random(1))
     await asyncio.gather(*(spacing.wait() for _ in range(5)))
     departures = [0.0, *sorted(waits)]
-    gaps = [b - a for a, b in zip(departures, departures[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(departures)]
     assert len(gaps) == 4 and all(2.0 <= g <= 3.0 for g in gaps)

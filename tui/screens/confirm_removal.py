@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from providers.models import Estimate, Operation
+from providers.models import Capabilities, Estimate, Operation
 from providers.removal import VERBS, Plan
 from tui.words import duration
 
@@ -32,7 +32,9 @@ class Decision:
 def cost(estimate: Estimate) -> str:
     calls = f"About {estimate.calls:,} call{'s' * (estimate.calls != 1)}"
     line = f"{calls}, {duration(estimate.seconds)} at this account's pace."
-    if estimate.today is not None:
+    if estimate.today == 0:
+        line += " None can be sent today: the daily budget is spent; the job waits for tomorrow."
+    elif estimate.today is not None:
         line += f" {estimate.today:,} run today; the rest waits for tomorrow's budget."
     return line
 
@@ -44,7 +46,24 @@ def typed_matches(typed: str, word: str) -> bool:
     return typed.strip() == word
 
 
-def explain(plan: Plan, can_undo: bool, estimate: Estimate | None = None) -> str:
+def pace(abilities: Capabilities) -> str:
+    """How fast writes go where that is a matter of safety (WhatsApp), and the risk of a
+    faster pace this account was set to."""
+    low, high = abilities.write_gaps
+    if not high:
+        return ""
+    batch = abilities.max_batch
+    who = "one person" if batch == 1 else f"{batch} people"
+    line = f"Pace: {who} a call, {low:g}–{high:g} s apart at random"
+    if abilities.daily_budget:
+        line += f", at most {abilities.daily_budget:,} a day for this session"
+    line += "."
+    if abilities.pace_risk:
+        line += f"\n⚠ {abilities.pace_risk}"
+    return line
+
+
+def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> str:
     container = plan.container
     where = f"{container.parent} / {container.name}" if container.parent else container.name
     count = len(plan.members)
@@ -68,11 +87,13 @@ def explain(plan: Plan, can_undo: bool, estimate: Estimate | None = None) -> str
         )
     if estimate is not None and plan.members:
         lines.append(cost(estimate))
+        if line := pace(abilities):
+            lines.append(line)
     if plan.operation is Operation.ADD_BACK:
         lines.append("↺ This undoes the removal: they are put back where they were.")
     elif plan.irreversible:
         lines.append("✗ This cannot be undone: deleted contacts are gone for good.")
-    elif can_undo and plan.operation is Operation.REMOVE_FROM_CONTAINER:
+    elif abilities.can_undo and plan.operation is Operation.REMOVE_FROM_CONTAINER:
         lines.append("↺ Can be undone: History, open the job, u adds them back.")
     else:
         lines.append("✗ This provider cannot add them back: it cannot be undone here.")
@@ -97,17 +118,19 @@ class ConfirmRemovalScreen(ModalScreen[Decision]):
         Binding("y", "decide(True)", "Confirm", id="confirm"),
     ]
 
-    def __init__(self, plan: Plan, *, can_undo: bool, estimate: Estimate | None = None) -> None:
+    def __init__(
+        self, plan: Plan, *, abilities: Capabilities, estimate: Estimate | None = None
+    ) -> None:
         super().__init__()
         self.plan = plan
-        self.can_undo = can_undo
+        self.abilities = abilities
         self.estimate = estimate
 
     def compose(self) -> ComposeResult:
         word = self.plan.confirmation_word
         with VerticalScroll():
             yield Static(
-                explain(self.plan, self.can_undo, self.estimate), id="explain", markup=False
+                explain(self.plan, self.abilities, self.estimate), id="explain", markup=False
             )
             if word:
                 yield Static(f"Type {word} and press enter to {self._label()}:", markup=False)

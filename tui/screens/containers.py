@@ -26,6 +26,14 @@ def _kind(container: Container) -> str:
     return f"{word} ⊘ read-only" if container.read_only else word
 
 
+def _session(container: Container) -> str:
+    """The session a group lives under, and its state: a job runs only while it works."""
+    if not container.status:
+        return container.parent
+    mark = "" if container.status == "working" else "⊘ "
+    return f"{container.parent} · {mark}{container.status}"
+
+
 class ContainersScreen(DeckScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="open"),
@@ -96,7 +104,7 @@ class ContainersScreen(DeckScreen):
         for c in sorted(shown, key=lambda c: c.parent) if grouped else shown:
             cells: list[str | Text] = [c.name, _kind(c), _count(c)]
             if grouped:
-                cells.insert(0, c.parent)
+                cells.insert(0, _session(c))
             table.add_row(*cells, key=c.id)
         filtered = f" (filter: {needle})" if needle else ""
         self.query_one("#status", Static).update(

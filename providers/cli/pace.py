@@ -1,0 +1,93 @@
+"""`rosterdeck accounts pace`: how fast a WaSend account removes people, and the risk of
+going faster than the safe default, said before anything is saved."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from providers.accounts import Account, AccountStore, Option, with_options
+from providers.connect import DEFAULT_WRITE_JITTER
+from providers.errors import ConfigurationError
+from providers.models import Provider
+from providers.wasend import DEFAULT_BATCH, DEFAULT_DAILY_BUDGET, SAFE_GAP, pace_risk
+from providers.workspace import LocalWorkspace, Workspace
+
+#: command-line flag -> account option
+FLAGS = {
+    "gap": "seconds_between_writes",
+    "jitter": "write_jitter",
+    "batch": "batch_size",
+    "daily_budget": "daily_budget",
+}
+
+
+def describe(account: Account) -> tuple[str, str]:
+    """The account's pace in words, and its risk ("" when it is the safe one or slower)."""
+    gap = account.number("seconds_between_writes", SAFE_GAP)
+    jitter = account.number("write_jitter", DEFAULT_WRITE_JITTER[Provider.WASEND])
+    batch = int(account.number("batch_size", DEFAULT_BATCH))
+    budget = int(account.number("daily_budget", DEFAULT_DAILY_BUDGET))
+    per_day = f"at most {budget:,} a day per session" if budget else "no daily limit"
+    who = "one person" if batch == 1 else f"{batch} people"
+    words = f"{who} a call, {gap:g}–{gap + jitter:g} s apart at random, {per_day}"
+    return words, pace_risk(batch, gap, budget)
+
+
+def _agreed(yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    return input("Type yes to accept this risk: ").strip().lower() == "yes"
+
+
+async def accounts_pace(args: argparse.Namespace, workspace: Workspace) -> int:
+    if not isinstance(workspace, LocalWorkspace):
+        raise ConfigurationError("The sandbox's accounts keep their built-in pace.")
+    store: AccountStore = workspace.store
+    account = store.get(args.name)
+    if account.provider is not Provider.WASEND:
+        raise ConfigurationError(
+            f"{account.name} is a {account.provider.label} account: it follows the provider's "
+            "documented rate. Only WaSend (WhatsApp) accounts have a ban-safe pace to set."
+        )
+    changes: dict[str, Option | None] = {
+        option: getattr(args, flag)
+        for flag, option in FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+    if args.safe:
+        changes = dict.fromkeys(FLAGS.values())
+    if not changes:
+        words, risk = describe(account)
+        print(f"{account.name}: {words}.")
+        print(f"⚠ {risk}" if risk else "This is the safe pace.")
+        return 0
+    words, risk = describe(with_options(account, changes))
+    if risk:
+        print(f"⚠ {risk}", file=sys.stderr)
+        if not _agreed(args.yes):
+            print("Nothing was changed (give --yes to accept the risk).", file=sys.stderr)
+            return 2
+    store.set_options(account.name, changes)
+    print(f"{account.name}: {words}.")
+    return 0
+
+
+def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pace = actions.add_parser(
+        "pace", help="show or set how fast a WaSend account removes people (and the risk)"
+    )
+    pace.add_argument("name")
+    pace.add_argument("--gap", type=float, help=f"seconds between removals (safe: {SAFE_GAP:g})")
+    pace.add_argument("--jitter", type=float, help="up to this many seconds more, at random")
+    pace.add_argument("--batch", type=int, help=f"people a call (safe: {DEFAULT_BATCH})")
+    pace.add_argument(
+        "--daily-budget",
+        type=int,
+        help=f"removals a day per session, 0 for none (safe: {DEFAULT_DAILY_BUDGET})",
+    )
+    pace.add_argument("--safe", action="store_true", help="back to the safe pace")
+    pace.add_argument("--yes", action="store_true", help="accept the risk of a faster pace")
+    pace.set_defaults(run=accounts_pace)
