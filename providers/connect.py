@@ -12,19 +12,20 @@ from providers.http import HttpSettings, ProviderHttp, Sleep
 from providers.models import Provider
 from providers.protocol import Adapter
 from providers.rasl import RaslAdapter
-from providers.wasend import (
+from providers.wasend import WaSendAdapter
+from providers.wasend_pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
     PAUSE_AFTER_FAILURES,
     SAFE_GAP,
-    WaSendAdapter,
+    SAFE_JITTER,
 )
 
 #: Paces used when an account sets none: RASL learns its own from /account/limits.
 DEFAULT_RATES = {Provider.RASL: 0.0, Provider.WASEND: 5.0, Provider.AUTOSEND: 2.0}
-#: WhatsApp: a removal every 3 to 6 s, never in a fixed rhythm (see `providers.wasend`).
+#: WhatsApp: a removal every 3 to 6 s, never in a fixed rhythm (see `providers.wasend_pace`).
 DEFAULT_WRITE_GAPS = {Provider.WASEND: SAFE_GAP}
-DEFAULT_WRITE_JITTER = {Provider.WASEND: 3.0}
+DEFAULT_WRITE_JITTER = {Provider.WASEND: SAFE_JITTER}
 
 
 def settings_for(account: Account, token: str) -> HttpSettings:

@@ -15,8 +15,6 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pydantic import AliasChoices, Field
-
 from providers import errors
 from providers.http import ProviderHttp
 from providers.models import (
@@ -32,23 +30,25 @@ from providers.models import (
     Provider,
     Role,
 )
-from providers.protocol import HttpAdapter, Lenient, failed, outcomes
+from providers.protocol import HttpAdapter, failed, outcomes
+from providers.wasend_answers import (
+    WORKING,
+    AddAnswer,
+    GroupsPage,
+    Participant,
+    RemoveAnswer,
+    SessionEntry,
+    Sessions,
+)
+from providers.wasend_pace import (
+    DEFAULT_BATCH,
+    DEFAULT_DAILY_BUDGET,
+    PAUSE_AFTER_FAILURES,
+    pace_risk,
+)
 
 GROUPS_PAGE = 50
 MAX_GROUP_SIZE = 1024  # one read of the participants returns a whole WhatsApp group
-DEFAULT_BATCH = 1  # several in one call is what gets numbers banned
-DEFAULT_DAILY_BUDGET = 100
-SAFE_GAP = 3.0  # seconds between removals, before jitter
-PAUSE_AFTER_FAILURES = 3
-#: WAHA's names for a session's state, in words
-SESSION_STATES = {
-    "WORKING": "working",
-    "SCAN_QR_CODE": "scanning QR",
-    "STARTING": "starting",
-    "STOPPED": "disconnected",
-    "FAILED": "failed",
-}
-WORKING = "working"
 NOT_WORKING_HINT = re.compile(
     r"session status|session is not (connected|ready|working)|not logged in", re.I
 )
@@ -57,81 +57,6 @@ OVERLIMIT = "rate-overlimit"
 LID_HINT = re.compile(r"listed by (its )?(LID|privacy id|phone)|addressing mode", re.I)
 OWNER_REASON = "group owner: WhatsApp never lets the owner be removed"
 SELF_REASON = "this session's own number: removing it would leave the group"
-
-
-class SessionInfo(Lenient):
-    id: str
-    name: str = Field("", validation_alias=AliasChoices("sessionName", "name"))
-    phone: str = Field("", validation_alias=AliasChoices("phoneNumber", "phone"))
-    status: str = ""
-
-
-class Downstream(Lenient):
-    status: str = ""
-
-
-class SessionEntry(Lenient):
-    session: SessionInfo
-    downstream: Downstream | None = None
-
-    @property
-    def state(self) -> str:
-        """In words; the SDK's shape has it downstream, the documented one on the session."""
-        raw = (self.downstream.status if self.downstream else "") or self.session.status
-        return SESSION_STATES.get(raw.upper(), raw.lower().replace("_", " ")) if raw else WORKING
-
-
-class Sessions(Lenient):
-    sessions: list[SessionEntry]
-
-
-class Participant(Lenient):
-    jid: str = Field(validation_alias=AliasChoices("jid", "id"))
-    phone: str | None = Field(None, validation_alias=AliasChoices("phoneNumber", "phone"))
-    lid: str | None = None
-    is_admin: bool = Field(False, validation_alias=AliasChoices("isAdmin", "admin"))
-    is_owner: bool = Field(False, validation_alias=AliasChoices("isSuperAdmin", "superAdmin"))
-    display_name: str | None = Field(None, validation_alias=AliasChoices("displayName", "name"))
-
-
-class Group(Lenient):
-    jid: str = Field(validation_alias=AliasChoices("jid", "id"))
-    name: str = Field("", validation_alias=AliasChoices("name", "subject"))
-    size: int | None = Field(None, validation_alias=AliasChoices("size", "participantsCount"))
-    participants: list[Participant] | None = None
-
-
-class Pagination(Lenient):
-    total: int | None = None
-    has_more: bool | None = Field(None, validation_alias=AliasChoices("hasMore", "has_more"))
-
-
-class GroupsPage(Lenient):
-    """Either shape of the group list: the documented envelope, or the SDK's bare array."""
-
-    groups: list[Group]
-    pagination: Pagination = Field(default_factory=lambda: Pagination.model_validate({}))
-
-    @classmethod
-    def wrap(cls, body: Any) -> Any:
-        return {"groups": body} if isinstance(body, list) else body
-
-
-class Removed(Lenient):
-    id: str
-
-
-class RemoveAnswer(Lenient):
-    removed: list[Removed] | None = None
-
-
-class AddResult(Lenient):
-    added: list[Removed] = []
-    failed: list[dict[str, Any]] = []
-
-
-class AddAnswer(Lenient):
-    data: AddResult = AddResult()
 
 
 def _digits(jid: str) -> str:
@@ -480,23 +405,6 @@ class WaSendAdapter(HttpAdapter):
             )
             for m in members
         ]
-
-
-def pace_risk(batch_size: int, gap: float, daily_budget: int) -> str:
-    """What a pace faster than the safe default risks, in words ("" when it is not)."""
-    faster = []
-    if batch_size > DEFAULT_BATCH:
-        faster.append(f"{batch_size} people a call")
-    if gap < SAFE_GAP:
-        faster.append(f"{gap:g} s between calls")
-    if daily_budget > DEFAULT_DAILY_BUDGET or daily_budget == 0:
-        faster.append(f"{daily_budget or 'no'} a day per session")
-    if not faster:
-        return ""
-    return (
-        f"This account is set faster than the safe pace ({', '.join(faster)}): WhatsApp may "
-        "ban its number, and a banned number cannot be used again."
-    )
 
 
 def _unreachable_session(session_id: str, where: str, state: str) -> Container:

@@ -197,6 +197,11 @@ async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
         faults.error_after_rate = args.error_after_rate
         faults.drop_after_rate = args.drop_after_rate
         faults.hang_rate = args.hang_rate
+    whatsapp = sandbox.wasend
+    whatsapp.shapes.lists = args.wasend_lists
+    whatsapp.misbehaviour.stale_reads = args.wasend_stale_reads
+    whatsapp.misbehaviour.disconnect_after = args.wasend_disconnect_after
+    whatsapp.misbehaviour.overlimit_after = args.wasend_overlimit_after
     sock = bind(args.host, args.port)
     origin = origin_of(sock)
     for provider, token in TOKENS.items():
@@ -279,6 +284,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--hang-rate", type=float, default=0.0, help="share never answered")
     serve.add_argument(
         "--no-limits", action="store_true", help="lift the providers' documented rate limits"
+    )
+    serve.add_argument(
+        "--wasend-lists",
+        choices=["sdk", "docs"],
+        default="sdk",
+        help="WaSend's group and participant lists as the SDK types them, or as documented",
+    )
+    serve.add_argument(
+        "--wasend-stale-reads",
+        type=int,
+        default=0,
+        help="WaSend: participant reads after a change that still show the list from before",
+    )
+    serve.add_argument(
+        "--wasend-disconnect-after",
+        type=int,
+        help="WaSend: the session drops (scan QR) after this many removals",
+    )
+    serve.add_argument(
+        "--wasend-overlimit-after",
+        type=int,
+        help='WaSend: WhatsApp answers "rate-overlimit" after this many removals',
     )
     serve.set_defaults(run=sandbox_serve)
     return parser

@@ -9,13 +9,23 @@ import signal
 import sys
 from pathlib import Path
 
+from providers.costs import cost, pace
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
 from providers.lookup import plan_for_entries
 from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
-from providers.removal import VERBS, Engine, Event, Plan, Settled, record_plan, undo_plan
+from providers.removal import (
+    VERBS,
+    Engine,
+    Event,
+    Plan,
+    Settled,
+    estimate,
+    record_plan,
+    undo_plan,
+)
 from providers.signals import STOP_SIGNALS
 from providers.workspace import Workspace
 
@@ -144,14 +154,18 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         if not plan.members and not unmatched:
             reasons = "; ".join(sorted({reason for _, reason in plan.skipped}))
             raise ConfigurationError(f"Nothing can be removed from {container.name}: {reasons}.")
+        journal = Journal(workspace.journal_path())
         if not args.json:
             print(describe(plan))
             for entry in unmatched:
                 print(f"{STATE_WORDS[Outcome.ALREADY_ABSENT.value]:<17} {entry} (not a member)")
+            if plan.members:
+                print(cost(estimate(adapter, journal, plan)))
+                if said := pace(adapter.capabilities):
+                    print(said)
         if not plan.members:
             return 0
         await _confirm(plan, args.yes)
-        journal = Journal(workspace.journal_path())
         job_id = record_plan(journal, plan)
         if not args.json:
             print(f"Job {job_id} journaled; sending.", flush=True)

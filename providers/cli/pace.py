@@ -7,10 +7,15 @@ import argparse
 import sys
 
 from providers.accounts import Account, AccountStore, Option, with_options
-from providers.connect import DEFAULT_WRITE_JITTER
 from providers.errors import ConfigurationError
 from providers.models import Provider
-from providers.wasend import DEFAULT_BATCH, DEFAULT_DAILY_BUDGET, SAFE_GAP, pace_risk
+from providers.wasend_pace import (
+    DEFAULT_BATCH,
+    DEFAULT_DAILY_BUDGET,
+    SAFE_GAP,
+    SAFE_JITTER,
+    pace_risk,
+)
 from providers.workspace import LocalWorkspace, Workspace
 
 #: command-line flag -> account option
@@ -25,7 +30,7 @@ FLAGS = {
 def describe(account: Account) -> tuple[str, str]:
     """The account's pace in words, and its risk ("" when it is the safe one or slower)."""
     gap = account.number("seconds_between_writes", SAFE_GAP)
-    jitter = account.number("write_jitter", DEFAULT_WRITE_JITTER[Provider.WASEND])
+    jitter = account.number("write_jitter", SAFE_JITTER)
     batch = int(account.number("batch_size", DEFAULT_BATCH))
     budget = int(account.number("daily_budget", DEFAULT_DAILY_BUDGET))
     per_day = f"at most {budget:,} a day per session" if budget else "no daily limit"

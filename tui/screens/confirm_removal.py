@@ -14,9 +14,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from providers.costs import cost, pace
 from providers.models import Capabilities, Estimate, Operation
 from providers.removal import VERBS, Plan
-from tui.words import duration
 
 SHOWN_NAMES = 4
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
@@ -29,38 +29,11 @@ class Decision:
     dry_run: bool = False
 
 
-def cost(estimate: Estimate) -> str:
-    calls = f"About {estimate.calls:,} call{'s' * (estimate.calls != 1)}"
-    line = f"{calls}, {duration(estimate.seconds)} at this account's pace."
-    if estimate.today == 0:
-        line += " None can be sent today: the daily budget is spent; the job waits for tomorrow."
-    elif estimate.today is not None:
-        line += f" {estimate.today:,} run today; the rest waits for tomorrow's budget."
-    return line
-
-
 def typed_matches(typed: str, word: str) -> bool:
     """A count matches however it is grouped ("1,200", "1 200", "1200"); a name exactly."""
     if word.isdigit():
         return typed.strip().replace(",", "").replace(" ", "").replace("_", "") == word
     return typed.strip() == word
-
-
-def pace(abilities: Capabilities) -> str:
-    """How fast writes go where that is a matter of safety (WhatsApp), and the risk of a
-    faster pace this account was set to."""
-    low, high = abilities.write_gaps
-    if not high:
-        return ""
-    batch = abilities.max_batch
-    who = "one person" if batch == 1 else f"{batch} people"
-    line = f"Pace: {who} a call, {low:g}–{high:g} s apart at random"
-    if abilities.daily_budget:
-        line += f", at most {abilities.daily_budget:,} a day for this session"
-    line += "."
-    if abilities.pace_risk:
-        line += f"\n⚠ {abilities.pace_risk}"
-    return line
 
 
 def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> str:

@@ -150,6 +150,11 @@ class ContainersScreen(DeckScreen):
 
     def action_open(self) -> None:
         container = self.selected()
+        if container is not None and container.status not in ("", "working"):
+            self.query_one("#status", Static).update(
+                f"⊘ Cannot open: {container.read_only_reason}."
+            )
+            return
         if container is not None:
             from tui.screens.members import MembersScreen
 

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from providers.accounts import Account
+from providers.costs import duration
 from providers.errors import ProviderError
 from providers.lookup import find_members
 from providers.matching import PasteResult
@@ -21,7 +22,6 @@ from tui.roster import Roster
 from tui.screens.base import DeckScreen
 from tui.screens.choice import Choice, ChoiceScreen
 from tui.widgets.member_table import MemberTable
-from tui.words import duration
 
 
 class MembersScreen(DeckScreen):
