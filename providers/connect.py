@@ -64,5 +64,6 @@ def open_adapter(
             pause_after_failures=max(
                 0, int(account.number("pause_after_failures", PAUSE_AFTER_FAILURES))
             ),
+            time_scale=account.number("time_scale", 1.0),
         )
     return AutoSendAdapter(http)

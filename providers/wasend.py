@@ -73,7 +73,10 @@ class WaSendAdapter(HttpAdapter):
         batch_size: int = DEFAULT_BATCH,
         daily_budget: int = DEFAULT_DAILY_BUDGET,
         pause_after_failures: int = PAUSE_AFTER_FAILURES,
+        time_scale: float = 1.0,
     ) -> None:
+        """`time_scale` is how many times faster than real time the sandbox demo runs: its
+        pace is judged as the real one it stands for."""
         super().__init__(http)
         settings = http.settings
         self.mean_write_gap = settings.seconds_between_writes + settings.write_jitter / 2
@@ -92,7 +95,9 @@ class WaSendAdapter(HttpAdapter):
                 settings.seconds_between_writes,
                 settings.seconds_between_writes + settings.write_jitter,
             ),
-            pace_risk=pace_risk(batch_size, settings.seconds_between_writes, daily_budget),
+            pace_risk=pace_risk(
+                batch_size, settings.seconds_between_writes * time_scale, daily_budget
+            ),
         )
         self._sessions: dict[str, SessionEntry] = {}
         self._sdk_remove = False
@@ -411,7 +416,7 @@ def _unreachable_session(session_id: str, where: str, state: str) -> Container:
     """A session that is not working lists no groups: one row says so, and takes no job."""
     return Container(
         id=f"{session_id}/",
-        name="(its groups cannot be read now)",
+        name="(groups not readable)",
         kind=ContainerKind.GROUP,
         read_only=True,
         read_only_reason=f"the session {where} is {state}: link its phone again in WaSend",

@@ -22,6 +22,8 @@ def _count(container: Container) -> Text:
 
 
 def _kind(container: Container) -> str:
+    if container.status not in ("", "working"):
+        return "—"  # the session's state, in its own column, says why
     word = container.kind.value.replace("-", " ")
     return f"{word} ⊘ read-only" if container.read_only else word
 
@@ -115,7 +117,13 @@ class ContainersScreen(DeckScreen):
         self.show(event.value)
 
     def on_input_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        """Enter keeps the filter and moves to the list; a second enter, typed before the
+        first had moved focus (keys come together over SSH), opens the row."""
+        table = self.query_one(DataTable)
+        if self.focused is table:
+            self.action_open()
+            return
+        self.set_focus(table)
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the list goes to the filter, so filtering needs no key to learn."""

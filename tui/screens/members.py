@@ -170,7 +170,7 @@ class MembersScreen(DeckScreen):
         self.show_counts()
 
     def on_input_submitted(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
         if self.roster.filter_text and not self.roster.complete:
             self.say(f"Asking {self.account.provider.label} for “{self.roster.filter_text}”…")
             self.search_provider(self.roster.filter_text)
