@@ -222,9 +222,10 @@ class Gate:
         if limit <= 0:
             return {}, None
         now = time.time()
-        start, used = self._windows.get(token, (now, 0))
+        aligned = now - now % window  # windows on whole seconds (minutes), as reset says
+        start, used = self._windows.get(token, (aligned, 0))
         if now - start >= window:
-            start, used = now, 0
+            start, used = aligned, 0
         used += 1
         self._windows[token] = (start, used)
         reset = start + window
