@@ -15,6 +15,8 @@ def duration(seconds: float) -> str:
 
 def cost(estimate: Estimate) -> str:
     calls = f"About {estimate.calls:,} call{'s' * (estimate.calls != 1)}"
+    if estimate.calls_are:
+        calls += f" ({estimate.calls_are})"
     line = f"{calls}, {duration(estimate.seconds)} at this account's pace."
     if estimate.today == 0:
         line += " None can be sent today: the daily budget is spent; the job waits for tomorrow."

@@ -186,6 +186,8 @@ class Estimate(Frozen):
     calls: int
     seconds: float
     today: int | None = None
+    #: what the calls are, when it is not one a batch (e.g. a removal and a read-back each)
+    calls_are: str = ""
 
 
 class SourceDeletion(Frozen):

@@ -163,7 +163,11 @@ class WaSendAdapter(HttpAdapter):
     def estimate(self, container: Container, count: int) -> Estimate:
         """Each call removes one person and is read back once; writes keep a jittered gap."""
         calls = -(-count // max(1, self.capabilities.max_batch))
-        return Estimate(calls=2 * calls, seconds=calls * self.mean_write_gap)
+        return Estimate(
+            calls=2 * calls,
+            seconds=calls * self.mean_write_gap,
+            calls_are="a removal and a read-back each",
+        )
 
     async def _participants(self, container: Container) -> list[Participant]:
         body = await self.http.get(f"{_path(container)}/participants")
@@ -419,7 +423,7 @@ def _unreachable_session(session_id: str, where: str, state: str) -> Container:
         name="(groups not readable)",
         kind=ContainerKind.GROUP,
         read_only=True,
-        read_only_reason=f"the session {where} is {state}: link its phone again in WaSend",
+        read_only_reason=f"{where} is {state}: link its phone again in WaSend",
         parent=where,
         status=state,
     )

@@ -131,8 +131,9 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
             return 0
         rows = [("ID", "KIND", "MEMBERS", "NAME")]
         for c in found:
-            name = f"{c.parent} / {c.name}" if c.parent else c.name
-            note = " (read-only)" if c.read_only else ""
+            where = f"{c.parent} ({c.status})" if c.status else c.parent
+            name = f"{where} / {c.name}" if c.parent else c.name
+            note = f" (read-only: {c.read_only_reason})" if c.read_only else ""
             count = "?" if c.member_count is None else str(c.member_count)
             rows.append((c.id, c.kind.value, count, name + note))
         _print_table(rows, sys.stdout)
@@ -176,7 +177,9 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
         if progress:
             print("\r", end="", file=sys.stderr)
         if not args.json and not args.jsonl:
-            print(f"{listed:,} members in {container.name}.", file=sys.stderr)
+            noun = "member" if listed == 1 else "members"
+            what = f" matching {args.search!r}" if args.search else ""
+            print(f"{listed:,} {noun}{what} in {container.name}.", file=sys.stderr)
         return 0
 
     return await _with_adapter(workspace, args.account, show)

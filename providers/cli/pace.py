@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from providers.accounts import Account, AccountStore, Option, with_options
+from providers.accounts import Account, Option, with_options
 from providers.errors import ConfigurationError
 from providers.models import Provider
 from providers.wasend_pace import (
@@ -48,20 +48,14 @@ def _agreed(yes: bool) -> bool:
 
 
 async def accounts_pace(args: argparse.Namespace, workspace: Workspace) -> int:
-    if not isinstance(workspace, LocalWorkspace):
-        raise ConfigurationError("The sandbox's accounts keep their built-in pace.")
-    store: AccountStore = workspace.store
-    account = store.get(args.name)
+    account = workspace.account(args.name)
     if account.provider is not Provider.WASEND:
         raise ConfigurationError(
             f"{account.name} is a {account.provider.label} account: it follows the provider's "
             "documented rate. Only WaSend (WhatsApp) accounts have a ban-safe pace to set."
         )
-    changes: dict[str, Option | None] = {
-        option: getattr(args, flag)
-        for flag, option in FLAGS.items()
-        if getattr(args, flag) is not None
-    }
+    given = {option: getattr(args, flag) for flag, option in FLAGS.items()}
+    changes: dict[str, Option | None] = {k: v for k, v in given.items() if v is not None}
     if args.safe:
         changes = dict.fromkeys(FLAGS.values())
     if not changes:
@@ -69,22 +63,29 @@ async def accounts_pace(args: argparse.Namespace, workspace: Workspace) -> int:
         print(f"{account.name}: {words}.")
         print(f"⚠ {risk}" if risk else "This is the safe pace.")
         return 0
+    if not isinstance(workspace, LocalWorkspace):
+        raise ConfigurationError("The sandbox's accounts keep their built-in pace.")
     words, risk = describe(with_options(account, changes))
     if risk:
         print(f"⚠ {risk}", file=sys.stderr)
         if not _agreed(args.yes):
             print("Nothing was changed (give --yes to accept the risk).", file=sys.stderr)
             return 2
-    store.set_options(account.name, changes)
+    workspace.store.set_options(account.name, changes)
     print(f"{account.name}: {words}.")
     return 0
 
 
 def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    summary = "show or set how fast a WaSend account removes people (and the risk)"
     pace = actions.add_parser(
-        "pace", help="show or set how fast a WaSend account removes people (and the risk)"
+        "pace",
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}. WhatsApp bans numbers that remove "
+        "people fast: with no option this shows the account's pace; a pace faster than the "
+        "safe one says its risk and asks before it is saved.",
     )
-    pace.add_argument("name")
+    pace.add_argument("name", help="the account, as `rosterdeck accounts list` shows it")
     pace.add_argument("--gap", type=float, help=f"seconds between removals (safe: {SAFE_GAP:g})")
     pace.add_argument("--jitter", type=float, help="up to this many seconds more, at random")
     pace.add_argument("--batch", type=int, help=f"people a call (safe: {DEFAULT_BATCH})")

@@ -108,7 +108,9 @@ class ConfirmRemovalScreen(ModalScreen[Decision]):
             if word:
                 yield Static(f"Type {word} and press enter to {self._label()}:", markup=False)
                 yield Input(id="typed")
-            yield Checkbox(DRY_RUN_OFF, id="dry-run")
+            dry_run = Checkbox(DRY_RUN_OFF, id="dry-run")
+            dry_run.BUTTON_INNER = " "
+            yield dry_run
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self._label(), id="confirm", variant="error", disabled=bool(word))
@@ -137,7 +139,10 @@ class ConfirmRemovalScreen(ModalScreen[Decision]):
             self.notify(f"Type {self.plan.confirmation_word} exactly.", severity="warning")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """The box is empty when off and ticked when on: without colour an X always there
+        would read as ticked."""
         event.checkbox.label = DRY_RUN_ON if event.value else DRY_RUN_OFF
+        event.checkbox.BUTTON_INNER = "✓" if event.value else " "
         self.query_one("#confirm", Button).label = "Dry run" if event.value else self._label()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

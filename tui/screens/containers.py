@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
@@ -54,6 +56,7 @@ class ContainersScreen(DeckScreen):
         super().__init__()
         self.account = account
         self.containers: list[Container] = []
+        self.loaded_at = 0.0
 
     def heading(self) -> str:
         return f"{self.account.name} ({self.account.provider.label}) — groups and lists"
@@ -80,6 +83,7 @@ class ContainersScreen(DeckScreen):
 
     @work(exclusive=True, group="containers")
     async def load(self) -> None:
+        self.loaded_at = time.monotonic()
         try:
             adapter = await self.deck.adapter(self.account.name)
             self.post_message(self.Loaded(await adapter.containers()))
@@ -96,7 +100,10 @@ class ContainersScreen(DeckScreen):
         self.show(self.query_one(Input).value)
 
     def show(self, text: str) -> None:
+        """Fill the table with the containers the filter matches; the row under the cursor
+        stays under it when it is still shown."""
         table = self.query_one(DataTable)
+        current = self.selected()
         table.clear()
         needle = text.strip().lower()
         shown = [
@@ -108,6 +115,8 @@ class ContainersScreen(DeckScreen):
             if grouped:
                 cells.insert(0, _session(c))
             table.add_row(*cells, key=c.id)
+        if current is not None and current.id in {c.id for c in shown}:
+            table.move_cursor(row=table.get_row_index(current.id))
         filtered = f" (filter: {needle})" if needle else ""
         self.query_one("#status", Static).update(
             f"{len(shown)} of {len(self.containers)} shown{filtered} · enter opens"
@@ -149,19 +158,23 @@ class ContainersScreen(DeckScreen):
         self.query_one("#status", Static).update("… loading")
         self.load()
 
+    def on_screen_resume(self) -> None:
+        """Back from a job on one of these: read them again, so the counts are true."""
+        ended = self.deck.jobs.ended_at
+        if any(ended.get(c.id, 0.0) > self.loaded_at for c in self.containers):
+            self.load()
+
     def selected(self) -> Container | None:
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next(c for c in self.containers if c.id == key)
+        return next((c for c in self.containers if c.id == key), None)
 
     def action_open(self) -> None:
         container = self.selected()
         if container is not None and container.status not in ("", "working"):
-            self.query_one("#status", Static).update(
-                f"⊘ Cannot open: {container.read_only_reason}."
-            )
+            self.query_one("#status", Static).update(f"⊘ {container.read_only_reason}.")
             return
         if container is not None:
             from tui.screens.members import MembersScreen

@@ -48,7 +48,9 @@ class HistoryScreen(DeckScreen):
                 key=job.id,
             )
         self.query_one("#status", Static).update(
-            f"{len(jobs)} jobs · enter opens one (export, retry, undo)" if jobs else "No jobs yet."
+            f"{len(jobs)} job{'s' * (len(jobs) != 1)} · enter opens one (export, retry, undo)"
+            if jobs
+            else "No jobs yet."
         )
 
     def action_open(self) -> None:

@@ -65,6 +65,7 @@ class MembersScreen(DeckScreen):
         self.loaded_at = 0.0
         #: members a second the account's pace allows reading, until the load shows its own
         self.read_pace = 0.0
+        self.search_said = False
 
     def heading(self) -> str:
         where = f"{self.container.parent} / " if self.container.parent else ""
@@ -90,7 +91,9 @@ class MembersScreen(DeckScreen):
     def table(self) -> MemberTable:
         return self.query_one(MemberTable)
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, *, search: bool = False) -> None:
+        """Show a line under the table; `search` marks it as the answer to a filter."""
+        self.search_said = search
         self.query_one("#status", Static).update(text)
 
     def loading_left(self) -> float | None:
@@ -161,10 +164,16 @@ class MembersScreen(DeckScreen):
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if not self.roster.complete:
+            field.placeholder = (
+                f"filter the loaded rows · enter also asks {self.account.provider.label}"
+            )
         field.remove_class("-hidden")
         self.set_focus(field)  # now, so that keys typed right after `/` land in it
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self.search_said:
+            self.say("")  # what the last search found no longer answers this filter
         self.roster.set_filter(event.value)
         self.table.rows_changed()
         self.show_counts()
@@ -172,7 +181,10 @@ class MembersScreen(DeckScreen):
     def on_input_submitted(self) -> None:
         self.set_focus(self.table)
         if self.roster.filter_text and not self.roster.complete:
-            self.say(f"Asking {self.account.provider.label} for “{self.roster.filter_text}”…")
+            self.say(
+                f"Asking {self.account.provider.label} for “{self.roster.filter_text}”…",
+                search=True,
+            )
             self.search_provider(self.roster.filter_text)
 
     @work(exclusive=True, group="search")
@@ -192,7 +204,7 @@ class MembersScreen(DeckScreen):
     def on_members_screen_searched(self, message: Searched) -> None:
         label = self.account.provider.label
         if message.error:
-            self.say(f"✗ {label}'s search failed: {message.error}")
+            self.say(f"✗ {label}'s search failed: {message.error}", search=True)
             return
         added = self.roster.extend(message.found)
         self.roster.set_filter(self.roster.filter_text)
@@ -202,12 +214,13 @@ class MembersScreen(DeckScreen):
         if matches > page:
             self.say(
                 f"{label} has {matches:,} for “{query}”; its first {page:,} are here "
-                f"({added:,} not loaded yet). Narrow the filter for the rest."
+                f"({added:,} not loaded yet). Narrow the filter for the rest.",
+                search=True,
             )
         elif added:
-            self.say(f"✓ {label} found {added:,} more for “{query}” not loaded yet.")
+            self.say(f"✓ {label} found {added:,} more for “{query}” not loaded yet.", search=True)
         else:
-            self.say(f"{label} has no more for “{query}” than the loaded rows.")
+            self.say(f"{label} has no more for “{query}” than the loaded rows.", search=True)
 
     def on_member_table_partly_loaded(self) -> None:
         """`a` before every member is here: all of the container, or only what is loaded?"""

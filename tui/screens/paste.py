@@ -51,7 +51,10 @@ class PasteScreen(ModalScreen[int | None]):
     PasteScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     PasteScreen Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", id="close-paste")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="close-paste"),
+        Binding("ctrl+s", "mark", "Mark matches", id="mark-matches"),
+    ]
 
     def __init__(self, roster: Roster, look_up: LookUp | None = None) -> None:
         """`look_up` is given while the list is not fully loaded: what the loaded rows do
@@ -64,7 +67,8 @@ class PasteScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                "Paste phone numbers, emails or ids (one per line, or commas)", markup=False
+                "Paste phones, emails or ids (a line each, or commas) · ctrl+s marks",
+                markup=False,
             )
             yield TextArea(id="paste")
             yield Input(placeholder="…or the path of a CSV file", id="csv")
@@ -83,6 +87,9 @@ class PasteScreen(ModalScreen[int | None]):
             self.action_close()
 
     def on_input_submitted(self) -> None:
+        self.mark()
+
+    def action_mark(self) -> None:
         self.mark()
 
     def mark(self) -> None:
@@ -106,10 +113,10 @@ class PasteScreen(ModalScreen[int | None]):
         if self.look_up is None or not result.unmatched:
             out.update(report(result, marked))
             return
-        out.update(
-            f"{report(result, marked)}\nAsking the provider about {len(result.unmatched)} "
-            "not in the rows loaded so far…"
+        found = (
+            f"✓ {len(result.members)} matched in the rows loaded so far. " if result.members else ""
         )
+        out.update(f"{found}Asking the provider about {len(result.unmatched)} not loaded yet…")
         self.ask_provider(result, marked)
 
     def keep(self, result: PasteResult) -> int:

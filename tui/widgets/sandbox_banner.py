@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-SPED_UP = "SANDBOX DEMO · fake people · sped up: no rate limits · nothing real is touched"
-REAL_PACE = "SANDBOX DEMO · fake people · the providers' real pace · nothing real is touched"
+SPED_UP = "SANDBOX DEMO · fake people · time sped up · nothing real is touched"
+REAL_PACE = "SANDBOX DEMO · fake people · real pace · nothing real is touched"
 
 
 class SandboxBanner(Static):
