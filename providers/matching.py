@@ -1,7 +1,9 @@
 """Match what a support person pastes from a ticket against the members of a container.
 
-`+44 7700 900123`, `447700900123@s.whatsapp.net`, `447700900123` and `07700 900123` are one
-person; emails match whatever their case; anything else matches a member's id exactly.
+`+44 7700 900123`, `+44 (0)7700 900123`, `447700900123@s.whatsapp.net`, `447700900123` and
+`07700 900123` are one person, as are `(202) 555-0110` and `+1 202 555 0110`; emails match
+whatever their case, also inside `Ada <ada@example.com>`; a line of words alone is a name,
+matched whole (`Ada Lovelace`); anything else matches a member's id exactly.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from providers.models import Member
 
 SEPARATORS = re.compile(r"[\n\r,;\t|]+")
 PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{6,}$")
+#: the address in `Ada Lovelace <ada@example.com>`, as mail programs write it
+NAMED_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
+#: a piece of words alone, no digit or @: a person's name, kept whole
+NAME_LIKE = re.compile(r"^[^\W\d_][\w'.\-]*(\s+[\w'.\-]+){1,4}$")
+#: the trunk 0 some countries write in brackets after the country code: +44 (0)7700 …
+BRACKETED_TRUNK = re.compile(r"\(0\)")
 PERSON_JID = re.compile(r"^(\d+)@(s\.whatsapp\.net|c\.us)$")
 SHORTEST_NATIONAL = 9
 
@@ -27,11 +35,14 @@ def tokens(text: str) -> list[str]:
     piece reads as one phone number with spaces in it."""
     found: list[str] = []
     for piece in SEPARATORS.split(text):
+        if named := NAMED_ADDRESS.search(piece):
+            found.append(named.group(1))
+            continue
         piece = piece.strip().strip("\"'<>")
         if not piece:
             continue
-        if PHONE_LIKE.match(piece):
-            found.append(piece)
+        if PHONE_LIKE.match(piece) or (NAME_LIKE.match(piece) and not piece.endswith(":")):
+            found.append(" ".join(piece.split()))
         else:
             found.extend(part.strip("\"'<>") for part in piece.split() if part.strip("\"'<>"))
     return found
@@ -97,9 +108,9 @@ def key_of(entry: str) -> str:
     if jid:
         return jid.group(1)
     if PHONE_LIKE.match(entry):
-        digits = re.sub(r"\D", "", entry)
+        digits = re.sub(r"\D", "", BRACKETED_TRUNK.sub("", entry))
         return digits[2:] if entry.startswith("00") else digits
-    return entry.lower()
+    return " ".join(entry.lower().split())
 
 
 def member_keys(member: Member) -> set[str]:
@@ -114,6 +125,8 @@ class PasteResult:
     matched: dict[str, list[Member]] = field(default_factory=dict)
     unmatched: list[str] = field(default_factory=list)
     locked: list[Member] = field(default_factory=list)
+    #: names that several members share: not marked, the person must say which
+    ambiguous: dict[str, list[Member]] = field(default_factory=dict)
 
     @property
     def members(self) -> list[Member]:
@@ -125,26 +138,39 @@ class PasteResult:
         return list(seen.values())
 
 
+def _national(key: str, national: dict[str, list[Member]]) -> list[Member]:
+    """A number written without its country code: `07700 900123` (the digits after the trunk
+    0) or `(202) 555-0110` (no trunk digit) ends the member's full number."""
+    rest = key[1:] if key.startswith("0") else key
+    if not rest.isdigit() or len(rest) < SHORTEST_NATIONAL:
+        return []
+    return [
+        m
+        for m in national.get(rest[-SHORTEST_NATIONAL:], [])
+        if any(k.endswith(rest) and k != rest for k in member_keys(m))
+    ]
+
+
 def match(entries: Iterable[str], members: Iterable[Member]) -> PasteResult:
     index: dict[str, list[Member]] = {}
     national: dict[str, list[Member]] = {}
+    names: dict[str, list[Member]] = {}
     for member in members:
         for key in member_keys(member):
             index.setdefault(key, []).append(member)
             if key.isdigit() and len(key) > SHORTEST_NATIONAL:
                 national.setdefault(key[-SHORTEST_NATIONAL:], []).append(member)
+        if member.name:
+            names.setdefault(" ".join(member.name.lower().split()), []).append(member)
     result = PasteResult()
     for entry in dict.fromkeys(entries):
         key = key_of(entry)
-        found = index.get(key, [])
-        if not found and key.isdigit() and key.startswith("0") and len(key) > SHORTEST_NATIONAL:
-            # A national number (07700 900123): the digits after the trunk 0 end the full one.
-            rest = key[1:]
-            found = [
-                m
-                for m in national.get(rest[-SHORTEST_NATIONAL:], [])
-                if any(k.endswith(rest) for k in member_keys(m))
-            ]
+        found = index.get(key, []) or _national(key, national)
+        if not found and NAME_LIKE.match(entry):
+            found = names.get(key, [])
+            if len(found) > 1:
+                result.ambiguous[entry] = found
+                continue
         if not found:
             result.unmatched.append(entry)
             continue

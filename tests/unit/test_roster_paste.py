@@ -38,6 +38,36 @@ def test_one_person_many_spellings() -> None:
     assert {m.id for m in result.members} == {PEOPLE[0].id} and not result.unmatched
 
 
+def test_the_ways_tickets_write_people() -> None:
+    people = [
+        Member(id="1", name="Grace Hopper", address="+12025550110"),
+        Member(id="2", name="Ada Lovelace", address="ada@example.com"),
+        Member(id="3", name="Alan Turing", address="+447700900056"),
+        Member(id="4", name="Ben Ito", address="+447700900057"),
+        Member(id="5", name="Ben Ito", address="ben.ito@example.org"),
+    ]
+    text = (
+        "(202) 555-0110\n+44 (0)7700 900056\nAda Lovelace\n"
+        '"Ada" <ADA@example.com>, Ben Ito\nalan turing\nNobody Here\n'
+    )
+    entries = tokens(text)
+    assert entries == [
+        "(202) 555-0110",
+        "+44 (0)7700 900056",
+        "Ada Lovelace",
+        "ADA@example.com",
+        "Ben Ito",
+        "alan turing",
+        "Nobody Here",
+    ]
+    result = match(entries, people)
+    assert {m.id for m in result.members} == {"1", "2", "3"}
+    assert list(result.ambiguous) == ["Ben Ito"] and len(result.ambiguous["Ben Ito"]) == 2
+    assert result.unmatched == ["Nobody Here"]
+    # a number's tail that is too short to name one person matches nobody
+    assert match(["0110"], people).unmatched == ["0110"]
+
+
 def test_a_garbled_paste_marks_what_it_can_and_lists_the_rest() -> None:
     text = (
         'Please remove: "dev.patel@example.com";\t+44 7700 900124 ,, ???\n'

@@ -28,6 +28,10 @@ def report(result: PasteResult, marked: int, asked: str = "") -> str:
     if result.locked:
         names = ", ".join(m.name or m.address for m in result.locked[:3])
         lines.append(f"⊘ Locked, not marked ({len(result.locked)}): {names}")
+    for name, several in result.ambiguous.items():
+        lines.append(
+            f"? {len(several)} people are called {name}: not marked (paste a number or email)"
+        )
     if result.unmatched:
         listed = ", ".join(result.unmatched[:SHOWN_UNMATCHED])
         more = (
@@ -142,6 +146,7 @@ class PasteScreen(ModalScreen[int | None]):
             matched={**local.matched, **asked.matched},
             unmatched=asked.unmatched,
             locked=local.locked + asked.locked,
+            ambiguous={**local.ambiguous, **asked.ambiguous},
         )
         out.update(report(combined, marked, " (found by the provider's search)"))
 
