@@ -70,6 +70,15 @@ CREATE TABLE IF NOT EXISTS items (
     PRIMARY KEY (job_id, member_id)
 );
 CREATE INDEX IF NOT EXISTS items_by_state ON items (job_id, state);
+CREATE TABLE IF NOT EXISTS steps (
+    job_id TEXT NOT NULL REFERENCES jobs(id),
+    member_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS steps_by_member ON steps (job_id, member_id);
 CREATE TABLE IF NOT EXISTS runners (
     job_id TEXT PRIMARY KEY REFERENCES jobs(id),
     pid INTEGER NOT NULL,
@@ -118,6 +127,26 @@ class Job(BaseModel):
     @property
     def unsettled(self) -> int:
         return sum(self.counts.get(state, 0) for state in UNSETTLED)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One moment of one member's story in a job: planned, sent, answered, sent again."""
+
+    at: str
+    state: str
+    code: str = ""
+    message: str = ""
+
+
+StepRow = tuple[str, str, str, str]  # member id, state, code, message
+
+
+def _write_steps(db: sqlite3.Connection, job_id: str, now: str, rows: Iterable[StepRow]) -> None:
+    db.executemany(
+        "INSERT INTO steps VALUES (?,?,?,?,?,?)",
+        ((job_id, member, now, state, code, message) for member, state, code, message in rows),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +238,9 @@ class Journal:
                     for seq, (m, state, message) in enumerate(rows)
                 ),
             )
+            _write_steps(
+                db, job_id, now, ((m.id, state, "", message) for m, state, message in rows)
+            )
         return job_id
 
     def set_state(self, job_id: str, state: JobState, note: str = "") -> None:
@@ -220,31 +252,42 @@ class Journal:
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
         now = self.now()
+        ids = list(member_ids)
         with self._transaction() as db:
             db.executemany(
                 "UPDATE items SET state = ?, batch = ?, updated_at = ? "
                 "WHERE job_id = ? AND member_id = ?",
-                ((SENDING, batch, now, job_id, m) for m in member_ids),
+                ((SENDING, batch, now, job_id, m) for m in ids),
             )
+            _write_steps(db, job_id, now, ((m, SENDING, "", f"in call {batch + 1}") for m in ids))
 
     def record(self, job_id: str, outcomes: Iterable[MemberOutcome]) -> None:
         now = self.now()
+        settled = list(outcomes)
         with self._transaction() as db:
             db.executemany(
                 "UPDATE items SET state = ?, code = ?, message = ?, updated_at = ? "
                 "WHERE job_id = ? AND member_id = ?",
-                ((o.outcome.value, o.code, o.message, now, job_id, o.member_id) for o in outcomes),
+                ((o.outcome.value, o.code, o.message, now, job_id, o.member_id) for o in settled),
+            )
+            _write_steps(
+                db,
+                job_id,
+                now,
+                ((o.member_id, o.outcome.value, o.code, o.message) for o in settled),
             )
 
-    def reset(self, job_id: str, member_ids: Iterable[str]) -> None:
+    def reset(self, job_id: str, member_ids: Iterable[str], why: str = "due again") -> None:
         """Make members due again (retry failed, or found still present on resume)."""
         now = self.now()
+        ids = list(member_ids)
         with self._transaction() as db:
             db.executemany(
                 "UPDATE items SET state = ?, code = '', message = '', updated_at = ? "
                 "WHERE job_id = ? AND member_id = ?",
-                ((PENDING, now, job_id, m) for m in member_ids),
+                ((PENDING, now, job_id, m) for m in ids),
             )
+            _write_steps(db, job_id, now, ((m, PENDING, "", why) for m in ids))
 
     def cancel_pending(self, job_id: str, message: str) -> list[str]:
         with self._transaction() as db:
@@ -254,11 +297,13 @@ class Journal:
                     "SELECT member_id FROM items WHERE job_id = ? AND state = ?", (job_id, PENDING)
                 )
             ]
+            now = self.now()
             db.execute(
                 "UPDATE items SET state = ?, message = ?, updated_at = ? "
                 "WHERE job_id = ? AND state = ?",
-                (Outcome.CANCELLED.value, message, self.now(), job_id, PENDING),
+                (Outcome.CANCELLED.value, message, now, job_id, PENDING),
             )
+            _write_steps(db, job_id, now, ((m, Outcome.CANCELLED.value, "", message) for m in ids))
         return ids
 
     # -- who runs a job ----------------------------------------------------------------------
@@ -391,6 +436,15 @@ class Journal:
             (account, len(container_prefix), container_prefix, since, *not_sent),
         ).fetchone()
         return int(row[0])
+
+    def story(self, job_id: str, member_id: str) -> list[Step]:
+        """Everything that happened to one member in a job, oldest first."""
+        rows = self._db.execute(
+            "SELECT at, state, code, message FROM steps WHERE job_id = ? AND member_id = ? "
+            "ORDER BY rowid",
+            (job_id, member_id),
+        ).fetchall()
+        return [Step(*row) for row in rows]
 
     def items(self, job_id: str, states: Iterable[str] | None = None) -> list[Item]:
         query = "SELECT member, state, code, message FROM items WHERE job_id = ?"

@@ -123,7 +123,7 @@ def undo_plan(journal: Journal, job_id: str) -> Plan:
 def retry_failed(journal: Journal, job_id: str) -> int:
     """Make only the failed members due again; the next run sends just those."""
     failed = [i.member.id for i in journal.items(job_id, [Outcome.FAILED.value])]
-    journal.reset(job_id, failed)
+    journal.reset(job_id, failed, "to be sent again (retry)")
     return len(failed)
 
 
@@ -166,6 +166,8 @@ class Progress:
     recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
     ended: Job | None = None
     clock: Callable[[], float] = time.monotonic
+    #: the member whose outcome most recently came back failed or unknown
+    last_failed: str | None = None
 
     @classmethod
     def of(
@@ -187,6 +189,8 @@ class Progress:
             self._set((o.member_id, o.outcome.value) for o in event.outcomes)
             for o in event.outcomes:
                 self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
+                if o.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
+                    self.last_failed = o.member_id
             self.recent.append((self.clock(), self.done))
         else:
             self.ended = event.job
@@ -277,7 +281,7 @@ class Engine:
         cancelled = tuple(
             i.member.id for i in self.journal.items(job_id, [Outcome.CANCELLED.value])
         )
-        self.journal.reset(job_id, cancelled)
+        self.journal.reset(job_id, cancelled, "due again: the job was resumed")
         self.on_event(Requeued(cancelled))
         await self._settle_unsettled(job)
         self.journal.set_state(job_id, JobState.RUNNING)
@@ -368,7 +372,7 @@ class Engine:
         except (errors.Held, errors.Paused) as error:
             if isinstance(error, errors.Paused):
                 self._stop(JobState.PAUSED, f"Paused: {error.message}")
-            self.journal.reset(job.id, ids)  # nothing of this batch was sent
+            self.journal.reset(job.id, ids, f"not sent: {error.message}")
             self.on_event(Requeued(ids))
             return
         by_id = {o.member_id: o for o in result}
@@ -409,7 +413,7 @@ class Engine:
             return
         members = [i.member for i in unsure]
         if job.dry_run:
-            self.journal.reset(job.id, [m.id for m in members])
+            self.journal.reset(job.id, [m.id for m in members], "dry run: walked through again")
             return
         present = await self.adapter.still_present(job.container, members)
         adding = job.operation is Operation.ADD_BACK
@@ -420,7 +424,11 @@ class Engine:
             message="Confirmed by reading the membership after the answer was lost.",
         )
         self.journal.record(job.id, settled)
-        self.journal.reset(job.id, [m.id for m in members if m not in done])
+        self.journal.reset(
+            job.id,
+            [m.id for m in members if m not in done],
+            "still a member when read after the lost answer: due again",
+        )
         self.on_event(Settled(tuple(settled)))
 
     async def _delete_source(self, job: Job) -> tuple[JobState, str]:

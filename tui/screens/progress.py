@@ -51,6 +51,9 @@ class ProgressScreen(DeckScreen):
     BINDINGS = [
         Binding("c", "cancel_job", "Cancel job", id="cancel-job"),
         Binding("r", "retry", "Retry failed / resume", id="retry-failed"),
+        Binding("f", "failed_only", "Failed only / all", id="failed-only"),
+        Binding("enter", "story", "Member's story", id="story", show=False),
+        Binding("F", "follow", "Follow failures", id="follow-failures", show=False),
         Binding("e", "export", "Export report", id="export"),
         Binding("u", "undo", "Undo", id="undo"),
     ]
@@ -86,6 +89,8 @@ class ProgressScreen(DeckScreen):
 
     def on_mount(self) -> None:
         self._shown_state: tuple[bool, int, int] | None = None
+        self.following = False
+        self._followed: str | None = None
         self.query_one(OutcomeTable).rows_changed()
         self.query_one(OutcomeTable).focus()
         self.repaint()
@@ -111,7 +116,13 @@ class ProgressScreen(DeckScreen):
             progress.counts[Outcome.FAILED.value],
             progress.counts[Outcome.REMOVED.value],
         )
+        if self.following and progress.last_failed != self._followed:
+            self._followed = progress.last_failed
+            if progress.last_failed is not None:
+                table.show_member(progress.last_failed)
         if state != self._shown_state:
+            if table.failed_only:
+                table.refilter()
             if not running and (self._shown_state is None or self._shown_state[0]):
                 job = progress.ended or self.job
                 note = f" — {job.note}" if job.note else ""
@@ -148,6 +159,27 @@ class ProgressScreen(DeckScreen):
         self.query_one("#status", Static).update(
             f"Sending again: {count} failed, and what was due…"
         )
+
+    def action_failed_only(self) -> None:
+        table = self.query_one(OutcomeTable)
+        table.show_failed_only(not table.failed_only)
+        shown = "Only the failed (and unknown) are shown" if table.failed_only else "All shown"
+        self.query_one("#status", Static).update(f"{shown}: f toggles, enter tells one's story.")
+
+    def action_follow(self) -> None:
+        """Move to each failure as it happens, or stop doing so."""
+        self.following = not self.following
+        self._followed = self.progress.last_failed
+        said = "Following failures as they happen" if self.following else "Not following"
+        self.query_one("#status", Static).update(f"{said}: F toggles.")
+
+    def action_story(self) -> None:
+        from tui.screens.story import StoryScreen
+
+        item = self.query_one(OutcomeTable).current
+        if item is not None:
+            steps = self.deck.jobs.journal.story(self.job_id, item.member.id)
+            self.app.push_screen(StoryScreen(item, steps))
 
     def action_export(self) -> None:
         csv_path, json_path = self.deck.jobs.journal.export(

@@ -9,6 +9,8 @@ from providers.models import STATE_WORDS
 from providers.removal import Progress
 from tui.widgets.line_table import LineTable
 
+#: what "failed only" shows: members that did not end as asked and need a person's look
+NEEDS_A_LOOK = frozenset({"failed", "unknown"})
 STYLES = {
     "failed": Style(color="red", bold=True),
     "unknown": Style(color="magenta", bold=True),
@@ -20,14 +22,48 @@ STYLES = {
 
 
 class OutcomeTable(LineTable):
+    """The job's members in plan order, or only those that failed (`failed_only`)."""
+
     def __init__(self, items: list[Item], progress: Progress, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.all_items = items
         self.items = items
         self.progress = progress
+        self.failed_only = False
 
     @property
     def row_count(self) -> int:
         return len(self.items)
+
+    @property
+    def current(self) -> Item | None:
+        return self.items[self.cursor] if self.items else None
+
+    def show_failed_only(self, only: bool) -> None:
+        """Narrow to the failed (and those whose outcome is unknown), or show everyone."""
+        self.failed_only = only
+        self.refilter()
+
+    def refilter(self) -> None:
+        """The failed set grows as the job runs; the row under the cursor stays under it."""
+        keep = self.current
+        if self.failed_only:
+            states = self.progress.states
+            self.items = [
+                i for i in self.all_items if states.get(i.member.id, i.state) in NEEDS_A_LOOK
+            ]
+        else:
+            self.items = self.all_items
+        self.rows_changed()
+        if keep is not None and keep in self.items:
+            self.move_to(self.items.index(keep))
+
+    def show_member(self, member_id: str) -> None:
+        """Put the cursor on this member (when shown)."""
+        for row, item in enumerate(self.items):
+            if item.member.id == member_id:
+                self.move_to(row)
+                return
 
     def titles(self) -> list[str]:
         return ["Name", "Address", "State", "What the provider said"]

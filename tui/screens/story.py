@@ -1,0 +1,61 @@
+"""One member's whole story in a job: when it was planned, each call it went out in, each
+answer, each time it was made due again, in the provider's words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from providers.journal import Item, Step
+from providers.models import STATE_WORDS
+
+
+def when(stamp: str) -> str:
+    """A journal time as this machine's clock reads it, to the millisecond."""
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def told(step: Step) -> str:
+    said = f"{step.code}: {step.message}" if step.code else step.message
+    line = f"{when(step.at)}  {STATE_WORDS.get(step.state, step.state)}"
+    return f"{line}\n    {said}" if said else line
+
+
+class StoryScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    StoryScreen { align: center middle; }
+    StoryScreen > Vertical {
+        width: 90; max-width: 98%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    StoryScreen .title { text-style: bold; }
+    StoryScreen VerticalScroll { height: auto; max-height: 18; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="close-story")]
+
+    def __init__(self, item: Item, steps: list[Step]) -> None:
+        super().__init__()
+        self.item = item
+        self.steps = steps
+
+    def compose(self) -> ComposeResult:
+        member = self.item.member
+        with Vertical():
+            yield Static(member.name or member.address or member.id, classes="title", markup=False)
+            yield Static(f"{member.address} · id {member.id}", markup=False)
+            with VerticalScroll():
+                for step in self.steps:
+                    yield Static(told(step), markup=False)
+            yield Static("escape closes", classes="hint", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
