@@ -167,9 +167,9 @@ class ProgressScreen(DeckScreen):
         self.query_one("#status", Static).update(f"{shown}: f toggles, enter tells one's story.")
 
     def action_follow(self) -> None:
-        """Move to each failure as it happens, or stop doing so."""
+        """Move to the latest failure, then to each as it happens; or stop doing so."""
         self.following = not self.following
-        self._followed = self.progress.last_failed
+        self._followed = None
         said = "Following failures as they happen" if self.following else "Not following"
         self.query_one("#status", Static).update(f"{said}: F toggles.")
 
