@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -234,4 +235,34 @@ class RosterDeckApp(App[None]):
             yield SystemCommand(
                 binding.description, f"key: {self.get_key_display(binding) or key}", run
             )
+        yield from self.everywhere()
         yield from super().get_system_commands(screen)
+
+    def everywhere(self) -> Iterable[SystemCommand]:
+        """What can be reached from any screen: each account, history, diagnostics, the demo.
+        Screens are made when chosen, not each time the palette opens."""
+        from tui.screens.containers import ContainersScreen
+        from tui.screens.diagnostics import DiagnosticsScreen
+        from tui.screens.history import HistoryScreen
+
+        def opens(make: Callable[[], Screen[Any]]) -> Callable[[], object]:
+            return lambda: self.push_screen(make())
+
+        try:
+            accounts = self.workspace.accounts()
+        except ProviderError:
+            accounts = []
+        for account in accounts:
+            yield SystemCommand(
+                f"Open {account.name}",
+                f"{account.provider.label}: its groups and lists",
+                opens(partial(ContainersScreen, account)),
+            )
+        yield SystemCommand(
+            "History", "every removal job: export, retry, undo", opens(HistoryScreen)
+        )
+        yield SystemCommand("Diagnostics", "keyring, terminal and paths", opens(DiagnosticsScreen))
+        if not self.workspace.is_sandbox:
+            yield SystemCommand(
+                "Try the demo", "the built-in sandbox, nothing real", self.use_sandbox
+            )

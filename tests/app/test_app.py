@@ -12,6 +12,7 @@ from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.app import RosterDeckApp
 from tui.screens.accounts import AccountsScreen
+from tui.screens.containers import ContainersScreen
 from tui.screens.members import MembersScreen
 from tui.screens.welcome import WelcomeScreen
 
@@ -157,10 +158,37 @@ async def test_help_lists_the_screen_keys_and_the_palette_has_its_actions() -> N
         } <= set(commands)
         await pilot.press("question_mark")
         table = app.screen.query_one(DataTable)
-        described = {str(table.get_row_at(r)[1]) for r in range(table.row_count)}
-        assert {"Mark", "Range", "Invert marks", "Paste a list", "Back", "Quit"} <= described
+        rows = [
+            (str(table.get_row_at(r)[0]), str(table.get_row_at(r)[1]))
+            for r in range(table.row_count)
+        ]
+        described = [what for _, what in rows]
+        assert {"Mark", "Range", "Invert marks", "Paste a list", "Back", "Quit"} <= set(described)
+        assert len(described) == len(set(described)), "each thing once"
+        keys = dict((what, key) for key, what in rows)
+        assert set(keys["Quit"].split(" / ")) == {"q", "^q"}
+        assert set(keys["Clear marks"].split(" / ")) == {"A", "^\\"}
+        assert not {"Cursor left", "Cursor right", "Up", "Down", "palette"} & set(described)
+        assert sum("palette" in what.lower() for what in described) == 1
         await pilot.press("escape")
         assert isinstance(app.screen, MembersScreen)
+
+
+async def test_the_palette_reaches_every_account_history_and_diagnostics_from_anywhere() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 0, "board")
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Open sandbox-rasl", "Open sandbox-wasend", "Open sandbox-autosend"} <= set(
+            commands
+        )
+        assert {"History", "Diagnostics"} <= set(commands)
+        assert "Try the demo" not in commands  # it is the demo already
+        commands["Open sandbox-autosend"].callback()
+        await until(pilot, lambda: isinstance(app.screen, ContainersScreen))
+        assert app.screen.account.name == "sandbox-autosend"
+        commands["History"].callback()
+        await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
 
 
 async def test_no_accounts_welcomes_and_offers_the_sandbox() -> None:

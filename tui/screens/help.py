@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
+
+#: bindings every list has, said once as "Move", and the palette, said on its own row
+MOVING = ("scroll_", "page", "cursor", "jump", "select_cursor", "command_palette")
+
+
+def keys_of(screen: Screen[object], display: Callable[[Binding], str]) -> list[tuple[str, str]]:
+    """Each thing this screen's keys do, once, with every key that does it ("A / ^\\")."""
+    keys: dict[str, list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or binding.action.startswith(MOVING):
+            continue
+        shown = display(Binding(key, binding.action)) or key
+        said = keys.setdefault(binding.description, [])
+        if shown not in said:
+            said.append(shown)
+    return [(" / ".join(shown), description) for description, shown in keys.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,17 +53,10 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "What it does")
-        seen: set[str] = set()
-        for key, active in self.below.active_bindings.items():
-            binding = active.binding
-            if (
-                not binding.description
-                or binding.description in seen
-                or binding.action.startswith(("scroll_", "page_"))
-            ):
-                continue
-            seen.add(binding.description)
-            table.add_row(self.app.get_key_display(binding) or key, binding.description)
+        for keys, description in keys_of(self.below, self.app.get_key_display):
+            table.add_row(keys, description)
+        table.add_row("↑ ↓ PgUp PgDn Home End", "Move")
         table.add_row(
             self.app.get_key_display(Binding("ctrl+p", "")), "Command palette: every action by name"
         )
+        table.focus()

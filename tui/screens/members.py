@@ -31,7 +31,7 @@ class MembersScreen(DeckScreen):
         # before the keys after it are routed, so that they land in the field it opens
         Binding("slash", "filter", "Filter", id="filter", priority=True),
         Binding("p", "paste", "Paste a list", id="paste"),
-        Binding("r", "reload", "Reload", id="reload", show=False),
+        Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
     ]
 
     class PageLoaded(Message):
