@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
@@ -13,7 +13,9 @@ from providers.credentials import Credentials, TokenSource, env_var_for
 from providers.errors import ConfigurationError
 from providers.models import Identity
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+
+if TYPE_CHECKING:  # the sandbox (Starlette) is loaded only when the demo asks for it
+    from providers.sandbox import Sandbox
 
 
 class Workspace(Protocol):
@@ -29,10 +31,29 @@ class Workspace(Protocol):
 
     async def open(self, name: str) -> Adapter: ...
 
+    def data_path(self) -> Path:
+        """Where this workspace keeps its journal and exports: the demo's apart from yours."""
+        ...
+
     def journal_path(self) -> Path: ...
 
+    def exports_path(self) -> Path: ...
 
-class LocalWorkspace:
+
+class Paths:
+    """The journal and the exports, under each workspace's own data path."""
+
+    def data_path(self) -> Path:
+        raise NotImplementedError
+
+    def journal_path(self) -> Path:
+        return self.data_path() / "journal.sqlite3"
+
+    def exports_path(self) -> Path:
+        return self.data_path() / "exports"
+
+
+class LocalWorkspace(Paths):
     """The accounts in the user's TOML file, with tokens from the environment or keyring."""
 
     is_sandbox = False
@@ -53,8 +74,8 @@ class LocalWorkspace:
     async def token_source(self, name: str) -> TokenSource:
         return (await self.credentials.token(name))[1]
 
-    def journal_path(self) -> Path:
-        return data_dir() / "journal.sqlite3"
+    def data_path(self) -> Path:
+        return data_dir()
 
     async def open(self, name: str) -> Adapter:
         account = self.store.get(name)
@@ -85,7 +106,7 @@ class LocalWorkspace:
         return await self.credentials.forget(account.name)
 
 
-class SandboxWorkspace:
+class SandboxWorkspace(Paths):
     """The sandbox's own accounts, reached in process; no keyring is involved."""
 
     is_sandbox = True
@@ -108,9 +129,9 @@ class SandboxWorkspace:
     async def token_source(self, name: str) -> TokenSource:
         return TokenSource.BUILT_IN
 
-    def journal_path(self) -> Path:
-        """The sandbox's jobs are kept apart from real ones."""
-        return data_dir() / "sandbox-journal.sqlite3"
+    def data_path(self) -> Path:
+        """The demo's jobs and exports are kept apart from real ones, and reset together."""
+        return data_dir() / "demo"
 
     async def open(self, name: str) -> Adapter:
         account = self.account(name)

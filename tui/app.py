@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -20,7 +21,6 @@ from providers.models import Provider
 from providers.protocol import Adapter
 from providers.removal import Plan, record_plan, undo_plan
 from providers.removal import estimate as estimate_cost
-from providers.sandbox import Sandbox
 from providers.signals import STOP_SIGNALS
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from tui.jobs import JobEnded, JobRunner
@@ -38,6 +38,8 @@ def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
 
     With `real_pace` the providers' documented rate limits stay, as a real account has them:
     the 100,000-contact list then takes minutes to load, as it would."""
+    from providers.sandbox import Sandbox
+
     sandbox = Sandbox() if real_pace else Sandbox().unlimited()
     for provider, faults in sandbox.faults.items():
         faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
@@ -179,6 +181,18 @@ class RosterDeckApp(App[None]):
         self.jobs = JobRunner(self, Journal(self.workspace.journal_path()))
         self.show_accounts()
 
+    async def reset_demo(self) -> None:
+        """Fresh sandbox data, and the demo's history and exports gone with the old data:
+        they told of people that no longer exist. Refused while a job runs."""
+        if self.jobs.running or not self.workspace.is_sandbox:
+            self.notify("Stop the running job first.", severity="warning")
+            return
+        await self._close_adapters()
+        self.jobs.journal.close()
+        shutil.rmtree(self.workspace.data_path(), ignore_errors=True)
+        self.use_sandbox()
+        self.notify("The demo starts afresh: new sandbox data, no history, no exports.")
+
     async def action_quit(self) -> None:
         """Quitting while a job runs asks first: the job stops and stays resumable."""
         if not self.jobs.running:
@@ -266,3 +280,5 @@ class RosterDeckApp(App[None]):
             yield SystemCommand(
                 "Try the demo", "the built-in sandbox, nothing real", self.use_sandbox
             )
+        else:
+            yield SystemCommand("Reset the demo", "fresh data; its history goes", self.reset_demo)

@@ -23,7 +23,6 @@ from providers.cli import pace as pace_commands
 from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
@@ -186,7 +185,7 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
-    from providers.sandbox import TOKENS
+    from providers.sandbox import TOKENS, Sandbox
     from providers.sandbox.serve import bind, origin_of, server
 
     sandbox = Sandbox()
@@ -316,6 +315,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
+        from providers.sandbox import Sandbox
+
         return SandboxWorkspace(Sandbox() if args.real_pace else Sandbox().unlimited())
     return LocalWorkspace(AccountStore(), Credentials())
 

@@ -154,7 +154,7 @@ async def test_help_lists_the_screen_keys_and_the_palette_has_its_actions() -> N
             "Clear marks",
             "Invert marks",
             "Filter",
-            "Paste a list",
+            "Paste",
         } <= set(commands)
         await pilot.press("question_mark")
         table = app.screen.query_one(DataTable)
@@ -163,7 +163,9 @@ async def test_help_lists_the_screen_keys_and_the_palette_has_its_actions() -> N
             for r in range(table.row_count)
         ]
         described = [what for _, what in rows]
-        assert {"Mark", "Range", "Invert marks", "Paste a list", "Back", "Quit"} <= set(described)
+        assert {"Mark", "Range", "Invert marks", "Paste a list to mark", "Back", "Quit"} <= set(
+            described
+        )
         assert len(described) == len(set(described)), "each thing once"
         keys = dict((what, key) for key, what in rows)
         assert set(keys["Quit"].split(" / ")) == {"q", "^q"}

@@ -15,14 +15,15 @@ MOVING = ("scroll_", "page", "cursor", "jump", "select_cursor", "command_palette
 
 
 def keys_of(screen: Screen[object], display: Callable[[Binding], str]) -> list[tuple[str, str]]:
-    """Each thing this screen's keys do, once, with every key that does it ("A / ^\\")."""
+    """Each thing this screen's keys do, once, with every key that does it ("A / ^\\"). The
+    binding's tooltip is the longer way to say it, where the footer's word is short."""
     keys: dict[str, list[str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if not binding.description or binding.action.startswith(MOVING):
             continue
         shown = display(Binding(key, binding.action)) or key
-        said = keys.setdefault(binding.description, [])
+        said = keys.setdefault(binding.tooltip or binding.description, [])
         if shown not in said:
             said.append(shown)
     return [(" / ".join(shown), description) for description, shown in keys.items()]

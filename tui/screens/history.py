@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -9,6 +11,11 @@ from textual.widgets import DataTable, Static
 from providers.models import STATE_WORDS
 from providers.removal import VERBS
 from tui.screens.base import DeckScreen
+
+
+def outcomes(counts: Mapping[str, int]) -> str:
+    """`52 ✓ removed · 1 ✗ failed`: the number, then the state's glyph and word."""
+    return " · ".join(f"{n} {STATE_WORDS.get(s, s)}" for s, n in sorted(counts.items()) if n)
 
 
 class HistoryScreen(DeckScreen):
@@ -23,29 +30,25 @@ class HistoryScreen(DeckScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("When (UTC)", "Who", "Account", "What", "State", "Counts")
+        table.add_columns("When (UTC), who", "Account, what", "State, outcomes")
         self.on_screen_resume()
         table.focus()
 
     def on_screen_resume(self) -> None:
+        """Two lines a job, so that every word fits in 80 columns: nothing is a bare glyph."""
         table = self.query_one(DataTable)
         table.clear()
         jobs = self.deck.jobs.journal.jobs()
         for job in jobs:
-            counts = " ".join(
-                f"{STATE_WORDS.get(s, s).split()[0]}{n}" for s, n in sorted(job.counts.items())
-            )
             what = f"{VERBS[job.operation]} {job.container.name}" + (
                 " (dry run)" if job.dry_run else ""
             )
             table.add_row(
-                job.created_at[5:16].replace("T", " "),
-                job.user,
-                job.account,
-                what,
-                job.state.value,
-                counts,
+                f"{job.created_at[5:16].replace('T', ' ')}\n{job.user}",
+                f"{job.account}\n{what}",
+                f"{job.state.value}\n{outcomes(job.counts)}",
                 key=job.id,
+                height=2,
             )
         self.query_one("#status", Static).update(
             f"{len(jobs)} job{'s' * (len(jobs) != 1)} · enter opens one (export, retry, undo)"

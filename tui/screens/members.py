@@ -26,11 +26,11 @@ from tui.widgets.member_table import MemberTable
 
 class MembersScreen(DeckScreen):
     BINDINGS = [
-        Binding("d", "remove", "Remove marked", id="remove"),
+        Binding("d", "remove", "Remove", id="remove", tooltip="Remove the marked members"),
         Binding("x", "delete_contacts", "Delete contacts", id="delete-contacts", show=False),
         # before the keys after it are routed, so that they land in the field it opens
         Binding("slash", "filter", "Filter", id="filter", priority=True),
-        Binding("p", "paste", "Paste a list", id="paste"),
+        Binding("p", "paste", "Paste", id="paste", tooltip="Paste a list to mark"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
     ]
 

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
-from providers.accounts import data_dir
 from providers.journal import Job
 from providers.models import STATE_WORDS, Operation, Outcome
 from providers.removal import VERBS, Progress
@@ -33,6 +32,12 @@ COUNTED = (
     "restored",
     "would-remove",
 )
+
+
+def homely(path: Path) -> str:
+    """A path as a person would type it: `~` for their home."""
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 
 def summary(progress: Progress, running: bool) -> str:
@@ -182,11 +187,10 @@ class ProgressScreen(DeckScreen):
             self.app.push_screen(StoryScreen(item, steps))
 
     def action_export(self) -> None:
-        csv_path, json_path = self.deck.jobs.journal.export(
-            self.job_id, Path(data_dir()) / "exports"
+        csv_path, _ = self.deck.jobs.journal.export(self.job_id, self.deck.workspace.exports_path())
+        self.query_one("#status", Static).update(
+            f"Report saved in {homely(csv_path.parent)}:\n{csv_path.name} and .json beside it"
         )
-        self.query_one("#status", Static).update(f"Report saved: {csv_path} and {json_path.name}")
-        self.notify(f"Report saved to {csv_path.parent}")
 
     async def action_undo(self) -> None:
         await self.deck.confirm_undo(self.job_id)

@@ -44,7 +44,7 @@ class MemberTable(LineTable):
         Binding("shift+down", "extend(1)", "Mark and move down", show=False),
         Binding("shift+up", "extend(-1)", "Mark and move up", show=False),
         Binding("v", "range", "Range", id="range", show=False),
-        Binding("a", "mark_all", "Mark shown", id="mark-all"),
+        Binding("a", "mark_all", "Mark shown", id="mark-all", show=False),
         Binding("A,ctrl+backslash", "clear", "Clear marks", id="clear", show=False),
         Binding("i", "invert", "Invert marks", id="invert", show=False),
         Binding("s", "sort", "Sort by next column", id="sort", show=False),
