@@ -79,10 +79,17 @@ class Roster:
         return len(self.members) - start
 
     def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip().lower()
-        needle = self.filter_text
+        """Show the members whose name, address or id holds the text. While the query only
+        grows (typing), the previous matches are narrowed, not all rows scanned again; the
+        order they are in (sorted or not) stays."""
+        before, needle = self.filter_text, text.strip().lower()
+        self.filter_text = needle
+        haystack = self._haystack
+        if before and needle.startswith(before):
+            self.view = [i for i in self.view if needle in haystack[i]]
+            return
         if needle:
-            self.view = [i for i, hay in enumerate(self._haystack) if needle in hay]
+            self.view = [i for i, hay in enumerate(haystack) if needle in hay]
         else:
             self.view = list(range(len(self.members)))
         if self.sort_key is not None:

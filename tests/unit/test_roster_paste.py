@@ -114,3 +114,20 @@ def test_streaming_filter_sort_and_marks_outside_the_filter() -> None:
     assert {m.name for m in roster.marked_members()} == {"Amara Adeyemi", "Dev Patel"}
     assert roster.summary() == "2 marked · 4 shown · 4 total"
     assert not roster.toggle(next(r for r in range(4) if roster.member_at(r).locked))
+
+
+def test_typing_narrows_the_last_matches_and_agrees_with_a_full_scan() -> None:
+    members = [
+        Member(id=str(i), name=f"Person {i}", address=f"p{i}@example.com") for i in range(500)
+    ]
+    typed = Roster()
+    typed.extend(members, len(members))
+    typed.sort_by(SortKey.ADDRESS)
+    fresh = Roster()
+    fresh.extend(members, len(members))
+    fresh.sort_by(SortKey.ADDRESS)
+    for query in ["1", "12", "123", "12", "", "4", "49", "499@"]:
+        typed.set_filter(query)  # narrows while the query grows, scans again when it shrinks
+        fresh.filter_text = ""
+        fresh.set_filter(query)  # always a full scan
+        assert typed.view == fresh.view, query
