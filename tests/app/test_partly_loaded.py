@@ -94,7 +94,7 @@ async def test_a_on_a_partly_loaded_list_asks_all_or_only_the_shown() -> None:
 
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
-        assert f"All {BIG:,}" in str(app.screen.query_one("#choice-all").label)
+        assert f"All {BIG:,}" in str(app.screen.query_one("#answer-all").label)
         await pilot.press("l")
         roster = screen.roster
         assert roster.marking_all

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input
 
@@ -167,7 +169,8 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
         assert isinstance(app.screen, AccountsScreen)
         await pilot.press("h")
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 1 and "remove from Choir" in str(table.get_row_at(0)[3])
+        assert table.row_count == 1 and "remove from Choir" in str(table.get_row_at(0)[1])
+        assert "2 ✓ removed" in str(table.get_row_at(0)[2])  # words, not a bare glyph
         await pilot.press("enter")
         assert isinstance(app.screen, ProgressScreen)
         await pilot.press("u")
@@ -234,11 +237,11 @@ async def test_export_writes_csv_and_json() -> None:
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
         await pilot.press("e")
         saved = text_of(pilot, "#status")
-        assert "Report saved:" in saved
-        csv_path = saved.split("Report saved: ")[1].split(" and ")[0]
-        from pathlib import Path
-
-        assert Path(csv_path).read_text().startswith("member_id,name,address,outcome,code,message")
+        folder, name = saved.removeprefix("Report saved in ").split(":\n")
+        csv_path = Path(folder) / name.split(" and ")[0]
+        assert csv_path.parent == app.workspace.exports_path()
+        assert csv_path.read_text().startswith("member_id,name,address,outcome,code,message")
+        assert csv_path.with_suffix(".json").exists()
 
 
 def test_a_count_matches_however_it_is_grouped() -> None:

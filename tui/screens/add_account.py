@@ -8,51 +8,35 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from providers.accounts import DEFAULT_BASE_URLS, make_account
 from providers.errors import ProviderError
 from providers.models import Provider
 from providers.workspace import LocalWorkspace
+from tui.screens.modal import DeckModal
 
 if TYPE_CHECKING:
     from tui.app import RosterDeckApp
 
 
-class AddAccountScreen(ModalScreen[bool]):
-    DEFAULT_CSS = """
-    AddAccountScreen { align: center middle; }
-    AddAccountScreen > VerticalScroll {
-        width: 70; max-width: 98%; height: auto; max-height: 98%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    AddAccountScreen Label { height: 1; }
-    AddAccountScreen .title { text-style: bold; margin-bottom: 1; }
-    AddAccountScreen Input { border: none; height: 1; padding: 0 1; background: $panel; }
-    AddAccountScreen Input:focus { background: $primary-background; }
-    AddAccountScreen #token-length { color: $text-muted; height: 1; }
-    AddAccountScreen #error { color: $error; height: auto; }
-    AddAccountScreen Horizontal { height: 1; align-horizontal: right; margin-top: 1; }
-    AddAccountScreen Select { height: 3; }
-    AddAccountScreen Button { margin-left: 1; height: 1; min-width: 10; border: none; }
-    """
+class AddAccountScreen(DeckModal[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", id="cancel-add")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("Add an account", classes="title", markup=False)
             yield Label("Name (letters, digits, - _ .)")
-            yield Input(placeholder="e.g. acme-support", id="name")
+            yield Input(placeholder="e.g. acme-support", id="name", classes="line")
             yield Label("Provider")
             yield Select([(p.label, p.value) for p in Provider], id="provider", allow_blank=False)
             yield Label("Base URL (leave empty for the provider's own)")
-            yield Input(placeholder=DEFAULT_BASE_URLS[Provider.RASL], id="base-url")
+            yield Input(placeholder=DEFAULT_BASE_URLS[Provider.RASL], id="base-url", classes="line")
             yield Label("API token (hidden; checked before saving)")
-            yield Input(password=True, id="token")
+            yield Input(password=True, id="token", classes="line")
             yield Static("", id="token-length", markup=False)
             yield Static("", id="error", markup=False)
-            with Horizontal():
+            with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Check and save", id="save", variant="primary")
 

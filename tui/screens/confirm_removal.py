@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from providers.costs import cost, pace
 from providers.models import Capabilities, Estimate, Operation
 from providers.removal import VERBS, Plan
+from tui.screens.modal import DeckModal
 
 SHOWN_NAMES = 4
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
@@ -73,19 +73,7 @@ def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = Non
     return "\n".join(lines)
 
 
-class ConfirmRemovalScreen(ModalScreen[Decision]):
-    DEFAULT_CSS = """
-    ConfirmRemovalScreen { align: center middle; }
-    ConfirmRemovalScreen > VerticalScroll {
-        width: 74; max-width: 98%; height: auto; max-height: 98%;
-        border: round $error; background: $surface; padding: 0 1;
-    }
-    ConfirmRemovalScreen #typed { border: none; height: 1; padding: 0 1; background: $panel; }
-    ConfirmRemovalScreen #typed:focus { background: $primary-background; }
-    ConfirmRemovalScreen Checkbox { border: none; padding: 0; margin-top: 1; }
-    ConfirmRemovalScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    ConfirmRemovalScreen Button { margin-left: 1; }
-    """
+class ConfirmRemovalScreen(DeckModal[Decision]):
     BINDINGS = [
         Binding("escape,n", "decide(False)", "Cancel", id="cancel"),
         Binding("y", "decide(True)", "Confirm", id="confirm"),
@@ -107,11 +95,11 @@ class ConfirmRemovalScreen(ModalScreen[Decision]):
             )
             if word:
                 yield Static(f"Type {word} and press enter to {self._label()}:", markup=False)
-                yield Input(id="typed")
+                yield Input(id="typed", classes="line")
             dry_run = Checkbox(DRY_RUN_OFF, id="dry-run")
             dry_run.BUTTON_INNER = " "
             yield dry_run
-            with Horizontal():
+            with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self._label(), id="confirm", variant="error", disabled=bool(word))
 

@@ -7,37 +7,44 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-#: bindings every list has, said once as "Move", and the palette, said on its own row
-MOVING = ("scroll_", "page", "cursor", "jump", "select_cursor", "command_palette")
+from tui.screens.modal import DeckModal
+
+#: bindings every list has (said once, as "Move"), the palette (said on its own row), and
+#: Textual's own plumbing (tab between widgets, copy a selection), which needs no telling
+UNSAID = (
+    "scroll_",
+    "page",
+    "cursor",
+    "jump",
+    "select_cursor",
+    "command_palette",
+    "focus_",
+    "copy_text",
+)
 
 
 def keys_of(screen: Screen[object], display: Callable[[Binding], str]) -> list[tuple[str, str]]:
-    """Each thing this screen's keys do, once, with every key that does it ("A / ^\\"). The
-    binding's tooltip is the longer way to say it, where the footer's word is short."""
+    """Each thing this screen's keys do, once, with every key that does it ("A / ^\\"). Our
+    bindings' tooltips are the longer way to say it, where the footer's word is short."""
     keys: dict[str, list[str]] = {}
+    told: dict[str, str] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.action.startswith(MOVING):
+        if not binding.description or binding.action.rpartition(".")[2].startswith(UNSAID):
             continue
         shown = display(Binding(key, binding.action)) or key
-        said = keys.setdefault(binding.tooltip or binding.description, [])
+        said = keys.setdefault(binding.description, [])
         if shown not in said:
             said.append(shown)
-    return [(" / ".join(shown), description) for description, shown in keys.items()]
+        if binding.id is not None and binding.tooltip:  # Textual's own are longer than a row
+            told.setdefault(binding.description, binding.tooltip)
+    return [(" / ".join(keys), told.get(said, said)) for said, keys in keys.items()]
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen DataTable { height: auto; max-height: 20; }
-    """
+class HelpScreen(DeckModal[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close-help")]
 
     def __init__(self, below: Screen[object]) -> None:

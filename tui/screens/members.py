@@ -20,7 +20,8 @@ from providers.models import Container, ContainerKind, Member, MemberPage, Opera
 from providers.removal import make_plan
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
-from tui.screens.choice import Choice, ChoiceScreen
+from tui.screens.choice import ChoiceScreen
+from tui.screens.modal import Answer
 from tui.widgets.member_table import MemberTable
 
 
@@ -234,8 +235,8 @@ class MembersScreen(DeckScreen):
             f"each as it loads{wait}; the removal can start once all are here.{filtered}"
         )
         choices = [
-            Choice("all", f"All {roster.known_total:,}", "l", "warning"),
-            Choice("shown", f"Only the {roster.shown:,} shown", "o", "primary"),
+            Answer("all", f"All {roster.known_total:,}", "l", "warning"),
+            Answer("shown", f"Only the {roster.shown:,} shown", "o", "primary"),
         ]
 
         def chosen(answer: str | None) -> None:

@@ -9,12 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from providers.errors import ConfigurationError, ProviderError
 from providers.matching import PasteResult, entries_from_file, match, tokens
 from tui.roster import Roster
+from tui.screens.modal import DeckModal
 
 SHOWN_UNMATCHED = 8
 
@@ -43,18 +43,7 @@ def report(result: PasteResult, marked: int, asked: str = "") -> str:
     return "\n".join(lines)
 
 
-class PasteScreen(ModalScreen[int | None]):
-    DEFAULT_CSS = """
-    PasteScreen { align: center middle; }
-    PasteScreen > Vertical {
-        width: 76; max-width: 98%; height: auto; max-height: 98%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    PasteScreen TextArea { height: 8; }
-    PasteScreen #report { margin-top: 1; }
-    PasteScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    PasteScreen Button { margin-left: 1; }
-    """
+class PasteScreen(DeckModal[int | None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close-paste"),
         Binding("ctrl+s", "mark", "Mark matches", id="mark-matches"),
@@ -77,7 +66,7 @@ class PasteScreen(ModalScreen[int | None]):
             yield TextArea(id="paste")
             yield Input(placeholder="…or the path of a CSV file", id="csv")
             yield Static("", id="report", markup=False)
-            with Horizontal():
+            with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")
                 yield Button("Mark matches", id="mark", variant="primary")
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from providers.journal import Item, Step
 from providers.models import STATE_WORDS
+from tui.screens.modal import DeckModal
 
 
 def when(stamp: str) -> str:
@@ -30,16 +30,7 @@ def told(step: Step) -> str:
     return f"{line}\n    {said}" if said else line
 
 
-class StoryScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    StoryScreen { align: center middle; }
-    StoryScreen > Vertical {
-        width: 90; max-width: 98%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    StoryScreen .title { text-style: bold; }
-    StoryScreen VerticalScroll { height: auto; max-height: 18; margin-top: 1; }
-    """
+class StoryScreen(DeckModal[None]):
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="close-story")]
 
     def __init__(self, item: Item, steps: list[Step]) -> None:

@@ -1,0 +1,65 @@
+"""What every dialog shares: a centred frame whose look lives in `rosterdeck.tcss`, and a
+question form (a title, a sentence or two, buttons with keys) that the yes/no and the
+choice dialogs are made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
+
+ResultT = TypeVar("ResultT")
+
+
+class DeckModal(ModalScreen[ResultT]):
+    """A dialog: its child frame (`Vertical` or `VerticalScroll`) is centred and bordered by
+    the stylesheet, so that every dialog looks alike and one rule changes them all."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One button of a question: what it answers, its words, its key and its colour."""
+
+    answer: str
+    label: str
+    key: str
+    variant: ButtonVariant = "default"
+
+
+class Question(DeckModal[ResultT]):
+    """A title, a sentence or two and a row of answers; each answer's key presses it. Focus
+    starts on the first answer, so it should be the safe one."""
+
+    def __init__(self, title: str, detail: str, answers: list[Answer]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.detail = detail
+        self.answers = answers
+        for answer in answers:
+            self._bindings.bind(answer.key, f"choose({answer.answer!r})", answer.label)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(self.detail, markup=False)
+            with Horizontal(classes="buttons"):
+                for answer in self.answers:
+                    yield Button(
+                        f"{answer.label} ({answer.key})",
+                        id=f"answer-{answer.answer}",
+                        variant=answer.variant,
+                    )
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_choose((event.button.id or "").removeprefix("answer-"))
+
+    def action_choose(self, answer: str) -> None:
+        raise NotImplementedError
