@@ -92,6 +92,7 @@ class Capabilities(Frozen):
     reports_each_member: bool
     can_undo: bool
     can_delete_contacts: bool = False
+    can_delete_sources: bool = False
     #: members one read returns: what reading a whole container costs, in calls
     page_size: int = 100
     #: calls a job may have in flight at once (WhatsApp: one, a person's pace)

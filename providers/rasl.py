@@ -128,6 +128,7 @@ class RaslAdapter(HttpAdapter):
             reports_each_member=False,
             can_undo=True,
             can_delete_contacts=True,
+            can_delete_sources=True,
         )
 
     async def check(self) -> Identity:

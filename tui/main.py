@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import shlex
 import sys
 from collections.abc import Sequence
@@ -21,13 +22,23 @@ def run_app(demo: bool, real_pace: bool = False) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Each browser tab runs its own copy of the app; nothing listens beyond localhost unless
-    --host says so."""
-    from textual_serve.server import Server
+    --host says so, and then only a URL with the token opens it, when one is asked for."""
+    from tui.web import DeckServer
 
     command = f"{shlex.quote(sys.executable)} -m tui" + (" --demo" if args.demo else "")
     command += " --real-pace" if args.real_pace else ""
-    print(f"RosterDeck in a browser: http://{args.host}:{args.port}  (Ctrl+C stops)", flush=True)
-    Server(command, host=args.host, port=args.port, title="RosterDeck").serve()
+    token = secrets.token_urlsafe(16) if args.require_token else ""
+    shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host
+    url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
+    print(f"RosterDeck in a browser: {url}  (Ctrl+C stops)", flush=True)
+    if not token:
+        print(
+            "No login: anyone who can reach this address can use RosterDeck with this "
+            "machine's accounts. Keep it on this machine, or add --require-token.",
+            file=sys.stderr,
+            flush=True,
+        )
+    DeckServer(command, host=args.host, port=args.port, token=token).serve()
     return 0
 
 

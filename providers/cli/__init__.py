@@ -267,6 +267,11 @@ def _parser() -> argparse.ArgumentParser:
     web = commands.add_parser("serve", help="serve the app in a web browser (textual-serve)")
     web.add_argument("--host", default="localhost", help="where to listen (default: this machine)")
     web.add_argument("--port", type=int, default=8000)
+    web.add_argument(
+        "--require-token",
+        action="store_true",
+        help="open only with a random token in the URL (printed); without it there is no login",
+    )
 
     sandbox = commands.add_parser("sandbox", help="the built-in fake APIs")
     sandbox_acts = sandbox.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from providers.models import Capabilities
 from tui.widgets.sandbox_banner import SandboxBanner
 
 if TYPE_CHECKING:
@@ -28,6 +29,12 @@ class DeckScreen(Screen[None]):
         yield Static(self.heading(), id="heading", markup=False)
         yield from self.body()
         yield Footer()
+
+    def abilities(self, account: str) -> Capabilities | None:
+        """What the account's adapter can do, once this session has opened it; screens ask
+        this rather than which provider it is."""
+        adapter = self.deck.opened(account)
+        return adapter.capabilities if adapter is not None else None
 
     def heading(self) -> str:
         return "RosterDeck"

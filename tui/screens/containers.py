@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Static
 
 from providers.accounts import Account
 from providers.errors import ProviderError
-from providers.models import Container, ContainerKind, Operation, Provider
+from providers.models import Container, ContainerKind, Operation
 from providers.removal import make_plan
 from tui.screens.base import DeckScreen
 
@@ -68,18 +68,21 @@ class ContainersScreen(DeckScreen):
 
     @property
     def grouped(self) -> bool:
-        """WaSend's groups live under sessions: show the session and sort by it."""
-        return self.account.provider is Provider.WASEND
+        """Containers that live under something (WhatsApp groups under sessions): show it
+        and sort by it."""
+        return any(c.parent for c in self.containers)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        if self.grouped:
-            table.add_column("Session", key="parent")
-        table.add_column("Name", key="name")
-        table.add_column("Kind", key="kind")
-        table.add_column("Members", key="members")
-        table.focus()
+        self.query_one(DataTable).focus()
         self.load()
+
+    def set_columns(self) -> None:
+        table = self.query_one(DataTable)
+        wanted = (["Session"] if self.grouped else []) + ["Name", "Kind", "Members"]
+        if [str(c.label) for c in table.columns.values()] != wanted:
+            table.clear(columns=True)
+            for title in wanted:
+                table.add_column(title, key=title.lower())
 
     @work(exclusive=True, group="containers")
     async def load(self) -> None:
@@ -97,6 +100,8 @@ class ContainersScreen(DeckScreen):
             self.notify(message.error, severity="error", timeout=8)
             return
         self.containers = message.containers
+        self.set_columns()
+        self.refresh_bindings()  # what the account can do is known now
         self.show(self.query_one(Input).value)
 
     def show(self, text: str) -> None:
@@ -183,13 +188,14 @@ class ContainersScreen(DeckScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_source":
-            return self.account.provider is Provider.RASL
+            abilities = self.abilities(self.account.name)
+            return abilities is not None and abilities.can_delete_sources
         return True
 
     async def action_delete_source(self) -> None:
         container = self.selected()
         if container is None or container.kind is not ContainerKind.SOURCE:
-            self.query_one("#status", Static).update("⊘ Only a RASL source can be deleted.")
+            self.query_one("#status", Static).update("⊘ Only a source can be deleted.")
             return
         plan = make_plan(
             self.account.name, self.account.provider, container, [], Operation.DELETE_SOURCE

@@ -16,7 +16,7 @@ from providers.costs import duration
 from providers.errors import ProviderError
 from providers.lookup import find_members
 from providers.matching import PasteResult
-from providers.models import Container, ContainerKind, Member, MemberPage, Operation, Provider
+from providers.models import Container, ContainerKind, Member, MemberPage, Operation
 from providers.removal import make_plan
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
@@ -313,7 +313,8 @@ class MembersScreen(DeckScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_contacts":
-            return self.account.provider is Provider.RASL
+            abilities = self.abilities(self.account.name)
+            return abilities is not None and abilities.can_delete_contacts
         return True
 
     def on_screen_resume(self) -> None:

@@ -54,13 +54,17 @@ def summary(progress: Progress, running: bool) -> str:
 
 class ProgressScreen(DeckScreen):
     BINDINGS = [
-        Binding("c", "cancel_job", "Cancel job", id="cancel-job"),
-        Binding("r", "retry", "Retry failed / resume", id="retry-failed"),
-        Binding("f", "failed_only", "Failed only / all", id="failed-only"),
+        Binding("c", "cancel_job", "Cancel", id="cancel-job", tooltip="Cancel the job"),
+        Binding(
+            "r", "retry", "Retry", id="retry-failed", tooltip="Retry the failed, resume the rest"
+        ),
+        Binding(
+            "f", "failed_only", "Failed", id="failed-only", tooltip="Show only the failed, or all"
+        ),
         Binding("enter", "story", "Member's story", id="story", show=False),
         Binding("F", "follow", "Follow failures", id="follow-failures", show=False),
-        Binding("e", "export", "Export report", id="export"),
-        Binding("u", "undo", "Undo", id="undo"),
+        Binding("e", "export", "Export", id="export", tooltip="Export the report (CSV, JSON)"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Add the removed members back"),
     ]
 
     def __init__(self, job_id: str) -> None:
