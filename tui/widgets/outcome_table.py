@@ -82,11 +82,12 @@ class OutcomeTable(LineTable):
     def cells(self, row: int) -> list[str]:
         item = self.items[row]
         state = self._state(row)
+        said = self.progress.notes.get(item.member.id, item.message)
         return [
             item.member.name or "—",
             item.member.address or item.member.id,
             STATE_WORDS.get(state, state),
-            self.progress.notes.get(item.member.id, item.message),
+            " ".join(said.replace(item.member.id, "").split()),  # the row says who already
         ]
 
     def row_style(self, row: int) -> Style:
