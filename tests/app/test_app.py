@@ -251,3 +251,16 @@ async def test_any_first_letter_typed_on_the_groups_list_filters() -> None:
         await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
         await pilot.press(*"rot")
         assert app.screen.query_one(Input).value == "rot"
+
+
+async def test_leaving_a_list_with_marks_asks_first() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "space", "escape")
+        assert "Leave Choir with 2 marked?" in text_of(pilot, ".title")
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, MembersScreen) and len(screen.roster.marked) == 2
+        await pilot.press("escape", "y")
+        await until(pilot, lambda: isinstance(app.screen, ContainersScreen))

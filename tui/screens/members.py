@@ -258,7 +258,25 @@ class MembersScreen(DeckScreen):
             field.add_class("-hidden")
             self.table.focus()
             return
-        super().action_back()
+        marked = len(self.roster.marked)
+        if not marked:
+            super().action_back()
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                super(MembersScreen, self).action_back()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Leave {self.container.name} with {marked:,} marked?",
+                "The marks are dropped (and what was loaded is read again next time). "
+                "Nothing is sent.",
+                confirm_label="Leave",
+            ),
+            answered,
+        )
 
     def action_reload(self) -> None:
         self.roster = Roster(

@@ -66,14 +66,16 @@ class OutcomeTable(LineTable):
                 return
 
     def titles(self) -> list[str]:
-        return ["Name", "Address", "State", "What the provider said"]
+        return ["Name", "Address", "State", "Provider said"]
 
     def widths(self, width: int) -> list[int]:
+        """Name and address share what the state leaves; the provider's words get a third of
+        it once there are any (until then, emails get the room)."""
         state = 16
         rest = max(12, width - self.PREFIX_WIDTH - state - 4)
-        name = rest * 3 // 10
-        address = rest * 3 // 10
-        return [name, address, state, rest - name - address]
+        said = rest * 4 // 10 if any(self.progress.notes.values()) else len("provider said") + 2
+        name = (rest - said) * 45 // 100
+        return [name, rest - said - name, state, said]
 
     def _state(self, row: int) -> str:
         member = self.items[row].member
