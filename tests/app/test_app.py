@@ -264,3 +264,38 @@ async def test_leaving_a_list_with_marks_asks_first() -> None:
         assert isinstance(screen, MembersScreen) and len(screen.roster.marked) == 2
         await pilot.press("escape", "y")
         await until(pilot, lambda: isinstance(app.screen, ContainersScreen))
+
+
+async def test_paste_takes_numbers_and_names_as_tickets_write_them() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 0, "spring")
+        screen = app.screen
+        assert isinstance(screen, MembersScreen)
+        by_address = {m.address: m for m in screen.roster.members}
+        kofi, rosa = by_address["+12025550168"], by_address["+12025550171"]
+        await pilot.press("p")
+        app.screen.query_one(TextArea).insert(f"(202) 555-0168\n{rosa.name}\nSomeone Else\n")
+        await pilot.press("ctrl+s")
+        report = text_of(pilot, "#report")
+        assert "2 matched, 2 newly marked" in report
+        assert "Matched nobody (1): Someone Else" in report
+        await pilot.press("escape")
+        assert screen.roster.marked == {kofi.id, rosa.id}
+
+
+async def test_footers_fit_80_columns() -> None:
+    """No key hint is cut: every key the footer shows ends inside the screen."""
+    from textual.widgets._footer import FooterKey
+
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
+        await until(pilot, lambda: not app.jobs.running)
+        for screen in app.screen_stack[1:]:
+            keys = list(screen.query(FooterKey))
+            assert keys, type(screen).__name__
+            for key in keys:
+                assert key.region.right <= SIZE[0], (type(screen).__name__, key.description)
