@@ -81,6 +81,11 @@ def make_account(name: str, provider: str, base_url: str | None = None) -> Accou
         raise ConfigurationError(f"Invalid {first['loc'][0]}: {first['msg']}.") from None
 
 
+def reason_required(account: Account) -> bool:
+    """An account can require a reason or ticket for every job (`require_reason = true`)."""
+    return account.options.get("require_reason") is True
+
+
 def with_options(account: Account, changes: dict[str, Option | None]) -> Account:
     """The account with options changed; None removes one, back to its default."""
     options = {k: v for k, v in {**account.options, **changes}.items() if v is not None}

@@ -13,7 +13,6 @@ import json
 import os
 import socket
 import sqlite3
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,27 +20,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from providers import ledger
 from providers.errors import ConfigurationError
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
-
-
-class JobBusy(ConfigurationError):
-    """Another living process runs this job: a second runner would send things twice."""
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
+from providers.runners import RUNNERS_SCHEMA, RunnerLocks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -55,7 +42,11 @@ CREATE TABLE IF NOT EXISTS jobs (
     dry_run INTEGER NOT NULL,
     undo_of TEXT,
     state TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    operator TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    version TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS items (
     job_id TEXT NOT NULL REFERENCES jobs(id),
@@ -79,17 +70,14 @@ CREATE TABLE IF NOT EXISTS steps (
     message TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS steps_by_member ON steps (job_id, member_id);
-CREATE TABLE IF NOT EXISTS runners (
-    job_id TEXT PRIMARY KEY REFERENCES jobs(id),
-    pid INTEGER NOT NULL,
-    host TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    heartbeat REAL NOT NULL
-);
 """
 
-#: A runner on another machine whose heartbeat is older than this is taken to be gone.
-HEARTBEAT_STALE_SECONDS = 60.0
+#: what every job records of why it was run and by whom (added to older journals)
+WHO_AND_WHY = ("reason", "operator", "host", "version")
+JOB_COLUMNS = (
+    "id, created_at, user, account, provider, container, operation, dry_run, undo_of, state, "
+    "note, reason, operator, host, version"
+)
 
 PENDING = "pending"
 SENDING = "sending"
@@ -119,6 +107,10 @@ class Job(BaseModel):
     state: JobState
     note: str
     counts: dict[str, int] = {}
+    reason: str = ""
+    operator: str = ""
+    host: str = ""
+    version: str = ""
 
     @property
     def total(self) -> int:
@@ -143,10 +135,12 @@ StepRow = tuple[str, str, str, str]  # member id, state, code, message
 
 
 def _write_steps(db: sqlite3.Connection, job_id: str, now: str, rows: Iterable[StepRow]) -> None:
-    db.executemany(
-        "INSERT INTO steps VALUES (?,?,?,?,?,?)",
-        ((job_id, member, now, state, code, message) for member, state, code, message in rows),
-    )
+    """Each step goes into the member's story and onto the journal's hash chain."""
+    for member, state, code, message in rows:
+        db.execute(
+            "INSERT INTO steps VALUES (?,?,?,?,?,?)", (job_id, member, now, state, code, message)
+        )
+        ledger.append(db, job_id, now, "step", [member, state, code, message])
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,20 +160,53 @@ def _new_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
 
 
-class Journal:
-    """`now`, `new_id` and `user` are attributes so that pictures of the app can be repeatable."""
+def _operator() -> str:
+    """The OS user, and the SSH client's address when the session came over SSH."""
+    client = os.environ.get("SSH_CLIENT", "").split(" ", 1)[0]
+    user = getpass.getuser()
+    return f"{user} from {client}" if client else user
+
+
+def _version() -> str:
+    try:
+        return metadata.version("rosterdeck")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class Journal(RunnerLocks):
+    """`now`, `new_id`, `user`, `operator` and `host` are attributes so that pictures of the
+    app can be repeatable."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.now = _now
         self.new_id = _new_id
         self.user = getpass.getuser
+        self.operator = _operator
+        self.host = socket.gethostname
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(SCHEMA)
+        had_chain = self._has_table("chain")
+        self._db.executescript(SCHEMA + ledger.SCHEMA + RUNNERS_SCHEMA)
+        self._add_missing_columns()
+        if not had_chain:
+            with self._transaction() as db:
+                ledger.adopt(db, self.now())
+
+    def _has_table(self, name: str) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return self._db.execute(query, (name,)).fetchone() is not None
+
+    def _add_missing_columns(self) -> None:
+        """A journal from before jobs said why and by whom gains the columns, empty."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        for column in WHO_AND_WHY:
+            if column not in have:
+                self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self._db.close()
@@ -207,27 +234,35 @@ class Journal:
         protected: Sequence[tuple[Member, str]] = (),
         dry_run: bool = False,
         undo_of: str | None = None,
+        reason: str = "",
     ) -> str:
-        """Write the whole plan before anything is sent; returns the job's id."""
+        """Write the whole plan before anything is sent, with why and by whom; returns the
+        job's id."""
         job_id = self.new_id()
         now = self.now()
+        row = {
+            "id": job_id,
+            "created_at": now,
+            "user": self.user(),
+            "account": account,
+            "provider": provider.value,
+            "container": container.model_dump_json(),
+            "operation": operation.value,
+            "dry_run": int(dry_run),
+            "undo_of": undo_of,
+            "state": JobState.PLANNED.value,
+            "note": "",
+            "reason": reason,
+            "operator": self.operator(),
+            "host": self.host(),
+            "version": _version(),
+        }
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    job_id,
-                    now,
-                    self.user(),
-                    account,
-                    provider.value,
-                    container.model_dump_json(),
-                    operation.value,
-                    int(dry_run),
-                    undo_of,
-                    JobState.PLANNED.value,
-                    "",
-                ),
+                f"INSERT INTO jobs ({JOB_COLUMNS}) VALUES ({','.join('?' * len(row))})",
+                tuple(row.values()),
             )
+            ledger.append(db, job_id, now, "job", row)
             rows = [(m, PENDING, "") for m in members] + [
                 (m, Outcome.PROTECTED.value, reason) for m, reason in protected
             ]
@@ -248,6 +283,7 @@ class Journal:
             db.execute(
                 "UPDATE jobs SET state = ?, note = ? WHERE id = ?", (state.value, note, job_id)
             )
+            ledger.append(db, job_id, self.now(), "state", [state.value, note])
 
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
@@ -306,53 +342,6 @@ class Journal:
             _write_steps(db, job_id, now, ((m, Outcome.CANCELLED.value, "", message) for m in ids))
         return ids
 
-    # -- who runs a job ----------------------------------------------------------------------
-
-    def claim(self, job_id: str) -> None:
-        """Become the job's only runner, or raise `JobBusy` naming the living one."""
-        me = (os.getpid(), socket.gethostname())
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT pid, host, started_at, heartbeat FROM runners WHERE job_id = ?", (job_id,)
-            ).fetchone()
-            if row is not None and (row[0], row[1]) != me and self._alive(*row):
-                pid, host, started, _ = row
-                raise JobBusy(
-                    f"Job {job_id} is being run by process {pid} on {host} since "
-                    f"{started[:19]}; stop that one first, or wait for it to finish."
-                )
-            db.execute(
-                "INSERT OR REPLACE INTO runners VALUES (?,?,?,?,?)",
-                (job_id, me[0], me[1], self.now(), time.time()),
-            )
-
-    def beat(self, job_id: str) -> None:
-        """Say the runner is still alive (read by runners on other machines)."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE runners SET heartbeat = ? WHERE job_id = ? AND pid = ? AND host = ?",
-                (time.time(), job_id, os.getpid(), socket.gethostname()),
-            )
-
-    def release(self, job_id: str) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "DELETE FROM runners WHERE job_id = ? AND pid = ? AND host = ?",
-                (job_id, os.getpid(), socket.gethostname()),
-            )
-
-    @staticmethod
-    def _alive(pid: int, host: str, started: str, heartbeat: float) -> bool:
-        if host == socket.gethostname():
-            return _process_alive(pid)
-        return time.time() - heartbeat < HEARTBEAT_STALE_SECONDS
-
-    def _runner_alive(self, job_id: str) -> bool:
-        row = self._db.execute(
-            "SELECT pid, host, started_at, heartbeat FROM runners WHERE job_id = ?", (job_id,)
-        ).fetchone()
-        return row is not None and self._alive(*row)
-
     # -- reading ---------------------------------------------------------------------------
 
     def _job(self, row: sqlite3.Row | tuple[object, ...]) -> Job:
@@ -368,6 +357,10 @@ class Journal:
             undo_of,
             state,
             note,
+            reason,
+            operator,
+            host,
+            version,
         ) = row
         counts = Counter(
             dict(
@@ -389,6 +382,10 @@ class Journal:
             state=self._live_state(str(job_id), JobState(str(state))),
             note=str(note),
             counts=dict(counts),
+            reason=str(reason),
+            operator=str(operator),
+            host=str(host),
+            version=str(version),
         )
 
     def _live_state(self, job_id: str, state: JobState) -> JobState:
@@ -398,7 +395,7 @@ class Journal:
         return state
 
     def job(self, job_id: str) -> Job:
-        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        row = self._db.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise ConfigurationError(
                 f"No job {job_id!r} in the journal (`rosterdeck jobs` lists them)."
@@ -407,7 +404,7 @@ class Journal:
 
     def jobs(self, limit: int = 200) -> list[Job]:
         rows = self._db.execute(
-            "SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)
+            f"SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)
         ).fetchall()
         return [self._job(row) for row in rows]
 
@@ -436,6 +433,10 @@ class Journal:
             (account, len(container_prefix), container_prefix, since, *not_sent),
         ).fetchone()
         return int(row[0])
+
+    def verify(self) -> ledger.Verdict:
+        """Whether the journal's history is whole, and its tables say what it says."""
+        return ledger.verify(self._db)
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""

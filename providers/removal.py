@@ -46,6 +46,8 @@ class Plan:
     members: tuple[Member, ...]
     skipped: tuple[tuple[Member, str], ...] = ()
     dry_run: bool = False
+    #: why: a ticket or a reason, kept with the job
+    reason: str = ""
 
     @property
     def irreversible(self) -> bool:
@@ -104,6 +106,7 @@ def record_plan(journal: Journal, plan: Plan, undo_of: str | None = None) -> str
         protected=plan.skipped,
         dry_run=plan.dry_run,
         undo_of=undo_of,
+        reason=plan.reason,
     )
 
 
@@ -117,7 +120,10 @@ def undo_plan(journal: Journal, job_id: str) -> Plan:
     removed = [i.member for i in journal.items(job_id, [Outcome.REMOVED.value])]
     if not removed:
         raise errors.ConfigurationError(f"Job {job_id} removed nobody: there is nothing to undo.")
-    return Plan(job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed))
+    why = f"undo of job {job_id}" + (f" ({job.reason})" if job.reason else "")
+    return Plan(
+        job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed), reason=why
+    )
 
 
 def retry_failed(journal: Journal, job_id: str) -> int:

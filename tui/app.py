@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from providers.accounts import reason_required
 from providers.errors import ProviderError
 from providers.journal import Journal
 from providers.models import Provider
@@ -126,13 +127,18 @@ class RosterDeckApp(App[None]):
         async def decided(decision: Decision | None) -> None:
             if decision is None or not decision.go:
                 return
-            chosen = replace(plan, dry_run=decision.dry_run)
+            chosen = replace(plan, dry_run=decision.dry_run, reason=decision.reason)
             await self.run_job(record_plan(self.jobs.journal, chosen, undo_of=undo_of))
 
         adapter = await self.adapter(plan.account)
         estimate = estimate_cost(adapter, self.jobs.journal, plan)
         self.push_screen(
-            ConfirmRemovalScreen(plan, abilities=adapter.capabilities, estimate=estimate),
+            ConfirmRemovalScreen(
+                plan,
+                abilities=adapter.capabilities,
+                estimate=estimate,
+                reason_required=reason_required(self.workspace.account(plan.account)),
+            ),
             decided,
         )
 

@@ -7,8 +7,10 @@ import asyncio
 import json
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from providers.accounts import reason_required
 from providers.costs import cost, pace
 from providers.errors import ConfigurationError
 from providers.journal import Job, JobState, Journal
@@ -133,6 +135,12 @@ def _finish(job: Job, journal: Journal, as_json: bool) -> int:
 
 
 async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
+    reason = " ".join(args.reason.split())
+    if not reason and reason_required(workspace.account(args.account)):
+        raise ConfigurationError(
+            f"The account {args.account} asks why for every job: give --reason "
+            '"TICKET-123: unsubscribe" (a ticket or a few words). Nothing was sent.'
+        )
     adapter = await workspace.open(args.account)
     try:
         operation = (
@@ -143,6 +151,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         plan, unmatched = await plan_for_entries(
             adapter, args.account, args.container, _entries(args), operation, dry_run=args.dry_run
         )
+        plan = replace(plan, reason=reason)
         container = plan.container
         if unmatched and not args.ignore_absent:
             listed = ", ".join(unmatched[:10])
@@ -174,8 +183,27 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         await adapter.aclose()
 
 
+def verify(journal: Journal, as_json: bool) -> int:
+    """Exit 0 when the chain holds and the tables agree with it; 1, saying where, if not."""
+    verdict = journal.verify()
+    if as_json:
+        document = {"whole": verdict.whole, "events": verdict.events, "jobs": verdict.jobs}
+        json.dump({**document, "breaks": verdict.breaks}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif verdict.whole:
+        print(f"✓ The journal is whole: {verdict.events:,} events over {verdict.jobs:,} jobs.")
+    else:
+        print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
+        for place in verdict.breaks[:20]:
+            print(f"  {place}")
+    return 0 if verdict.whole else 1
+
+
 async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
-    listed = Journal(workspace.journal_path()).jobs()
+    journal = Journal(workspace.journal_path())
+    if args.action == "verify":
+        return verify(journal, args.json)
+    listed = journal.jobs()
     if args.json:
         json.dump([j.model_dump(mode="json") for j in listed], sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -240,11 +268,24 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="remove those that are members; report the others as already absent (exit 0)",
     )
+    rm.add_argument(
+        "--reason",
+        default="",
+        help="why: a ticket or reason, kept with the job (an account can require one)",
+    )
     rm.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     rm.add_argument("--json", action="store_true", help="print one JSON report at the end")
     rm.add_argument("--delete-contacts", action="store_true", help="RASL: delete the contacts")
     rm.set_defaults(run=remove)
-    listing = commands.add_parser("jobs", help="past and unfinished removal jobs")
+    listing = commands.add_parser(
+        "jobs", help="past and unfinished removal jobs; `jobs verify` checks the journal"
+    )
+    listing.add_argument(
+        "action",
+        nargs="?",
+        choices=["verify"],
+        help="verify: check the journal's hash chain and that its tables agree with it",
+    )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=jobs)
     res = commands.add_parser("resume", help="finish an interrupted job without repeating anything")

@@ -263,3 +263,20 @@ async def test_a_provider_slow_to_answer_shows_the_wait() -> None:
         await pilot.press("a", "d", *"246", "enter")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
         await until(pilot, lambda: "waiting for WaSend…" in text_of(pilot, "#counts"), 15)
+
+
+async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> None:
+    app = quick_app(require_reason=True)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        confirm = app.screen.query_one("#confirm", Button)
+        assert confirm.disabled  # no reason yet
+        await pilot.press("y")
+        assert isinstance(app.screen, ConfirmRemovalScreen)  # refused: the reason gets focus
+        assert app.screen.focused is app.screen.query_one("#reason")
+        await pilot.press(*"TICKET-9", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
+        (job,) = app.jobs.journal.jobs()
+        assert job.reason == "TICKET-9" and job.operator

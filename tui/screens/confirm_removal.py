@@ -27,6 +27,7 @@ DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
 class Decision:
     go: bool
     dry_run: bool = False
+    reason: str = ""
 
 
 def typed_matches(typed: str, word: str) -> bool:
@@ -80,12 +81,18 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
     ]
 
     def __init__(
-        self, plan: Plan, *, abilities: Capabilities, estimate: Estimate | None = None
+        self,
+        plan: Plan,
+        *,
+        abilities: Capabilities,
+        estimate: Estimate | None = None,
+        reason_required: bool = False,
     ) -> None:
         super().__init__()
         self.plan = plan
         self.abilities = abilities
         self.estimate = estimate
+        self.reason_required = reason_required
 
     def compose(self) -> ComposeResult:
         word = self.plan.confirmation_word
@@ -96,12 +103,18 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             if word:
                 yield Static(f"Type {word} and press enter to {self._label()}:", markup=False)
                 yield Input(id="typed", classes="line")
+            needed = "required by this account" if self.reason_required else "optional"
+            yield Input(
+                placeholder=f"Why: a ticket or reason, kept with the job ({needed})",
+                id="reason",
+                classes="line",
+            )
             dry_run = Checkbox(DRY_RUN_OFF, id="dry-run")
             dry_run.BUTTON_INNER = " "
             yield dry_run
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
-                yield Button(self._label(), id="confirm", variant="error", disabled=bool(word))
+                yield Button(self._label(), id="confirm", variant="error", disabled=not self.ready)
 
     def _label(self) -> str:
         if self.plan.operation is Operation.ADD_BACK:
@@ -115,16 +128,32 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         else:
             self.query_one("#cancel", Button).focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#confirm", Button).disabled = not typed_matches(
-            event.value, self.plan.confirmation_word
+    @property
+    def reason(self) -> str:
+        return " ".join(self.query_one("#reason", Input).value.split()) if self.is_mounted else ""
+
+    @property
+    def ready(self) -> bool:
+        """The count (or name) typed where one is asked, and a reason where one is required."""
+        word = self.plan.confirmation_word
+        typed = self.query_one("#typed", Input).value if word and self.is_mounted else ""
+        return (not word or typed_matches(typed, word)) and (
+            not self.reason_required or bool(self.reason)
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if typed_matches(event.value, self.plan.confirmation_word):
+    def on_input_changed(self) -> None:
+        self.query_one("#confirm", Button).disabled = not self.ready
+
+    def on_input_submitted(self) -> None:
+        if self.ready:
             self.action_decide(True)
-        else:
+        elif self.plan.confirmation_word and not typed_matches(
+            self.query_one("#typed", Input).value, self.plan.confirmation_word
+        ):
             self.notify(f"Type {self.plan.confirmation_word} exactly.", severity="warning")
+        else:
+            self.query_one("#reason", Input).focus()
+            self.notify("This account asks for a reason or ticket.", severity="warning")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         """The box is empty when off and ticked when on: without colour an X always there
@@ -137,7 +166,8 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         self.action_decide(event.button.id == "confirm")
 
     def action_decide(self, go: bool) -> None:
-        if go and self.query_one("#confirm", Button).disabled:
-            self.query_one("#typed", Input).focus()
+        if go and not self.ready:
+            missing = "#typed" if self.plan.confirmation_word else "#reason"
+            self.query_one(missing, Input).focus()
             return
-        self.dismiss(Decision(go, self.query_one(Checkbox).value))
+        self.dismiss(Decision(go, self.query_one(Checkbox).value, self.reason))

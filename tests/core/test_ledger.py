@@ -1,0 +1,103 @@
+"""The journal's hash chain: a real job verifies whole; an edit, a deletion or an inserted
+row is found and said where."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from providers.accounts import AccountStore
+from providers.journal import JobState, Journal
+from providers.models import (
+    Container,
+    ContainerKind,
+    Member,
+    MemberOutcome,
+    Operation,
+    Outcome,
+    Provider,
+)
+from tests.core.test_cli import run
+
+GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)
+PEOPLE = [Member(id=str(n), name=f"Person {n}") for n in range(1, 4)]
+
+
+def finished_job(journal: Journal) -> str:
+    job_id = journal.create(
+        account="acme",
+        provider=Provider.RASL,
+        container=GROUP,
+        operation=Operation.REMOVE_FROM_CONTAINER,
+        members=PEOPLE,
+        reason="TICKET-42 unsubscribe",
+    )
+    journal.mark_sending(job_id, [m.id for m in PEOPLE], 0)
+    journal.record(
+        job_id,
+        [
+            MemberOutcome(member_id="1", outcome=Outcome.REMOVED),
+            MemberOutcome(member_id="2", outcome=Outcome.REMOVED),
+            MemberOutcome(member_id="3", outcome=Outcome.FAILED, code="403", message="no"),
+        ],
+    )
+    journal.set_state(job_id, JobState.FINISHED)
+    return job_id
+
+
+def test_a_job_records_why_and_who_and_verifies_whole(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    job = journal.job(finished_job(journal))
+    assert job.reason == "TICKET-42 unsubscribe" and job.operator and job.host and job.version
+    verdict = journal.verify()
+    assert verdict.whole and verdict.jobs == 1 and verdict.events == 1 + 3 * 3 + 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        ("UPDATE items SET state = 'removed' WHERE member_id = '3'", "reads 'removed'"),
+        ("UPDATE chain SET body = replace(body, 'failed', 'removed')", "was changed"),
+        ("DELETE FROM chain WHERE seq = 5", "missing (deleted)"),
+        ("UPDATE jobs SET reason = 'nothing to see'", "job"),
+        (
+            "INSERT INTO items VALUES ((SELECT id FROM jobs), 9, '9', '{\"id\": \"9\"}', "
+            "'removed', 0, '', '', '2026-01-01')",
+            "no history (inserted)",
+        ),
+    ],
+)
+def test_a_change_outside_rosterdeck_is_found(tmp_path: Path, tamper: str, said: str) -> None:
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    finished_job(journal)
+    journal.close()
+    with sqlite3.connect(path) as db:
+        db.execute(tamper)
+    verdict = Journal(path).verify()
+    assert not verdict.whole
+    assert any(said in place for place in verdict.breaks), verdict.breaks
+
+
+def test_jobs_verify_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--demo", "jobs", "verify")
+    assert code == 0 and "The journal is whole" in out
+
+
+def test_the_shell_keeps_the_reason_and_an_account_can_require_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ("--demo", "remove", "sandbox-wasend", "Choir", "+447700900062", "--yes")
+    code, _, err = run(capsys, *args, "--reason", "TICKET-7   unsubscribe")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--demo", "jobs", "--json")
+    (job,) = json.loads(out)
+    assert job["reason"] == "TICKET-7 unsubscribe" and job["operator"] and job["version"]
+
+    run(capsys, "accounts", "add", "strict", "--provider", "rasl", "--no-verify", stdin="t\n")
+    AccountStore().set_options("strict", {"require_reason": True})
+    code, _, err = run(capsys, "remove", "strict", "group:1", "42", "--yes")
+    assert code != 0 and "give --reason" in err and "Nothing was sent" in err
