@@ -459,30 +459,3 @@ class Journal(RunnerLocks):
             Item(Member.from_dict(json.loads(member)), state, code, message)
             for member, state, code, message in rows
         ]
-
-    def export(self, job_id: str, directory: Path) -> tuple[Path, Path]:
-        """Write the job's report as CSV and JSON; returns both paths."""
-        import csv
-
-        job = self.job(job_id)
-        items = self.items(job_id)
-        directory.mkdir(parents=True, exist_ok=True)
-        base = directory / f"rosterdeck-job-{job_id}"
-        rows = [
-            {
-                "member_id": i.member.id,
-                "name": i.member.name,
-                "address": i.member.address,
-                "outcome": i.state,
-                "code": i.code,
-                "message": i.message,
-            }
-            for i in items
-        ]
-        with base.with_suffix(".csv").open("w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["member_id"])
-            writer.writeheader()
-            writer.writerows(rows)
-        document = {"job": job.model_dump(mode="json"), "members": rows}
-        base.with_suffix(".json").write_text(json.dumps(document, indent=2, ensure_ascii=False))
-        return base.with_suffix(".csv"), base.with_suffix(".json")

@@ -18,6 +18,7 @@ from providers.lookup import plan_for_entries
 from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
+from providers.receipts import FORMATS, receipt
 from providers.removal import (
     VERBS,
     Engine,
@@ -203,6 +204,11 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
     journal = Journal(workspace.journal_path())
     if args.action == "verify":
         return verify(journal, args.json)
+    if args.action == "receipt":
+        if not args.job:
+            raise ConfigurationError("Which job? `rosterdeck jobs receipt JOB` (ids: `jobs`).")
+        sys.stdout.write(receipt(journal, args.job, args.format))
+        return 0
     listed = journal.jobs()
     if args.json:
         json.dump([j.model_dump(mode="json") for j in listed], sys.stdout, indent=2)
@@ -283,8 +289,13 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     listing.add_argument(
         "action",
         nargs="?",
-        choices=["verify"],
-        help="verify: check the journal's hash chain and that its tables agree with it",
+        choices=["verify", "receipt"],
+        help="verify: check the journal's hash chain and that its tables agree with it; "
+        "receipt JOB: the job's receipt, to attach to the ticket",
+    )
+    listing.add_argument("job", nargs="?", help="with receipt: the job's id")
+    listing.add_argument(
+        "--format", choices=FORMATS, default="md", help="with receipt: md (default), json or csv"
     )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=jobs)

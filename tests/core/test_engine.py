@@ -11,6 +11,7 @@ import pytest
 from providers.journal import JobState, Journal
 from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
+from providers.receipts import export
 from providers.removal import (
     Engine,
     Event,
@@ -323,9 +324,9 @@ async def test_progress_counts_pace_and_export(
     await Engine(adapter, journal, concurrency=1, on_event=progress.apply).run(job_id)
     assert progress.done == progress.total == 250 and progress.counts[Outcome.REMOVED.value] == 250
     assert progress.ended is not None and progress.ended.state is JobState.FINISHED
-    csv_path, json_path = journal.export(job_id, tmp_path / "exports")
-    assert csv_path.read_text().count("\n") == 251
-    assert '"outcome": "removed"' in json_path.read_text()
+    receipt = export(journal, job_id, tmp_path / "exports")
+    assert receipt.with_suffix(".csv").read_text().count("\n") == 251
+    assert '"outcome": "removed"' in receipt.with_suffix(".json").read_text()
 
 
 def test_plan_needs_typed_confirmation_above_twenty_or_when_irreversible() -> None:

@@ -20,6 +20,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
+from providers.receipts import receipt
 from tests.core.test_cli import run
 
 GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)
@@ -101,3 +102,35 @@ def test_the_shell_keeps_the_reason_and_an_account_can_require_one(
     AccountStore().set_options("strict", {"require_reason": True})
     code, _, err = run(capsys, "remove", "strict", "group:1", "42", "--yes")
     assert code != 0 and "give --reason" in err and "Nothing was sent" in err
+
+
+def test_a_receipt_says_what_was_done_what_was_not_and_what_is_still_held(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    job_id = journal.create(
+        account="acme",
+        provider=Provider.RASL,
+        container=GROUP,
+        operation=Operation.REMOVE_FROM_CONTAINER,
+        members=PEOPLE[:2],
+        protected=[(Member(id="9", name="The Owner"), "group owner")],
+        reason="TICKET-42 unsubscribe",
+    )
+    journal.record(
+        job_id,
+        [
+            MemberOutcome(member_id="1", outcome=Outcome.REMOVED),
+            MemberOutcome(member_id="2", outcome=Outcome.FAILED, code="403", message="no access"),
+        ],
+    )
+    journal.set_state(job_id, JobState.FINISHED)
+    text = receipt(journal, job_id)
+    assert "**why**: TICKET-42 unsubscribe" in text and "**by**: " in text
+    assert "## Done (1)" in text and "Person 1: ✓ removed" in text
+    assert "Person 2: ✗ failed: 403: no access" in text
+    assert "The Owner: ⊘ protected: group owner" in text
+    assert "stay in the RASL contact book" in text
+    rows = receipt(journal, job_id, "csv").splitlines()
+    assert rows[0].startswith("job,member_id,name,address,outcome") and len(rows) == 4
+    assert json.loads(receipt(journal, job_id, "json"))["facts"]["why"] == "TICKET-42 unsubscribe"

@@ -15,6 +15,7 @@ from textual.widgets import ProgressBar, Static
 
 from providers.journal import Job
 from providers.models import STATE_WORDS, Operation, Outcome
+from providers.receipts import export
 from providers.removal import VERBS, Progress
 from tui.screens.base import DeckScreen
 from tui.widgets.outcome_table import OutcomeTable
@@ -191,9 +192,10 @@ class ProgressScreen(DeckScreen):
             self.app.push_screen(StoryScreen(item, steps))
 
     def action_export(self) -> None:
-        csv_path, _ = self.deck.jobs.journal.export(self.job_id, self.deck.workspace.exports_path())
+        """The job's receipt, to attach to the ticket: Markdown, with JSON and CSV beside."""
+        written = export(self.deck.jobs.journal, self.job_id, self.deck.workspace.exports_path())
         self.query_one("#status", Static).update(
-            f"Report saved in {homely(csv_path.parent)}:\n{csv_path.name} and .json beside it"
+            f"Receipt saved in {homely(written.parent)}:\n{written.name} (.json and .csv beside)"
         )
 
     async def action_undo(self) -> None:

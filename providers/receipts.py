@@ -1,0 +1,125 @@
+"""A job's receipt: the document a support person attaches to the ticket. Who was taken off
+what, when, by whom and why; each member's outcome in words; what could not be done and why;
+and what the provider still holds elsewhere, so that nobody promises more than was done.
+As Markdown (to read), JSON (to file) or CSV (a row a member)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from providers.journal import Item, Job, Journal
+from providers.models import STATE_WORDS, Operation, Outcome, Provider
+from providers.removal import VERBS
+
+FORMATS = ("md", "json", "csv")
+DONE = {Outcome.REMOVED.value, Outcome.ALREADY_ABSENT.value, Outcome.RESTORED.value}
+#: what a removal of each kind leaves in place at the provider
+STILL_HELD = {
+    (Provider.RASL, Operation.REMOVE_FROM_CONTAINER): (
+        "Their contacts stay in the RASL contact book and in any other group; only this "
+        "group's membership ended. Deleting the contacts (x in the app) erases them."
+    ),
+    (Provider.AUTOSEND, Operation.REMOVE_FROM_CONTAINER): (
+        "Their contacts stay in the AutoSend account and in any other list; only this list's "
+        "membership ended."
+    ),
+    (Provider.WASEND, Operation.REMOVE_FROM_CONTAINER): (
+        "They may still be in other WhatsApp groups, and in the phone's own contacts."
+    ),
+    (Provider.RASL, Operation.DELETE_CONTACTS): (
+        "The contacts are deleted from the RASL contact book. Messages already sent to them "
+        "stay in RASL's history."
+    ),
+}
+
+
+def facts(job: Job) -> dict[str, Any]:
+    where = (
+        f"{job.container.parent} / {job.container.name}"
+        if job.container.parent
+        else (job.container.name)
+    )
+    return {
+        "job": job.id,
+        "what": f"{VERBS[job.operation]} {where}"
+        + (" (dry run: nothing was sent)" if job.dry_run else ""),
+        "account": f"{job.account} ({job.provider.label})",
+        "when": job.created_at,
+        "by": job.operator or job.user,
+        "host": job.host,
+        "why": job.reason or "(no reason given)",
+        "state": job.state.value + (f": {job.note}" if job.note else ""),
+        "rosterdeck": job.version,
+    }
+
+
+def _member(item: Item) -> dict[str, str]:
+    said = f"{item.code}: {item.message}" if item.code else item.message
+    return {
+        "member_id": item.member.id,
+        "name": item.member.name,
+        "address": item.member.address,
+        "outcome": item.state,
+        "in_words": STATE_WORDS.get(item.state, item.state),
+        "provider_said": said,
+    }
+
+
+def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
+    job = journal.job(job_id)
+    items = journal.items(job_id)
+    members = [_member(i) for i in items]
+    held = STILL_HELD.get((job.provider, job.operation), "")
+    if form == "json":
+        document = {"facts": facts(job), "members": members, "still_held": held}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if form == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=["job", *members[0]] if members else ["job"])
+        writer.writeheader()
+        writer.writerows({"job": job.id, **m} for m in members)
+        return out.getvalue()
+    return _markdown(job, items, held)
+
+
+def _markdown(job: Job, items: list[Item], held: str) -> str:
+    lines = [f"# Removal receipt: job {job.id}", ""]
+    lines += [f"- **{key}**: {value}" for key, value in facts(job).items() if value]
+    done = [i for i in items if i.state in DONE]
+    undone = [i for i in items if i.state not in DONE]
+    lines += ["", f"## Done ({len(done)})", ""]
+    lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)}" for i in done] or ["- nobody"]
+    if undone:
+        lines += ["", f"## Not done ({len(undone)})", ""]
+        for item in undone:
+            said = _member(item)["provider_said"]
+            because = f": {said}" if said else ""
+            lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
+    if held:
+        lines += ["", "## Still held elsewhere", "", held]
+    lines += [
+        "",
+        "The journal this comes from is a hash chain: `rosterdeck jobs verify` checks that no "
+        "line of it was changed since.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _who(item: Item) -> str:
+    member = item.member
+    name = member.name or member.address or member.id
+    return f"{name} ({member.address})" if member.name and member.address else name
+
+
+def export(journal: Journal, job_id: str, directory: Path) -> Path:
+    """Write the receipt in every form beside each other; returns the Markdown one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    base = directory / f"rosterdeck-job-{job_id}"
+    for form in FORMATS:
+        base.with_suffix(f".{form}").write_text(receipt(journal, job_id, form), encoding="utf-8")
+    return base.with_suffix(".md")
