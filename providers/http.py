@@ -255,6 +255,8 @@ class ProviderHttp:
         )
         self._not_before = 0.0
         self.hold_writes: Callable[[], bool] = _never
+        #: requests that left for the provider, retries included: what a job really cost
+        self.sent = 0
         self._in_flight: dict[object, float] = {}
 
     def waiting(self) -> float:
@@ -360,6 +362,7 @@ class ProviderHttp:
         if write and self.hold_writes():
             raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")
         label = self.settings.label
+        self.sent += 1
         call = object()
         self._in_flight[call] = time.monotonic()
         try:

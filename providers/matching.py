@@ -128,6 +128,10 @@ class PasteResult:
     #: names that several members share: not marked, the person must say which
     ambiguous: dict[str, list[Member]] = field(default_factory=dict)
 
+    def matched_members(self) -> list[Member]:
+        """Everyone an entry named, locked ones included (to say where they are)."""
+        return list({m.id: m for found in self.matched.values() for m in found}.values())
+
     @property
     def members(self) -> list[Member]:
         seen: dict[str, Member] = {}

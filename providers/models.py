@@ -170,6 +170,14 @@ class MemberPage:
     total: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a person was found: a container of an account, and the member they are there."""
+
+    container: Container
+    member: Member
+
+
 class MemberOutcome(Frozen):
     member_id: str
     outcome: Outcome

@@ -25,6 +25,7 @@ from providers.models import (
     MemberOutcome,
     MemberPage,
     Outcome,
+    Place,
     Provider,
     SourceDeletion,
 )
@@ -88,6 +89,15 @@ class Adapter(Protocol):
 
     def budget_scope(self, container: Container) -> str:
         """The prefix of the container ids one daily budget covers ("" when none does)."""
+        ...
+
+    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+        """Every container of the account the person these entries name is in, found with
+        the cheapest lookups the API has (never a read of every member of every list)."""
+        ...
+
+    def calls(self) -> int:
+        """Requests sent to the provider so far, retries included."""
         ...
 
 
@@ -181,6 +191,17 @@ class HttpAdapter:
         """The prefix of the container ids one daily budget covers ("" when none does)."""
         return ""
 
+    def calls(self) -> int:
+        return self.http.sent
+
+    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+        """By default, each container's own search for each entry."""
+        found: list[Place] = []
+        for container in await self.containers():
+            for entry in entries:
+                found += [Place(container, m) for m in await self.candidates(container, entry)]
+        return unique(found)
+
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")
 
@@ -273,6 +294,11 @@ class HttpAdapter:
             if errors.stops_run(error):
                 raise
             return failed(members, error)
+
+
+def unique(places: Iterable[Place]) -> list[Place]:
+    """Each member of each container once, in the order found."""
+    return list({(p.container.id, p.member.id): p for p in places}.values())
 
 
 def no_such_container(wanted: str) -> errors.ConfigurationError:

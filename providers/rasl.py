@@ -21,6 +21,7 @@ from providers.models import (
     MemberOutcome,
     MemberPage,
     Outcome,
+    Place,
     Provider,
     SourceDeletion,
 )
@@ -31,6 +32,7 @@ from providers.protocol import (
     no_such_container,
     outcomes,
     read_whole,
+    unique,
 )
 
 PER_PAGE = 100
@@ -237,6 +239,9 @@ class RaslAdapter(HttpAdapter):
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
         """The container's contacts with this email or phone: one search, then exact."""
+        return [c.as_member() for c in await self._contacts_matching(container, entry)]
+
+    async def _contacts_matching(self, container: Container, entry: str) -> list[RaslContact]:
         digits = re.sub(r"\D", "", entry)
         phone = "@" not in entry and len(digits) >= 6
         params: dict[str, Any] = {"per_page": PER_PAGE, **_filter(container)}
@@ -244,11 +249,27 @@ class RaslAdapter(HttpAdapter):
         body = await self.http.get("/contacts", params)
         contacts = self.parse(ContactPage, body, "the contact search").data
         return [
-            c.as_member()
+            c
             for c in contacts
             if (c.email or "").casefold() == entry.strip().casefold()
             or (phone and c.phone and match([entry], [c.as_member()]).matched)
         ]
+
+    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+        """One search of the whole contact book per phone or email; each contact found names
+        its groups (`group_id`), so no group is read. Ids are looked for the same way."""
+        groups = {c.id: c for c in await self.containers() if c.kind is ContainerKind.GROUP}
+        found: list[Place] = []
+        for entry in entries:
+            book = Container(id="contacts", name="contact book", kind=ContainerKind.CONTACT_BOOK)
+            for contact in await self._contacts_matching(book, entry):
+                member = contact.as_member()
+                found += [
+                    Place(groups[f"group:{number}"], member)
+                    for number in contact.group_id
+                    if f"group:{number}" in groups
+                ]
+        return unique(found)
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
         """Which of these are still in the container: a search per member, or one read of the

@@ -17,6 +17,7 @@ from typing import Any
 
 from providers import errors
 from providers.http import ProviderHttp
+from providers.matching import match
 from providers.models import (
     Capabilities,
     Container,
@@ -27,10 +28,11 @@ from providers.models import (
     MemberOutcome,
     MemberPage,
     Outcome,
+    Place,
     Provider,
     Role,
 )
-from providers.protocol import HttpAdapter, failed, outcomes
+from providers.protocol import HttpAdapter, failed, outcomes, unique
 from providers.wasend_answers import (
     WORKING,
     AddAnswer,
@@ -155,6 +157,17 @@ class WaSendAdapter(HttpAdapter):
                 ):
                     break
         return found
+
+    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+        """One read of each working group's participants, matched by phone (any spelling),
+        phone JID or privacy id; a group of 1,024 is one call, so this is the cheapest way."""
+        found: list[Place] = []
+        for group in await self.containers():
+            if group.status != WORKING:
+                continue
+            listed = [m async for page in self.members(group) for m in page.members]
+            found += [Place(group, m) for m in match(entries, listed).matched_members()]
+        return unique(found)
 
     def budget_scope(self, container: Container) -> str:
         """The daily budget is the session's (one phone number), over all its groups."""

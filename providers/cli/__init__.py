@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
 from providers.accounts import AccountStore, make_account
+from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import pace as pace_commands
 from providers.credentials import Credentials, env_var_for
@@ -263,6 +264,7 @@ def _parser() -> argparse.ArgumentParser:
     mems.set_defaults(run=members)
 
     job_commands.add_parsers(commands)
+    find_command.add_parser(commands)
 
     web = commands.add_parser("serve", help="serve the app in a web browser (textual-serve)")
     web.add_argument("--host", default="localhost", help="where to listen (default: this machine)")

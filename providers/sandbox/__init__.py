@@ -48,6 +48,7 @@ class Sandbox:
     app: Starlette = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.everywhere = self._link_everywhere()
         self.gates = {
             Provider.RASL: self._gate(
                 rasl.build(self.rasl),
@@ -125,6 +126,21 @@ class Sandbox:
         for faults in self.faults.values():
             faults.rate_limit = 0
         return self
+
+    def _link_everywhere(self) -> list[dict[str, Any]]:
+        """People the demo has in every account: RASL contacts in two groups or more (whose
+        emails the AutoSend lists hold too) put in WhatsApp groups by the same phone, one of
+        them listed by a privacy id. What "find someone everywhere" is shown with."""
+        placed = (("Harbour Runners", False), ("Choir", True)), (("Parents Network", False),)
+        chosen = [c for c in self.rasl.contacts.values() if len(c["group_id"]) >= 2][:2]
+        linked = []
+        for contact, groups in zip(chosen, placed, strict=False):
+            name = f"{contact['first_name']} {contact['last_name']}"
+            digits = contact["phone"].lstrip("+")
+            for group, private in groups:
+                self.wasend.adopt(group, digits, name, private=private)
+            linked.append({"name": name, "phone": contact["phone"], "email": contact["email"]})
+        return linked
 
     def transport(self) -> httpx.AsyncBaseTransport:
         return InProcessTransport(self.app)

@@ -92,6 +92,38 @@ class WaSendState:
     removals: list[tuple[str, str]] = field(default_factory=list)  # (group, participant)
     _stale: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
+    def adopt(self, group_name: str, digits: str, name: str, *, private: bool = False) -> str:
+        """Put a person (known to the other sandbox accounts) in a group in place of its last
+        plain participant, so that the group's size stays; returns the id they are listed by."""
+        group = next(
+            g
+            for groups in self.groups.values()
+            for g in groups.values()
+            if g["subject"] == group_name
+        )
+        participants = group["participants"]
+        last = next(
+            pid
+            for pid, p in reversed(participants.items())
+            if not p["isAdmin"] and pid != group["our_jid"]
+        )
+        pid = (
+            f"{80000000000 + int(digits[-6:]) * 37}@lid" if private else f"{digits}@s.whatsapp.net"
+        )
+        person = {
+            "jid": pid,
+            "phoneNumber": f"+{digits}",
+            "lid": pid if private else None,
+            "isAdmin": False,
+            "isSuperAdmin": False,
+            "displayName": name,
+        }
+        group["participants"] = {
+            (pid if key == last else key): (person if key == last else value)
+            for key, value in participants.items()
+        }
+        return pid
+
     def set_status(self, session_id: str, status: str) -> None:
         """WORKING, STOPPED, STARTING, SCAN_QR_CODE or FAILED, as WAHA names them."""
         self.sessions[session_id]["downstream"]["status"] = status

@@ -1,0 +1,78 @@
+"""`rosterdeck find ADDRESS...`: where one person is, across every account."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from providers.find import Found, find_everywhere
+from providers.models import Place
+from providers.workspace import Workspace
+
+
+def _why_not(place: Place) -> str:
+    if place.container.read_only:
+        return f"  ⊘ read-only: {place.container.read_only_reason}"
+    if place.member.locked:
+        return f"  ⊘ locked: {place.member.locked_reason}"
+    return ""
+
+
+def _said(found: Found) -> None:
+    account = f"{found.account.name} ({found.account.provider.label})"
+    cost = f"{found.calls} call{'s' * (found.calls != 1)}, {found.seconds:.1f} s"
+    if found.error:
+        print(f"{account}: ✗ {found.error} ({cost})", flush=True)
+        return
+    count = len(found.places)
+    print(f"{account}: {count or 'no'} place{'s' * (count != 1)} ({cost})", flush=True)
+    for place in found.places:
+        container, member = place.container, place.member
+        where = f"{container.parent} / {container.name}" if container.parent else container.name
+        who = " ".join(part for part in (member.name, member.address) if part) or member.id
+        print(f"  {container.kind.value:<9} {where}: {who}{_why_not(place)}", flush=True)
+
+
+def _document(found: Found) -> dict[str, object]:
+    return {
+        "account": found.account.name,
+        "provider": found.account.provider.value,
+        "calls": found.calls,
+        "seconds": round(found.seconds, 3),
+        "error": found.error,
+        "places": [
+            {
+                "container": p.container.model_dump(mode="json"),
+                "member": p.member.as_dict(),
+                "removable": not (p.container.read_only or p.member.locked),
+            }
+            for p in found.places
+        ],
+    }
+
+
+async def find(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Prints each account as its search ends; exit 1 when an account could not be searched."""
+    found = await find_everywhere(workspace, args.addresses, None if args.json else _said)
+    if args.json:
+        json.dump([_document(f) for f in found], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        places = sum(len(f.places) for f in found)
+        calls = sum(f.calls for f in found)
+        print(f"{places} place{'s' * (places != 1)} in {len(found)} accounts; {calls} calls.")
+    return 1 if any(f.error for f in found) else 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    finder = commands.add_parser(
+        "find",
+        help="where one person is: every group and list of every account",
+        description="Search every account at once for one person, by any of their phone "
+        "numbers, emails or ids, in any spelling. Each account costs a few calls at its own "
+        "pace; read-only places and locked members are marked with the reason.",
+    )
+    finder.add_argument("addresses", nargs="+", help="phone numbers, emails or ids of one person")
+    finder.add_argument("--json", action="store_true")
+    finder.set_defaults(run=find)

@@ -1,0 +1,59 @@
+"""Find one person everywhere: every account, every group and list, at once.
+
+Each account is searched with the cheapest lookups its API has (RASL: one contact search an
+address, whose answer names the groups; AutoSend: the list search, an email per list;
+WaSend: one participant read a group), all accounts at the same time, each at its own pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from providers.accounts import Account
+from providers.errors import ProviderError
+from providers.models import Place
+from providers.workspace import Workspace
+
+
+@dataclass
+class Found:
+    """What one account holds of the person, and what finding it cost."""
+
+    account: Account
+    places: list[Place] = field(default_factory=list)
+    calls: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+async def find_everywhere(
+    workspace: Workspace,
+    entries: Sequence[str],
+    on_found: Callable[[Found], None] | None = None,
+) -> list[Found]:
+    """Every account searched in parallel; `on_found` hears each as it finishes."""
+    entries = [e.strip() for e in entries if e.strip()]
+
+    async def search(account: Account) -> Found:
+        found = Found(account)
+        started = asyncio.get_running_loop().time()
+        try:
+            adapter = await workspace.open(account.name)
+        except ProviderError as error:
+            found.error = error.message
+        else:
+            try:
+                found.places = await adapter.whereabouts(entries)
+            except ProviderError as error:
+                found.error = error.message
+            finally:
+                found.calls = adapter.calls()
+                await adapter.aclose()
+        found.seconds = asyncio.get_running_loop().time() - started
+        if on_found is not None:
+            on_found(found)
+        return found
+
+    return list(await asyncio.gather(*(search(a) for a in workspace.accounts())))
