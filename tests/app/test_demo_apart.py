@@ -25,8 +25,8 @@ async def test_the_demo_keeps_its_history_and_exports_apart_and_resets_them() ->
         (job,) = app.jobs.journal.jobs()
         assert job.state is JobState.FINISHED
         await pilot.press("e")
-        await until(pilot, lambda: "Report saved in" in text_of(pilot, "#status"))
-        exports = list((home / "demo" / "exports").glob("*.csv"))
+        await until(pilot, lambda: "Receipt saved in" in text_of(pilot, "#status"))
+        exports = list((home / "demo" / "exports").glob("*.md"))
         assert len(exports) == 1 and exports[0].name in text_of(pilot, "#status")
         assert app.workspace.journal_path() == home / "demo" / "journal.sqlite3"
         mine = LocalWorkspace()

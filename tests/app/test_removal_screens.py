@@ -237,11 +237,12 @@ async def test_export_writes_csv_and_json() -> None:
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
         await pilot.press("e")
         saved = text_of(pilot, "#status")
-        folder, name = saved.removeprefix("Report saved in ").split(":\n")
-        csv_path = Path(folder) / name.split(" and ")[0]
-        assert csv_path.parent == app.workspace.exports_path()
-        assert csv_path.read_text().startswith("member_id,name,address,outcome,code,message")
-        assert csv_path.with_suffix(".json").exists()
+        folder, name = saved.removeprefix("Receipt saved in ").split(":\n")
+        receipt = Path(folder) / name.split(" ")[0]
+        assert receipt.parent == app.workspace.exports_path() and receipt.suffix == ".md"
+        assert "## Done (1)" in receipt.read_text()
+        assert receipt.with_suffix(".csv").read_text().startswith("job,member_id,name,address")
+        assert receipt.with_suffix(".json").exists()
 
 
 def test_a_count_matches_however_it_is_grouped() -> None:
