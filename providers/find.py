@@ -8,12 +8,13 @@ WaSend: one participant read a group), all accounts at the same time, each at it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from providers.accounts import Account
 from providers.errors import ProviderError
 from providers.models import Place
+from providers.protocol import Adapter
 from providers.workspace import Workspace
 
 
@@ -32,25 +33,31 @@ async def find_everywhere(
     workspace: Workspace,
     entries: Sequence[str],
     on_found: Callable[[Found], None] | None = None,
+    *,
+    opened: Callable[[str], Awaitable[Adapter]] | None = None,
 ) -> list[Found]:
-    """Every account searched in parallel; `on_found` hears each as it finishes."""
+    """Every account searched in parallel; `on_found` hears each as it finishes. With
+    `opened`, the caller's own adapters are used (and left open: their pace spans the app);
+    otherwise each is opened for the search and closed after it."""
     entries = [e.strip() for e in entries if e.strip()]
 
     async def search(account: Account) -> Found:
         found = Found(account)
         started = asyncio.get_running_loop().time()
         try:
-            adapter = await workspace.open(account.name)
+            adapter = await (opened or workspace.open)(account.name)
         except ProviderError as error:
             found.error = error.message
         else:
+            before = adapter.calls()
             try:
                 found.places = await adapter.whereabouts(entries)
             except ProviderError as error:
                 found.error = error.message
             finally:
-                found.calls = adapter.calls()
-                await adapter.aclose()
+                found.calls = adapter.calls() - before
+                if opened is None:
+                    await adapter.aclose()
         found.seconds = asyncio.get_running_loop().time() - started
         if on_found is not None:
             on_found(found)

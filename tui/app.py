@@ -263,6 +263,7 @@ class RosterDeckApp(App[None]):
         Screens are made when chosen, not each time the palette opens."""
         from tui.screens.containers import ContainersScreen
         from tui.screens.diagnostics import DiagnosticsScreen
+        from tui.screens.find import FindScreen
         from tui.screens.history import HistoryScreen
 
         def opens(make: Callable[[], Screen[Any]]) -> Callable[[], object]:
@@ -282,6 +283,7 @@ class RosterDeckApp(App[None]):
             "History", "every removal job: export, retry, undo", opens(HistoryScreen)
         )
         yield SystemCommand("Diagnostics", "keyring, terminal and paths", opens(DiagnosticsScreen))
+        yield SystemCommand("Find someone everywhere", "every account at once", opens(FindScreen))
         if not self.workspace.is_sandbox:
             yield SystemCommand(
                 "Try the demo", "the built-in sandbox, nothing real", self.use_sandbox

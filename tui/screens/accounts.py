@@ -25,6 +25,7 @@ class AccountsScreen(DeckScreen):
         Binding("n", "add", "Add account", id="add-account"),
         Binding("x", "remove", "Remove account", id="remove-account", show=False),
         Binding("h", "history", "History", id="history"),
+        Binding("f", "find", "Find someone", id="find"),
         Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]
@@ -145,6 +146,11 @@ class AccountsScreen(DeckScreen):
         from tui.screens.diagnostics import DiagnosticsScreen
 
         self.app.push_screen(DiagnosticsScreen())
+
+    def action_find(self) -> None:
+        from tui.screens.find import FindScreen
+
+        self.app.push_screen(FindScreen())
 
     def action_history(self) -> None:
         from tui.screens.history import HistoryScreen
