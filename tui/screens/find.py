@@ -70,9 +70,9 @@ class FindScreen(DeckScreen):
             container, member = place.container, place.member
             where = f"{container.parent} / {container.name}" if container.parent else container.name
             if container.read_only:
-                removable = f"⊘ {container.read_only_reason}"
+                removable = "⊘ read-only"  # the reason is in `rosterdeck find`, and on opening
             elif member.locked:
-                removable = f"⊘ {member.locked_reason}"
+                removable = "⊘ locked"
             else:
                 removable = "✓ yes"
             who = member.name or member.address or member.id
