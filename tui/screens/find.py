@@ -70,7 +70,7 @@ class FindScreen(DeckScreen):
             container, member = place.container, place.member
             where = f"{container.parent} / {container.name}" if container.parent else container.name
             if container.read_only:
-                removable = "⊘ read-only"  # the reason is in `rosterdeck find`, and on opening
+                removable = "⊘ read-only"  # why: `rosterdeck find` says it in full
             elif member.locked:
                 removable = "⊘ locked"
             else:
