@@ -25,7 +25,7 @@ class AccountsScreen(DeckScreen):
         Binding("n", "add", "Add account", id="add-account"),
         Binding("x", "remove", "Remove account", id="remove-account", show=False),
         Binding("h", "history", "History", id="history"),
-        Binding("f", "find", "Find someone", id="find"),
+        Binding("f", "find", "Find", id="find", tooltip="Find someone in every account"),
         Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]
