@@ -192,7 +192,8 @@ def verify(journal: Journal, as_json: bool) -> int:
         json.dump({**document, "breaks": verdict.breaks}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif verdict.whole:
-        print(f"✓ The journal is whole: {verdict.events:,} events over {verdict.jobs:,} jobs.")
+        jobs = f"{verdict.jobs:,} job{'s' * (verdict.jobs != 1)}"
+        print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.")
     else:
         print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
         for place in verdict.breaks[:20]:

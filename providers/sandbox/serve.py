@@ -14,13 +14,16 @@ from providers.sandbox import Sandbox
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """Bind first, so that port 0 becomes a real port we can print before serving."""
+    """Bind and listen first, so that port 0 becomes a real port we can print before serving,
+    and a client that reads the printed address at once is queued, not refused, while the
+    server starts."""
     # IPPROTO_TCP explicitly: asyncio only turns Nagle off (TCP_NODELAY) on sockets whose
     # protocol says TCP, and with Nagle on, every keep-alive answer waits ~40 ms for an ACK.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(128)
     return sock
 
 
