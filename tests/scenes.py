@@ -60,7 +60,7 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float
     """Let the app run until `condition` holds (workers load in the background)."""
     async with asyncio.timeout(seconds):
         while not condition():
-            await pilot.pause(0.02)
+            await pilot.pause()  # until the app is idle again, then look
 
 
 async def open_members(
