@@ -13,11 +13,11 @@ def duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def cost(estimate: Estimate) -> str:
+def cost(estimate: Estimate, whose: str = "this account's") -> str:
     calls = f"About {estimate.calls:,} call{'s' * (estimate.calls != 1)}"
     if estimate.calls_are:
         calls += f" ({estimate.calls_are})"
-    line = f"{calls}, {duration(estimate.seconds)} at this account's pace."
+    line = f"{calls}, {duration(estimate.seconds)} at {whose} pace."
     if estimate.today == 0:
         line += " None can be sent today: the daily budget is spent; the job waits for tomorrow."
     elif estimate.today is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from providers.accounts import Account
 from providers.errors import ProviderError
-from providers.models import Place
+from providers.models import Container, Place
 from providers.protocol import Adapter
 from providers.workspace import Workspace
 
@@ -24,6 +24,8 @@ class Found:
 
     account: Account
     places: list[Place] = field(default_factory=list)
+    #: places that could not be looked in, each with why (`read_only_reason`)
+    unsearched: list[Container] = field(default_factory=list)
     calls: int = 0
     seconds: float = 0.0
     error: str = ""
@@ -51,7 +53,8 @@ async def find_everywhere(
         else:
             before = adapter.calls()
             try:
-                found.places = await adapter.whereabouts(entries)
+                where = await adapter.whereabouts(entries)
+                found.places, found.unsearched = where.places, where.unsearched
             except ProviderError as error:
                 found.error = error.message
             finally:

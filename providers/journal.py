@@ -17,17 +17,14 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
-from importlib import metadata
 from pathlib import Path
 
-from pydantic import BaseModel
-
-from providers import ledger
+from providers import ledger, version
 from providers.errors import ConfigurationError
+from providers.everywhere_journal import EVERYWHERE_SCHEMA, EverywhereJobs
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
+from providers.records import PENDING, SENDING, Item, Job, JobState, NewJob, Step
 from providers.runners import RUNNERS_SCHEMA, RunnerLocks
 
 SCHEMA = """
@@ -46,7 +43,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     reason TEXT NOT NULL DEFAULT '',
     operator TEXT NOT NULL DEFAULT '',
     host TEXT NOT NULL DEFAULT '',
-    version TEXT NOT NULL DEFAULT ''
+    version TEXT NOT NULL DEFAULT '',
+    part_of TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS items (
     job_id TEXT NOT NULL REFERENCES jobs(id),
@@ -72,64 +70,12 @@ CREATE TABLE IF NOT EXISTS steps (
 CREATE INDEX IF NOT EXISTS steps_by_member ON steps (job_id, member_id);
 """
 
-#: what every job records of why it was run and by whom (added to older journals)
-WHO_AND_WHY = ("reason", "operator", "host", "version")
+#: columns older journals gain, empty: why a job was run and by whom, and what it is part of
+LATER_COLUMNS = ("reason", "operator", "host", "version", "part_of")
 JOB_COLUMNS = (
     "id, created_at, user, account, provider, container, operation, dry_run, undo_of, state, "
-    "note, reason, operator, host, version"
+    "note, reason, operator, host, version, part_of"
 )
-
-PENDING = "pending"
-SENDING = "sending"
-UNSETTLED = (PENDING, SENDING, Outcome.UNKNOWN.value)
-
-
-class JobState(StrEnum):
-    PLANNED = "planned"
-    RUNNING = "running"
-    FINISHED = "finished"
-    CANCELLED = "cancelled"
-    STOPPED = "stopped"  # 401/403: the provider refused the whole run
-    INTERRUPTED = "interrupted"  # SIGHUP/SIGTERM: dispatch stopped, resumable
-    PAUSED = "paused"  # the provider or a budget said "not now": resumable later
-
-
-class Job(BaseModel):
-    id: str
-    created_at: str
-    user: str
-    account: str
-    provider: Provider
-    container: Container
-    operation: Operation
-    dry_run: bool
-    undo_of: str | None
-    state: JobState
-    note: str
-    counts: dict[str, int] = {}
-    reason: str = ""
-    operator: str = ""
-    host: str = ""
-    version: str = ""
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def unsettled(self) -> int:
-        return sum(self.counts.get(state, 0) for state in UNSETTLED)
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One moment of one member's story in a job: planned, sent, answered, sent again."""
-
-    at: str
-    state: str
-    code: str = ""
-    message: str = ""
-
 
 StepRow = tuple[str, str, str, str]  # member id, state, code, message
 
@@ -141,14 +87,6 @@ def _write_steps(db: sqlite3.Connection, job_id: str, now: str, rows: Iterable[S
             "INSERT INTO steps VALUES (?,?,?,?,?,?)", (job_id, member, now, state, code, message)
         )
         ledger.append(db, job_id, now, "step", [member, state, code, message])
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    member: Member
-    state: str
-    code: str = ""
-    message: str = ""
 
 
 def _now() -> str:
@@ -167,14 +105,7 @@ def _operator() -> str:
     return f"{user} from {client}" if client else user
 
 
-def _version() -> str:
-    try:
-        return metadata.version("rosterdeck")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-class Journal(RunnerLocks):
+class Journal(RunnerLocks, EverywhereJobs):
     """`now`, `new_id`, `user`, `operator` and `host` are attributes so that pictures of the
     app can be repeatable."""
 
@@ -191,7 +122,7 @@ class Journal(RunnerLocks):
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         had_chain = self._has_table("chain")
-        self._db.executescript(SCHEMA + ledger.SCHEMA + RUNNERS_SCHEMA)
+        self._db.executescript(SCHEMA + ledger.SCHEMA + RUNNERS_SCHEMA + EVERYWHERE_SCHEMA)
         self._add_missing_columns()
         if not had_chain:
             with self._transaction() as db:
@@ -202,9 +133,10 @@ class Journal(RunnerLocks):
         return self._db.execute(query, (name,)).fetchone() is not None
 
     def _add_missing_columns(self) -> None:
-        """A journal from before jobs said why and by whom gains the columns, empty."""
+        """A journal from before jobs said why, by whom and what they are part of gains the
+        columns, empty."""
         have = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
-        for column in WHO_AND_WHY:
+        for column in LATER_COLUMNS:
             if column not in have:
                 self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
@@ -238,44 +170,57 @@ class Journal(RunnerLocks):
     ) -> str:
         """Write the whole plan before anything is sent, with why and by whom; returns the
         job's id."""
+        job = NewJob(account, provider, container, operation, members, protected, dry_run)
+        with self._transaction() as db:
+            return self._insert_job(db, job, self.now(), reason, undo_of=undo_of)
+
+    def _insert_job(
+        self,
+        db: sqlite3.Connection,
+        job: NewJob,
+        now: str,
+        reason: str,
+        *,
+        undo_of: str | None = None,
+        part_of: str = "",
+    ) -> str:
+        """One job's row, its members and their first steps, inside the caller's transaction."""
         job_id = self.new_id()
-        now = self.now()
         row = {
             "id": job_id,
             "created_at": now,
             "user": self.user(),
-            "account": account,
-            "provider": provider.value,
-            "container": container.model_dump_json(),
-            "operation": operation.value,
-            "dry_run": int(dry_run),
+            "account": job.account,
+            "provider": job.provider.value,
+            "container": job.container.model_dump_json(),
+            "operation": job.operation.value,
+            "dry_run": int(job.dry_run),
             "undo_of": undo_of,
             "state": JobState.PLANNED.value,
             "note": "",
             "reason": reason,
             "operator": self.operator(),
             "host": self.host(),
-            "version": _version(),
+            "version": version(),
         }
-        with self._transaction() as db:
-            db.execute(
-                f"INSERT INTO jobs ({JOB_COLUMNS}) VALUES ({','.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            ledger.append(db, job_id, now, "job", row)
-            rows = [(m, PENDING, "") for m in members] + [
-                (m, Outcome.PROTECTED.value, reason) for m, reason in protected
-            ]
-            db.executemany(
-                "INSERT INTO items VALUES (?,?,?,?,?,NULL,'',?,?)",
-                (
-                    (job_id, seq, m.id, json.dumps(m.as_dict()), state, message, now)
-                    for seq, (m, state, message) in enumerate(rows)
-                ),
-            )
-            _write_steps(
-                db, job_id, now, ((m.id, state, "", message) for m, state, message in rows)
-            )
+        if part_of:  # only then, so that the chain of a job on its own reads as it always did
+            row["part_of"] = part_of
+        db.execute(
+            f"INSERT INTO jobs ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
+            tuple(row.values()),
+        )
+        ledger.append(db, job_id, now, "job", row)
+        rows = [(m, PENDING, "") for m in job.members] + [
+            (m, Outcome.PROTECTED.value, why) for m, why in job.protected
+        ]
+        db.executemany(
+            "INSERT INTO items VALUES (?,?,?,?,?,NULL,'',?,?)",
+            (
+                (job_id, seq, m.id, json.dumps(m.as_dict()), state, message, now)
+                for seq, (m, state, message) in enumerate(rows)
+            ),
+        )
+        _write_steps(db, job_id, now, ((m.id, state, "", message) for m, state, message in rows))
         return job_id
 
     def set_state(self, job_id: str, state: JobState, note: str = "") -> None:
@@ -361,6 +306,7 @@ class Journal(RunnerLocks):
             operator,
             host,
             version,
+            part_of,
         ) = row
         counts = Counter(
             dict(
@@ -386,6 +332,7 @@ class Journal(RunnerLocks):
             operator=str(operator),
             host=str(host),
             version=str(version),
+            part_of=str(part_of),
         )
 
     def _live_state(self, job_id: str, state: JobState) -> JobState:

@@ -66,6 +66,7 @@ def verify(db: sqlite3.Connection) -> Verdict:
     last_step: dict[tuple[str, str], str] = {}
     last_state: dict[str, str] = {}
     planned: dict[str, dict[str, object]] = {}
+    everywhere: dict[str, dict[str, object]] = {}
     events = 0
     for seq, job_id, at, kind, body, digest in db.execute(
         "SELECT seq, job_id, at, kind, body, hash FROM chain ORDER BY seq"
@@ -85,6 +86,8 @@ def verify(db: sqlite3.Connection) -> Verdict:
         elif kind == "job":
             last_state.setdefault(job_id, "planned")
             planned[job_id] = payload
+        elif kind == "everywhere":
+            everywhere[job_id] = payload
         elif kind == "adopted":  # a job from before the chain: its state when the chain began
             last_state[job_id] = payload["state"]
             for member_id, state in payload["members"].items():
@@ -109,7 +112,30 @@ def verify(db: sqlite3.Connection) -> Verdict:
             breaks.append(f"job {job_id} has no history (inserted)")
         elif told != row["state"]:
             breaks.append(f"job {job_id} reads {row['state']!r}, its history says {told!r}")
-        for field, said in planned.get(job_id, {}).items():
+        for field, said in planned.pop(job_id, {}).items():
             if field not in ("state", "note") and row.get(field) != said:
                 breaks.append(f"job {job_id}: its {field} reads {row.get(field)!r}, was {said!r}")
+    breaks += [f"job {job_id} is gone from the journal (deleted)" for job_id in planned]
+    breaks += _compare_rows(db, "everywhere", everywhere)
     return Verdict(events, jobs, breaks)
+
+
+def _compare_rows(
+    db: sqlite3.Connection, table: str, told: dict[str, dict[str, object]]
+) -> list[str]:
+    """Rows written once and never changed (an everywhere job's plan) against their events."""
+    breaks: list[str] = []
+    cursor = db.execute(f"SELECT * FROM {table}")
+    columns = [d[0] for d in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(columns, values, strict=True))
+        said = told.pop(str(row["id"]), None)
+        if said is None:
+            breaks.append(f"job {row['id']} has no history (inserted)")
+            continue
+        breaks += [
+            f"job {row['id']}: its {field} reads {row.get(field)!r}, was {value!r}"
+            for field, value in said.items()
+            if row.get(field) != value
+        ]
+    return breaks + [f"job {job_id} is gone from the journal (deleted)" for job_id in told]

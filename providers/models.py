@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -176,6 +176,15 @@ class Place:
 
     container: Container
     member: Member
+
+
+@dataclass(frozen=True, slots=True)
+class Whereabouts:
+    """Where a person was found in one account, and the places that could not be looked in
+    (each says why in its `read_only_reason`), so that "nowhere" is never said blindly."""
+
+    places: list[Place]
+    unsearched: list[Container] = field(default_factory=list)
 
 
 class MemberOutcome(Frozen):

@@ -28,6 +28,7 @@ from providers.models import (
     Place,
     Provider,
     SourceDeletion,
+    Whereabouts,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -91,7 +92,7 @@ class Adapter(Protocol):
         """The prefix of the container ids one daily budget covers ("" when none does)."""
         ...
 
-    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+    async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """Every container of the account the person these entries name is in, found with
         the cheapest lookups the API has (never a read of every member of every list)."""
         ...
@@ -194,13 +195,13 @@ class HttpAdapter:
     def calls(self) -> int:
         return self.http.sent
 
-    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+    async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """By default, each container's own search for each entry."""
         found: list[Place] = []
         for container in await self.containers():
             for entry in entries:
                 found += [Place(container, m) for m in await self.candidates(container, entry)]
-        return unique(found)
+        return Whereabouts(unique(found))
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")

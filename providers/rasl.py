@@ -24,6 +24,7 @@ from providers.models import (
     Place,
     Provider,
     SourceDeletion,
+    Whereabouts,
 )
 from providers.protocol import (
     HttpAdapter,
@@ -255,7 +256,7 @@ class RaslAdapter(HttpAdapter):
             or (phone and c.phone and match([entry], [c.as_member()]).matched)
         ]
 
-    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+    async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """One search of the whole contact book per phone or email; each contact found names
         its groups (`group_id`), so no group is read. Ids are looked for the same way."""
         groups = {c.id: c for c in await self.containers() if c.kind is ContainerKind.GROUP}
@@ -269,7 +270,7 @@ class RaslAdapter(HttpAdapter):
                     for number in contact.group_id
                     if f"group:{number}" in groups
                 ]
-        return unique(found)
+        return Whereabouts(unique(found))
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
         """Which of these are still in the container: a search per member, or one read of the

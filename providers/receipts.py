@@ -11,11 +11,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from providers.journal import Item, Job, Journal
-from providers.models import STATE_WORDS, Operation, Outcome, Provider
+from providers.journal import Journal
+from providers.models import STATE_WORDS, Member, Operation, Outcome, Provider
+from providers.records import EverywhereJob, Item, Job
 from providers.removal import VERBS
 
 FORMATS = ("md", "json", "csv")
+CHAIN_NOTE = (
+    "The journal this comes from is a hash chain: `rosterdeck jobs verify` checks that no "
+    "line of it was changed since."
+)
 DONE = {Outcome.REMOVED.value, Outcome.ALREADY_ABSENT.value, Outcome.RESTORED.value}
 #: what a removal of each kind leaves in place at the provider
 STILL_HELD = {
@@ -37,12 +42,25 @@ STILL_HELD = {
 }
 
 
+#: what the providers still hold once a person is off every group and list that was found
+STILL_HELD_EVERYWHERE = {
+    Provider.RASL: (
+        "RASL: their contact stays in the contact book; only its group memberships ended. "
+        "Deleting the contact (x in the app) erases it."
+    ),
+    Provider.AUTOSEND: (
+        "AutoSend: their contact stays in the account and in its list of all contacts; "
+        "only list memberships ended."
+    ),
+    Provider.WASEND: (
+        "WhatsApp: the sessions' phones keep their chats and contact; groups of a session "
+        "that could not be searched may still have them."
+    ),
+}
+
+
 def facts(job: Job) -> dict[str, Any]:
-    where = (
-        f"{job.container.parent} / {job.container.name}"
-        if job.container.parent
-        else (job.container.name)
-    )
+    where = _where(job)
     return {
         "job": job.id,
         "what": f"{VERBS[job.operation]} {where}"
@@ -70,6 +88,8 @@ def _member(item: Item) -> dict[str, str]:
 
 
 def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
+    if journal.is_everywhere(job_id):
+        return everywhere_receipt(journal.everywhere(job_id), journal, form)
     job = journal.job(job_id)
     items = journal.items(job_id)
     members = [_member(i) for i in items]
@@ -101,12 +121,7 @@ def _markdown(job: Job, items: list[Item], held: str) -> str:
             lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
     if held:
         lines += ["", "## Still held elsewhere", "", held]
-    lines += [
-        "",
-        "The journal this comes from is a hash chain: `rosterdeck jobs verify` checks that no "
-        "line of it was changed since.",
-        "",
-    ]
+    lines += ["", CHAIN_NOTE, ""]
     return "\n".join(lines)
 
 
@@ -114,6 +129,92 @@ def _who(item: Item) -> str:
     member = item.member
     name = member.name or member.address or member.id
     return f"{name} ({member.address})" if member.name and member.address else name
+
+
+def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
+    """One person off every place: each place's outcomes, what was not searched, and what
+    every provider involved still holds."""
+    places = [(part, journal.items(part.id)) for part in job.parts]
+    held = [STILL_HELD_EVERYWHERE[p] for p in dict.fromkeys(part.provider for part in job.parts)]
+    facts = {
+        "job": job.id,
+        "who": ", ".join(job.addresses),
+        "what": f"remove from every place found ({len(job.parts)} places in "
+        f"{len({p.account for p in job.parts})} accounts)"
+        + (" (dry run: nothing was sent)" if job.dry_run else ""),
+        "when": job.created_at,
+        "by": job.operator or job.user,
+        "host": job.host,
+        "why": job.reason or "(no reason given)",
+        "state": job.state.value,
+        "rosterdeck": job.version,
+    }
+    if form == "json":
+        document = {
+            "facts": facts,
+            "places": [
+                {
+                    **_place(part),
+                    "state": part.state.value,
+                    "note": part.note,
+                    "members": [_member(i) for i in items],
+                }
+                for part, items in places
+            ],
+            "not_searched": [u.model_dump() for u in job.unsearched],
+            "still_held": held,
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if form == "csv":
+        out = io.StringIO()
+        names = ["job", "part", "account", "provider", "where", *_member(Item(Member(id=""), ""))]
+        writer = csv.DictWriter(out, fieldnames=names)
+        writer.writeheader()
+        for part, items in places:
+            writer.writerows(
+                {"job": job.id, "part": part.id, **_place(part), **_member(i)} for i in items
+            )
+        return out.getvalue()
+    lines = [f"# Removal receipt: job {job.id}, one person everywhere", ""]
+    lines += [f"- **{key}**: {value}" for key, value in facts.items() if value]
+    done = [(p, i) for p, items in places for i in items if i.state in DONE]
+    undone = [(p, i) for p, items in places for i in items if i.state not in DONE]
+    lines += ["", f"## Done ({len(done)})", ""]
+    lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)} in {_at(p)}" for p, i in done]
+    if not done:
+        lines.append("- nowhere")
+    if undone:
+        lines += ["", f"## Not done ({len(undone)})", ""]
+        for part, item in undone:
+            said = _member(item)["provider_said"] or part.note
+            because = f": {said}" if said else ""
+            lines.append(
+                f"- {_who(item)} in {_at(part)}: {STATE_WORDS.get(item.state, item.state)}{because}"
+            )
+    if job.unsearched:
+        lines += ["", f"## Not searched ({len(job.unsearched)})", ""]
+        lines += [f"- {u.account}: {u.where}: {u.why}" for u in job.unsearched]
+    if held:
+        lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]
+    lines += ["", CHAIN_NOTE, ""]
+    return "\n".join(lines)
+
+
+def _place(part: Job) -> dict[str, str]:
+    return {
+        "account": part.account,
+        "provider": part.provider.label,
+        "where": _where(part),
+    }
+
+
+def _where(job: Job) -> str:
+    container = job.container
+    return f"{container.parent} / {container.name}" if container.parent else container.name
+
+
+def _at(part: Job) -> str:
+    return f"{_where(part)} ({part.account}, {part.provider.label})"
 
 
 def export(journal: Journal, job_id: str, directory: Path) -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from providers import errors
-from providers.journal import PENDING, SENDING, Job, JobState, Journal
+from providers.journal import Journal
 from providers.models import (
     Container,
     Estimate,
@@ -25,6 +25,7 @@ from providers.models import (
     Provider,
 )
 from providers.protocol import Adapter, failed, outcomes
+from providers.records import PENDING, SENDING, Job, JobState
 
 TYPED_CONFIRMATION_ABOVE = 20
 DEFAULT_CONCURRENCY = 4

@@ -31,6 +31,7 @@ from providers.models import (
     Place,
     Provider,
     Role,
+    Whereabouts,
 )
 from providers.protocol import HttpAdapter, failed, outcomes, unique
 from providers.wasend_answers import (
@@ -158,16 +159,19 @@ class WaSendAdapter(HttpAdapter):
                     break
         return found
 
-    async def whereabouts(self, entries: Sequence[str]) -> list[Place]:
+    async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """One read of each working group's participants, matched by phone (any spelling),
-        phone JID or privacy id; a group of 1,024 is one call, so this is the cheapest way."""
+        phone JID or privacy id; a group of 1,024 is one call, so this is the cheapest way.
+        A session that is not working cannot be looked in, and is said to be unsearched."""
         found: list[Place] = []
+        unsearched: list[Container] = []
         for group in await self.containers():
             if group.status != WORKING:
+                unsearched.append(group)
                 continue
             listed = [m async for page in self.members(group) for m in page.members]
             found += [Place(group, m) for m in match(entries, listed).matched_members()]
-        return unique(found)
+        return Whereabouts(unique(found), unsearched)
 
     def budget_scope(self, container: Container) -> str:
         """The daily budget is the session's (one phone number), over all its groups."""

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from providers.errors import ProviderError
-from providers.journal import Job, Journal
+from providers.journal import Journal
+from providers.records import Job
 from providers.removal import Engine, Progress, retry_failed
 
 if TYPE_CHECKING:

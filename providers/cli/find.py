@@ -19,7 +19,8 @@ def _why_not(place: Place) -> str:
     return ""
 
 
-def _said(found: Found) -> None:
+def said_found(found: Found) -> None:
+    """One account's answer, printed as it comes."""
     account = f"{found.account.name} ({found.account.provider.label})"
     cost = f"{found.calls} call{'s' * (found.calls != 1)}, {found.seconds:.1f} s"
     if found.error:
@@ -32,6 +33,8 @@ def _said(found: Found) -> None:
         where = f"{container.parent} / {container.name}" if container.parent else container.name
         who = " ".join(part for part in (member.name, member.address) if part) or member.id
         print(f"  {container.kind.value:<9} {where}: {who}{_why_not(place)}", flush=True)
+    for blind in found.unsearched:
+        print(f"  not searched: {blind.read_only_reason}", flush=True)
 
 
 def _document(found: Found) -> dict[str, object]:
@@ -49,12 +52,16 @@ def _document(found: Found) -> dict[str, object]:
             }
             for p in found.places
         ],
+        "not_searched": [
+            {"container": c.model_dump(mode="json"), "why": c.read_only_reason}
+            for c in found.unsearched
+        ],
     }
 
 
 async def find(args: argparse.Namespace, workspace: Workspace) -> int:
     """Prints each account as its search ends; exit 1 when an account could not be searched."""
-    found = await find_everywhere(workspace, args.addresses, None if args.json else _said)
+    found = await find_everywhere(workspace, args.addresses, None if args.json else said_found)
     if args.json:
         json.dump([_document(f) for f in found], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from providers.accounts import reason_required
+from providers.cli.asking import ask, confirm
+from providers.cli.everywhere import remove_everywhere, resume_everywhere
 from providers.costs import cost, pace
 from providers.errors import ConfigurationError
-from providers.journal import Job, JobState, Journal
+from providers.journal import Journal
 from providers.lookup import plan_for_entries
 from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.receipts import FORMATS, receipt
+from providers.records import Job, JobState
 from providers.removal import (
     VERBS,
     Engine,
@@ -29,7 +30,7 @@ from providers.removal import (
     record_plan,
     undo_plan,
 )
-from providers.signals import STOP_SIGNALS
+from providers.signals import stopping_on_signals
 from providers.workspace import Workspace
 
 
@@ -59,26 +60,6 @@ def describe(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-async def _ask(prompt: str) -> str:
-    return (await asyncio.to_thread(input, prompt)).strip()
-
-
-async def _confirm(plan: Plan, assume_yes: bool) -> None:
-    if assume_yes or plan.dry_run:
-        return
-    if not sys.stdin.isatty():
-        raise ConfigurationError(
-            "Refusing to act without --yes: there is no terminal to confirm on."
-        )
-    word = plan.confirmation_word
-    if word:
-        answer = await _ask(f"Type {word!r} to confirm: ")
-        if answer != word:
-            raise ConfigurationError("Not confirmed; nothing was sent.")
-    elif (await _ask("Proceed? [y/N] ")).lower() not in ("y", "yes"):
-        raise ConfigurationError("Not confirmed; nothing was sent.")
-
-
 def _summary(job: Job) -> str:
     parts = [
         f"{STATE_WORDS.get(state, state)} {count}" for state, count in sorted(job.counts.items())
@@ -103,15 +84,8 @@ async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> 
             )
 
     engine = Engine(adapter, journal, on_event=show)
-    loop = asyncio.get_running_loop()
-    stops = (*STOP_SIGNALS, signal.SIGINT) if STOP_SIGNALS else ()
-    for stop in stops:
-        loop.add_signal_handler(stop, engine.interrupt)
-    try:
+    with stopping_on_signals(engine.interrupt):
         return await engine.run(job_id)
-    finally:
-        for stop in stops:
-            loop.remove_signal_handler(stop)
 
 
 def _finish(job: Job, journal: Journal, as_json: bool) -> int:
@@ -136,6 +110,18 @@ def _finish(job: Job, journal: Journal, as_json: bool) -> int:
 
 
 async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
+    if args.everywhere:
+        if args.account or args.from_file or args.delete_contacts:
+            raise ConfigurationError(
+                "--everywhere takes only the person's addresses: it finds the accounts, "
+                "groups and lists itself (no ACCOUNT, CONTAINER, --from or --delete-contacts)."
+            )
+        return await remove_everywhere(args, workspace)
+    if not args.account or not args.container:
+        raise ConfigurationError(
+            "Name the account and the group or list: `rosterdeck remove ACCOUNT CONTAINER "
+            "MEMBER...`, or `rosterdeck remove --everywhere ADDRESS...` for one person."
+        )
     reason = " ".join(args.reason.split())
     if not reason and reason_required(workspace.account(args.account)):
         raise ConfigurationError(
@@ -175,7 +161,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
                     print(said)
         if not plan.members:
             return 0
-        await _confirm(plan, args.yes)
+        await confirm(plan.confirmation_word, args.yes, plan.dry_run)
         job_id = record_plan(journal, plan)
         if not args.json:
             print(f"Job {job_id} journaled; sending.", flush=True)
@@ -211,36 +197,64 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
         sys.stdout.write(receipt(journal, args.job, args.format))
         return 0
     listed = journal.jobs()
+    everywhere = journal.everywhere_jobs()
     if args.json:
-        json.dump([j.model_dump(mode="json") for j in listed], sys.stdout, indent=2)
+        documents = [j.model_dump(mode="json") for j in listed]
+        documents += [
+            {**e.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
+            for e in everywhere
+        ]
+        json.dump(documents, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     if not listed:
         print("No jobs yet.")
         return 0
-    for job in listed:
-        counts = ", ".join(f"{STATE_WORDS.get(s, s)} {n}" for s, n in sorted(job.counts.items()))
-        print(
-            f"{job.id}  {job.created_at[:19]}  {job.user}  {job.account}  "
-            f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  {counts}"
+    apart = [(job.created_at, [_job_line(job)]) for job in listed if not job.part_of]
+    apart += [
+        (
+            e.created_at,
+            [
+                f"{e.id}  {e.created_at[:19]}  {e.user}  everywhere: remove "
+                f"{', '.join(e.addresses)}  {e.state.value}  {_counted(e.counts)}",
+                *(f"  ↳ {_job_line(part)}" for part in e.parts),
+            ],
         )
+        for e in everywhere
+    ]
+    for _, lines in sorted(apart, key=lambda entry: entry[0], reverse=True):
+        print("\n".join(lines))
     return 0
+
+
+def _job_line(job: Job) -> str:
+    return (
+        f"{job.id}  {job.created_at[:19]}  {job.user}  {job.account}  "
+        f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  {_counted(job.counts)}"
+    )
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{STATE_WORDS.get(s, s)} {n}" for s, n in sorted(counts.items()))
 
 
 async def resume(args: argparse.Namespace, workspace: Workspace) -> int:
     journal = Journal(workspace.journal_path())
+    if journal.is_everywhere(args.job):
+        everywhere = journal.everywhere(args.job)
+        if not everywhere.unsettled and not everywhere.counts.get(Outcome.CANCELLED.value):
+            print("Nothing left to do.")
+            return 0
+        print(f"Job {everywhere.id}: {everywhere.unsettled} place member(s) not settled.")
+        await _resume_agreed(args.yes)
+        return await resume_everywhere(journal, everywhere, workspace)
     job = journal.job(args.job)
     if not job.unsettled:
         print(_summary(job))
         print("Nothing left to do.")
         return 0
     print(f"Job {job.id}: {job.unsettled} member(s) not settled in {job.container.name}.")
-    if not args.yes and not sys.stdin.isatty():
-        raise ConfigurationError(
-            "Refusing to resume without --yes: there is no terminal to confirm on."
-        )
-    if not args.yes and (await _ask("Resume? [y/N] ")).lower() not in ("y", "yes"):
-        raise ConfigurationError("Not confirmed; nothing was sent.")
+    await _resume_agreed(args.yes)
     adapter = await workspace.open(job.account)
     try:
         return _finish(await _run(adapter, journal, job.id, False), journal, False)
@@ -248,11 +262,22 @@ async def resume(args: argparse.Namespace, workspace: Workspace) -> int:
         await adapter.aclose()
 
 
+async def _resume_agreed(assume_yes: bool) -> None:
+    if assume_yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigurationError(
+            "Refusing to resume without --yes: there is no terminal to confirm on."
+        )
+    if (await ask("Resume? [y/N] ")).lower() not in ("y", "yes"):
+        raise ConfigurationError("Not confirmed; nothing was sent.")
+
+
 async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
     journal = Journal(workspace.journal_path())
     plan = undo_plan(journal, args.job)
     print(describe(plan))
-    await _confirm(plan, args.yes)
+    await confirm(plan.confirmation_word, args.yes, plan.dry_run)
     adapter = await workspace.open(plan.account)
     try:
         if not adapter.capabilities.can_undo:
@@ -264,10 +289,24 @@ async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rm = commands.add_parser("remove", help="remove members (journaled; resumable)")
-    rm.add_argument("account")
-    rm.add_argument("container", help="an id as `containers` prints it, the bare id, or the name")
+    rm = commands.add_parser(
+        "remove",
+        help="remove members (journaled; resumable), or one person from everywhere",
+        usage="%(prog)s ACCOUNT CONTAINER MEMBER... [options]\n"
+        "       %(prog)s --everywhere ADDRESS... --reason TEXT [--yes] [--json] [--dry-run]",
+    )
+    rm.add_argument("account", nargs="?", help="the account (not with --everywhere)")
+    rm.add_argument(
+        "container", nargs="?", help="an id as `containers` prints it, the bare id, or the name"
+    )
     rm.add_argument("members", nargs="*", help="ids, phone numbers or emails")
+    rm.add_argument(
+        "--everywhere",
+        nargs="+",
+        metavar="ADDRESS",
+        help="one person's phones, emails or ids: find them in every account and remove them "
+        "from every group and list, as one job with a receipt",
+    )
     rm.add_argument("--from", dest="from_file", help="a file of members (one per line, or CSV)")
     rm.add_argument("--dry-run", action="store_true", help="walk the whole flow, send nothing")
     rm.add_argument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from providers.journal import JobState
+from providers.records import JobState
 from providers.workspace import LocalWorkspace
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until

@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input
 
-from providers.journal import JobState
 from providers.models import Outcome, Provider
+from providers.records import JobState
 from providers.removal import make_plan, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState

@@ -3,8 +3,8 @@ the groups list, and a job that pauses and resumes."""
 
 from __future__ import annotations
 
-from providers.journal import JobState
 from providers.models import Outcome
+from providers.records import JobState
 from providers.sandbox import Sandbox
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from providers.journal import Job, Journal
+from providers.journal import Journal
 from providers.lookup import find_members, plan_for_entries
 from providers.models import Outcome, Provider
 from providers.protocol import Adapter
+from providers.records import Job
 from providers.removal import Engine, make_plan, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState, contact_id

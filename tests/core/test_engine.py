@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from providers.journal import JobState, Journal
+from providers.journal import Journal
 from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.receipts import export
+from providers.records import JobState
 from providers.removal import (
     Engine,
     Event,

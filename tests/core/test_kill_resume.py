@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from providers.journal import JobState, Journal
+from providers.journal import Journal
 from providers.models import Outcome, Provider
+from providers.records import JobState
 from providers.sandbox import TOKENS, Sandbox
 
 TARGETS = 60

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from providers.accounts import AccountStore
-from providers.journal import JobState, Journal
+from providers.journal import Journal
 from providers.models import (
     Container,
     ContainerKind,
@@ -21,6 +21,7 @@ from providers.models import (
     Provider,
 )
 from providers.receipts import receipt
+from providers.records import JobState
 from tests.core.test_cli import run
 
 GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
-from providers.journal import Job
 from providers.models import STATE_WORDS, Operation, Outcome
 from providers.receipts import export
+from providers.records import Job
 from providers.removal import VERBS, Progress
 from tui.screens.base import DeckScreen
 from tui.widgets.outcome_table import OutcomeTable

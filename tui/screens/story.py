@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from providers.journal import Item, Step
 from providers.models import STATE_WORDS
+from providers.records import Item, Step
 from tui.screens.modal import DeckModal
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from providers.journal import Item
 from providers.models import STATE_WORDS
+from providers.records import Item
 from providers.removal import Progress
 from tui.widgets.line_table import LineTable
 

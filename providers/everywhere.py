@@ -1,0 +1,217 @@
+"""One person off everything: one plan over every place `find_everywhere` found, then one
+journal job made of one part a place.
+
+Each part is an ordinary job on one container, so it keeps what every job has: its plan
+written before anything is sent, one runner, exactly-once sends and resume. The places of
+one account run one after another at that account's pace; accounts run at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from providers.accounts import Account, reason_required
+from providers.errors import ProviderError
+from providers.find import Found
+from providers.journal import Journal
+from providers.models import Container, Estimate, Member, Operation, Outcome
+from providers.protocol import Adapter, outcomes
+from providers.records import EverywhereJob, Job, JobState, NewJob, Unsearched
+from providers.removal import Ended, Engine, Event, Plan, Settled, estimate, make_plan
+
+
+def where(container: Container) -> str:
+    return f"{container.parent} / {container.name}" if container.parent else container.name
+
+
+@dataclass(frozen=True)
+class EverywherePlan:
+    addresses: tuple[str, ...]
+    parts: tuple[Plan, ...]
+    #: the places that could not be looked in, so the plan never claims "everywhere" blindly
+    unsearched: tuple[Unsearched, ...] = ()
+    reason: str = ""
+    dry_run: bool = False
+
+    @property
+    def acting(self) -> tuple[Plan, ...]:
+        """The places something will be sent to (the others only have protected members)."""
+        return tuple(part for part in self.parts if part.members)
+
+    @property
+    def accounts(self) -> list[str]:
+        return sorted({part.account for part in self.parts})
+
+    @property
+    def confirmation_word(self) -> str:
+        """Always typed, as for a big job: the number of places acted on."""
+        return str(len(self.acting)) if self.acting and not self.dry_run else ""
+
+
+def plan_everywhere(
+    found: Sequence[Found], addresses: Sequence[str], *, reason: str = "", dry_run: bool = False
+) -> EverywherePlan:
+    """One part a place the person was found in; locked members and read-only places are
+    planned as protected, with the reason, so the receipt can say what was not done."""
+    grouped: dict[tuple[str, str], tuple[Account, Container, list[Member]]] = {}
+    unsearched: list[Unsearched] = []
+    for answer in found:
+        name = answer.account.name
+        if answer.error:
+            unsearched.append(Unsearched(account=name, where="every place", why=answer.error))
+        unsearched += [
+            Unsearched(account=name, where=c.parent or where(c), why=c.read_only_reason)
+            for c in answer.unsearched
+        ]
+        for place in answer.places:
+            key = (name, place.container.id)
+            grouped.setdefault(key, (answer.account, place.container, []))[2].append(place.member)
+    parts = tuple(
+        replace(
+            make_plan(account.name, account.provider, container, members, dry_run=dry_run),
+            reason=reason,
+        )
+        for account, container, members in grouped.values()
+    )
+    return EverywherePlan(tuple(addresses), parts, tuple(unsearched), reason, dry_run)
+
+
+def reason_missing(plan: EverywherePlan, accounts: Sequence[Account]) -> list[str]:
+    """The accounts of the plan that require a reason, when none was given."""
+    if plan.reason:
+        return []
+    involved = set(plan.accounts)
+    return [a.name for a in accounts if a.name in involved and reason_required(a)]
+
+
+def estimate_everywhere(
+    adapters: Mapping[str, Adapter], journal: Journal, plan: EverywherePlan
+) -> Estimate:
+    """Calls add up; time is the slowest account's, since accounts run at the same time."""
+    calls = 0
+    seconds: dict[str, float] = {}
+    today: int | None = None
+    for part in plan.acting:
+        guess = estimate(adapters[part.account], journal, part)
+        calls += guess.calls
+        seconds[part.account] = seconds.get(part.account, 0.0) + guess.seconds
+        if guess.today is not None:
+            today = (today or 0) + guess.today
+        elif today is not None:
+            today += len(part.members)
+    accounts = len(seconds)
+    return Estimate(
+        calls=calls,
+        seconds=max(seconds.values(), default=0.0),
+        today=today,
+        calls_are=f"over {accounts} account{'s' * (accounts != 1)} at once" if accounts else "",
+    )
+
+
+def record_everywhere(journal: Journal, plan: EverywherePlan) -> str:
+    return journal.create_everywhere(
+        addresses=plan.addresses,
+        parts=[
+            NewJob(
+                part.account,
+                part.provider,
+                part.container,
+                Operation.REMOVE_FROM_CONTAINER,
+                part.members,
+                part.skipped,
+                part.dry_run,
+            )
+            for part in plan.parts
+        ],
+        unsearched=plan.unsearched,
+        reason=plan.reason,
+        dry_run=plan.dry_run,
+    )
+
+
+class EverywhereRun:
+    """Runs (or resumes) an everywhere job. `on_event(part_id, event)` hears every part's
+    engine; `stopped` says, per part, why it could not run at all."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        opened: Callable[[str], Awaitable[Adapter]],
+        on_event: Callable[[str, Event], None] | None = None,
+    ) -> None:
+        self.journal = journal
+        self.opened = opened
+        self.on_event = on_event or (lambda part_id, event: None)
+        self.stopped: dict[str, str] = {}
+        self._engines: dict[str, Engine] = {}
+        self._halt: JobState | None = None
+
+    def cancel(self) -> None:
+        """No new request leaves; places not started yet are cancelled, resumable later."""
+        self._halt = self._halt or JobState.CANCELLED
+        for engine in list(self._engines.values()):
+            engine.cancel()
+
+    def interrupt(self) -> None:
+        """No new request leaves; everything not sent stays due for `resume`."""
+        self._halt = self._halt or JobState.INTERRUPTED
+        for engine in list(self._engines.values()):
+            engine.interrupt()
+
+    async def run(self, everywhere_id: str) -> EverywhereJob:
+        self._halt = None
+        self.stopped.clear()
+        job = self.journal.everywhere(everywhere_id)
+        by_account: dict[str, list[Job]] = {}
+        for part in job.parts:
+            if part.unsettled or part.counts.get(Outcome.CANCELLED.value):
+                by_account.setdefault(part.account, []).append(part)
+            elif part.state is JobState.PLANNED:  # only protected members: nothing to send
+                self.journal.set_state(part.id, JobState.FINISHED, "Nothing to send here.")
+                self.on_event(part.id, Ended(self.journal.job(part.id)))
+        await asyncio.gather(*(self._run_account(a, parts) for a, parts in by_account.items()))
+        return self.journal.everywhere(everywhere_id)
+
+    async def _run_account(self, account: str, parts: list[Job]) -> None:
+        try:
+            adapter = await self.opened(account)
+        except ProviderError as error:
+            for part in parts:
+                self._not_run(part, JobState.STOPPED, f"Stopped: {error.message}")
+            return
+        for number, part in enumerate(parts):
+            if self._halt is not None:
+                for left in parts[number:]:
+                    self._not_run(left, self._halt, "Not started: the job was stopped first.")
+                return
+            engine = Engine(adapter, self.journal, on_event=self._hear(part.id))
+            self._engines[part.id] = engine
+            try:
+                ended = await engine.run(part.id)
+            except ProviderError as error:
+                self.stopped[part.id] = error.message
+                continue
+            finally:
+                del self._engines[part.id]
+            if ended.state in (JobState.PAUSED, JobState.STOPPED):
+                # what paused one place (a budget, a lost session, a refused token) holds for
+                # the account's other places too: they wait, due, for the resume
+                for left in parts[number + 1 :]:
+                    self._not_run(left, ended.state, f"Not started: {ended.note}")
+                return
+
+    def _hear(self, part_id: str) -> Callable[[Event], None]:
+        return lambda event: self.on_event(part_id, event)
+
+    def _not_run(self, part: Job, state: JobState, note: str) -> None:
+        """A place that was never started: cancelled ones say so member by member; the
+        others keep their members due, to be resumed."""
+        self.stopped[part.id] = note
+        if state is JobState.CANCELLED:
+            ids = self.journal.cancel_pending(part.id, note)
+            cancelled = outcomes([Member(id=i) for i in ids], Outcome.CANCELLED, message=note)
+            self.on_event(part.id, Settled(tuple(cancelled)))
+        self.journal.set_state(part.id, state, note)
+        self.on_event(part.id, Ended(self.journal.job(part.id)))
