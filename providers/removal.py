@@ -25,7 +25,7 @@ from providers.models import (
     Provider,
 )
 from providers.protocol import Adapter, failed, outcomes
-from providers.records import PENDING, SENDING, Job, JobState
+from providers.records import PENDING, SENDING, UNSETTLED, Job, JobState
 
 TYPED_CONFIRMATION_ABOVE = 20
 DEFAULT_CONCURRENCY = 4
@@ -320,7 +320,12 @@ class Engine:
                     )
                 )
             )
+        if self._halt in (JobState.INTERRUPTED, JobState.PAUSED) and not self._due(job_id):
+            return self._end(job_id, JobState.FINISHED, "")  # stopped after the last one
         return self._end(job_id, self._halt or JobState.FINISHED, self._halt_note)
+
+    def _due(self, job_id: str) -> bool:
+        return bool(self.journal.items(job_id, UNSETTLED))
 
     def _end(self, job_id: str, state: JobState, note: str) -> Job:
         self.journal.set_state(job_id, state, note)

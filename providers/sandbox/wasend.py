@@ -81,6 +81,8 @@ class Misbehaviour:
     #: caught mid-flight, for pictures and tests
     hold_after: int | None = None
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    #: set once a removal is being held: it has reached WhatsApp and waits for `release`
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -385,6 +387,7 @@ def build(state: WaSendState) -> Starlette:
         session_id = request.path_params["session"]
         odd = state.misbehaviour
         if odd.hold_after is not None and len(state.removals) >= odd.hold_after:
+            odd.holding.set()
             await odd.release.wait()
         if odd.overlimit_after is not None and len(state.removals) >= odd.overlimit_after:
             raise ApiError(500, "Internal Server Error", OVERLIMIT)

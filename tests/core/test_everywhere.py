@@ -1,0 +1,245 @@
+"""One person off everything: one plan over every place found, one journal job made of one
+part a place, run across three accounts, stopped, resumed, and told in a receipt."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from providers.everywhere import (
+    EverywhereRun,
+    estimate_everywhere,
+    plan_everywhere,
+    reason_missing,
+    record_everywhere,
+)
+from providers.find import find_everywhere
+from providers.journal import Journal
+from providers.models import Outcome, Provider
+from providers.protocol import Adapter
+from providers.receipts import receipt
+from providers.records import JobState
+from providers.removal import Ended, Event, Sending
+from providers.sandbox import Sandbox
+from providers.workspace import SandboxWorkspace
+from tests.conftest import FAST
+from tests.core.test_cli import run
+
+
+class Adapters:
+    """The workspace's adapters, opened once each, as the app keeps them."""
+
+    def __init__(self, workspace: SandboxWorkspace) -> None:
+        self.workspace = workspace
+        self.opened: dict[str, Adapter] = {}
+
+    async def __call__(self, name: str) -> Adapter:
+        if name not in self.opened:
+            self.opened[name] = await self.workspace.open(name)
+        return self.opened[name]
+
+
+def jade(sandbox: Sandbox) -> list[str]:
+    person = sandbox.everywhere[0]
+    return [person["phone"], person["email"]]
+
+
+def in_whatsapp_group(sandbox: Sandbox, subject: str, phone: str) -> dict[str, object]:
+    """The person's own entry in a sandbox WhatsApp group, to change behind the app's back."""
+    return next(
+        participant
+        for groups in sandbox.wasend.groups.values()
+        for group in groups.values()
+        if group["subject"] == subject
+        for participant in group["participants"].values()
+        if participant["phoneNumber"] == phone
+    )
+
+
+async def test_a_plan_over_every_place_with_protected_and_unsearched_ones(
+    sandbox: Sandbox, journal: Journal
+) -> None:
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    adapters = Adapters(workspace)
+    # The person owns Choir: a locked member (WhatsApp never removes an owner), protected.
+    in_whatsapp_group(sandbox, "Choir", jade(sandbox)[0])["isSuperAdmin"] = True
+    found = await find_everywhere(workspace, jade(sandbox), opened=adapters)
+    plan = plan_everywhere(found, jade(sandbox), reason="T-9: erasure")
+
+    where = {(p.account, p.container.name): p for p in plan.parts}
+    assert len(where) == 6
+    read_only = where[("sandbox-autosend", "All contacts")]
+    assert not read_only.members and "no removal" in read_only.skipped[0][1]
+    admin = where[("sandbox-wasend", "Choir")]
+    assert not admin.members and "owner" in admin.skipped[0][1].lower()
+    assert len(plan.acting) == 4 and plan.confirmation_word == "4"
+    assert [(u.account, u.where) for u in plan.unsearched] == [("sandbox-wasend", "Sales line")]
+    assert "scanning QR" in plan.unsearched[0].why
+    assert all(p.reason == "T-9: erasure" for p in plan.parts)
+
+    cost = estimate_everywhere(adapters.opened, journal, plan)
+    # RASL and AutoSend: one call a place; WaSend: a removal and a read-back
+    assert cost.calls == 2 + 1 + 2 and "3 accounts" in cost.calls_are
+
+    strict = workspace.account("sandbox-rasl").model_copy(
+        update={"options": {"require_reason": True}}
+    )
+    unexplained = plan_everywhere(found, jade(sandbox))
+    assert reason_missing(unexplained, [strict]) == ["sandbox-rasl"]
+    assert reason_missing(plan, [strict]) == []
+
+
+async def test_one_job_over_three_accounts_with_a_failure_a_stop_and_a_resume(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    adapters = Adapters(workspace)
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal(path)
+    found = await find_everywhere(workspace, jade(sandbox), opened=adapters)
+    plan = plan_everywhere(found, jade(sandbox), reason="T-10")
+    job_id = record_everywhere(journal, plan)
+    parts = {(p.account, p.container.name): p.id for p in journal.everywhere(job_id).parts}
+    harbour, choir = (
+        parts[("sandbox-wasend", "Harbour Runners")],
+        parts[("sandbox-wasend", "Choir")],
+    )
+
+    # Choir's admins made the person the group's owner after the search: WhatsApp refuses.
+    in_whatsapp_group(sandbox, "Choir", jade(sandbox)[0])["isSuperAdmin"] = True
+    # The first WhatsApp removal is held unanswered: the job is stopped while it is out.
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = 0
+    others = {v for (account, _), v in parts.items() if account != "sandbox-wasend"}
+    ended: set[str] = set()
+    others_ended = asyncio.Event()
+    sent: list[str] = []
+
+    def heard(part_id: str, event: Event) -> None:
+        if isinstance(event, Sending):
+            sent.append(part_id)
+        if isinstance(event, Ended):
+            ended.add(part_id)
+            if others <= ended:
+                others_ended.set()
+
+    before = {p: sandbox.calls(p) for p in Provider}
+    runner = EverywhereRun(journal, adapters, heard)
+    running = asyncio.create_task(runner.run(job_id))
+    await whatsapp.holding.wait()
+    await others_ended.wait()
+    runner.interrupt()
+    whatsapp.release.set()
+    stopped = await running
+
+    assert stopped.state is JobState.INTERRUPTED
+    by_id = {p.id: p for p in stopped.parts}
+    assert by_id[harbour].counts == {Outcome.REMOVED.value: 1}  # the call out came back
+    assert by_id[choir].counts == {"pending": 1}  # never started: no request left for it
+    assert by_id[choir].note.startswith("Not started")
+    harbour_jid = journal.job(harbour).container.id.split("/")[1]
+    assert [group for group, _ in sandbox.wasend.removals] == [harbour_jid]
+    # RASL: one call a place, AutoSend: one; nothing read whole
+    assert sandbox.calls(Provider.RASL) - before[Provider.RASL] == 2
+    assert sandbox.calls(Provider.AUTOSEND) - before[Provider.AUTOSEND] == 1
+
+    # A new process resumes it: only Choir is sent, once, and fails with WhatsApp's words.
+    again = Journal(path)
+    calls = {p: sandbox.calls(p) for p in Provider}
+    done = await EverywhereRun(again, Adapters(workspace), heard).run(job_id)
+    assert {p: sandbox.calls(p) - calls[p] for p in Provider} == {
+        Provider.RASL: 0,
+        Provider.AUTOSEND: 0,
+        Provider.WASEND: 1,  # the removal, refused: nothing to read back
+    }
+    assert sent.count(harbour) == 1 and sent.count(choir) == 1
+    assert done.state is JobState.FINISHED
+    assert done.counts == {
+        Outcome.REMOVED.value: 4,
+        Outcome.FAILED.value: 1,
+        Outcome.PROTECTED.value: 1,
+    }
+    failure = again.items(choir)[0]
+    assert "group owner" in failure.message
+
+    told = receipt(again, job_id)
+    assert "one person everywhere" in told and "why**: T-10" in told
+    assert "## Done (4)" in told and "## Not done (2)" in told
+    assert "Choir (sandbox-wasend, WaSend): ✗ failed: 422" in told
+    assert "All contacts (sandbox-autosend, AutoSend): ⊘ protected" in told
+    assert "## Not searched (1)" in told and "Sales line" in told
+    assert "contact stays in the contact book" in told
+    document = json.loads(receipt(again, job_id, "json"))
+    assert len(document["places"]) == 6 and document["not_searched"][0]["where"] == "Sales line"
+    rows = receipt(again, job_id, "csv").splitlines()
+    assert len(rows) == 1 + 6 and rows[0].startswith("job,part,account,provider,where")
+    assert again.verify().whole
+
+
+async def test_an_account_that_cannot_be_opened_leaves_its_places_due(
+    sandbox: Sandbox, journal: Journal
+) -> None:
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = await find_everywhere(workspace, jade(sandbox), opened=Adapters(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+
+    async def refuse_autosend(name: str) -> Adapter:
+        if name == "sandbox-autosend":
+            from providers.errors import AuthError
+
+            raise AuthError("AutoSend refused the token (401).")
+        return await workspace.open(name)
+
+    job = await EverywhereRun(journal, refuse_autosend).run(job_id)
+    autosend = [p for p in job.parts if p.account == "sandbox-autosend"]
+    moved = [p for p in autosend if p.counts.get("pending")]
+    assert moved and all(p.state is JobState.STOPPED and "401" in p.note for p in moved)
+    assert job.state is JobState.STOPPED and job.unsettled == 1
+
+
+async def test_a_changed_everywhere_job_breaks_the_chain(
+    sandbox: Sandbox, journal: Journal, tmp_path: Path
+) -> None:
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = await find_everywhere(workspace, jade(sandbox), opened=Adapters(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox), reason="T-1"))
+    assert journal.verify().whole
+    db = sqlite3.connect(journal.path)
+    db.execute("UPDATE everywhere SET reason = 'nobody asked' WHERE id = ?", (job_id,))
+    db.commit()
+    breaks = journal.verify().breaks
+    assert breaks == [f"job {job_id}: its reason reads 'nobody asked', was 'T-1'"]
+    db.execute("DELETE FROM everywhere")
+    db.commit()
+    assert journal.verify().breaks == [f"job {job_id} is gone from the journal (deleted)"]
+
+
+def test_remove_everywhere_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    person = Sandbox().everywhere[1]
+    address = [person["phone"], person["email"]]
+    code, out, _ = run(capsys, "--demo", "remove", "--everywhere", *address, "--reason", "T-2")
+    assert code == 1 and "no terminal to confirm on" in _
+    code, out, _ = run(
+        capsys, "--demo", "remove", "--everywhere", *address, "--reason", "T-2", "--yes"
+    )
+    assert "Parents Network" in out and "✓ removed" in out and "journaled" in out
+    assert "at each account's pace" in out
+    assert "Not searched, so not certain" in out and code == 1  # the Sales line session
+    job_id = out.split("Receipt: rosterdeck jobs receipt ")[1].split()[0]
+    code, out, _ = run(capsys, "--demo", "jobs")
+    assert f"{job_id}" in out and "everywhere: remove" in out and "  ↳ " in out
+    code, out, _ = run(capsys, "--demo", "resume", job_id, "--yes")
+    assert code == 0 and "Nothing left to do." in out
+    code, out, _ = run(capsys, "--demo", "jobs", "receipt", job_id)
+    assert "why**: T-2" in out and "Parents Network" in out
+
+
+def test_remove_everywhere_refuses_mixed_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--demo", "remove", "sandbox-rasl", "--everywhere", "a@b.c")
+    assert code == 1 and "only the person's addresses" in err
+    code, _, err = run(capsys, "--demo", "remove")
+    assert code == 1 and "--everywhere ADDRESS" in err
