@@ -121,7 +121,7 @@ def record_everywhere(journal: Journal, plan: EverywherePlan) -> str:
                 Operation.REMOVE_FROM_CONTAINER,
                 part.members,
                 part.skipped,
-                part.dry_run,
+                plan.dry_run,
             )
             for part in plan.parts
         ],

@@ -16,7 +16,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from providers.accounts import reason_required
+from providers.costs import pace
 from providers.errors import ProviderError
+from providers.everywhere import (
+    EverywherePlan,
+    estimate_everywhere,
+    reason_missing,
+    record_everywhere,
+)
 from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
@@ -24,10 +31,15 @@ from providers.removal import Plan, record_plan, undo_plan
 from providers.removal import estimate as estimate_cost
 from providers.signals import STOP_SIGNALS
 from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
-from tui.jobs import JobEnded, JobRunner
+from tui.jobs import EverywhereEnded, JobEnded, JobRunner
 from tui.screens.accounts import AccountsScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.confirm_removal import ConfirmRemovalScreen, Decision
+from tui.screens.confirm_removal import (
+    ConfirmRemovalScreen,
+    Decision,
+    everywhere_proposal,
+    proposal,
+)
 from tui.screens.help import HelpScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
@@ -103,14 +115,19 @@ class RosterDeckApp(App[None]):
         if not unfinished:
             return
         job = unfinished[0]
+        what = f"{job.account}, {job.container.name}"
+        if job.part_of:
+            what = f"one person everywhere; {what} and perhaps other places"
         detail = (
-            f"Job {job.id} ({job.account}, {job.container.name}) stopped with {job.unsettled} "
+            f"Job {job.part_of or job.id} ({what}) stopped with {job.unsettled} "
             "member(s) not settled. Resuming first checks what the lost answers did, then "
             "sends only what is still due: nothing is removed twice."
         )
 
         async def answered(resume: bool | None) -> None:
-            if resume:
+            if resume and job.part_of:
+                self.run_everywhere(job.part_of)
+            elif resume:
                 await self.run_job(job.id)
 
         self.push_screen(
@@ -118,8 +135,43 @@ class RosterDeckApp(App[None]):
         )
 
     async def run_job(self, job_id: str) -> None:
-        await self.jobs.start(job_id)
+        try:
+            await self.jobs.start(job_id)
+        except ProviderError as error:
+            self.notify(str(error), severity="warning")
+            return
         self.push_screen(ProgressScreen(job_id))
+
+    def run_everywhere(self, job_id: str) -> None:
+        from tui.screens.everywhere_progress import EverywhereProgressScreen
+
+        try:
+            self.jobs.start_everywhere(job_id)
+        except ProviderError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.push_screen(EverywhereProgressScreen(job_id))
+
+    async def propose_everywhere(self, plan: EverywherePlan) -> None:
+        """Confirm one person's removal from every place found, then journal it as one job
+        and run it; its progress screen shows each place and member live."""
+        adapters = {name: await self.adapter(name) for name in plan.accounts}
+        estimate = estimate_everywhere(adapters, self.jobs.journal, plan)
+        paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
+        strict = reason_missing(plan, self.workspace.accounts())
+
+        def decided(decision: Decision | None) -> None:
+            if decision is None or not decision.go:
+                return
+            chosen = replace(plan, dry_run=decision.dry_run, reason=decision.reason)
+            self.run_everywhere(record_everywhere(self.jobs.journal, chosen))
+
+        self.push_screen(
+            ConfirmRemovalScreen(
+                everywhere_proposal(plan, estimate, paces), reason_required=bool(strict)
+            ),
+            decided,
+        )
 
     async def propose(self, plan: Plan, undo_of: str | None = None) -> None:
         """Confirm a plan, then journal it and run it; the progress screen shows it live."""
@@ -134,9 +186,7 @@ class RosterDeckApp(App[None]):
         estimate = estimate_cost(adapter, self.jobs.journal, plan)
         self.push_screen(
             ConfirmRemovalScreen(
-                plan,
-                abilities=adapter.capabilities,
-                estimate=estimate,
+                proposal(plan, adapter.capabilities, estimate),
                 reason_required=reason_required(self.workspace.account(plan.account)),
             ),
             decided,
@@ -149,6 +199,10 @@ class RosterDeckApp(App[None]):
             self.notify(str(error), severity="warning")
             return
         await self.propose(plan, undo_of=job_id)
+
+    def on_everywhere_ended(self, message: EverywhereEnded) -> None:
+        job = message.job
+        self.notify(f"Everywhere job {job.state.value}.")
 
     def on_job_ended(self, message: JobEnded) -> None:
         job = message.job
@@ -190,7 +244,7 @@ class RosterDeckApp(App[None]):
     async def reset_demo(self) -> None:
         """Fresh sandbox data, and the demo's history and exports gone with the old data:
         they told of people that no longer exist. Refused while a job runs."""
-        if self.jobs.running or not self.workspace.is_sandbox:
+        if self.jobs.busy or not self.workspace.is_sandbox:
             self.notify("Stop the running job first.", severity="warning")
             return
         await self._close_adapters()
@@ -201,7 +255,7 @@ class RosterDeckApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quitting while a job runs asks first: the job stops and stays resumable."""
-        if not self.jobs.running:
+        if not self.jobs.busy:
             self.exit()
             return
 
@@ -209,7 +263,7 @@ class RosterDeckApp(App[None]):
             if leave:
                 self.hang_up()
 
-        count = len(self.jobs.running)
+        count = self.jobs.busy
         self.push_screen(
             ConfirmScreen(
                 "Quit while a job runs?",
@@ -229,7 +283,7 @@ class RosterDeckApp(App[None]):
     async def _exit_when_settled(self) -> None:
         with contextlib.suppress(TimeoutError):  # a hung call must not keep us here
             async with asyncio.timeout(30):
-                while self.jobs.running:  # noqa: ASYNC110 - the jobs end on their own
+                while self.jobs.busy:  # noqa: ASYNC110 - the jobs end on their own
                     await asyncio.sleep(0.05)
         self.exit(return_code=1)
 

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from providers.errors import ProviderError
+from providers.errors import ConfigurationError, ProviderError
+from providers.everywhere import EverywhereRun
 from providers.journal import Journal
-from providers.records import Job
-from providers.removal import Engine, Progress, retry_failed
+from providers.records import EverywhereJob, Job
+from providers.removal import Engine, Event, Progress, retry_failed
 
 if TYPE_CHECKING:
     from tui.app import RosterDeckApp
@@ -23,6 +24,20 @@ class RunningJob:
     job_id: str
     engine: Engine
     progress: Progress
+
+
+@dataclass
+class RunningEverywhere:
+    job_id: str
+    runner: EverywhereRun
+
+
+class EverywhereEnded(Message):
+    """Posted to the app when an everywhere job stops: every place has ended or stopped."""
+
+    def __init__(self, job: EverywhereJob) -> None:
+        super().__init__()
+        self.job = job
 
 
 class JobEnded(Message):
@@ -39,6 +54,7 @@ class JobRunner:
         self.app = app
         self.journal = journal
         self.running: dict[str, RunningJob] = {}
+        self.everywhere: dict[str, RunningEverywhere] = {}
         self._progress: dict[str, Progress] = {}  # live for running jobs, kept after they end
         self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
         self.clock = time.monotonic  # what pace and ETA are measured by
@@ -49,10 +65,23 @@ class JobRunner:
         return self._progress[job_id]
 
     def is_running(self, job_id: str) -> bool:
-        return job_id in self.running
+        return job_id in self.running or job_id in self.everywhere
+
+    @property
+    def busy(self) -> int:
+        """How many jobs this app is running (an everywhere job counts once)."""
+        return len(self.running) + len(self.everywhere)
+
+    def _refuse_a_second(self) -> None:
+        """One job at a time: two would share the accounts' pace and confuse who sent what."""
+        if self.busy:
+            raise ConfigurationError(
+                "A job is running: wait for it to end, or cancel it (c on its screen) first."
+            )
 
     async def start(self, job_id: str) -> RunningJob:
         """Run (or resume) a journaled job in the background of the whole app."""
+        self._refuse_a_second()
         job = self.journal.job(job_id)
         adapter = await self.app.adapter(job.account)
         progress = Progress.of(self.journal, job_id, self.clock)
@@ -75,9 +104,34 @@ class JobRunner:
         self.app.run_worker(run(), group="jobs", name=f"job {job_id}")
         return running
 
+    def start_everywhere(self, job_id: str) -> RunningEverywhere:
+        """Run (or resume) an everywhere job: each place's progress is its own `Progress`."""
+        self._refuse_a_second()
+        for part in self.journal.everywhere(job_id).parts:
+            self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
+
+        def heard(part_id: str, event: Event) -> None:
+            self._progress[part_id].apply(event)
+
+        runner = EverywhereRun(self.journal, self.app.adapter, heard)
+        running = RunningEverywhere(job_id, runner)
+        self.everywhere[job_id] = running
+
+        async def run() -> None:
+            try:
+                job = await runner.run(job_id)
+            finally:
+                del self.everywhere[job_id]
+            self.app.post_message(EverywhereEnded(job))
+
+        self.app.run_worker(run(), group="jobs", name=f"everywhere {job_id}")
+        return running
+
     def retry_failed(self, job_id: str) -> int:
         return retry_failed(self.journal, job_id)
 
     def interrupt_all(self) -> None:
         for running in self.running.values():
             running.engine.interrupt()
+        for everywhere in self.everywhere.values():
+            everywhere.runner.interrupt()

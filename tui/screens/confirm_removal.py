@@ -1,11 +1,12 @@
 """Say in plain words what a removal will do, to whom, and whether it can be undone.
 
-Focus starts on Cancel. Large, irreversible or whole-container runs ask for the count (or
-the container's name) to be typed before Confirm is enabled.
+Focus starts on Cancel. Large, irreversible, whole-container or everywhere runs ask for the
+count (or the container's name) to be typed before Confirm is enabled.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from providers.costs import cost, pace
+from providers.everywhere import EverywherePlan, where
 from providers.models import Capabilities, Estimate, Operation
 from providers.removal import VERBS, Plan
 from tui.screens.modal import DeckModal
@@ -21,6 +23,16 @@ from tui.screens.modal import DeckModal
 SHOWN_NAMES = 4
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
 DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the dialog asks about: the plan in words, what must be typed ('' for nothing),
+    and the confirm button's verb."""
+
+    explanation: str
+    word: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -39,14 +51,14 @@ def typed_matches(typed: str, word: str) -> bool:
 
 def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> str:
     container = plan.container
-    where = f"{container.parent} / {container.name}" if container.parent else container.name
+    place = where(container)
     count = len(plan.members)
     if plan.operation is Operation.DELETE_SOURCE:
-        lines = [f"Delete the source {where}.", "RASL refuses while any contact still uses it."]
+        lines = [f"Delete the source {place}.", "RASL refuses while any contact still uses it."]
     else:
         noun = "contact" if plan.operation is Operation.DELETE_CONTACTS else "member"
         lines = [
-            f"{VERBS[plan.operation].capitalize()} {where}: {count} {noun}{'s' * (count != 1)}."
+            f"{VERBS[plan.operation].capitalize()} {place}: {count} {noun}{'s' * (count != 1)}."
         ]
     lines.append(f"Account {plan.account} · {plan.provider.label}")
     if plan.members:
@@ -74,34 +86,57 @@ def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = Non
     return "\n".join(lines)
 
 
+def proposal(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> Proposal:
+    if plan.operation is Operation.ADD_BACK:
+        label = "Add back"
+    else:
+        label = "Delete" if plan.irreversible else "Remove"
+    return Proposal(explain(plan, abilities, estimate), plan.confirmation_word, label)
+
+
+def everywhere_proposal(
+    plan: EverywherePlan, estimate: Estimate, paces: Mapping[str, str]
+) -> Proposal:
+    """Every place, one a line, with what is skipped and what could not be searched."""
+    acting = len(plan.acting)
+    accounts = len(plan.accounts)
+    lines = [
+        f"Remove {', '.join(plan.addresses)} from {acting} place{'s' * (acting != 1)} in "
+        f"{accounts} account{'s' * (accounts != 1)}:"
+    ]
+    for part in plan.parts:
+        at = f"{where(part.container)} ({part.account})"
+        if part.members:
+            lines.append(f"  ✓ {at}")
+        for _, why in part.skipped:
+            lines.append(f"  ⊘ {at}: {why}")
+    lines += [f"  ? not searched: {u.why}" for u in plan.unsearched]
+    if plan.acting:
+        lines.append(cost(estimate, "each account's"))
+    lines += [f"{name}: {said}" for name, said in paces.items() if said]
+    lines.append("↺ Where a provider can add people back, History can undo each place.")
+    return Proposal("\n".join(lines), plan.confirmation_word, "Remove")
+
+
 class ConfirmRemovalScreen(DeckModal[Decision]):
     BINDINGS = [
         Binding("escape,n", "decide(False)", "Cancel", id="cancel"),
         Binding("y", "decide(True)", "Confirm", id="confirm"),
     ]
 
-    def __init__(
-        self,
-        plan: Plan,
-        *,
-        abilities: Capabilities,
-        estimate: Estimate | None = None,
-        reason_required: bool = False,
-    ) -> None:
+    def __init__(self, asked: Proposal, *, reason_required: bool = False) -> None:
         super().__init__()
-        self.plan = plan
-        self.abilities = abilities
-        self.estimate = estimate
+        self.asked = asked
         self.reason_required = reason_required
 
     def compose(self) -> ComposeResult:
-        word = self.plan.confirmation_word
+        word = self.asked.word
         with VerticalScroll():
-            yield Static(
-                explain(self.plan, self.abilities, self.estimate), id="explain", markup=False
-            )
+            yield Static(self.asked.explanation, id="explain", markup=False)
             if word:
-                yield Static(f"Type {word} and press enter to {self._label()}:", markup=False)
+                yield Static(
+                    f"Type {word} and press enter to {self.asked.label.lower()}:", markup=False
+                )
                 yield Input(id="typed", classes="line")
             needed = "required by this account" if self.reason_required else "optional"
             yield Input(
@@ -114,16 +149,13 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             yield dry_run
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
-                yield Button(self._label(), id="confirm", variant="error", disabled=not self.ready)
-
-    def _label(self) -> str:
-        if self.plan.operation is Operation.ADD_BACK:
-            return "Add back"
-        return "Delete" if self.plan.irreversible else "Remove"
+                yield Button(
+                    self.asked.label, id="confirm", variant="error", disabled=not self.ready
+                )
 
     def on_mount(self) -> None:
         """Where there is something to type, the cursor is already there."""
-        if self.plan.confirmation_word:
+        if self.asked.word:
             self.query_one("#typed", Input).focus()
         else:
             self.query_one("#cancel", Button).focus()
@@ -135,7 +167,7 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
     @property
     def ready(self) -> bool:
         """The count (or name) typed where one is asked, and a reason where one is required."""
-        word = self.plan.confirmation_word
+        word = self.asked.word
         typed = self.query_one("#typed", Input).value if word and self.is_mounted else ""
         return (not word or typed_matches(typed, word)) and (
             not self.reason_required or bool(self.reason)
@@ -147,10 +179,10 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
     def on_input_submitted(self) -> None:
         if self.ready:
             self.action_decide(True)
-        elif self.plan.confirmation_word and not typed_matches(
-            self.query_one("#typed", Input).value, self.plan.confirmation_word
+        elif self.asked.word and not typed_matches(
+            self.query_one("#typed", Input).value, self.asked.word
         ):
-            self.notify(f"Type {self.plan.confirmation_word} exactly.", severity="warning")
+            self.notify(f"Type {self.asked.word} exactly.", severity="warning")
         else:
             self.query_one("#reason", Input).focus()
             self.notify("This account asks for a reason or ticket.", severity="warning")
@@ -160,14 +192,14 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         would read as ticked."""
         event.checkbox.label = DRY_RUN_ON if event.value else DRY_RUN_OFF
         event.checkbox.BUTTON_INNER = "✓" if event.value else " "
-        self.query_one("#confirm", Button).label = "Dry run" if event.value else self._label()
+        self.query_one("#confirm", Button).label = "Dry run" if event.value else self.asked.label
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_decide(event.button.id == "confirm")
 
     def action_decide(self, go: bool) -> None:
         if go and not self.ready:
-            missing = "#typed" if self.plan.confirmation_word else "#reason"
+            missing = "#typed" if self.asked.word else "#reason"
             self.query_one(missing, Input).focus()
             return
         self.dismiss(Decision(go, self.query_one(Checkbox).value, self.reason))

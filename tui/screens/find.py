@@ -1,5 +1,6 @@
 """Find one person everywhere: type any of their phones, emails or ids; every account is
-searched at once and each place shows as its account answers."""
+searched at once and each place shows as its account answers. `d` then takes them off every
+place found, as one job."""
 
 from __future__ import annotations
 
@@ -9,13 +10,23 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from providers.everywhere import plan_everywhere, where
 from providers.find import Found, find_everywhere
 from providers.matching import tokens
 from tui.screens.base import DeckScreen
 
 
 class FindScreen(DeckScreen):
-    BINDINGS = [Binding("slash", "ask", "New search", id="new-search")]
+    BINDINGS = [
+        Binding("slash", "ask", "New search", id="new-search"),
+        Binding(
+            "d",
+            "remove_everywhere",
+            "Remove all",
+            id="remove-everywhere",
+            tooltip="Remove them from every place found, as one job",
+        ),
+    ]
 
     class Answered(Message):
         """One account has been searched."""
@@ -36,6 +47,8 @@ class FindScreen(DeckScreen):
         self.query_one(DataTable).add_columns("Account", "Where", "Who", "Can be removed")
         self.set_focus(self.query_one(Input))
         self.searched = 0
+        self.found: list[Found] = []
+        self.entries: list[str] = []
 
     def action_ask(self) -> None:
         self.set_focus(self.query_one(Input))
@@ -47,8 +60,11 @@ class FindScreen(DeckScreen):
             return
         self.query_one(DataTable).clear()
         self.searched = 0
+        self.found, self.entries = [], entries
+        self.refresh_bindings()
         self.say(f"Searching {len(self.deck.workspace.accounts())} accounts…")
         self.search(entries)
+        self.query_one(DataTable).focus()  # so that d (remove all) is a key, not a letter
 
     def say(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
@@ -61,26 +77,59 @@ class FindScreen(DeckScreen):
         await find_everywhere(self.deck.workspace, entries, answered, opened=self.deck.adapter)
 
     def on_find_screen_answered(self, message: Answered) -> None:
-        found = message.found
+        """The rows are rebuilt in the accounts' own order, whichever answered first."""
+        order = [a.name for a in self.deck.workspace.accounts()]
+        self.found.append(message.found)
+        self.found.sort(key=lambda f: order.index(f.account.name))
         table = self.query_one(DataTable)
-        account = found.account.name
-        if found.error:
-            table.add_row(account, "✗ not searched", found.error, "")
-        for place in found.places:
-            container, member = place.container, place.member
-            where = f"{container.parent} / {container.name}" if container.parent else container.name
-            if container.read_only:
-                removable = "⊘ read-only"  # why: `rosterdeck find` says it in full
-            elif member.locked:
-                removable = "⊘ locked"
-            else:
-                removable = "✓ yes"
-            who = member.name or member.address or member.id
-            table.add_row(account, where, who, removable)
+        table.clear()
+        for found in self.found:
+            for row in _rows(found):
+                table.add_row(*row)
         self.searched += 1
-        total = len(self.deck.workspace.accounts())
-        places = table.row_count
-        self.say(
-            f"{self.searched} of {total} accounts searched · {places} place"
-            f"{'s' * (places != 1)} · {found.account.name}: {found.calls} calls"
+        places = sum(len(f.places) for f in self.found)
+        calls = sum(f.calls for f in self.found)
+        line = (
+            f"{self.searched} of {len(order)} accounts searched · {places} place"
+            f"{'s' * (places != 1)} · {calls} calls"
         )
+        if self.searched == len(order) and self.removable:
+            line += " · d removes them from every place"
+        self.say(line)
+        self.refresh_bindings()
+
+    @property
+    def removable(self) -> int:
+        return sum(
+            1
+            for f in self.found
+            for p in f.places
+            if not (p.container.read_only or p.member.locked)
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_everywhere":  # once every account has answered
+            return self.searched == len(self.deck.workspace.accounts()) and bool(self.removable)
+        return True
+
+    async def action_remove_everywhere(self) -> None:
+        await self.deck.propose_everywhere(plan_everywhere(self.found, self.entries))
+
+
+def _rows(found: Found) -> list[tuple[str, str, str, str]]:
+    """An account's answer as table rows: each place, and what could not be searched."""
+    account = found.account.name
+    rows = [(account, "✗ not searched", found.error, "")] if found.error else []
+    for place in found.places:
+        container, member = place.container, place.member
+        if container.read_only:
+            removable = "⊘ read-only"  # why: `rosterdeck find` says it in full
+        elif member.locked:
+            removable = "⊘ locked"
+        else:
+            removable = "✓ yes"
+        rows.append(
+            (account, where(container), member.name or member.address or member.id, removable)
+        )
+    rows += [(account, c.parent or c.name, "", "? not searched") for c in found.unsearched]
+    return rows

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from providers.models import STATE_WORDS
+from providers.records import JobState
 from providers.removal import VERBS
 from tui.screens.base import DeckScreen
 
@@ -38,21 +39,32 @@ class HistoryScreen(DeckScreen):
         """Two lines a job, so that every word fits in 80 columns: nothing is a bare glyph."""
         table = self.query_one(DataTable)
         table.clear()
-        jobs = self.deck.jobs.journal.jobs()
-        for job in jobs:
+        journal = self.deck.jobs.journal
+        rows: list[tuple[str, str, str, JobState, Mapping[str, int], str]] = []
+        for job in journal.jobs():
+            if job.part_of:
+                continue  # shown once, as its everywhere job
             what = f"{VERBS[job.operation]} {job.container.name}" + (
                 " (dry run)" if job.dry_run else ""
             )
+            rows.append(
+                (job.created_at, job.user, f"{job.account}\n{what}", job.state, job.counts, job.id)
+            )
+        for e in journal.everywhere_jobs():
+            what = f"everywhere, {len(e.parts)} places\nremove {', '.join(e.addresses)}"
+            rows.append((e.created_at, e.user, what, e.state, e.counts, e.id))
+        rows.sort(key=lambda row: row[0], reverse=True)
+        for created, user, what, state, counts, key in rows:
             table.add_row(
-                f"{job.created_at[5:16].replace('T', ' ')}\n{job.user}",
-                f"{job.account}\n{what}",
-                f"{job.state.value}\n{outcomes(job.counts)}",
-                key=job.id,
+                f"{created[5:16].replace('T', ' ')}\n{user}",
+                what,
+                f"{state.value}\n{outcomes(counts)}",
+                key=key,
                 height=2,
             )
         self.query_one("#status", Static).update(
-            f"{len(jobs)} job{'s' * (len(jobs) != 1)} · enter opens one (export, retry, undo)"
-            if jobs
+            f"{len(rows)} job{'s' * (len(rows) != 1)} · enter opens one (export, retry, undo)"
+            if rows
             else "No jobs yet."
         )
 
@@ -62,7 +74,12 @@ class HistoryScreen(DeckScreen):
             from tui.screens.progress import ProgressScreen
 
             job_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-            self.app.push_screen(ProgressScreen(job_id))
+            if self.deck.jobs.journal.is_everywhere(job_id):
+                from tui.screens.everywhere_progress import EverywhereProgressScreen
+
+                self.app.push_screen(EverywhereProgressScreen(job_id))
+            else:
+                self.app.push_screen(ProgressScreen(job_id))
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()

@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
 from providers.models import STATE_WORDS, Operation, Outcome
-from providers.receipts import export
 from providers.records import Job
 from providers.removal import VERBS, Progress
 from tui.screens.base import DeckScreen
@@ -64,7 +63,13 @@ class ProgressScreen(DeckScreen):
         ),
         Binding("enter", "story", "Member's story", id="story", show=False),
         Binding("F", "follow", "Follow failures", id="follow-failures", show=False),
-        Binding("e", "export", "Export", id="export", tooltip="Export the report (CSV, JSON)"),
+        Binding(
+            "e",
+            "export",
+            "Receipt",
+            id="export",
+            tooltip="Write and show the receipt (md, json, csv)",
+        ),
         Binding("u", "undo", "Undo", id="undo", tooltip="Add the removed members back"),
     ]
 
@@ -193,10 +198,9 @@ class ProgressScreen(DeckScreen):
 
     def action_export(self) -> None:
         """The job's receipt, to attach to the ticket: Markdown, with JSON and CSV beside."""
-        written = export(self.deck.jobs.journal, self.job_id, self.deck.workspace.exports_path())
-        self.query_one("#status", Static).update(
-            f"Receipt saved in {homely(written.parent)}:\n{written.name} (.json and .csv beside)"
-        )
+        from tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(self.job_id))
 
     async def action_undo(self) -> None:
         await self.deck.confirm_undo(self.job_id)

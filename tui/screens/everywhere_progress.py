@@ -1,0 +1,197 @@
+"""One person off everything, live: a row a place (and member), each with its state and the
+provider's words, over a bar for the whole job.
+
+Like the single job's screen it repaints on a timer from each place's `Progress`, and changes
+a row only when its state did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, ProgressBar, Static
+
+from providers.errors import ProviderError
+from providers.everywhere import where
+from providers.models import STATE_WORDS, Outcome
+from providers.records import EverywhereJob, Item, Job
+from providers.removal import Progress
+from tui.screens.base import DeckScreen
+from tui.screens.progress import COUNTED, REPAINT_SECONDS
+
+RowKey = tuple[str, str]  # (place's job id, member id)
+
+
+def counted(progresses: Iterable[Progress]) -> tuple[int, int, dict[str, int]]:
+    """Done, total and the count of each state over every place."""
+    done = total = 0
+    counts: dict[str, int] = {}
+    for progress in progresses:
+        done += progress.done
+        total += progress.total
+        for state, count in progress.counts.items():
+            counts[state] = counts.get(state, 0) + count
+    return done, total, counts
+
+
+class EverywhereProgressScreen(DeckScreen):
+    BINDINGS = [
+        Binding("c", "cancel_job", "Cancel", id="cancel-job", tooltip="Cancel: send nothing more"),
+        Binding("r", "resume", "Resume", id="resume", tooltip="Retry the failed, resume the rest"),
+        Binding("e", "receipt", "Receipt", id="receipt", tooltip="Write and show the receipt"),
+        Binding("enter", "story", "Member's story", id="story", show=False),
+    ]
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self._shown: dict[RowKey, tuple[str, str]] = {}
+        self._was_running: bool | None = None
+
+    @cached_property
+    def first(self) -> EverywhereJob:
+        """The job as it was when the screen opened: its places and members never change."""
+        return self.deck.jobs.journal.everywhere(self.job_id)
+
+    @cached_property
+    def parts(self) -> dict[str, Job]:
+        return {part.id: part for part in self.first.parts}
+
+    @cached_property
+    def items(self) -> dict[str, list[Item]]:
+        return {part_id: self.deck.jobs.journal.items(part_id) for part_id in self.parts}
+
+    @property
+    def job(self) -> EverywhereJob:
+        return self.deck.jobs.journal.everywhere(self.job_id)
+
+    def heading(self) -> str:
+        dry = "DRY RUN · " if self.first.dry_run else ""
+        return f"{dry}Remove {', '.join(self.first.addresses)} everywhere"
+
+    def body(self) -> ComposeResult:
+        yield ProgressBar(total=1, show_eta=False, id="bar")
+        yield Static("", id="counts", markup=False)
+        yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="status", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Where, account", "Who")
+        table.add_column("State", key="state")
+        table.add_column("Provider said", key="said")
+        for part_id, items in self.items.items():
+            part = self.parts[part_id]
+            for item in items:
+                member = item.member
+                table.add_row(
+                    f"{where(part.container)}\n{part.account}",
+                    member.name or member.address or member.id,
+                    "",
+                    "",
+                    key=f"{part_id}|{member.id}",
+                    height=2,
+                )
+        table.focus()
+        self.repaint()
+        self.set_interval(REPAINT_SECONDS, self.repaint)
+
+    def progress(self, part_id: str) -> Progress:
+        return self.deck.jobs.progress(part_id)
+
+    def repaint(self) -> None:
+        table = self.query_one(DataTable)
+        for part_id, items in self.items.items():
+            progress = self.progress(part_id)
+            for item in items:
+                key = (part_id, item.member.id)
+                state = progress.states.get(item.member.id, item.state)
+                said = progress.notes.get(item.member.id, _said(item))
+                if self._shown.get(key) != (state, said):
+                    self._shown[key] = (state, said)
+                    row = f"{part_id}|{item.member.id}"
+                    table.update_cell(
+                        row, "state", STATE_WORDS.get(state, state), update_width=True
+                    )
+                    table.update_cell(row, "said", said, update_width=True)
+        done, total, counts = counted(self.progress(p) for p in self.parts)
+        self.query_one(ProgressBar).update(total=max(1, total), progress=done)
+        places = sum(1 for p in self.parts if self.progress(p).done == self.progress(p).total)
+        words = " · ".join(f"{STATE_WORDS[s]} {counts[s]}" for s in COUNTED if counts.get(s))
+        line = f"{done}/{total} done · {places}/{len(self.parts)} places"
+        self.query_one("#counts", Static).update(line + (f"  {words}" if words else ""))
+        running = self.deck.jobs.is_running(self.job_id)
+        if running != self._was_running:
+            self._was_running = running
+            self.query_one("#status", Static).update(self._status(running))
+            self.refresh_bindings()
+
+    def _status(self, running: bool) -> str:
+        if running:
+            return "Sending, each account at its own pace · c cancels"
+        job = self.job
+        lines = [f"Job {job.id} {job.state.value}."]
+        lines += [f"{where(p.container)}: {p.note}" for p in job.parts if _stopped(p) and p.note][
+            :2
+        ]
+        if job.unsearched:
+            lines.append(f"Not searched: {'; '.join(u.why for u in job.unsearched)}")
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        running = self.deck.jobs.is_running(self.job_id)
+        if action == "cancel_job":
+            return running
+        if action == "resume":
+            _, _, counts = counted(self.progress(p) for p in self.parts)
+            due = counts.get(Outcome.FAILED.value, 0) + counts.get(Outcome.CANCELLED.value, 0)
+            due += counts.get("pending", 0) + counts.get("sending", 0)
+            return not running and (due + counts.get(Outcome.UNKNOWN.value, 0)) > 0
+        return True
+
+    def action_cancel_job(self) -> None:
+        running = self.deck.jobs.everywhere.get(self.job_id)
+        if running is not None:
+            running.runner.cancel()
+            self.query_one("#status", Static).update("Cancelling: calls in flight finish first…")
+
+    def action_resume(self) -> None:
+        failed = sum(self.deck.jobs.retry_failed(part_id) for part_id in self.parts)
+        try:
+            self.deck.jobs.start_everywhere(self.job_id)
+        except ProviderError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self._was_running = True
+        self.query_one("#status", Static).update(
+            f"Sending again: {failed} failed, and what was due…"
+        )
+        self.refresh_bindings()
+
+    def action_receipt(self) -> None:
+        from tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(self.job_id))
+
+    def action_story(self) -> None:
+        from tui.screens.story import StoryScreen
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        part_id, member_id = key.split("|", 1)
+        item = next(i for i in self.items[part_id] if i.member.id == member_id)
+        steps = self.deck.jobs.journal.story(part_id, member_id)
+        self.app.push_screen(StoryScreen(item, steps))
+
+
+def _said(item: Item) -> str:
+    return f"{item.code}: {item.message}" if item.code else item.message
+
+
+def _stopped(part: Job) -> bool:
+    return part.unsettled > 0 or part.counts.get(Outcome.FAILED.value, 0) > 0
