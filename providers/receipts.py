@@ -108,7 +108,7 @@ def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
 
 def _markdown(job: Job, items: list[Item], held: str) -> str:
     lines = [f"# Removal receipt: job {job.id}", ""]
-    lines += [f"- **{key}**: {value}" for key, value in facts(job).items() if value]
+    lines += _fact_lines(facts(job))
     done = [i for i in items if i.state in DONE]
     undone = [i for i in items if i.state not in DONE]
     lines += ["", f"## Done ({len(done)})", ""]
@@ -125,6 +125,13 @@ def _markdown(job: Job, items: list[Item], held: str) -> str:
     return "\n".join(lines)
 
 
+def _fact_lines(told: dict[str, Any]) -> list[str]:
+    """The facts as a list; the time as a person reads it (the JSON keeps it exact)."""
+    stamp = str(told.get("when", ""))
+    readable = {**told, "when": f"{stamp[:10]} {stamp[11:19]} UTC"} if stamp else told
+    return [f"- **{key}**: {value}" for key, value in readable.items() if value]
+
+
 def _who(item: Item) -> str:
     member = item.member
     name = member.name or member.address or member.id
@@ -136,7 +143,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
     every provider involved still holds."""
     places = [(part, journal.items(part.id)) for part in job.parts]
     held = [STILL_HELD_EVERYWHERE[p] for p in dict.fromkeys(part.provider for part in job.parts)]
-    facts = {
+    told = {
         "job": job.id,
         "who": ", ".join(job.addresses),
         "what": f"remove from every place found ({len(job.parts)} places in "
@@ -151,7 +158,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
     }
     if form == "json":
         document = {
-            "facts": facts,
+            "facts": told,
             "places": [
                 {
                     **_place(part),
@@ -176,7 +183,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
             )
         return out.getvalue()
     lines = [f"# Removal receipt: job {job.id}, one person everywhere", ""]
-    lines += [f"- **{key}**: {value}" for key, value in facts.items() if value]
+    lines += _fact_lines(told)
     done = [(p, i) for p, items in places for i in items if i.state in DONE]
     undone = [(p, i) for p, items in places for i in items if i.state not in DONE]
     lines += ["", f"## Done ({len(done)})", ""]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import subprocess
 import tempfile
@@ -38,6 +39,8 @@ def steady_journal(path: Path) -> Journal:
     journal.now = lambda: "2026-11-23T09:30:00.000+00:00"
     journal.new_id = lambda: f"20261123-093000-{next(ids):06x}"
     journal.user = lambda: "support"
+    journal.operator = lambda: "support from 192.0.2.10"
+    journal.host = lambda: "desk-1"
     return journal
 
 
@@ -167,6 +170,37 @@ async def finished(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: "finished" in str(pilot.app.screen.query_one("#status").render()))
 
 
+def status(pilot: Pilot[Any]) -> str:
+    """What the current screen's status line says now."""
+    return str(pilot.app.screen.query_one("#status").render())
+
+
+async def find(pilot: Pilot[Any]) -> None:
+    """`f`, one person's phone and email, enter: every account searched at once."""
+    await accounts(pilot)
+    app: Any = pilot.app
+    person = app.workspace.sandbox.everywhere[0]
+    await pilot.press("f", *person["phone"], "space", *person["email"], "enter")
+    await until(pilot, lambda: "d removes them" in status(pilot))
+
+
+async def everywhere(pilot: Pilot[Any]) -> None:
+    """Then `d`, the count typed and a ticket, enter: one job over every place."""
+    await find(pilot)
+    await pilot.press("d")
+    await until(pilot, lambda: bool(pilot.app.screen.query("#typed")))
+    await pilot.press("5", "tab", *"T-4821 erasure request", "enter")
+    app: Any = pilot.app
+    await until(pilot, lambda: not app.jobs.busy and "finished" in status(pilot))
+
+
+async def receipt(pilot: Pilot[Any]) -> None:
+    """Then `e`: the receipt, written beside the exports and shown."""
+    await everywhere(pilot)
+    await pilot.press("e")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "ReceiptScreen")
+
+
 async def history(pilot: Pilot[Any]) -> None:
     await finished(pilot)
     await pilot.press("escape", "escape", "escape", "h")
@@ -187,6 +221,9 @@ SCENES: dict[str, Scene] = {
     "progress-running": in_progress,
     "progress-finished": finished,
     "history": history,
+    "find": find,
+    "everywhere": everywhere,
+    "receipt": receipt,
 }
 
 
@@ -211,9 +248,13 @@ def main() -> None:
     columns, rows = (int(n) for n in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
     converter = shutil.which("rsvg-convert")
+    out = args.out.resolve()
     with tempfile.TemporaryDirectory() as home:
+        # the receipt's folder then reads the same in every picture, and nothing of yours moves
+        os.chdir(home)
+        os.environ["ROSTERDECK_HOME"] = "rosterdeck-home"
         for name in SCENES:
-            svg = asyncio.run(shoot(name, args.out, (columns, rows), Path(home)))
+            svg = asyncio.run(shoot(name, out, (columns, rows), Path(home)))
             if converter:
                 png = svg.with_suffix(".png")
                 subprocess.run(

@@ -80,9 +80,13 @@ class EverywhereProgressScreen(DeckScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Where, account", "Who")
-        table.add_column("State", key="state")
-        table.add_column("Provider said", key="said")
+        # The provider's words get the room that is left, cut there: enter tells them whole.
+        where_width, who_width, state_width = 30, 12, 12
+        said_width = max(12, self.size.width - where_width - who_width - state_width - 8)
+        table.add_column("Where, account", width=where_width)
+        table.add_column("Who", width=who_width)
+        table.add_column("State", key="state", width=state_width)
+        table.add_column("Provider said", key="said", width=said_width)
         for part_id, items in self.items.items():
             part = self.parts[part_id]
             for item in items:
