@@ -22,10 +22,6 @@ from providers.records import EverywhereJob, Job, JobState, NewJob, Unsearched
 from providers.removal import Ended, Engine, Event, Plan, Settled, estimate, make_plan
 
 
-def where(container: Container) -> str:
-    return f"{container.parent} / {container.name}" if container.parent else container.name
-
-
 @dataclass(frozen=True)
 class EverywherePlan:
     addresses: tuple[str, ...]
@@ -45,6 +41,14 @@ class EverywherePlan:
         return sorted({part.account for part in self.parts})
 
     @property
+    def headline(self) -> str:
+        acting, accounts = len(self.acting), len(self.accounts)
+        return (
+            f"Remove {', '.join(self.addresses)} from {acting} place{'s' * (acting != 1)} in "
+            f"{accounts} account{'s' * (accounts != 1)}:"
+        )
+
+    @property
     def confirmation_word(self) -> str:
         """Always typed, as for a big job: the number of places acted on."""
         return str(len(self.acting)) if self.acting and not self.dry_run else ""
@@ -62,7 +66,7 @@ def plan_everywhere(
         if answer.error:
             unsearched.append(Unsearched(account=name, where="every place", why=answer.error))
         unsearched += [
-            Unsearched(account=name, where=c.parent or where(c), why=c.read_only_reason)
+            Unsearched(account=name, where=c.parent or c.where, why=c.read_only_reason)
             for c in answer.unsearched
         ]
         for place in answer.places:

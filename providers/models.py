@@ -122,6 +122,11 @@ class Container(Frozen):
     #: session: working, scanning QR, disconnected); jobs start only when it is "working"
     status: str = ""
 
+    @property
+    def where(self) -> str:
+        """Its name as a person finds it: under its session where it has one."""
+        return f"{self.parent} / {self.name}" if self.parent else self.name
+
 
 @dataclass(frozen=True, slots=True)
 class Member:

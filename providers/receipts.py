@@ -60,7 +60,7 @@ STILL_HELD_EVERYWHERE = {
 
 
 def facts(job: Job) -> dict[str, Any]:
-    where = _where(job)
+    where = job.container.where
     return {
         "job": job.id,
         "what": f"{VERBS[job.operation]} {where}"
@@ -211,17 +211,12 @@ def _place(part: Job) -> dict[str, str]:
     return {
         "account": part.account,
         "provider": part.provider.label,
-        "where": _where(part),
+        "where": part.container.where,
     }
 
 
-def _where(job: Job) -> str:
-    container = job.container
-    return f"{container.parent} / {container.name}" if container.parent else container.name
-
-
 def _at(part: Job) -> str:
-    return f"{_where(part)} ({part.account}, {part.provider.label})"
+    return f"{part.container.where} ({part.account}, {part.provider.label})"
 
 
 def export(journal: Journal, job_id: str, directory: Path) -> Path:

@@ -136,3 +136,21 @@ class SandboxWorkspace(Paths):
     async def open(self, name: str) -> Adapter:
         account = self.account(name)
         return open_adapter(account, self._accounts[name][1], transport=self._transport)
+
+
+class OpenedOnce:
+    """Each account's adapter opened once and shared, so that everything one command does
+    (a search, then the job) keeps the account's pace; all closed together at the end."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.adapters: dict[str, Adapter] = {}
+
+    async def __call__(self, name: str) -> Adapter:
+        if name not in self.adapters:
+            self.adapters[name] = await self.workspace.open(name)
+        return self.adapters[name]
+
+    async def aclose(self) -> None:
+        for adapter in self.adapters.values():
+            await adapter.aclose()

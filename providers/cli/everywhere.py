@@ -19,45 +19,20 @@ from providers.everywhere import (
     plan_everywhere,
     reason_missing,
     record_everywhere,
-    where,
 )
 from providers.find import find_everywhere
 from providers.journal import Journal
 from providers.models import STATE_WORDS, Outcome
-from providers.protocol import Adapter
 from providers.records import EverywhereJob, JobState
 from providers.removal import Event, Settled
 from providers.signals import stopping_on_signals
-from providers.workspace import Workspace
-
-
-class Opened:
-    """Each account's adapter opened once for the whole command, so the find and the job
-    share its pace; all closed at the end."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self.adapters: dict[str, Adapter] = {}
-
-    async def __call__(self, name: str) -> Adapter:
-        if name not in self.adapters:
-            self.adapters[name] = await self.workspace.open(name)
-        return self.adapters[name]
-
-    async def aclose(self) -> None:
-        for adapter in self.adapters.values():
-            await adapter.aclose()
+from providers.workspace import OpenedOnce, Workspace
 
 
 def describe(plan: EverywherePlan) -> str:
-    dry = "DRY RUN: " if plan.dry_run else ""
-    acting = len(plan.acting)
-    lines = [
-        f"{dry}Remove {', '.join(plan.addresses)} from {acting} place{'s' * (acting != 1)} "
-        f"in {len(plan.accounts)} account{'s' * (len(plan.accounts) != 1)}:"
-    ]
+    lines = [("DRY RUN: " if plan.dry_run else "") + plan.headline]
     for part in plan.parts:
-        at = f"{where(part.container)} ({part.account}, {part.provider.label})"
+        at = f"{part.container.where} ({part.account}, {part.provider.label})"
         names = ", ".join(m.name or m.address or m.id for m in part.members)
         if names:
             lines.append(f"  remove from {at}: {names}")
@@ -77,8 +52,7 @@ def _shower(job: EverywhereJob, quiet: bool) -> Callable[[str, Event], None]:
         for o in event.outcomes:
             said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
             print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {where(part.container)} "
-                f"({part.account}){said}",
+                f"{STATE_WORDS[o.outcome.value]:<17} {part.container.where} ({part.account}){said}",
                 flush=True,
             )
 
@@ -99,7 +73,7 @@ def finish(job: EverywhereJob, as_json: bool) -> int:
         print(f"Job {job.id} {job.state.value}: {counts or 'nothing to do'}.")
         for part in job.parts:
             if part.note and part.state is not JobState.FINISHED:
-                print(f"  {where(part.container)} ({part.account}): {part.note}")
+                print(f"  {part.container.where} ({part.account}): {part.note}")
         if job.unsearched:
             print(f"Not searched, so not certain: {len(job.unsearched)} place(s).")
         if job.unsettled:
@@ -111,7 +85,7 @@ def finish(job: EverywhereJob, as_json: bool) -> int:
 
 async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> int:
     reason = " ".join(args.reason.split())
-    opened = Opened(workspace)
+    opened = OpenedOnce(workspace)
     try:
         report = None if args.json else said_found
         found = await find_everywhere(workspace, args.everywhere, report, opened=opened)
@@ -142,14 +116,14 @@ async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> i
         await opened.aclose()
 
 
-async def run(journal: Journal, job_id: str, opened: Opened, as_json: bool) -> int:
+async def run(journal: Journal, job_id: str, opened: OpenedOnce, as_json: bool) -> int:
     runner = EverywhereRun(journal, opened, _shower(journal.everywhere(job_id), as_json))
     with stopping_on_signals(runner.interrupt):
         return finish(await runner.run(job_id), as_json)
 
 
 async def resume_everywhere(journal: Journal, job: EverywhereJob, workspace: Workspace) -> int:
-    opened = Opened(workspace)
+    opened = OpenedOnce(workspace)
     try:
         return await run(journal, job.id, opened, False)
     finally:

@@ -30,7 +30,7 @@ def said_found(found: Found) -> None:
     print(f"{account}: {count or 'no'} place{'s' * (count != 1)} ({cost})", flush=True)
     for place in found.places:
         container, member = place.container, place.member
-        where = f"{container.parent} / {container.name}" if container.parent else container.name
+        where = container.where
         who = " ".join(part for part in (member.name, member.address) if part) or member.id
         print(f"  {container.kind.value:<9} {where}: {who}{_why_not(place)}", flush=True)
     for blind in found.unsearched:

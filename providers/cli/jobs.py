@@ -45,7 +45,7 @@ def _entries(args: argparse.Namespace) -> list[str]:
 
 def describe(plan: Plan) -> str:
     container = plan.container
-    where = f"{container.parent} / {container.name}" if container.parent else container.name
+    where = container.where
     verb = VERBS[plan.operation]
     lines = [
         f"{'DRY RUN: ' if plan.dry_run else ''}{verb.capitalize()} {where} "

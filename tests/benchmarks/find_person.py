@@ -1,8 +1,10 @@
-"""Find one person in every demo account, at the providers' documented limits, in real time.
+"""Find one person in every demo account, at the providers' documented limits, in real time,
+then take them off every place found as one job.
 
 Beside each account: what reading every member of every container would cost instead (the
 calls counted from the containers' sizes and page sizes, and their time at the documented
-rate). Run:
+rate); beside the job: each account's own time, whose sum is what one account after another
+would take. Run:
 
     python tests/benchmarks/find_person.py
 """
@@ -10,10 +12,15 @@ rate). Run:
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
+from pathlib import Path
 
-from providers.find import find_everywhere
+from providers.everywhere import EverywhereRun, plan_everywhere, record_everywhere
+from providers.find import Found, find_everywhere
+from providers.journal import Journal
 from providers.models import Provider
+from providers.removal import Ended, Event
 from providers.sandbox import Sandbox
 from providers.workspace import SandboxWorkspace
 
@@ -44,6 +51,39 @@ async def main() -> None:
             f"{result.seconds:>6.1f}s   {reads:>6} calls, {reads / RATES[provider]:>5.0f} s"
         )
     print(f"all accounts at once: {total:.1f} s")
+    await remove_everywhere(sandbox, workspace, found, [person["phone"], person["email"]])
+
+
+async def remove_everywhere(
+    sandbox: Sandbox, workspace: SandboxWorkspace, found: list[Found], addresses: list[str]
+) -> None:
+    """The job over every place, at the documented limits and WhatsApp's safe pace."""
+    with tempfile.TemporaryDirectory() as home:
+        journal = Journal(Path(home) / "journal.sqlite3")
+        plan = plan_everywhere(found, addresses, reason="benchmark")
+        job_id = record_everywhere(journal, plan)
+        accounts = {part.id: part.account for part in journal.everywhere(job_id).parts}
+        started = time.perf_counter()
+        ended: dict[str, float] = {}
+
+        def heard(part_id: str, event: Event) -> None:
+            if isinstance(event, Ended):
+                ended[accounts[part_id]] = time.perf_counter() - started
+
+        before = {p: sandbox.calls(p) for p in Provider}
+        job = await EverywhereRun(journal, workspace.open, heard).run(job_id)
+        total = time.perf_counter() - started
+    print(f"\nremove them from the {len(plan.acting)} places that allow it, as one job")
+    print(f"{'account':18} {'places':>6} {'calls':>6} {'time':>7}")
+    for name in plan.accounts:
+        provider = workspace.account(name).provider
+        places = sum(1 for part in plan.acting if part.account == name)
+        calls = sandbox.calls(provider) - before[provider]
+        print(f"{name:18} {places:>6} {calls:>6} {ended.get(name, 0.0):>6.1f}s")
+    print(
+        f"all accounts at once: {total:.1f} s ({job.state.value}); one account after another: "
+        f"{sum(ended.values()):.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -25,22 +25,9 @@ from providers.receipts import receipt
 from providers.records import JobState
 from providers.removal import Ended, Event, Sending
 from providers.sandbox import Sandbox
-from providers.workspace import SandboxWorkspace
+from providers.workspace import OpenedOnce, SandboxWorkspace
 from tests.conftest import FAST
 from tests.core.test_cli import run
-
-
-class Adapters:
-    """The workspace's adapters, opened once each, as the app keeps them."""
-
-    def __init__(self, workspace: SandboxWorkspace) -> None:
-        self.workspace = workspace
-        self.opened: dict[str, Adapter] = {}
-
-    async def __call__(self, name: str) -> Adapter:
-        if name not in self.opened:
-            self.opened[name] = await self.workspace.open(name)
-        return self.opened[name]
 
 
 def jade(sandbox: Sandbox) -> list[str]:
@@ -64,7 +51,7 @@ async def test_a_plan_over_every_place_with_protected_and_unsearched_ones(
     sandbox: Sandbox, journal: Journal
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    adapters = Adapters(workspace)
+    adapters = OpenedOnce(workspace)
     # The person owns Choir: a locked member (WhatsApp never removes an owner), protected.
     in_whatsapp_group(sandbox, "Choir", jade(sandbox)[0])["isSuperAdmin"] = True
     found = await find_everywhere(workspace, jade(sandbox), opened=adapters)
@@ -81,7 +68,7 @@ async def test_a_plan_over_every_place_with_protected_and_unsearched_ones(
     assert "scanning QR" in plan.unsearched[0].why
     assert all(p.reason == "T-9: erasure" for p in plan.parts)
 
-    cost = estimate_everywhere(adapters.opened, journal, plan)
+    cost = estimate_everywhere(adapters.adapters, journal, plan)
     # RASL and AutoSend: one call a place; WaSend: a removal and a read-back
     assert cost.calls == 2 + 1 + 2 and "3 accounts" in cost.calls_are
 
@@ -97,7 +84,7 @@ async def test_one_job_over_three_accounts_with_a_failure_a_stop_and_a_resume(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    adapters = Adapters(workspace)
+    adapters = OpenedOnce(workspace)
     path = tmp_path / "journal.sqlite3"
     journal = Journal(path)
     found = await find_everywhere(workspace, jade(sandbox), opened=adapters)
@@ -150,7 +137,7 @@ async def test_one_job_over_three_accounts_with_a_failure_a_stop_and_a_resume(
     # A new process resumes it: only Choir is sent, once, and fails with WhatsApp's words.
     again = Journal(path)
     calls = {p: sandbox.calls(p) for p in Provider}
-    done = await EverywhereRun(again, Adapters(workspace), heard).run(job_id)
+    done = await EverywhereRun(again, OpenedOnce(workspace), heard).run(job_id)
     assert {p: sandbox.calls(p) - calls[p] for p in Provider} == {
         Provider.RASL: 0,
         Provider.AUTOSEND: 0,
@@ -184,7 +171,7 @@ async def test_an_account_that_cannot_be_opened_leaves_its_places_due(
     sandbox: Sandbox, journal: Journal
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=Adapters(workspace))
+    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
     job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
 
     async def refuse_autosend(name: str) -> Adapter:
@@ -205,7 +192,7 @@ async def test_a_changed_everywhere_job_breaks_the_chain(
     sandbox: Sandbox, journal: Journal, tmp_path: Path
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=Adapters(workspace))
+    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
     job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox), reason="T-1"))
     assert journal.verify().whole
     db = sqlite3.connect(journal.path)

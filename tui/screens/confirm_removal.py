@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from providers.costs import cost, pace
-from providers.everywhere import EverywherePlan, where
+from providers.everywhere import EverywherePlan
 from providers.models import Capabilities, Estimate, Operation
 from providers.removal import VERBS, Plan
 from tui.screens.modal import DeckModal
@@ -51,7 +51,7 @@ def typed_matches(typed: str, word: str) -> bool:
 
 def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> str:
     container = plan.container
-    place = where(container)
+    place = container.where
     count = len(plan.members)
     if plan.operation is Operation.DELETE_SOURCE:
         lines = [f"Delete the source {place}.", "RASL refuses while any contact still uses it."]
@@ -98,14 +98,9 @@ def everywhere_proposal(
     plan: EverywherePlan, estimate: Estimate, paces: Mapping[str, str]
 ) -> Proposal:
     """Every place, one a line, with what is skipped and what could not be searched."""
-    acting = len(plan.acting)
-    accounts = len(plan.accounts)
-    lines = [
-        f"Remove {', '.join(plan.addresses)} from {acting} place{'s' * (acting != 1)} in "
-        f"{accounts} account{'s' * (accounts != 1)}:"
-    ]
+    lines = [plan.headline]
     for part in plan.parts:
-        at = f"{where(part.container)} ({part.account})"
+        at = f"{part.container.where} ({part.account})"
         if part.members:
             lines.append(f"  ✓ {at}")
         for _, why in part.skipped:

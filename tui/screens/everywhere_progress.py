@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, ProgressBar, Static
 
 from providers.errors import ProviderError
-from providers.everywhere import where
 from providers.models import STATE_WORDS, Outcome
 from providers.records import EverywhereJob, Item, Job
 from providers.removal import Progress
@@ -92,7 +91,7 @@ class EverywhereProgressScreen(DeckScreen):
             for item in items:
                 member = item.member
                 table.add_row(
-                    f"{where(part.container)}\n{part.account}",
+                    f"{part.container.where}\n{part.account}",
                     member.name or member.address or member.id,
                     "",
                     "",
@@ -138,9 +137,7 @@ class EverywhereProgressScreen(DeckScreen):
             return "Sending, each account at its own pace · c cancels"
         job = self.job
         lines = [f"Job {job.id} {job.state.value}."]
-        lines += [f"{where(p.container)}: {p.note}" for p in job.parts if _stopped(p) and p.note][
-            :2
-        ]
+        lines += [f"{p.container.where}: {p.note}" for p in job.parts if _stopped(p) and p.note][:2]
         if job.unsearched:
             lines.append(f"Not searched: {'; '.join(u.why for u in job.unsearched)}")
         return "\n".join(lines)

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from providers.everywhere import plan_everywhere, where
+from providers.everywhere import plan_everywhere
 from providers.find import Found, find_everywhere
 from providers.matching import tokens
 from tui.screens.base import DeckScreen
@@ -129,7 +129,7 @@ def _rows(found: Found) -> list[tuple[str, str, str, str]]:
         else:
             removable = "✓ yes"
         rows.append(
-            (account, where(container), member.name or member.address or member.id, removable)
+            (account, container.where, member.name or member.address or member.id, removable)
         )
     rows += [(account, c.parent or c.name, "", "? not searched") for c in found.unsearched]
     return rows
