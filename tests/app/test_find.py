@@ -73,6 +73,9 @@ async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:
         assert "everywhere, 6 places" in str(history.get_row_at(0)[1])
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
+        await pilot.press("u")  # the place under the cursor, undone as its own job
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        assert text_of(pilot, "#explain").startswith("Add back to Newsletter (WhatsApp): 1")
 
 
 async def test_a_place_that_fails_is_told_and_r_sends_only_it_again() -> None:

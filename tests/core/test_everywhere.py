@@ -230,3 +230,27 @@ def test_remove_everywhere_refuses_mixed_arguments(capsys: pytest.CaptureFixture
     assert code == 1 and "only the person's addresses" in err
     code, _, err = run(capsys, "--demo", "remove")
     assert code == 1 and "--everywhere ADDRESS" in err
+
+
+async def test_a_place_whose_answer_was_lost_is_settled_by_a_read_not_sent_again(
+    sandbox: Sandbox, journal: Journal
+) -> None:
+    """A kill -9 between a RASL removal reaching the server and its answer: on resume the
+    place is read, found done, and nothing is sent to it again."""
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    newsletter = next(
+        p for p in journal.everywhere(job_id).parts if p.container.name.startswith("Newsletter")
+    )
+    [item] = journal.items(newsletter.id)
+    journal.mark_sending(newsletter.id, [item.member.id], 0)  # the intent, written first
+    contact = sandbox.rasl.contacts[int(item.member.id)]
+    contact["group_id"].remove(int(newsletter.container.id.split(":")[1]))  # it arrived
+    before = sandbox.calls(Provider.RASL)
+    job = await EverywhereRun(journal, OpenedOnce(workspace)).run(job_id)
+    assert job.state is JobState.FINISHED
+    [settled] = journal.items(newsletter.id)
+    assert settled.state == Outcome.REMOVED.value and "Confirmed by reading" in settled.message
+    # one read to settle Newsletter, one removal for the other RASL group: nothing sent twice
+    assert sandbox.calls(Provider.RASL) - before == 2

@@ -109,7 +109,7 @@ def everywhere_proposal(
     if plan.acting:
         lines.append(cost(estimate, "each account's"))
     lines += [f"{name}: {said}" for name, said in paces.items() if said]
-    lines.append("↺ Where a provider can add people back, History can undo each place.")
+    lines.append("↺ Each place can be undone on its own where its provider can add people back.")
     return Proposal("\n".join(lines), plan.confirmation_word, "Remove")
 
 

@@ -41,6 +41,9 @@ class EverywhereProgressScreen(DeckScreen):
         Binding("c", "cancel_job", "Cancel", id="cancel-job", tooltip="Cancel: send nothing more"),
         Binding("r", "resume", "Resume", id="resume", tooltip="Retry the failed, resume the rest"),
         Binding("e", "receipt", "Receipt", id="receipt", tooltip="Write and show the receipt"),
+        Binding(
+            "u", "undo", "Undo", id="undo", tooltip="Add them back to the place under the cursor"
+        ),
         Binding("enter", "story", "Member's story", id="story", show=False),
     ]
 
@@ -151,7 +154,27 @@ class EverywhereProgressScreen(DeckScreen):
             due = counts.get(Outcome.FAILED.value, 0) + counts.get(Outcome.CANCELLED.value, 0)
             due += counts.get("pending", 0) + counts.get("sending", 0)
             return not running and (due + counts.get(Outcome.UNKNOWN.value, 0)) > 0
+        if action == "undo":
+            row = self._row()
+            removed = Outcome.REMOVED.value
+            return (
+                not running
+                and row is not None
+                and (self.progress(row[0]).states.get(row[1]) == removed)
+            )
         return True
+
+    def _row(self) -> RowKey | None:
+        """The place and member under the cursor."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        part_id, member_id = key.split("|", 1)
+        return part_id, member_id
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
 
     def action_cancel_job(self) -> None:
         running = self.deck.jobs.everywhere.get(self.job_id)
@@ -180,14 +203,19 @@ class EverywhereProgressScreen(DeckScreen):
     def action_story(self) -> None:
         from tui.screens.story import StoryScreen
 
-        table = self.query_one(DataTable)
-        if not table.row_count:
+        row = self._row()
+        if row is None:
             return
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        part_id, member_id = key.split("|", 1)
+        part_id, member_id = row
         item = next(i for i in self.items[part_id] if i.member.id == member_id)
         steps = self.deck.jobs.journal.story(part_id, member_id)
         self.app.push_screen(StoryScreen(item, steps))
+
+    async def action_undo(self) -> None:
+        """One place at a time: each is its own job, undone as any job is."""
+        row = self._row()
+        if row is not None:
+            await self.deck.confirm_undo(row[0])
 
 
 def _said(item: Item) -> str:
