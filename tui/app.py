@@ -155,6 +155,8 @@ class RosterDeckApp(App[None]):
     async def propose_everywhere(self, plan: EverywherePlan) -> None:
         """Confirm one person's removal from every place found, then journal it as one job
         and run it; its progress screen shows each place and member live."""
+        if self.refuse_while_busy():
+            return
         adapters = {name: await self.adapter(name) for name in plan.accounts}
         estimate = estimate_everywhere(adapters, self.jobs.journal, plan)
         paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
@@ -173,8 +175,19 @@ class RosterDeckApp(App[None]):
             decided,
         )
 
+    def refuse_while_busy(self) -> bool:
+        """One job at a time: said before a plan is confirmed, so none is journaled idle."""
+        if self.jobs.busy:
+            self.notify(
+                "A job is running: wait for it to end, or cancel it (c on its screen) first.",
+                severity="warning",
+            )
+        return bool(self.jobs.busy)
+
     async def propose(self, plan: Plan, undo_of: str | None = None) -> None:
         """Confirm a plan, then journal it and run it; the progress screen shows it live."""
+        if self.refuse_while_busy():
+            return
 
         async def decided(decision: Decision | None) -> None:
             if decision is None or not decision.go:
