@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from providers.accounts import Account
-from providers.errors import ProviderError
+from providers.errors import ConfigurationError, ProviderError
+from providers.matching import tokens
 from providers.models import Container, Place
 from providers.protocol import Adapter
 from providers.workspace import Workspace
@@ -29,6 +30,27 @@ class Found:
     calls: int = 0
     seconds: float = 0.0
     error: str = ""
+
+
+def one_persons_addresses(given: Sequence[str], accounts: Sequence[str] = ()) -> list[str]:
+    """What was typed (or given on the command line) as one person's phones, emails and ids:
+    a phone with spaces stays one entry. A name is refused: it can belong to several people,
+    and "off everything" must not take the wrong one off."""
+    entries = tokens(" ".join(given))
+    if not entries:
+        raise ConfigurationError("Give their phone number, email or id.")
+    if named := [e for e in entries if e in accounts]:
+        raise ConfigurationError(
+            f"{named[0]} is an account: finding someone searches every account. To remove "
+            "from one group or list: `rosterdeck remove ACCOUNT CONTAINER MEMBER...`."
+        )
+    if odd := [e for e in entries if "@" not in e and not any(c.isdigit() for c in e)]:
+        listed = ", ".join(repr(e) for e in odd)
+        raise ConfigurationError(
+            f"Not a phone, email or id: {listed}. A name can belong to several people, so "
+            "finding someone everywhere takes their phones, emails or ids."
+        )
+    return entries
 
 
 async def find_everywhere(

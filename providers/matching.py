@@ -26,6 +26,8 @@ NAMED_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
 NAME_LIKE = re.compile(r"^[^\W\d_][\w'.\-]*(\s+[\w'.\-]+){1,4}$")
 #: the trunk 0 some countries write in brackets after the country code: +44 (0)7700 …
 BRACKETED_TRUNK = re.compile(r"\(0\)")
+#: a phone number among other words on a line: digits with spaces, brackets, dots or dashes
+PHONE_IN_TEXT = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s().\-/]*\d\)?(?![\w@])")
 PERSON_JID = re.compile(r"^(\d+)@(s\.whatsapp\.net|c\.us)$")
 SHORTEST_NATIONAL = 9
 
@@ -41,11 +43,38 @@ def tokens(text: str) -> list[str]:
         piece = piece.strip().strip("\"'<>")
         if not piece:
             continue
-        if PHONE_LIKE.match(piece) or (NAME_LIKE.match(piece) and not piece.endswith(":")):
+        if (PHONE_LIKE.match(piece) and _one_number(piece)) or (
+            NAME_LIKE.match(piece) and not piece.endswith(":")
+        ):
             found.append(" ".join(piece.split()))
         else:
-            found.extend(part.strip("\"'<>") for part in piece.split() if part.strip("\"'<>"))
+            found.extend(_words_and_phones(piece))
     return found
+
+
+def _words_and_phones(piece: str) -> list[str]:
+    """`+1 202 555 0105 ada@example.com` is a phone and an email, not five entries."""
+    found: list[str] = []
+    last = 0
+    for run in PHONE_IN_TEXT.finditer(piece):
+        number = " ".join(run.group(0).split())
+        if not _one_number(number):
+            continue
+        found += _words(piece[last : run.start()])
+        found.append(number)
+        last = run.end()
+    return found + _words(piece[last:])
+
+
+def _one_number(text: str) -> bool:
+    """Digits with spaces read as one number when they start as a phone does (`+`, `(`, a
+    trunk 0) or are long enough to be one: `1006 1007` stays two ids."""
+    text = text.strip()
+    return text[:1] in ("+", "(", "0") or sum(c.isdigit() for c in text) > SHORTEST_NATIONAL
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip("\"'<>") for word in text.split() if word.strip("\"'<>")]
 
 
 ADDRESS_COLUMN = re.compile(

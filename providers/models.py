@@ -61,7 +61,7 @@ STATE_WORDS = {
     "pending": "… pending",
     "sending": "→ sending",
     Outcome.REMOVED.value: "✓ removed",
-    Outcome.ALREADY_ABSENT.value: "· already absent",
+    Outcome.ALREADY_ABSENT.value: "∅ already absent",
     Outcome.GONE.value: "◌ gone (by whom unknown)",
     Outcome.PROTECTED.value: "⊘ protected",
     Outcome.FAILED.value: "✗ failed",

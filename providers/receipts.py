@@ -178,8 +178,18 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
         writer = csv.DictWriter(out, fieldnames=names)
         writer.writeheader()
         for part, items in places:
-            writer.writerows(
-                {"job": job.id, "part": part.id, **_place(part), **_member(i)} for i in items
+            place = {"job": job.id, "part": part.id, **_place(part)}
+            writer.writerows({**place, **_member(i)} for i in items)
+        for blind in job.unsearched:  # a place nobody could look in is part of the record
+            writer.writerow(
+                {
+                    "job": job.id,
+                    "account": blind.account,
+                    "where": blind.where,
+                    "outcome": "not-searched",
+                    "in_words": "? not searched",
+                    "provider_said": blind.why,
+                }
             )
         return out.getvalue()
     lines = [f"# Removal receipt: job {job.id}, one person everywhere", ""]

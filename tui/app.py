@@ -30,7 +30,7 @@ from providers.protocol import Adapter
 from providers.removal import Plan, record_plan, undo_plan
 from providers.removal import estimate as estimate_cost
 from providers.signals import STOP_SIGNALS
-from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
+from providers.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from tui.jobs import EverywhereEnded, JobEnded, JobRunner
 from tui.screens.accounts import AccountsScreen
 from tui.screens.confirm import ConfirmScreen
@@ -62,16 +62,7 @@ def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
             faults.methods = frozenset({"DELETE"})
     if real_pace:
         return SandboxWorkspace(sandbox)
-    # WhatsApp's safe pace, ten times faster: judged (and its risk said) as the real one
-    return SandboxWorkspace(
-        sandbox,
-        options={
-            "requests_per_second": 0,
-            "seconds_between_writes": 0.3,
-            "write_jitter": 0.3,
-            "time_scale": 10,
-        },
-    )
+    return SandboxWorkspace(sandbox, options=SPED_UP_DEMO)
 
 
 class RosterDeckApp(App[None]):
@@ -213,14 +204,22 @@ class RosterDeckApp(App[None]):
             return
         await self.propose(plan, undo_of=job_id)
 
+    def _watching(self, job_id: str) -> bool:
+        """Whether the screen shown is the job's own, which says how it ended itself (a
+        toast there would cover its status line at 80x24)."""
+        return getattr(self.screen, "job_id", None) == job_id
+
     def on_everywhere_ended(self, message: EverywhereEnded) -> None:
         job = message.job
-        self.notify(f"Everywhere job {job.state.value}.")
+        if not self._watching(job.id):
+            self.notify(f"The job on {', '.join(job.addresses)} {job.state.value}.")
 
     def on_job_ended(self, message: JobEnded) -> None:
         job = message.job
-        text = message.error or f"Job on {job.container.name} {job.state.value}."
-        self.notify(text, severity="error" if message.error else "information")
+        if message.error:
+            self.notify(message.error, severity="error")
+        elif not self._watching(job.id):
+            self.notify(f"Job on {job.container.name} {job.state.value}.")
 
     async def adapter(self, name: str) -> Adapter:
         """One adapter per account for the whole session, so pacing spans every screen."""

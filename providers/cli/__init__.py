@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
@@ -24,7 +25,7 @@ from providers.cli import pace as pace_commands
 from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
-from providers.workspace import LocalWorkspace, SandboxWorkspace, Workspace
+from providers.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
 
@@ -324,7 +325,9 @@ def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
         from providers.sandbox import Sandbox
 
-        return SandboxWorkspace(Sandbox() if args.real_pace else Sandbox().unlimited())
+        if args.real_pace:
+            return SandboxWorkspace(Sandbox())
+        return SandboxWorkspace(Sandbox().unlimited(), options=SPED_UP_DEMO)
     return LocalWorkspace(AccountStore(), Credentials())
 
 
@@ -350,6 +353,10 @@ def main(
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader (`| head`) has gone: stop quietly, and let nothing flush into the pipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as error:
         print(f"rosterdeck: {error.strerror or error}.", file=sys.stderr)
         return 1

@@ -20,7 +20,7 @@ from providers.everywhere import (
     reason_missing,
     record_everywhere,
 )
-from providers.find import find_everywhere
+from providers.find import find_everywhere, one_persons_addresses
 from providers.journal import Journal
 from providers.models import STATE_WORDS, Outcome
 from providers.records import EverywhereJob, JobState
@@ -63,7 +63,8 @@ def finish(job: EverywhereJob, as_json: bool) -> int:
     """0 only when every place is done and nothing was left unsearched."""
     failed = job.counts.get(Outcome.FAILED.value, 0)
     if as_json:
-        document = json.loads(job.model_dump_json())
+        summary = {"state": job.state.value, "counts": job.counts, "unsettled": job.unsettled}
+        document = {**summary, **json.loads(job.model_dump_json())}
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
@@ -87,9 +88,11 @@ async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> i
     reason = " ".join(args.reason.split())
     opened = OpenedOnce(workspace)
     try:
+        names = [a.name for a in workspace.accounts()]
+        addresses = one_persons_addresses(args.everywhere, names)
         report = None if args.json else said_found
-        found = await find_everywhere(workspace, args.everywhere, report, opened=opened)
-        plan = plan_everywhere(found, args.everywhere, reason=reason, dry_run=args.dry_run)
+        found = await find_everywhere(workspace, addresses, report, opened=opened)
+        plan = plan_everywhere(found, addresses, reason=reason, dry_run=args.dry_run)
         if missing := reason_missing(plan, workspace.accounts()):
             raise ConfigurationError(
                 f"{', '.join(missing)} asks why for every job: give --reason "

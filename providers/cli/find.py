@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from providers.find import Found, find_everywhere
+from providers.find import Found, find_everywhere, one_persons_addresses
 from providers.models import Place
 from providers.workspace import Workspace
 
@@ -61,7 +61,9 @@ def _document(found: Found) -> dict[str, object]:
 
 async def find(args: argparse.Namespace, workspace: Workspace) -> int:
     """Prints each account as its search ends; exit 1 when an account could not be searched."""
-    found = await find_everywhere(workspace, args.addresses, None if args.json else said_found)
+    names = [a.name for a in workspace.accounts()]
+    addresses = one_persons_addresses(args.addresses, names)
+    found = await find_everywhere(workspace, addresses, None if args.json else said_found)
     if args.json:
         json.dump([_document(f) for f in found], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

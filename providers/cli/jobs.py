@@ -215,8 +215,9 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
         (
             e.created_at,
             [
-                f"{e.id}  {e.created_at[:19]}  {e.user}  everywhere: remove "
-                f"{', '.join(e.addresses)}  {e.state.value}  {_counted(e.counts)}",
+                f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
+                f"{', '.join(e.addresses)}  {e.state.value}  {_counted(e.counts)}"
+                + (f"  why: {e.reason}" if e.reason else ""),
                 *(f"  ↳ {_job_line(part)}" for part in e.parts),
             ],
         )
@@ -228,9 +229,11 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _job_line(job: Job) -> str:
+    why = f"  why: {job.reason}" if job.reason and not job.part_of else ""
     return (
-        f"{job.id}  {job.created_at[:19]}  {job.user}  {job.account}  "
-        f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  {_counted(job.counts)}"
+        f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
+        f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  "
+        f"{_counted(job.counts)}{why}"
     )
 
 
@@ -275,6 +278,13 @@ async def _resume_agreed(assume_yes: bool) -> None:
 
 async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
     journal = Journal(workspace.journal_path())
+    if journal.is_everywhere(args.job):
+        parts = [p.id for p in journal.everywhere(args.job).parts if p.counts.get("removed")]
+        raise ConfigurationError(
+            f"Job {args.job} took one person off several places; each place is undone on its "
+            f"own: `rosterdeck undo PLACE` with one of {', '.join(parts) or 'none removed'} "
+            "(`rosterdeck jobs` lists them under it)."
+        )
     plan = undo_plan(journal, args.job)
     print(describe(plan))
     await confirm(plan.confirmation_word, args.yes, plan.dry_run)
@@ -293,7 +303,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "remove",
         help="remove members (journaled; resumable), or one person from everywhere",
         usage="%(prog)s ACCOUNT CONTAINER MEMBER... [options]\n"
-        "       %(prog)s --everywhere ADDRESS... --reason TEXT [--yes] [--json] [--dry-run]",
+        "       %(prog)s --everywhere ADDRESS... [--reason TEXT] [--yes] [--json] [--dry-run]",
     )
     rm.add_argument("account", nargs="?", help="the account (not with --everywhere)")
     rm.add_argument(

@@ -163,7 +163,8 @@ async def test_one_job_over_three_accounts_with_a_failure_a_stop_and_a_resume(
     document = json.loads(receipt(again, job_id, "json"))
     assert len(document["places"]) == 6 and document["not_searched"][0]["where"] == "Sales line"
     rows = receipt(again, job_id, "csv").splitlines()
-    assert len(rows) == 1 + 6 and rows[0].startswith("job,part,account,provider,where")
+    assert len(rows) == 1 + 6 + 1 and rows[0].startswith("job,part,account,provider,where")
+    assert "not-searched" in rows[-1] and "Sales line" in rows[-1]
     assert again.verify().whole
 
 
@@ -225,11 +226,37 @@ def test_remove_everywhere_in_the_shell(capsys: pytest.CaptureFixture[str]) -> N
     assert "why**: T-2" in out and "Parents Network" in out
 
 
-def test_remove_everywhere_refuses_mixed_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+def test_remove_everywhere_refuses_what_is_not_one_persons_address(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, _, err = run(capsys, "--demo", "remove", "sandbox-rasl", "--everywhere", "a@b.c")
     assert code == 1 and "only the person's addresses" in err
     code, _, err = run(capsys, "--demo", "remove")
     assert code == 1 and "--everywhere ADDRESS" in err
+    code, _, err = run(capsys, "--demo", "remove", "--everywhere", "sandbox-rasl", "+12025550105")
+    assert code == 1 and "sandbox-rasl is an account" in err
+    code, out, err = run(capsys, "--demo", "remove", "--everywhere", "???", "--yes")
+    assert code == 1 and "Not a phone, email or id: '???'" in err and not out
+    code, _, err = run(capsys, "--demo", "find", "Jade Chen")
+    assert code == 1 and "A name can belong to several people" in err
+
+
+def test_a_phone_written_with_spaces_is_one_address(capsys: pytest.CaptureFixture[str]) -> None:
+    """As a ticket writes it, unquoted in the shell: still one number, found in WhatsApp."""
+    spaced = ("+1", "202", "555", "0105", "jade.chen5@example.net")
+    code, out, _ = run(capsys, "--demo", "find", *spaced)
+    assert code == 0 and "sandbox-wasend (WaSend): 2 places" in out and "Choir" in out
+    assert "6 places in 3 accounts" in out
+
+
+def test_undo_of_an_everywhere_job_names_its_places(capsys: pytest.CaptureFixture[str]) -> None:
+    person = Sandbox().everywhere[1]
+    code, out, _ = run(
+        capsys, "--demo", "remove", "--everywhere", person["phone"], person["email"], "--yes"
+    )
+    job_id = out.split("Receipt: rosterdeck jobs receipt ")[1].split()[0]
+    code, _, err = run(capsys, "--demo", "undo", job_id, "--yes")
+    assert code == 1 and "each place is undone on its own" in err
 
 
 async def test_a_place_whose_answer_was_lost_is_settled_by_a_read_not_sent_again(

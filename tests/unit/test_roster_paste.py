@@ -131,3 +131,18 @@ def test_typing_narrows_the_last_matches_and_agrees_with_a_full_scan() -> None:
         fresh.filter_text = ""
         fresh.set_filter(query)  # always a full scan
         assert typed.view == fresh.view, query
+
+
+def test_a_phone_among_other_words_stays_one_entry() -> None:
+    """A ticket's line: the phone keeps its spaces; short numbers apart stay ids."""
+    assert tokens("+1 202 555 0105 jade.chen5@example.net") == [
+        "+1 202 555 0105",
+        "jade.chen5@example.net",
+    ]
+    assert tokens("ada@x.org 07700 900123, (202) 555-0110") == [
+        "ada@x.org",
+        "07700 900123",
+        "(202) 555-0110",
+    ]
+    assert tokens("1006 1007") == ["1006", "1007"]
+    assert tokens("202 555 0105") == ["202 555 0105"]

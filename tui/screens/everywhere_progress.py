@@ -82,20 +82,24 @@ class EverywhereProgressScreen(DeckScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        names = {i.member.name or i.member.address for items in self.items.values() for i in items}
+        who_width = 12 if len(names) > 1 else 0  # one person: the heading says who
         # The provider's words get the room that is left, cut there: enter tells them whole.
-        where_width, who_width, state_width = 30, 12, 12
+        where_width, state_width = 30, 12
         said_width = max(12, self.size.width - where_width - who_width - state_width - 8)
         table.add_column("Where, account", width=where_width)
-        table.add_column("Who", width=who_width)
+        if who_width:
+            table.add_column("Who", width=who_width)
         table.add_column("State", key="state", width=state_width)
         table.add_column("Provider said", key="said", width=said_width)
         for part_id, items in self.items.items():
             part = self.parts[part_id]
             for item in items:
                 member = item.member
+                who = [member.name or member.address or member.id] if who_width else []
                 table.add_row(
                     f"{part.container.where}\n{part.account}",
-                    member.name or member.address or member.id,
+                    *who,
                     "",
                     "",
                     key=f"{part_id}|{member.id}",

@@ -10,10 +10,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from providers.errors import ProviderError
 from providers.everywhere import plan_everywhere
-from providers.find import Found, find_everywhere
-from providers.matching import tokens
+from providers.find import Found, find_everywhere, one_persons_addresses
 from tui.screens.base import DeckScreen
+
+COLUMNS = ("Account", "Where", "Who", "Can be removed")
 
 
 class FindScreen(DeckScreen):
@@ -24,7 +26,7 @@ class FindScreen(DeckScreen):
             "remove_everywhere",
             "Remove all",
             id="remove-everywhere",
-            tooltip="Remove them from every place found, as one job",
+            tooltip="Remove from every place found, one job",
         ),
     ]
 
@@ -44,19 +46,46 @@ class FindScreen(DeckScreen):
         yield Static("Every account is searched at once, a few calls each.", id="status")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Account", "Where", "Who", "Can be removed")
+        # Widths fixed from the start: measured from the rows, they would depend on which
+        # account answered first, and shift as the others do.
+        table = self.query_one(DataTable)
+        account_width = min(
+            18, max((len(a.name) for a in self.deck.workspace.accounts()), default=8)
+        )
+        who_width, removable_width = 12, 15
+        where_width = max(16, self.size.width - account_width - who_width - removable_width - 8)
+        widths = (account_width, where_width, who_width, removable_width)
+        for label, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, width=width)
         self.set_focus(self.query_one(Input))
         self.searched = 0
         self.found: list[Found] = []
         self.entries: list[str] = []
+        self.jobs_seen = self._everywhere_jobs()
+
+    def _everywhere_jobs(self) -> int:
+        return len(self.deck.jobs.journal.everywhere_jobs())
+
+    def on_screen_resume(self) -> None:
+        """Back from a job that acted on these places: the rows no longer say where they
+        are, so they go, and `d` with them, until a new search."""
+        if self.found and self._everywhere_jobs() != self.jobs_seen:
+            self.jobs_seen = self._everywhere_jobs()
+            self.found = []
+            self.query_one(DataTable).clear()
+            self.say("The job ran: enter searches again, to see where they are now.")
+            self.set_focus(self.query_one(Input))
+            self.refresh_bindings()
 
     def action_ask(self) -> None:
         self.set_focus(self.query_one(Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        entries = tokens(event.value)
-        if not entries:
-            self.say("Type a phone number, an email or an id first.")
+        names = [a.name for a in self.deck.workspace.accounts()]
+        try:
+            entries = one_persons_addresses([event.value], names)
+        except ProviderError as error:
+            self.say(error.message)
             return
         self.query_one(DataTable).clear()
         self.searched = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from textual.app import ComposeResult
@@ -53,7 +54,8 @@ class HelpScreen(DeckModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            name = type(self.below).__name__.removesuffix("Screen").lower()
+            kind = type(self.below).__name__.removesuffix("Screen")
+            name = re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()  # EverywhereProgress: 2 words
             yield Static(f"Keys on this screen ({name})", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("escape closes this help", classes="hint", markup=False)

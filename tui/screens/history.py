@@ -51,7 +51,8 @@ class HistoryScreen(DeckScreen):
                 (job.created_at, job.user, f"{job.account}\n{what}", job.state, job.counts, job.id)
             )
         for e in journal.everywhere_jobs():
-            what = f"everywhere, {len(e.parts)} places\nremove {', '.join(e.addresses)}"
+            more = f" +{len(e.addresses) - 1}" if len(e.addresses) > 1 else ""
+            what = f"everywhere, {len(e.parts)} places\n{e.addresses[0]}{more}"
             rows.append((e.created_at, e.user, what, e.state, e.counts, e.id))
         rows.sort(key=lambda row: row[0], reverse=True)
         for created, user, what, state, counts, key in rows:
