@@ -71,6 +71,10 @@ class RosterDeckApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
+        # Moving focus first, before the keys after it are handed on: typed fast (or over
+        # SSH) "5<tab>T-1" must put "T-1" in the next field, not in this one.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, workspace: Workspace, journal: Journal | None = None) -> None:
