@@ -3,19 +3,26 @@ account answers, read-only places said so; then `d` takes them off everywhere as
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from providers.errors import ConfigurationError
+from providers.everywhere import plan_everywhere, record_everywhere
+from providers.find import find_everywhere
+from providers.journal import Journal
 from providers.models import Provider
 from providers.records import EverywhereJob
-from tests.conftest import text_of
+from providers.sandbox import Sandbox
+from providers.workspace import OpenedOnce, SandboxWorkspace
+from tests.conftest import FAST, text_of
 from tests.core.test_everywhere import in_whatsapp_group
 from tests.scenes import quick_app, until
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.confirm_removal import ConfirmRemovalScreen
 from tui.screens.everywhere_progress import EverywhereProgressScreen
 from tui.screens.find import FindScreen
@@ -135,3 +142,25 @@ async def test_keys_typed_together_in_the_dialog_reach_the_field_tab_moved_to() 
             app.post_message(events.Key(key, character))
         await until(pilot, lambda: dialog.query_one("#reason", Input).value == "T-1")
         assert dialog.query_one("#typed", Input).value == "5"
+
+
+async def test_an_everywhere_job_left_unfinished_is_offered_on_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """A crash after the plan was journaled: the next start offers to finish it, as one."""
+    sandbox = Sandbox().unlimited()
+    journal = Journal(tmp_path / "journal.sqlite3")
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    person = sandbox.everywhere[0]
+    addresses = [person["phone"], person["email"]]
+    found = await find_everywhere(workspace, addresses, opened=OpenedOnce(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, addresses, reason="T-5"))
+    app = quick_app(sandbox, journal=journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        said = " ".join(str(shown.render()) for shown in app.screen.query(Static))
+        assert job_id in said and "one person everywhere" in said
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
+        await until(pilot, lambda: not app.jobs.busy and "finished" in text_of(pilot, "#status"))
+        assert journal.everywhere(job_id).counts == {"removed": 5, "protected": 1}
