@@ -20,6 +20,7 @@ from providers.models import (
     MemberPage,
     Outcome,
     Provider,
+    Whereabouts,
 )
 from providers.protocol import HttpAdapter, Lenient, outcomes, read_whole
 
@@ -166,6 +167,20 @@ class AutoSendAdapter(HttpAdapter):
 
     def is_id(self, entry: str) -> bool:
         return CONTACT_ID.fullmatch(entry) is not None
+
+    async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
+        """AutoSend looks people up by email alone: with none given, no list can be searched,
+        and the answer says so rather than "nowhere"."""
+        if not any("@" in entry for entry in entries):
+            every_list = Container(
+                id="*",
+                name="every list",
+                kind=ContainerKind.LIST,
+                read_only=True,
+                read_only_reason="AutoSend looks people up by email only, and none was given",
+            )
+            return Whereabouts([], [every_list])
+        return await super().whereabouts(entries)
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
         """An email is looked up with the list's own search; an id cannot be searched."""

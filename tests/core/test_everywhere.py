@@ -281,3 +281,12 @@ async def test_a_place_whose_answer_was_lost_is_settled_by_a_read_not_sent_again
     assert settled.state == Outcome.REMOVED.value and "Confirmed by reading" in settled.message
     # one read to settle Newsletter, one removal for the other RASL group: nothing sent twice
     assert sandbox.calls(Provider.RASL) - before == 2
+
+
+def test_a_phone_alone_says_autosend_could_not_be_searched(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """AutoSend looks people up by email only: "nowhere" there would be a guess."""
+    code, out, _ = run(capsys, "--demo", "find", "+12025550105")
+    assert code == 0 and "sandbox-autosend (AutoSend): no places (0 calls" in out
+    assert "not searched: AutoSend looks people up by email only" in out
