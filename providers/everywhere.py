@@ -41,8 +41,12 @@ class EverywherePlan:
         return sorted({part.account for part in self.parts})
 
     @property
+    def acting_accounts(self) -> list[str]:
+        return sorted({part.account for part in self.acting})
+
+    @property
     def headline(self) -> str:
-        acting, accounts = len(self.acting), len(self.accounts)
+        acting, accounts = len(self.acting), len(self.acting_accounts)
         return (
             f"Remove {', '.join(self.addresses)} from {acting} place{'s' * (acting != 1)} in "
             f"{accounts} account{'s' * (accounts != 1)}:"
@@ -136,8 +140,8 @@ def record_everywhere(journal: Journal, plan: EverywherePlan) -> str:
 
 
 class EverywhereRun:
-    """Runs (or resumes) an everywhere job. `on_event(part_id, event)` hears every part's
-    engine; `stopped` says, per part, why it could not run at all."""
+    """Runs (or resumes) an everywhere job; `on_event(part_id, event)` hears every place's
+    engine. Made anew for each run, so a stop asked before it starts still holds."""
 
     def __init__(
         self,
@@ -148,7 +152,6 @@ class EverywhereRun:
         self.journal = journal
         self.opened = opened
         self.on_event = on_event or (lambda part_id, event: None)
-        self.stopped: dict[str, str] = {}
         self._engines: dict[str, Engine] = {}
         self._halt: JobState | None = None
 
@@ -165,43 +168,69 @@ class EverywhereRun:
             engine.interrupt()
 
     async def run(self, everywhere_id: str) -> EverywhereJob:
-        self._halt = None
-        self.stopped.clear()
+        """Every place to run is claimed first, so a second process (another shell, the
+        app) is refused before either sends anything (`JobBusy`)."""
         job = self.journal.everywhere(everywhere_id)
         by_account: dict[str, list[Job]] = {}
         for part in job.parts:
             if part.unsettled or part.counts.get(Outcome.CANCELLED.value):
                 by_account.setdefault(part.account, []).append(part)
-            elif part.state is JobState.PLANNED:  # only protected members: nothing to send
-                self.journal.set_state(part.id, JobState.FINISHED, "Nothing to send here.")
-                self.on_event(part.id, Ended(self.journal.job(part.id)))
-        await asyncio.gather(*(self._run_account(a, parts) for a, parts in by_account.items()))
+        claimed: list[str] = []
+        try:
+            for parts in by_account.values():
+                for part in parts:
+                    self.journal.claim(part.id)
+                    claimed.append(part.id)
+            for part in job.parts:
+                if part.state is JobState.PLANNED and part.id not in claimed:
+                    # only protected members here: nothing to send
+                    self.journal.set_state(part.id, JobState.FINISHED, "Nothing to send here.")
+                    self.on_event(part.id, Ended(self.journal.job(part.id)))
+            accounts = by_account.items()
+            await asyncio.gather(*(self._run_account(a, parts) for a, parts in accounts))
+        finally:
+            for part_id in claimed:
+                self.journal.release(part_id)
         return self.journal.everywhere(everywhere_id)
 
     async def _run_account(self, account: str, parts: list[Job]) -> None:
+        """One place after another; what stops one (a budget, a lost session, a refused
+        token, failures in a row) holds the account's other places, due, for the resume."""
         try:
             adapter = await self.opened(account)
         except ProviderError as error:
             for part in parts:
                 self._not_run(part, JobState.STOPPED, f"Stopped: {error.message}")
             return
+        failed_in_row = 0
+        limit = adapter.capabilities.pause_after_failures
         for number, part in enumerate(parts):
             if self._halt is not None:
                 for left in parts[number:]:
                     self._not_run(left, self._halt, "Not started: the job was stopped first.")
                 return
-            engine = Engine(adapter, self.journal, on_event=self._hear(part.id))
+            if limit and failed_in_row >= limit:  # counted across the account's places
+                note = (
+                    f"Paused after {failed_in_row} failure{'s' * (failed_in_row != 1)} in a row "
+                    f"in {account}'s places. "
+                    "Resume once the cause is fixed."
+                )
+                for left in parts[number:]:
+                    self._not_run(left, JobState.PAUSED, note)
+                return
+            engine = Engine(
+                adapter, self.journal, on_event=self._hear(part.id), failed_in_row=failed_in_row
+            )
             self._engines[part.id] = engine
             try:
                 ended = await engine.run(part.id)
-            except ProviderError as error:
-                self.stopped[part.id] = error.message
-                continue
+            except ProviderError as error:  # e.g. the read that settles a lost answer failed
+                self._not_run(part, JobState.STOPPED, f"Stopped: {error.message}")
+                ended = self.journal.job(part.id)
             finally:
                 del self._engines[part.id]
+            failed_in_row = engine.failed_in_row
             if ended.state in (JobState.PAUSED, JobState.STOPPED):
-                # what paused one place (a budget, a lost session, a refused token) holds for
-                # the account's other places too: they wait, due, for the resume
                 for left in parts[number + 1 :]:
                     self._not_run(left, ended.state, f"Not started: {ended.note}")
                 return
@@ -210,9 +239,8 @@ class EverywhereRun:
         return lambda event: self.on_event(part_id, event)
 
     def _not_run(self, part: Job, state: JobState, note: str) -> None:
-        """A place that was never started: cancelled ones say so member by member; the
-        others keep their members due, to be resumed."""
-        self.stopped[part.id] = note
+        """A place that was not (or not fully) run: cancelled ones say so member by member;
+        the others keep their members due, to be resumed."""
         if state is JobState.CANCELLED:
             ids = self.journal.cancel_pending(part.id, note)
             cancelled = outcomes([Member(id=i) for i in ids], Outcome.CANCELLED, message=note)

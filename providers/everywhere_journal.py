@@ -124,6 +124,13 @@ class EverywhereJobs:
             parts=parts,
         )
 
+    def newest_everywhere(self) -> str:
+        """The id of the latest everywhere job ('' when none): cheap to ask often."""
+        row = self._db.execute(
+            "SELECT id FROM everywhere ORDER BY created_at DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        return str(row[0]) if row else ""
+
     def everywhere_jobs(self, limit: int = 50) -> list[EverywhereJob]:
         ids = self._db.execute(
             "SELECT id FROM everywhere ORDER BY created_at DESC LIMIT ?", (limit,)

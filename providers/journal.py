@@ -202,9 +202,8 @@ class Journal(RunnerLocks, EverywhereJobs):
             "operator": self.operator(),
             "host": self.host(),
             "version": version(),
+            "part_of": part_of,
         }
-        if part_of:  # only then, so that the chain of a job on its own reads as it always did
-            row["part_of"] = part_of
         db.execute(
             f"INSERT INTO jobs ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
             tuple(row.values()),

@@ -30,6 +30,9 @@ BRACKETED_TRUNK = re.compile(r"\(0\)")
 PHONE_IN_TEXT = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s().\-/]*\d\)?(?![\w@])")
 PERSON_JID = re.compile(r"^(\d+)@(s\.whatsapp\.net|c\.us)$")
 SHORTEST_NATIONAL = 9
+LONGEST_PHONE = 15  # E.164
+#: where a second international number starts inside a run of digits: `+44 … +1 …`
+NEW_NUMBER = re.compile(r"\s+(?=\+)")
 
 
 def tokens(text: str) -> list[str]:
@@ -43,8 +46,9 @@ def tokens(text: str) -> list[str]:
         piece = piece.strip().strip("\"'<>")
         if not piece:
             continue
+        words_alone = not any(c.isdigit() for c in piece)  # `Ada 07700 900123` is two
         if (PHONE_LIKE.match(piece) and _one_number(piece)) or (
-            NAME_LIKE.match(piece) and not piece.endswith(":")
+            words_alone and NAME_LIKE.match(piece) and not piece.endswith(":")
         ):
             found.append(" ".join(piece.split()))
         else:
@@ -57,20 +61,23 @@ def _words_and_phones(piece: str) -> list[str]:
     found: list[str] = []
     last = 0
     for run in PHONE_IN_TEXT.finditer(piece):
-        number = " ".join(run.group(0).split())
-        if not _one_number(number):
+        numbers = [" ".join(n.split()) for n in NEW_NUMBER.split(run.group(0))]
+        if not all(_one_number(number) for number in numbers):
             continue
         found += _words(piece[last : run.start()])
-        found.append(number)
+        found += numbers
         last = run.end()
     return found + _words(piece[last:])
 
 
 def _one_number(text: str) -> bool:
     """Digits with spaces read as one number when they start as a phone does (`+`, `(`, a
-    trunk 0) or are long enough to be one: `1006 1007` stays two ids."""
+    trunk 0) or are long enough to be one, and not longer than any phone (15 digits):
+    `1006 1007` and `447700900123 447700900124` stay two."""
     text = text.strip()
-    return text[:1] in ("+", "(", "0") or sum(c.isdigit() for c in text) > SHORTEST_NATIONAL
+    digits = sum(c.isdigit() for c in text)
+    starts_as_phone = text[:1] in ("+", "(", "0") or digits > SHORTEST_NATIONAL
+    return starts_as_phone and digits <= LONGEST_PHONE
 
 
 def _words(text: str) -> list[str]:

@@ -128,6 +128,8 @@ class EverywhereJob(BaseModel):
     @property
     def state(self) -> JobState:
         states = {part.state for part in self.parts}
+        if JobState.RUNNING in states:  # its other places wait their turn, not interrupted
+            return JobState.RUNNING
         if JobState.PLANNED in states and len(states) > 1:
             return JobState.INTERRUPTED  # some places ran, the others never started
         return next((s for s in EVERYWHERE_STATE_ORDER if s in states), JobState.FINISHED)

@@ -241,6 +241,7 @@ class Engine:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         on_event: Callable[[Event], None] | None = None,
+        failed_in_row: int = 0,
     ) -> None:
         self.adapter = adapter
         self.journal = journal
@@ -248,7 +249,9 @@ class Engine:
         self.on_event = on_event or (lambda event: None)
         self._halt: JobState | None = None
         self._halt_note = ""
-        self._failed_in_row = 0
+        #: failures in a row before this job began (an earlier place of the same account)
+        self._failures_before = failed_in_row
+        self.failed_in_row = failed_in_row
 
     def cancel(self) -> None:
         """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
@@ -283,7 +286,7 @@ class Engine:
     async def _run(self, job_id: str) -> Job:
         job = self.journal.job(job_id)
         self._halt, self._halt_note = None, ""
-        self._failed_in_row = 0
+        self.failed_in_row = self._failures_before
         self.adapter.hold_writes(lambda: self._halt is not None)
         cancelled = tuple(
             i.member.id for i in self.journal.items(job_id, [Outcome.CANCELLED.value])
@@ -320,12 +323,14 @@ class Engine:
                     )
                 )
             )
-        if self._halt in (JobState.INTERRUPTED, JobState.PAUSED) and not self._due(job_id):
+        stopped = (JobState.INTERRUPTED, JobState.PAUSED, JobState.CANCELLED)
+        if self._halt in stopped and not self._left(job_id):
             return self._end(job_id, JobState.FINISHED, "")  # stopped after the last one
         return self._end(job_id, self._halt or JobState.FINISHED, self._halt_note)
 
-    def _due(self, job_id: str) -> bool:
-        return bool(self.journal.items(job_id, UNSETTLED))
+    def _left(self, job_id: str) -> bool:
+        """Whether any member is still due, or was cancelled before it was sent."""
+        return bool(self.journal.items(job_id, [*UNSETTLED, Outcome.CANCELLED.value]))
 
     def _end(self, job_id: str, state: JobState, note: str) -> Job:
         self.journal.set_state(job_id, state, note)
@@ -359,14 +364,14 @@ class Engine:
         if not limit:
             return
         if all(o.outcome is Outcome.FAILED for o in settled):
-            self._failed_in_row += len(settled)
+            self.failed_in_row += len(settled)
         else:
-            self._failed_in_row = 0
-        if self._failed_in_row >= limit:
+            self.failed_in_row = 0
+        if self.failed_in_row >= limit:
             last = settled[-1].message or settled[-1].code
             self._stop(
                 JobState.PAUSED,
-                f"Paused after {self._failed_in_row} failures in a row (last: {last}). "
+                f"Paused after {self.failed_in_row} failures in a row (last: {last}). "
                 "Resume once the cause is fixed.",
             )
 

@@ -110,11 +110,13 @@ class RosterDeckApp(App[None]):
         if not unfinished:
             return
         job = unfinished[0]
-        what = f"{job.account}, {job.container.name}"
+        what, unsettled = f"{job.account}, {job.container.name}", job.unsettled
         if job.part_of:
-            what = f"one person everywhere; {what} and perhaps other places"
+            everywhere = self.jobs.journal.everywhere(job.part_of)
+            what = f"one person everywhere, {len(everywhere.parts)} places"
+            unsettled = everywhere.unsettled
         detail = (
-            f"Job {job.part_of or job.id} ({what}) stopped with {job.unsettled} "
+            f"Job {job.part_of or job.id} ({what}) stopped with {unsettled} "
             "member(s) not settled. Resuming first checks what the lost answers did, then "
             "sends only what is still due: nothing is removed twice."
         )
@@ -215,7 +217,9 @@ class RosterDeckApp(App[None]):
 
     def on_everywhere_ended(self, message: EverywhereEnded) -> None:
         job = message.job
-        if not self._watching(job.id):
+        if message.error:
+            self.notify(message.error, severity="error")
+        elif not self._watching(job.id):
             self.notify(f"The job on {', '.join(job.addresses)} {job.state.value}.")
 
     def on_job_ended(self, message: JobEnded) -> None:

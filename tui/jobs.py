@@ -35,9 +35,10 @@ class RunningEverywhere:
 class EverywhereEnded(Message):
     """Posted to the app when an everywhere job stops: every place has ended or stopped."""
 
-    def __init__(self, job: EverywhereJob) -> None:
+    def __init__(self, job: EverywhereJob, error: str = "") -> None:
         super().__init__()
         self.job = job
+        self.error = error
 
 
 class JobEnded(Message):
@@ -118,11 +119,14 @@ class JobRunner:
         self.everywhere[job_id] = running
 
         async def run() -> None:
+            error = ""
             try:
-                job = await runner.run(job_id)
+                await runner.run(job_id)
+            except ProviderError as failure:  # another process runs it: nothing was sent
+                error = failure.message
             finally:
                 del self.everywhere[job_id]
-            self.app.post_message(EverywhereEnded(job))
+            self.app.post_message(EverywhereEnded(self.journal.everywhere(job_id), error))
 
         self.app.run_worker(run(), group="jobs", name=f"everywhere {job_id}")
         return running

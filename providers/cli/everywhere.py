@@ -99,7 +99,11 @@ async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> i
                 '"TICKET-123: erasure request" (a ticket or a few words). Nothing was sent.'
             )
         if not plan.parts:
-            if not args.json:
+            if args.json:
+                not_searched = [u.model_dump() for u in plan.unsearched]
+                json.dump({"state": "found nowhere", "not_searched": not_searched}, sys.stdout)
+                sys.stdout.write("\n")
+            else:
                 print("Found nowhere: nothing to remove.")
             return 1 if plan.unsearched else 0
         journal = Journal(workspace.journal_path())

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from providers.protocol import Adapter
 from providers.receipts import receipt
 from providers.records import JobState
 from providers.removal import Ended, Event, Sending
+from providers.runners import JobBusy
 from providers.sandbox import Sandbox
 from providers.workspace import OpenedOnce, SandboxWorkspace
 from tests.conftest import FAST
@@ -204,6 +207,9 @@ async def test_a_changed_everywhere_job_breaks_the_chain(
     db.execute("DELETE FROM everywhere")
     db.commit()
     assert journal.verify().breaks == [f"job {job_id} is gone from the journal (deleted)"]
+    db.execute("UPDATE jobs SET part_of = '' WHERE rowid = (SELECT MIN(rowid) FROM jobs)")
+    db.commit()
+    assert any("its part_of reads ''" in b for b in journal.verify().breaks)
 
 
 def test_remove_everywhere_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
@@ -290,3 +296,65 @@ def test_a_phone_alone_says_autosend_could_not_be_searched(
     code, out, _ = run(capsys, "--demo", "find", "+12025550105")
     assert code == 0 and "sandbox-autosend (AutoSend): no places (0 calls" in out
     assert "not searched: AutoSend looks people up by email only" in out
+
+
+async def test_another_process_running_it_is_refused_before_anything_is_sent(
+    sandbox: Sandbox, journal: Journal
+) -> None:
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    last = journal.everywhere(job_id).parts[-2]  # a place with something to send
+    # pid 1 lives on this host: as if another shell ran this place now
+    with sqlite3.connect(journal.path) as db:
+        db.execute(
+            "INSERT INTO runners VALUES (?,?,?,?,?)",
+            (last.id, 1, socket.gethostname(), "now", time.time()),
+        )
+    before = {p: sandbox.calls(p) for p in Provider}
+    with pytest.raises(JobBusy, match="being run by process 1"):
+        await EverywhereRun(journal, OpenedOnce(workspace)).run(job_id)
+    assert {p: sandbox.calls(p) for p in Provider} == before
+    assert journal.everywhere(job_id).unsettled == 5  # nothing moved
+
+
+async def test_a_cancel_while_a_call_is_out(sandbox: Sandbox, journal: Journal) -> None:
+    """The call out comes back removed: its place reads finished, not cancelled; the places
+    after it in the account are cancelled, not sent, and a resume sends them."""
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = 0
+    runner = EverywhereRun(journal, OpenedOnce(workspace))
+    running = asyncio.create_task(runner.run(job_id))
+    await whatsapp.holding.wait()
+    runner.cancel()
+    whatsapp.hold_after = None
+    whatsapp.release.set()
+    job = await running
+    wasend = [p for p in job.parts if p.account == "sandbox-wasend"]
+    assert [p.state for p in wasend] == [JobState.FINISHED, JobState.CANCELLED]
+    assert wasend[0].counts == {Outcome.REMOVED.value: 1}
+    assert wasend[1].counts == {Outcome.CANCELLED.value: 1}
+    assert len(sandbox.wasend.removals) == 1
+
+    resumed = await EverywhereRun(journal, OpenedOnce(workspace)).run(job_id)
+    assert resumed.state is JobState.FINISHED and len(sandbox.wasend.removals) == 2
+
+
+async def test_failures_in_a_row_pause_the_accounts_next_places(
+    sandbox: Sandbox, journal: Journal
+) -> None:
+    """To WhatsApp many refused removals in a row look like abuse: counted across the
+    account's places, not afresh in each."""
+    workspace = SandboxWorkspace(sandbox, options={**FAST, "pause_after_failures": 1})
+    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
+    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    in_whatsapp_group(sandbox, "Harbour Runners", jade(sandbox)[0])["isSuperAdmin"] = True
+    job = await EverywhereRun(journal, OpenedOnce(workspace)).run(job_id)
+    harbour, choir = [p for p in job.parts if p.account == "sandbox-wasend"]
+    assert harbour.counts == {Outcome.FAILED.value: 1}
+    assert choir.state is JobState.PAUSED and choir.counts == {"pending": 1}
+    assert "Paused after 1 failure in a row" in choir.note
+    assert not sandbox.wasend.removals and job.state is JobState.PAUSED

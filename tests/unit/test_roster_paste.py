@@ -146,3 +146,7 @@ def test_a_phone_among_other_words_stays_one_entry() -> None:
     ]
     assert tokens("1006 1007") == ["1006", "1007"]
     assert tokens("202 555 0105") == ["202 555 0105"]
+    assert tokens("447700900123 447700900124") == ["447700900123", "447700900124"]
+    assert tokens("+44 7700 900123 +1 202 555 0105") == ["+44 7700 900123", "+1 202 555 0105"]
+    # words with a number are not a name: the number stands apart
+    assert tokens("Ada Lovelace 07700 900123") == ["Ada", "Lovelace", "07700 900123"]

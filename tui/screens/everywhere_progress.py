@@ -187,6 +187,8 @@ class EverywhereProgressScreen(DeckScreen):
             self.query_one("#status", Static).update("Cancelling: calls in flight finish first…")
 
     def action_resume(self) -> None:
+        if self.deck.refuse_while_busy():  # before the failed are made due again
+            return
         failed = sum(self.deck.jobs.retry_failed(part_id) for part_id in self.parts)
         try:
             self.deck.jobs.start_everywhere(self.job_id)

@@ -61,16 +61,14 @@ class FindScreen(DeckScreen):
         self.searched = 0
         self.found: list[Found] = []
         self.entries: list[str] = []
-        self.jobs_seen = self._everywhere_jobs()
-
-    def _everywhere_jobs(self) -> int:
-        return len(self.deck.jobs.journal.everywhere_jobs())
+        self.newest_job = self.deck.jobs.journal.newest_everywhere()
 
     def on_screen_resume(self) -> None:
         """Back from a job that acted on these places: the rows no longer say where they
         are, so they go, and `d` with them, until a new search."""
-        if self.found and self._everywhere_jobs() != self.jobs_seen:
-            self.jobs_seen = self._everywhere_jobs()
+        newest = self.deck.jobs.journal.newest_everywhere()
+        if self.found and newest != self.newest_job:
+            self.newest_job = newest
             self.found = []
             self.query_one(DataTable).clear()
             self.say("The job ran: enter searches again, to see where they are now.")

@@ -169,6 +169,8 @@ class ProgressScreen(DeckScreen):
             self.query_one("#status", Static).update("Cancelling: calls in flight finish first…")
 
     async def action_retry(self) -> None:
+        if self.deck.refuse_while_busy():  # before the failed are made due again
+            return
         count = self.deck.jobs.retry_failed(self.job_id)
         await self.deck.jobs.start(self.job_id)
         self.query_one("#status", Static).update(
