@@ -38,6 +38,13 @@ def jade(sandbox: Sandbox) -> list[str]:
     return [person["phone"], person["email"]]
 
 
+async def journaled(workspace: SandboxWorkspace, journal: Journal, reason: str = "") -> str:
+    """Jade Chen found everywhere and her everywhere job journaled; nothing sent yet."""
+    addresses = jade(workspace.sandbox)
+    found = await find_everywhere(workspace, addresses, opened=OpenedOnce(workspace))
+    return record_everywhere(journal, plan_everywhere(found, addresses, reason=reason))
+
+
 def in_whatsapp_group(sandbox: Sandbox, subject: str, phone: str) -> dict[str, object]:
     """The person's own entry in a sandbox WhatsApp group, to change behind the app's back."""
     return next(
@@ -175,8 +182,7 @@ async def test_an_account_that_cannot_be_opened_leaves_its_places_due(
     sandbox: Sandbox, journal: Journal
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
-    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    job_id = await journaled(workspace, journal)
 
     async def refuse_autosend(name: str) -> Adapter:
         if name == "sandbox-autosend":
@@ -196,8 +202,7 @@ async def test_a_changed_everywhere_job_breaks_the_chain(
     sandbox: Sandbox, journal: Journal, tmp_path: Path
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
-    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox), reason="T-1"))
+    job_id = await journaled(workspace, journal, reason="T-1")
     assert journal.verify().whole
     db = sqlite3.connect(journal.path)
     db.execute("UPDATE everywhere SET reason = 'nobody asked' WHERE id = ?", (job_id,))
@@ -271,8 +276,7 @@ async def test_a_place_whose_answer_was_lost_is_settled_by_a_read_not_sent_again
     """A kill -9 between a RASL removal reaching the server and its answer: on resume the
     place is read, found done, and nothing is sent to it again."""
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
-    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    job_id = await journaled(workspace, journal)
     newsletter = next(
         p for p in journal.everywhere(job_id).parts if p.container.name.startswith("Newsletter")
     )
@@ -302,8 +306,7 @@ async def test_another_process_running_it_is_refused_before_anything_is_sent(
     sandbox: Sandbox, journal: Journal
 ) -> None:
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
-    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    job_id = await journaled(workspace, journal)
     last = journal.everywhere(job_id).parts[-2]  # a place with something to send
     # pid 1 lives on this host: as if another shell ran this place now
     with sqlite3.connect(journal.path) as db:
@@ -322,8 +325,7 @@ async def test_a_cancel_while_a_call_is_out(sandbox: Sandbox, journal: Journal) 
     """The call out comes back removed: its place reads finished, not cancelled; the places
     after it in the account are cancelled, not sent, and a resume sends them."""
     workspace = SandboxWorkspace(sandbox, options=FAST)
-    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
-    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    job_id = await journaled(workspace, journal)
     whatsapp = sandbox.wasend.misbehaviour
     whatsapp.hold_after = 0
     runner = EverywhereRun(journal, OpenedOnce(workspace))
@@ -349,8 +351,7 @@ async def test_failures_in_a_row_pause_the_accounts_next_places(
     """To WhatsApp many refused removals in a row look like abuse: counted across the
     account's places, not afresh in each."""
     workspace = SandboxWorkspace(sandbox, options={**FAST, "pause_after_failures": 1})
-    found = await find_everywhere(workspace, jade(sandbox), opened=OpenedOnce(workspace))
-    job_id = record_everywhere(journal, plan_everywhere(found, jade(sandbox)))
+    job_id = await journaled(workspace, journal)
     in_whatsapp_group(sandbox, "Harbour Runners", jade(sandbox)[0])["isSuperAdmin"] = True
     job = await EverywhereRun(journal, OpenedOnce(workspace)).run(job_id)
     harbour, choir = [p for p in job.parts if p.account == "sandbox-wasend"]
