@@ -42,7 +42,9 @@ from providers.wasend_answers import (
     RemoveAnswer,
     SessionEntry,
     Sessions,
+    unreachable_session,
 )
+from providers.wasend_outcomes import read_back, unread
 from providers.wasend_pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
@@ -127,7 +129,7 @@ class WaSendAdapter(HttpAdapter):
             session, state = entry.session, entry.state
             where = session.name or session.id
             if state != WORKING:
-                found.append(_unreachable_session(session.id, where, state))
+                found.append(unreachable_session(session.id, where, state))
                 continue
             offset = 0
             while True:
@@ -276,8 +278,8 @@ class WaSendAdapter(HttpAdapter):
         except errors.ProviderError as error:
             if errors.stops_run(error):
                 raise
-            return [self._unread(m, named, error) for m in members]
-        return [self._read_back(m, present, named) for m in members]
+            return [unread(m, named, error) for m in members]
+        return [read_back(m, present, named) for m in members]
 
     def _pause_for(self, error: errors.ProviderError) -> errors.Paused | None:
         """What must pause the session's removals rather than fail one member: WaSend's 429,
@@ -334,48 +336,6 @@ class WaSendAdapter(HttpAdapter):
             for o in await self._send_removal(container, [retry], retried=True)
         ]
 
-    @staticmethod
-    def _unread(
-        member: Member, named: set[str] | None, error: errors.ProviderError
-    ) -> MemberOutcome:
-        """The call succeeded but the read-back failed: the answer alone says what it can."""
-        if named is None or member.id in named:
-            return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
-        return MemberOutcome(
-            member_id=member.id,
-            outcome=Outcome.UNKNOWN,
-            code=error.code or "READ_BACK_FAILED",
-            message=f"Not in WaSend's answer, and the read-back failed: {error.message}",
-        )
-
-    @staticmethod
-    def _read_back(member: Member, present: set[str], named: set[str] | None) -> MemberOutcome:
-        """Still listed, and left out of the answer's list of removed: failed. Still listed
-        although the answer says removed (or accepted the call without a list): unknown,
-        since WhatsApp's participant lists can lag behind a change. Gone, and named as
-        removed or with no list (a non-member would have been refused with 422): removed.
-        Gone but left out of the answer's list: it was not a member any more."""
-        if member.id in present:
-            if named is None or member.id in named:
-                return MemberOutcome(
-                    member_id=member.id,
-                    outcome=Outcome.UNKNOWN,
-                    code="LIST_LAGS",
-                    message="WaSend accepted the removal, but the group read back still lists "
-                    "them (WhatsApp's lists can lag); resume checks again.",
-                )
-            return MemberOutcome(
-                member_id=member.id,
-                outcome=Outcome.FAILED,
-                code="NOT_REMOVED",
-                message="Still in the group when read back, and not in WaSend's answer.",
-            )
-        if named is None or member.id in named:
-            return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
-        return MemberOutcome(
-            member_id=member.id, outcome=Outcome.ALREADY_ABSENT, message="Not in the group."
-        )
-
     async def _remove_call(self, container: Container, body: dict[str, Any]) -> Any:
         """The documented DELETE first; the SDK's POST only once a 404/405 is shown to be the
         route that is missing (the group itself still reads), and then for good."""
@@ -431,19 +391,6 @@ class WaSendAdapter(HttpAdapter):
             )
             for m in members
         ]
-
-
-def _unreachable_session(session_id: str, where: str, state: str) -> Container:
-    """A session that is not working lists no groups: one row says so, and takes no job."""
-    return Container(
-        id=f"{session_id}/",
-        name="(groups not readable)",
-        kind=ContainerKind.GROUP,
-        read_only=True,
-        read_only_reason=f"{where} is {state}: link its phone again in WaSend",
-        parent=where,
-        status=state,
-    )
 
 
 def _path(container: Container) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import AliasChoices, Field
 
+from providers.models import Container, ContainerKind
 from providers.protocol import Lenient
 
 #: WAHA's names for a session's state, in words
@@ -93,3 +94,16 @@ class AddResult(Lenient):
 
 class AddAnswer(Lenient):
     data: AddResult = AddResult()
+
+
+def unreachable_session(session_id: str, where: str, state: str) -> Container:
+    """A session that is not working lists no groups: one row says so, and takes no job."""
+    return Container(
+        id=f"{session_id}/",
+        name="(groups not readable)",
+        kind=ContainerKind.GROUP,
+        read_only=True,
+        read_only_reason=f"{where} is {state}: link its phone again in WaSend",
+        parent=where,
+        status=state,
+    )
