@@ -8,8 +8,11 @@ page's own connections. Without a token there is no login, and the command says 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import re
+import signal
 from typing import Any
 
 from aiohttp import web
@@ -56,6 +59,28 @@ class DeckServer(Server):
         if not self.allowed(request):
             return self.refused()
         return await super().handle_download(request)
+
+    def serve(self, debug: bool = False) -> None:
+        """As textual-serve's, save that it says "Listening on …" once the socket accepts
+        connections: a script (or a test) waits for that line instead of retrying."""
+        self.debug = debug
+        self.initialize_logging()
+        asyncio.run(self._listen())
+
+    async def _listen(self) -> None:
+        runner = web.AppRunner(await self._make_app(), handle_signals=False)
+        await runner.setup()
+        await web.TCPSite(runner, self.host, self.port).start()
+        print(f"Listening on {self.host}:{self.port}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # Windows: ctrl+c still ends it
+                loop.add_signal_handler(number, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
 
     async def make_app(self) -> web.Application:
         """The aiohttp application, for `serve` and for tests."""

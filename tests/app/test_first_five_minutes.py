@@ -6,11 +6,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 from textual.widgets import DataTable, Input
 
 from providers.models import Outcome
@@ -104,19 +102,19 @@ def test_serve_answers_a_browser_on_localhost() -> None:
     sock.close()
     server = subprocess.Popen(
         [sys.executable, "-m", "tui", "--demo", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                page = httpx.get(f"http://localhost:{port}/", timeout=2)
+        assert server.stdout is not None
+        said = ""
+        for line in server.stdout:  # each line as the server says it; it ends if it dies
+            said += line
+            if line.startswith("Listening on"):
                 break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail("rosterdeck serve did not answer")
-                time.sleep(0.2)
+        assert "Listening on localhost" in said, said
+        page = httpx.get(f"http://localhost:{port}/", timeout=10)
         assert page.status_code == 200 and "textual.js" in page.text
         assert "RosterDeck" in page.text
     finally:

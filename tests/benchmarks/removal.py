@@ -2,8 +2,8 @@
 
 The sandbox answers every call 50 ms late and allows 20 calls a second (the account is paced
 to that). The engine runs inside the app, on its progress screen, while a key is pressed
-every 100 ms to measure how long the app takes to handle it. The baseline, in the same run,
-is one request per member, one after another, over a sample. Run:
+after each batch the engine settles, to measure how long the app takes to handle it. The
+baseline, in the same run, is one request per member, one after another, over a sample. Run:
 
     python tests/benchmarks/removal.py [--members 10000] [--baseline 300]
 """
@@ -18,7 +18,7 @@ import time
 import httpx
 
 from providers.models import Provider
-from providers.removal import make_plan, record_plan
+from providers.removal import Event, make_plan, record_plan
 from providers.sandbox import TOKENS, Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.workspace import SandboxWorkspace
@@ -39,7 +39,7 @@ def sandbox_for(members: int) -> Sandbox:
 async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
     sandbox = sandbox_for(members)
     app = RosterDeckApp(SandboxWorkspace(sandbox, options={"requests_per_second": LIMIT}))
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
         account = "sandbox-autosend"
         adapter = await app.adapter(account)
         newsletter = next(c for c in await adapter.containers() if c.name == "Monthly newsletter")
@@ -49,17 +49,36 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
         calls_before = sandbox.calls(Provider.AUTOSEND)
         started = time.perf_counter()
         await app.run_job(job_id)
+        # a key after each batch the engine settles, as a person would move while it runs
+        engine = app.jobs.running[job_id].engine
+        settled = asyncio.Event()
+        told = engine.on_event
+
+        def heard(event: Event) -> None:
+            told(event)
+            settled.set()
+
+        engine.on_event = heard
         latencies = []
-        while not app.screen.query(OutcomeTable):  # noqa: ASYNC110 - polling is the measurement
-            await asyncio.sleep(0.01)
+        while not app.screen.query(OutcomeTable):
+            await pilot.pause()
         table = app.screen.query_one(OutcomeTable)
+        moved = asyncio.Event()
+        move_to = table.move_to
+
+        def moving(row: int) -> None:  # the key handled: the cursor moves
+            move_to(row)
+            moved.set()
+
+        table.move_to = moving  # type: ignore[method-assign]
         while app.jobs.running:
-            before, pressed = table.cursor, time.perf_counter()
+            pressed = time.perf_counter()
             app.simulate_key("down")  # as a terminal would deliver it
-            while table.cursor == before:  # noqa: ASYNC110 - handled once the cursor moved
-                await asyncio.sleep(0.001)
+            await moved.wait()
+            moved.clear()
             latencies.append(time.perf_counter() - pressed)
-            await asyncio.sleep(0.1)
+            await settled.wait()  # an event since the last key (the last one ends the run)
+            settled.clear()
         elapsed = time.perf_counter() - started
         removed = app.jobs.journal.job(job_id).counts.get("removed", 0)
         assert removed == len(chosen), app.jobs.journal.job(job_id).counts

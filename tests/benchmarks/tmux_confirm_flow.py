@@ -9,7 +9,9 @@ waits for and exits non-zero, with the screen, when one does not come. Run:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import shlex
 import subprocess
 import sys
@@ -22,12 +24,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Terminal:
+    """A tmux session whose output is also piped to us, so that waiting for a screen is
+    waiting for the app to draw, not a clock."""
+
     def __init__(self, command: str) -> None:
         self.name = f"rosterdeck-{uuid.uuid4().hex[:8]}"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command],
             check=True,
         )
+        drawn = Path(tempfile.mkdtemp(prefix="rosterdeck-drawn-")) / "fifo"
+        os.mkfifo(drawn)
+        self.drawn = os.open(drawn, os.O_RDWR | os.O_NONBLOCK)  # read and write: never EOF
+        pipe = f"cat > {shlex.quote(str(drawn))}"
+        subprocess.run(["tmux", "pipe-pane", "-t", self.name, "-o", pipe], check=True)
 
     def keys(self, *keys: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
@@ -41,18 +51,21 @@ class Terminal:
         ).stdout
 
     def wait_for(self, text: str, seconds: float = 30) -> str:
-        """The screen once it shows `text`; polls, never sleeps a fixed time and hopes."""
+        """The screen once it shows `text`, looked at again each time the app draws."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             shown = self.screen()
             if text in shown:
                 print(f"✓ {text}")
                 return shown
-            time.sleep(0.1)
+            if select.select([self.drawn], [], [], left)[0]:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self.drawn, 1 << 16)
         raise AssertionError(f"waited {seconds:.0f} s for {text!r}; the screen:\n{self.screen()}")
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        os.close(self.drawn)
 
 
 def main() -> int:
