@@ -215,19 +215,21 @@ class RosterDeckApp(App[None]):
         toast there would cover its status line at 80x24)."""
         return getattr(self.screen, "job_id", None) == job_id
 
+    def _tell_ended(self, job_id: str, error: str, ended: str) -> None:
+        if error:
+            self.notify(error, severity="error")
+        elif not self._watching(job_id):
+            self.notify(ended)
+
     def on_everywhere_ended(self, message: EverywhereEnded) -> None:
         job = message.job
-        if message.error:
-            self.notify(message.error, severity="error")
-        elif not self._watching(job.id):
-            self.notify(f"The job on {', '.join(job.addresses)} {job.state.value}.")
+        who = ", ".join(job.addresses)
+        self._tell_ended(job.id, message.error, f"The job on {who} {job.state.value}.")
 
     def on_job_ended(self, message: JobEnded) -> None:
         job = message.job
-        if message.error:
-            self.notify(message.error, severity="error")
-        elif not self._watching(job.id):
-            self.notify(f"Job on {job.container.name} {job.state.value}.")
+        ended = f"Job on {job.container.name} {job.state.value}."
+        self._tell_ended(job.id, message.error, ended)
 
     async def adapter(self, name: str) -> Adapter:
         """One adapter per account for the whole session, so pacing spans every screen."""
