@@ -121,9 +121,14 @@ class Roster:
 
     def mark_rows(self, rows: Iterable[int]) -> int:
         """Mark shown members (a range, or all); locked ones are skipped. Returns how many."""
+        view = self.view
+        return self.mark_at(view[row] for row in rows)
+
+    def mark_at(self, indices: Iterable[int]) -> int:
+        """Mark these members (by their place in the list); locked ones are skipped."""
         before = len(self.marked)
-        members, view = self.members, self.view
-        self.marked.update(members[view[row]].id for row in rows if not members[view[row]].locked)
+        members = self.members
+        self.marked.update(members[i].id for i in indices if not members[i].locked)
         return len(self.marked) - before
 
     def mark_all_shown(self) -> int:

@@ -234,6 +234,7 @@ class MembersScreen(DeckScreen):
             f"are shown. All marks every member of {self.container.name} except the locked, "
             f"each as it loads{wait}; the removal can start once all are here.{filtered}"
         )
+        offered = list(roster.view)  # "only the shown" means these, however many load meanwhile
         choices = [
             Answer("all", f"All {roster.known_total:,}", "l", "warning"),
             Answer("shown", f"Only the {roster.shown:,} shown", "o", "primary"),
@@ -245,7 +246,7 @@ class MembersScreen(DeckScreen):
                 if not self.streaming and not roster.complete:
                     self.action_reload()  # the load was cut short: read it again, marking
             elif answer == "shown":
-                self.table.mark_shown()
+                self.table.mark_shown(offered)
 
         self.app.push_screen(ChoiceScreen("Mark which members?", detail, choices), chosen)
 

@@ -168,8 +168,13 @@ class MemberTable(LineTable):
             return
         self.mark_shown()
 
-    def mark_shown(self) -> None:
-        self.roster.mark_all_shown()
+    def mark_shown(self, offered: list[int] | None = None) -> None:
+        """The rows shown, or those that were shown when the person was asked (`offered`):
+        pages that load while they choose are not theirs."""
+        if offered is None:
+            self.roster.mark_all_shown()
+        else:
+            self.roster.mark_at(offered)
         self._changed()
 
     def mark_everyone(self) -> None:
