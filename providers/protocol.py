@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from providers import errors
-from providers.http import ProviderHttp
+from providers.http.client import ProviderHttp
 from providers.matching import match
 from providers.models import (
     Capabilities,

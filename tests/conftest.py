@@ -13,8 +13,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from providers.accounts import Account
-from providers.connect import open_adapter
+from providers.accounts.connect import open_adapter
+from providers.accounts.store import Account
+from providers.accounts.workspace import sandbox_accounts
 from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
@@ -103,7 +104,7 @@ async def connect(sandbox: Sandbox, sleeps: Sleeps) -> AsyncIterator[OpenAdapter
     def open_one(provider: Provider, token: str | None = None, **options: float) -> Adapter:
         account, default_token = next(
             (a, t)
-            for a, t in sandbox.accounts(options={**FAST, **options})
+            for a, t in sandbox_accounts(sandbox, options={**FAST, **options})
             if a.provider is provider
         )
         adapter = open_adapter(
@@ -126,7 +127,9 @@ def wire_origin(sandbox: Sandbox) -> Iterator[str]:
 
 def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Account, str]:
     return next(
-        (a, t) for a, t in sandbox.accounts(origin=origin, options=FAST) if a.provider is provider
+        (a, t)
+        for a, t in sandbox_accounts(sandbox, origin=origin, options=FAST)
+        if a.provider is provider
     )
 
 

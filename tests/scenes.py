@@ -22,10 +22,10 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
 
+from providers.accounts.workspace import SandboxWorkspace
 from providers.journal import Journal
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
-from providers.workspace import SandboxWorkspace
 from tui.app import RosterDeckApp
 
 FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}

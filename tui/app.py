@@ -15,32 +15,32 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from providers.accounts import reason_required
-from providers.costs import pace
+from providers.accounts.store import reason_required
+from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
-from providers.everywhere import (
+from providers.jobs.costs import pace
+from providers.jobs.everywhere import (
     EverywherePlan,
     estimate_everywhere,
     reason_missing,
     record_everywhere,
 )
+from providers.jobs.plans import Plan, record_plan, undo_plan
+from providers.jobs.plans import estimate as estimate_cost
 from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
-from providers.removal import Plan, record_plan, undo_plan
-from providers.removal import estimate as estimate_cost
 from providers.signals import STOP_SIGNALS
-from providers.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
-from tui.jobs import EverywhereEnded, JobEnded, JobRunner
-from tui.screens.accounts import AccountsScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.confirm_removal import (
+from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.confirm_removal import (
     ConfirmRemovalScreen,
     Decision,
     everywhere_proposal,
     proposal,
 )
-from tui.screens.help import HelpScreen
+from tui.dialogs.help import HelpScreen
+from tui.jobs import EverywhereEnded, JobEnded, JobRunner
+from tui.screens.accounts import AccountsScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
 

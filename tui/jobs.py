@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from providers.errors import ConfigurationError, ProviderError
-from providers.everywhere import EverywhereRun
+from providers.jobs.engine import Engine
+from providers.jobs.events import Event
+from providers.jobs.everywhere import EverywhereRun
+from providers.jobs.plans import retry_failed
+from providers.jobs.progress import Progress
 from providers.journal import Journal
-from providers.records import EverywhereJob, Job
-from providers.removal import Engine, Event, Progress, retry_failed
+from providers.journal.records import EverywhereJob, Job
 
 if TYPE_CHECKING:
     from tui.app import RosterDeckApp

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from providers import cli
-from providers.workspace import LocalWorkspace, Workspace
+from providers.accounts.workspace import LocalWorkspace, Workspace
 
 
 def run_app(demo: bool, real_pace: bool = False) -> int:

@@ -18,14 +18,14 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
-from providers.accounts import AccountStore, make_account
+from providers.accounts.credentials import Credentials, env_var_for
+from providers.accounts.store import AccountStore, make_account
+from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import pace as pace_commands
-from providers.credentials import Credentials, env_var_for
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
-from providers.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
 

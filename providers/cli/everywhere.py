@@ -8,11 +8,13 @@ import json
 import sys
 from collections.abc import Callable
 
+from providers.accounts.workspace import OpenedOnce, Workspace
 from providers.cli.asking import confirm
 from providers.cli.find import said_found
-from providers.costs import cost, pace
 from providers.errors import ConfigurationError
-from providers.everywhere import (
+from providers.jobs.costs import cost, pace
+from providers.jobs.events import Event, Settled
+from providers.jobs.everywhere import (
     EverywherePlan,
     EverywhereRun,
     estimate_everywhere,
@@ -20,13 +22,11 @@ from providers.everywhere import (
     reason_missing,
     record_everywhere,
 )
-from providers.find import find_everywhere, one_persons_addresses
+from providers.jobs.find import find_everywhere, one_persons_addresses
 from providers.journal import Journal
+from providers.journal.records import EverywhereJob, JobState
 from providers.models import STATE_WORDS, Outcome
-from providers.records import EverywhereJob, JobState
-from providers.removal import Event, Settled
 from providers.signals import stopping_on_signals
-from providers.workspace import OpenedOnce, Workspace
 
 
 def describe(plan: EverywherePlan) -> str:

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from providers.find import Found, find_everywhere, one_persons_addresses
+from providers.accounts.workspace import Workspace
+from providers.jobs.find import Found, find_everywhere, one_persons_addresses
 from providers.models import Place
-from providers.workspace import Workspace
 
 
 def _why_not(place: Place) -> str:

@@ -8,30 +8,23 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from providers.accounts import reason_required
+from providers.accounts.store import reason_required
+from providers.accounts.workspace import Workspace
 from providers.cli.asking import ask, confirm
 from providers.cli.everywhere import remove_everywhere, resume_everywhere
-from providers.costs import cost, pace
 from providers.errors import ConfigurationError
+from providers.jobs.costs import cost, pace
+from providers.jobs.engine import Engine
+from providers.jobs.events import Event, Settled
+from providers.jobs.lookup import plan_for_entries
+from providers.jobs.plans import VERBS, Plan, estimate, record_plan, undo_plan
+from providers.jobs.receipts import FORMATS, receipt
 from providers.journal import Journal
-from providers.lookup import plan_for_entries
+from providers.journal.records import Job, JobState
 from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
-from providers.receipts import FORMATS, receipt
-from providers.records import Job, JobState
-from providers.removal import (
-    VERBS,
-    Engine,
-    Event,
-    Plan,
-    Settled,
-    estimate,
-    record_plan,
-    undo_plan,
-)
 from providers.signals import stopping_on_signals
-from providers.workspace import Workspace
 
 
 def _entries(args: argparse.Namespace) -> list[str]:

@@ -6,17 +6,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from providers.accounts import Account, Option, with_options
+from providers.accounts.store import Account, Option, with_options
+from providers.accounts.workspace import LocalWorkspace, Workspace
 from providers.errors import ConfigurationError
 from providers.models import Provider
-from providers.wasend_pace import (
+from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
     SAFE_GAP,
     SAFE_JITTER,
     pace_risk,
 )
-from providers.workspace import LocalWorkspace, Workspace
 
 #: command-line flag -> account option
 FLAGS = {

@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from providers.accounts import Account, Option
 from providers.models import Provider
 from providers.sandbox import autosend, rasl, wasend
 from providers.sandbox.gate import ApiError, ConnectionDropped, Faults, Gate, envelope_renderer
@@ -104,22 +103,9 @@ class Sandbox:
     def base_url(self, provider: Provider, origin: str = IN_PROCESS_ORIGIN) -> str:
         return origin.rstrip("/") + PREFIXES[provider]
 
-    def accounts(
-        self, origin: str = IN_PROCESS_ORIGIN, options: dict[str, Option] | None = None
-    ) -> list[tuple[Account, str]]:
-        """One account per provider, pointed at this sandbox, with the token it accepts."""
-        return [
-            (
-                Account(
-                    name=f"sandbox-{p.value}",
-                    provider=p,
-                    base_url=self.base_url(p, origin),
-                    options=options or {},
-                ),
-                TOKENS[p],
-            )
-            for p in Provider
-        ]
+    def endpoints(self, origin: str = IN_PROCESS_ORIGIN) -> list[tuple[Provider, str, str]]:
+        """Each fake API's base URL at this origin, with the token it accepts."""
+        return [(p, self.base_url(p, origin), TOKENS[p]) for p in Provider]
 
     def unlimited(self) -> Sandbox:
         """Lift the documented rate limits (for tests and benchmarks that measure other things)."""

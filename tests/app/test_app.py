@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, TextArea
 
+from providers.accounts.workspace import LocalWorkspace
 from providers.models import Provider, Role
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
-from providers.workspace import LocalWorkspace
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.app import RosterDeckApp

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from providers.records import JobState
-from providers.workspace import LocalWorkspace
+from providers.accounts.workspace import LocalWorkspace
+from providers.journal.records import JobState
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.screens.accounts import AccountsScreen

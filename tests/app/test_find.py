@@ -11,19 +11,19 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
+from providers.accounts.workspace import OpenedOnce, SandboxWorkspace
 from providers.errors import ConfigurationError
-from providers.everywhere import plan_everywhere, record_everywhere
-from providers.find import find_everywhere
+from providers.jobs.everywhere import plan_everywhere, record_everywhere
+from providers.jobs.find import find_everywhere
 from providers.journal import Journal
+from providers.journal.records import EverywhereJob
 from providers.models import Provider
-from providers.records import EverywhereJob
 from providers.sandbox import Sandbox
-from providers.workspace import OpenedOnce, SandboxWorkspace
 from tests.conftest import FAST, text_of
 from tests.core.test_everywhere import in_whatsapp_group
 from tests.scenes import quick_app, until
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.confirm_removal import ConfirmRemovalScreen
+from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.everywhere_progress import EverywhereProgressScreen
 from tui.screens.find import FindScreen
 from tui.screens.history import HistoryScreen

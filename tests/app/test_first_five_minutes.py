@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 from textual.widgets import DataTable, Input
 
+from providers.journal.records import JobState
 from providers.models import Outcome
-from providers.records import JobState
 from providers.sandbox.serve import bind
 from tests.conftest import text_of
 from tests.scenes import SCENES, open_members, quick_app, until

@@ -16,7 +16,7 @@ from providers.sandbox import Sandbox, people
 from providers.sandbox.autosend import AutoSendState
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
-from tui.screens.choice import ChoiceScreen
+from tui.dialogs.choice import ChoiceScreen
 from tui.screens.members import MembersScreen
 
 SIZE = (80, 24)

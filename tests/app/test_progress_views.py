@@ -10,9 +10,9 @@ from textual.pilot import Pilot
 from providers.sandbox import Sandbox
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
+from tui.dialogs.story import StoryScreen
 from tui.screens.members import MembersScreen
 from tui.screens.progress import ProgressScreen
-from tui.screens.story import StoryScreen
 from tui.widgets.outcome_table import OutcomeTable
 
 SIZE = (80, 24)

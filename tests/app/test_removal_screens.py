@@ -7,16 +7,17 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input
 
+from providers.accounts.workspace import sandbox_accounts
+from providers.jobs.plans import make_plan, record_plan
+from providers.journal.records import JobState
 from providers.models import Outcome, Provider
-from providers.records import JobState
-from providers.removal import make_plan, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
+from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.accounts import AccountsScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.confirm_removal import ConfirmRemovalScreen
 from tui.screens.members import MembersScreen
 from tui.screens.progress import ProgressScreen
 
@@ -185,7 +186,7 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
 async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox)
-    account, _ = sandbox.accounts()[1]
+    account, _ = sandbox_accounts(sandbox)[1]
     async with app.run_test(size=SIZE) as pilot:
         adapter = await app.adapter(account.name)
         choir = next(c for c in await adapter.containers() if c.name == "Choir")
@@ -246,7 +247,7 @@ async def test_export_writes_csv_and_json() -> None:
 
 
 def test_a_count_matches_however_it_is_grouped() -> None:
-    from tui.screens.confirm_removal import typed_matches
+    from tui.dialogs.confirm_removal import typed_matches
 
     assert typed_matches("1,200", "1200") and typed_matches(" 1 200 ", "1200")
     assert typed_matches("1200", "1200") and not typed_matches("120", "1200")

@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from providers import credentials
-from providers.workspace import LocalWorkspace
+from providers.accounts.workspace import LocalWorkspace
 from tests.scenes import SCENE_OPTIONS, SCENES, accounts, quick_app, steady_journal
 from tui.app import RosterDeckApp
 

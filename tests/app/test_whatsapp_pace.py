@@ -3,12 +3,12 @@ the groups list, and a job that pauses and resumes."""
 
 from __future__ import annotations
 
+from providers.journal.records import JobState
 from providers.models import Outcome
-from providers.records import JobState
 from providers.sandbox import Sandbox
 from tests.conftest import text_of
 from tests.scenes import open_members, quick_app, until
-from tui.screens.confirm_removal import ConfirmRemovalScreen
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.containers import ContainersScreen
 from tui.screens.progress import ProgressScreen
 

@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from providers.everywhere import EverywhereRun, plan_everywhere, record_everywhere
-from providers.find import Found, find_everywhere
+from providers.accounts.workspace import SandboxWorkspace
+from providers.jobs.events import Ended, Event
+from providers.jobs.everywhere import EverywhereRun, plan_everywhere, record_everywhere
+from providers.jobs.find import Found, find_everywhere
 from providers.journal import Journal
 from providers.models import Provider
-from providers.removal import Ended, Event
 from providers.sandbox import Sandbox
-from providers.workspace import SandboxWorkspace
 
 #: the documented (or, for WaSend, the default) read rates, calls a second
 RATES = {Provider.RASL: 1.0, Provider.AUTOSEND: 2.0, Provider.WASEND: 5.0}

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import tomli_w
 
+from providers.jobs.plans import retry_failed
 from providers.journal import Journal
 from providers.models import Outcome, Provider
-from providers.removal import retry_failed
 from providers.sandbox import TOKENS, Sandbox
 from providers.sandbox.autosend import contact_id
 from providers.sandbox.serve import in_background

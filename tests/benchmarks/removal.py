@@ -17,11 +17,12 @@ import time
 
 import httpx
 
+from providers.accounts.workspace import SandboxWorkspace
+from providers.jobs.events import Event
+from providers.jobs.plans import make_plan, record_plan
 from providers.models import Provider
-from providers.removal import Event, make_plan, record_plan
 from providers.sandbox import TOKENS, Sandbox
 from providers.sandbox.autosend import AutoSendState
-from providers.workspace import SandboxWorkspace
 from tui.app import RosterDeckApp
 from tui.widgets.outcome_table import OutcomeTable
 

@@ -18,13 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from providers.connect import open_adapter
+from providers.accounts.connect import open_adapter
+from providers.jobs.engine import Engine
+from providers.jobs.lookup import plan_for_entries
+from providers.jobs.plans import record_plan
 from providers.journal import Journal
-from providers.lookup import plan_for_entries
 from providers.matching import match
 from providers.models import Provider
 from providers.protocol import Adapter
-from providers.removal import Engine, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState, contact_id
 from providers.sandbox.people import email_of

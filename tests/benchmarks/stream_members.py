@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable, Sized
 
 import httpx
 
-from providers.connect import open_adapter
+from providers.accounts.connect import open_adapter
+from providers.accounts.workspace import sandbox_accounts
 from providers.models import Member, Provider
 from providers.sandbox import TOKENS, Sandbox
 from providers.sandbox.autosend import AutoSendState
@@ -28,7 +29,9 @@ FAST = {"requests_per_second": 0}
 async def adapter_stream(sandbox: Sandbox, origin: str | None) -> list[Member]:
     account, token = next(
         (a, t)
-        for a, t in sandbox.accounts(**({"origin": origin} if origin else {}), options=FAST)
+        for a, t in sandbox_accounts(
+            sandbox, **({"origin": origin} if origin else {}), options=FAST
+        )
         if a.provider is Provider.AUTOSEND
     )
     adapter = open_adapter(account, token, transport=None if origin else sandbox.transport())

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 
 import pytest
 
+from providers.jobs.engine import Engine
+from providers.jobs.lookup import find_members, plan_for_entries
+from providers.jobs.plans import make_plan, record_plan
 from providers.journal import Journal
-from providers.lookup import find_members, plan_for_entries
+from providers.journal.records import Job
 from providers.models import Outcome, Provider
 from providers.protocol import Adapter
-from providers.records import Job
-from providers.removal import Engine, make_plan, record_plan
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState, contact_id
 from providers.sandbox.people import email_of

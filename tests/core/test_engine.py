@@ -8,22 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from providers.jobs.engine import Engine
+from providers.jobs.events import Event, Sending, Settled
+from providers.jobs.plans import make_plan, record_plan, retry_failed, undo_plan
+from providers.jobs.progress import Progress
+from providers.jobs.receipts import export
 from providers.journal import Journal
+from providers.journal.records import JobState
 from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.receipts import export
-from providers.records import JobState
-from providers.removal import (
-    Engine,
-    Event,
-    Progress,
-    Sending,
-    Settled,
-    make_plan,
-    record_plan,
-    retry_failed,
-    undo_plan,
-)
 from providers.sandbox import RASL_READ_ONLY_TOKEN, Sandbox
 from tests.conftest import OpenAdapter
 

@@ -12,23 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from providers.everywhere import (
+from providers.accounts.workspace import OpenedOnce, SandboxWorkspace
+from providers.jobs.events import Ended, Event, Sending
+from providers.jobs.everywhere import (
     EverywhereRun,
     estimate_everywhere,
     plan_everywhere,
     reason_missing,
     record_everywhere,
 )
-from providers.find import find_everywhere
+from providers.jobs.find import find_everywhere
+from providers.jobs.receipts import receipt
 from providers.journal import Journal
+from providers.journal.records import JobState
+from providers.journal.runners import JobBusy
 from providers.models import Outcome, Provider
 from providers.protocol import Adapter
-from providers.receipts import receipt
-from providers.records import JobState
-from providers.removal import Ended, Event, Sending
-from providers.runners import JobBusy
 from providers.sandbox import Sandbox
-from providers.workspace import OpenedOnce, SandboxWorkspace
 from tests.conftest import FAST
 from tests.core.test_cli import run
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from providers.find import find_everywhere
+from providers.accounts.workspace import SandboxWorkspace
+from providers.jobs.find import find_everywhere
 from providers.models import Provider
 from providers.sandbox import Sandbox
-from providers.workspace import SandboxWorkspace
 from tests.conftest import FAST
 from tests.core.test_cli import run
 

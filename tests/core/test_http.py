@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from providers import errors
-from providers.http import retry_after_seconds
+from providers.http.answers import retry_after_seconds
 from providers.models import Provider
 from providers.sandbox import RASL_READ_ONLY_TOKEN, Sandbox
 from tests.conftest import OpenAdapter, Sleeps

@@ -14,8 +14,8 @@ import pytest
 import tomli_w
 
 from providers.journal import Journal
+from providers.journal.records import JobState
 from providers.models import Outcome, Provider
-from providers.records import JobState
 from providers.sandbox import TOKENS, Sandbox
 
 TARGETS = 60

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from providers.accounts import AccountStore
+from providers.accounts.store import AccountStore
+from providers.jobs.receipts import receipt
 from providers.journal import Journal
+from providers.journal.records import JobState
 from providers.models import (
     Container,
     ContainerKind,
@@ -20,8 +22,6 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from providers.receipts import receipt
-from providers.records import JobState
 from tests.core.test_cli import run
 
 GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from providers import errors
+from providers.accounts.workspace import sandbox_accounts
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
@@ -177,9 +178,9 @@ async def test_an_invalid_per_page_names_the_field(connect: OpenAdapter) -> None
 
 
 async def test_the_tenants_limit_sets_the_pace(sandbox: Sandbox, connect: OpenAdapter) -> None:
-    from providers.connect import open_adapter
+    from providers.accounts.connect import open_adapter
 
-    account, token = sandbox.accounts()[0]
+    account, token = sandbox_accounts(sandbox)[0]
     adapter = open_adapter(account, token, transport=sandbox.transport())
     try:
         sandbox.rasl.calls_per_minute = 120

@@ -3,12 +3,13 @@ states read back from the group, on the sandbox behaving as WhatsApp does."""
 
 from __future__ import annotations
 
+from providers.jobs.engine import Engine
+from providers.jobs.plans import estimate, make_plan, record_plan
 from providers.journal import Journal
+from providers.journal.records import JobState
 from providers.matching import match
 from providers.models import Container, Member, Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.records import JobState
-from providers.removal import Engine, estimate, make_plan, record_plan
 from providers.sandbox import Sandbox
 from tests.conftest import OpenAdapter
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from providers import errors
-from providers.connect import open_adapter
+from providers.accounts.connect import open_adapter
 from providers.models import Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox

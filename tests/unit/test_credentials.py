@@ -11,7 +11,7 @@ import keyring.backend
 import pytest
 from keyring.backends import fail, null
 
-from providers.credentials import Credentials, TokenSource, env_var_for, keyring_status
+from providers.accounts.credentials import Credentials, TokenSource, env_var_for, keyring_status
 from providers.errors import ConfigurationError
 from tests.conftest import MemoryKeyring
 

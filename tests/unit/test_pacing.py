@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import random
 
-from providers.pacing import WriteSpacing
+from providers.http.pacing import WriteSpacing
 
 
 class FakeTime:

@@ -113,7 +113,7 @@ class AccountsScreen(DeckScreen):
         self.action_open()
 
     def action_add(self) -> None:
-        from tui.screens.add_account import AddAccountScreen
+        from tui.dialogs.add_account import AddAccountScreen
 
         if self.deck.workspace.is_sandbox:
             self.notify("The sandbox's accounts are built in.", severity="warning")
@@ -121,7 +121,7 @@ class AccountsScreen(DeckScreen):
         self.app.push_screen(AddAccountScreen(), lambda added: self.reload() if added else None)
 
     def action_remove(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.dialogs.confirm import ConfirmScreen
 
         name = self._selected()
         if name is None or self.deck.workspace.is_sandbox:

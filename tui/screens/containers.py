@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from providers.accounts import Account
+from providers.accounts.store import Account
 from providers.errors import ProviderError
+from providers.jobs.plans import make_plan
 from providers.models import Container, ContainerKind, Operation
-from providers.removal import make_plan
 from tui.screens.base import DeckScreen
 
 

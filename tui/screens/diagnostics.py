@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from providers.accounts import config_dir, data_dir
-from providers.credentials import ENV_PREFIX, keyring_status
+from providers.accounts.credentials import ENV_PREFIX, keyring_status
+from providers.accounts.store import config_dir, data_dir
 from tui.screens.base import DeckScreen
 
 

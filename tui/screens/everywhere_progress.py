@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, ProgressBar, Static
 
 from providers.errors import ProviderError
+from providers.jobs.progress import Progress
+from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Outcome
-from providers.records import EverywhereJob, Item, Job
-from providers.removal import Progress
 from tui.screens.base import DeckScreen
 from tui.screens.progress import COUNTED, REPAINT_SECONDS
 
@@ -207,7 +207,7 @@ class EverywhereProgressScreen(DeckScreen):
         self.app.push_screen(ReceiptScreen(self.job_id))
 
     def action_story(self) -> None:
-        from tui.screens.story import StoryScreen
+        from tui.dialogs.story import StoryScreen
 
         row = self._row()
         if row is None:

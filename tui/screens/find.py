@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from providers.errors import ProviderError
-from providers.everywhere import plan_everywhere
-from providers.find import Found, find_everywhere, one_persons_addresses
+from providers.jobs.everywhere import plan_everywhere
+from providers.jobs.find import Found, find_everywhere, one_persons_addresses
 from tui.screens.base import DeckScreen
 
 COLUMNS = ("Account", "Where", "Who", "Can be removed")

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from providers.jobs.plans import VERBS
+from providers.journal.records import JobState
 from providers.models import STATE_WORDS
-from providers.records import JobState
-from providers.removal import VERBS
 from tui.screens.base import DeckScreen
 
 

@@ -11,17 +11,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from providers.accounts import Account
-from providers.costs import duration
+from providers.accounts.store import Account
 from providers.errors import ProviderError
-from providers.lookup import find_members
+from providers.jobs.costs import duration
+from providers.jobs.lookup import find_members
+from providers.jobs.plans import make_plan
 from providers.matching import PasteResult
 from providers.models import Container, ContainerKind, Member, MemberPage, Operation
-from providers.removal import make_plan
+from tui.dialogs.choice import ChoiceScreen
+from tui.dialogs.modal import Answer
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
-from tui.screens.choice import ChoiceScreen
-from tui.screens.modal import Answer
 from tui.widgets.member_table import MemberTable
 
 
@@ -263,7 +263,7 @@ class MembersScreen(DeckScreen):
         if not marked:
             super().action_back()
             return
-        from tui.screens.confirm import ConfirmScreen
+        from tui.dialogs.confirm import ConfirmScreen
 
         def answered(leave: bool | None) -> None:
             if leave:
@@ -344,7 +344,7 @@ class MembersScreen(DeckScreen):
             self.action_reload()
 
     def action_paste(self) -> None:
-        from tui.screens.paste import PasteScreen
+        from tui.dialogs.paste import PasteScreen
 
         def pasted(marked: int | None) -> None:
             if marked is not None:

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
+from providers.jobs.plans import VERBS
+from providers.jobs.progress import Progress
+from providers.journal.records import Job
 from providers.models import STATE_WORDS, Operation, Outcome
-from providers.records import Job
-from providers.removal import VERBS, Progress
 from tui.screens.base import DeckScreen
 from tui.widgets.outcome_table import OutcomeTable
 
@@ -191,7 +192,7 @@ class ProgressScreen(DeckScreen):
         self.query_one("#status", Static).update(f"{said}: F toggles.")
 
     def action_story(self) -> None:
-        from tui.screens.story import StoryScreen
+        from tui.dialogs.story import StoryScreen
 
         item = self.query_one(OutcomeTable).current
         if item is not None:

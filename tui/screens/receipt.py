@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from providers.receipts import export
+from providers.jobs.receipts import export
 from tui.screens.base import DeckScreen
 from tui.screens.progress import homely
 

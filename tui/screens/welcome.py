@@ -44,7 +44,7 @@ class WelcomeScreen(DeckScreen):
         self.deck.use_sandbox()
 
     def action_add(self) -> None:
-        from tui.screens.add_account import AddAccountScreen
+        from tui.dialogs.add_account import AddAccountScreen
 
         def added(done: bool | None) -> None:
             if done:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from providers.jobs.progress import Progress
+from providers.journal.records import Item
 from providers.models import STATE_WORDS
-from providers.records import Item
-from providers.removal import Progress
 from tui.widgets.line_table import LineTable
 
 #: what "failed only" shows: members that did not end as asked and need a person's look

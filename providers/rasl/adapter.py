@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pydantic import field_validator, model_validator
-
 from providers import errors
-from providers.http import ProviderHttp
+from providers.http.client import ProviderHttp
 from providers.matching import match
 from providers.models import (
     Capabilities,
@@ -28,12 +25,21 @@ from providers.models import (
 )
 from providers.protocol import (
     HttpAdapter,
-    Lenient,
     failed,
     no_such_container,
     outcomes,
     read_whole,
     unique,
+)
+from providers.rasl.answers import (
+    BatchSummary,
+    ContactPage,
+    CountedPage,
+    Limits,
+    PageMeta,
+    RaslAccount,
+    RaslContact,
+    RaslCounted,
 )
 
 PER_PAGE = 100
@@ -41,82 +47,6 @@ PER_PAGE = 100
 #: 447700900123 and 07700 900123.
 PHONE_SEARCH_DIGITS = 9
 CONTACT_BOOK_ID = "contacts"
-COUNT_FIELDS = ("contacts_count", "contact_count", "members_count", "total_contacts", "size")
-
-
-class RaslAccount(Lenient):
-    id: int | str
-    name: str = ""
-    subdomain: str = ""
-    status: str = ""
-
-
-class RaslCounted(Lenient):
-    """A group or source; the member-count field's name is not documented, so try several."""
-
-    id: int
-    name: str = ""
-    description: str | None = None
-    count: int | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _pick_count(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "count" not in data:
-            found = next((data[k] for k in COUNT_FIELDS if isinstance(data.get(k), int)), None)
-            return {**data, "count": found}
-        return data
-
-
-class RaslContact(Lenient):
-    id: int
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    group_id: list[int] = []
-    source_id: int | None = None
-
-    @field_validator("group_id", mode="before")
-    @classmethod
-    def _group_ids(cls, value: Any) -> Any:
-        """Documented as a JSON array; accept it encoded as a string, a single id, or null."""
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = json.loads(value) if value.strip() else []
-        return [value] if isinstance(value, int) else value
-
-    def as_member(self) -> Member:
-        name = " ".join(part for part in (self.first_name, self.last_name) if part)
-        return Member(id=str(self.id), name=name, address=self.phone or self.email or "")
-
-
-class PageMeta(Lenient):
-    current_page: int | None = None
-    last_page: int | None = None
-    total: int | None = None
-
-
-class ContactPage(Lenient):
-    data: list[RaslContact]
-    meta: PageMeta = PageMeta()
-
-
-class CountedPage(Lenient):
-    data: list[RaslCounted]
-    meta: PageMeta = PageMeta()
-
-
-class Limits(Lenient):
-    limit: int
-    is_unlimited: bool = False
-
-
-class BatchSummary(Lenient):
-    total: int
-    deleted: int
-    failed: int
 
 
 class RaslAdapter(HttpAdapter):

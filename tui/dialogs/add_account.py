@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from providers.accounts import DEFAULT_BASE_URLS, make_account
+from providers.accounts.store import DEFAULT_BASE_URLS, make_account
+from providers.accounts.workspace import LocalWorkspace
 from providers.errors import ProviderError
 from providers.models import Provider
-from providers.workspace import LocalWorkspace
-from tui.screens.modal import DeckModal
+from tui.dialogs.modal import DeckModal
 
 if TYPE_CHECKING:
     from tui.app import RosterDeckApp

@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
-from providers.costs import cost, pace
-from providers.everywhere import EverywherePlan
+from providers.jobs.costs import cost, pace
+from providers.jobs.everywhere import EverywherePlan
+from providers.jobs.plans import VERBS, Plan
 from providers.models import Capabilities, Estimate, Operation
-from providers.removal import VERBS, Plan
-from tui.screens.modal import DeckModal
+from tui.dialogs.modal import DeckModal
 
 SHOWN_NAMES = 4
 DRY_RUN_OFF = "Dry run: off (this sends for real)"

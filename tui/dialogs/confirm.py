@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from tui.screens.modal import Answer, Question
+from tui.dialogs.modal import Answer, Question
 
 
 class ConfirmScreen(Question[bool]):

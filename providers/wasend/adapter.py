@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from providers import errors
-from providers.http import ProviderHttp
+from providers.http.client import ProviderHttp
 from providers.matching import match
 from providers.models import (
     Capabilities,
@@ -34,7 +34,7 @@ from providers.models import (
     Whereabouts,
 )
 from providers.protocol import HttpAdapter, failed, outcomes, unique
-from providers.wasend_answers import (
+from providers.wasend.answers import (
     WORKING,
     AddAnswer,
     GroupsPage,
@@ -44,8 +44,8 @@ from providers.wasend_answers import (
     Sessions,
     unreachable_session,
 )
-from providers.wasend_outcomes import read_back, unread
-from providers.wasend_pace import (
+from providers.wasend.outcomes import read_back, unread
+from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
     PAUSE_AFTER_FAILURES,

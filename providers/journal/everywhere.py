@@ -8,9 +8,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
-from providers import ledger, version
+from providers import version
 from providers.errors import ConfigurationError
-from providers.records import EverywhereJob, Job, NewJob, Unsearched
+from providers.journal import chain
+from providers.journal.records import EverywhereJob, Job, NewJob, Unsearched
 
 EVERYWHERE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS everywhere (
@@ -86,7 +87,7 @@ class EverywhereJobs:
                 f"INSERT INTO everywhere ({COLUMNS}) VALUES ({','.join('?' * len(row))})",
                 tuple(row.values()),
             )
-            ledger.append(db, everywhere_id, now, "everywhere", row)
+            chain.append(db, everywhere_id, now, "everywhere", row)
             for part in parts:
                 self._insert_job(db, part, now, reason, part_of=everywhere_id)
         return everywhere_id

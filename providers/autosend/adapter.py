@@ -6,10 +6,17 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from pydantic import AliasChoices, Field, model_validator
-
 from providers import errors
-from providers.http import ProviderHttp
+from providers.autosend.answers import (
+    Contact,
+    ContactList,
+    ContactPage,
+    Lists,
+    RemoveResult,
+    data_of,
+    mentions,
+)
+from providers.http.client import ProviderHttp
 from providers.models import (
     Capabilities,
     Container,
@@ -22,7 +29,7 @@ from providers.models import (
     Provider,
     Whereabouts,
 )
-from providers.protocol import HttpAdapter, Lenient, outcomes, read_whole
+from providers.protocol import HttpAdapter, outcomes, read_whole
 
 GLOBAL_LIST = "GLOBAL_CONTACT_LIST"
 PAGE_SIZE = 100
@@ -30,67 +37,6 @@ LOOKUP_LIMIT = 10
 CONTACT_ID = re.compile(r"[0-9a-f]{24}")
 GLOBAL_REASON = "AutoSend's list of all contacts accepts no removal"
 SEGMENT_REASON = "a segment is computed from filters: its members cannot be removed one by one"
-
-
-class ContactList(Lenient):
-    id: str
-    name: str = ""
-    description: str | None = None
-    type: str = "list"
-    count: int | None = Field(None, validation_alias=AliasChoices("contactCount", "count"))
-
-
-class Lists(Lenient):
-    """`data.lists` in one version of the documentation, `data.contacts` in another."""
-
-    lists: list[ContactList]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _either_key(cls, data: Any) -> Any:
-        if (
-            isinstance(data, dict)
-            and "lists" not in data
-            and isinstance(data.get("contacts"), list)
-        ):
-            return {"lists": data["contacts"]}
-        return data
-
-
-class Contact(Lenient):
-    id: str
-    email: str
-    first_name: str | None = Field(None, validation_alias=AliasChoices("firstName", "first_name"))
-    last_name: str | None = Field(None, validation_alias=AliasChoices("lastName", "last_name"))
-
-
-class Pagination(Lenient):
-    page: int
-    pages: int | None = None
-    total: int | None = None
-
-
-class ContactPage(Lenient):
-    contacts: list[Contact]
-    pagination: Pagination
-
-
-class RemoveResult(Lenient):
-    removed: int | list[Any]
-    not_in_list: int | list[Any] = Field(
-        0, validation_alias=AliasChoices("notInList", "not_in_list")
-    )
-    errors: list[dict[str, Any]] = []
-
-
-def _data(body: Any) -> Any:
-    return body.get("data") if isinstance(body, dict) else None
-
-
-def _mentions(item: Any, member: Member) -> bool:
-    """Whether an entry of an answer's list (a string or an object) names this member."""
-    values = item.values() if isinstance(item, dict) else [item]
-    return any(str(v).lower() in (member.id.lower(), member.address.lower()) for v in values)
 
 
 class AutoSendAdapter(HttpAdapter):
@@ -111,7 +57,7 @@ class AutoSendAdapter(HttpAdapter):
 
     async def _lists(self, kind: str | None) -> list[ContactList]:
         body = await self.http.get("/contact-lists", {"type": kind} if kind else None)
-        return self.parse(Lists, _data(body), "the contact lists").lists
+        return self.parse(Lists, data_of(body), "the contact lists").lists
 
     async def containers(self) -> list[Container]:
         """Every list and segment, each typed by its own `type` (not by the query's filter,
@@ -163,7 +109,7 @@ class AutoSendAdapter(HttpAdapter):
         body = await self.http.call(
             "POST", "/contact-lists/contacts/search", json=query, idempotent=True
         )
-        return self.parse(ContactPage, _data(body), "the contact search")
+        return self.parse(ContactPage, data_of(body), "the contact search")
 
     def is_id(self, entry: str) -> bool:
         return CONTACT_ID.fullmatch(entry) is not None
@@ -212,7 +158,7 @@ class AutoSendAdapter(HttpAdapter):
         async def write() -> list[MemberOutcome]:
             body = await self.http.call("POST", path, json={"contactIds": [m.id for m in members]})
             try:
-                answer = self.parse(RemoveResult, _data(body), "the removal")
+                answer = self.parse(RemoveResult, data_of(body), "the removal")
             except errors.BadResponse as error:
                 raise errors.AnswerLost(error.message, code="BAD_BODY") from None
             return await self._outcomes(container, members, answer)
@@ -226,7 +172,7 @@ class AutoSendAdapter(HttpAdapter):
             m.id: str(e.get("message", "refused"))
             for m in members
             for e in answer.errors
-            if _mentions(e, m)
+            if mentions(e, m)
         }
         result = [
             MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text)
@@ -236,7 +182,7 @@ class AutoSendAdapter(HttpAdapter):
         if isinstance(answer.removed, list):
             return result + [
                 MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
-                if any(_mentions(r, m) for r in answer.removed)
+                if any(mentions(r, m) for r in answer.removed)
                 else MemberOutcome(
                     member_id=m.id, outcome=Outcome.ALREADY_ABSENT, message="Was not in the list."
                 )

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from tui.screens.modal import DeckModal
+from tui.dialogs.modal import DeckModal
 
 #: bindings every list has (said once, as "Move"), the palette (said on its own row), and
 #: Textual's own plumbing (tab between widgets, copy a selection), which needs no telling

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from providers.journal.records import Item, Step
 from providers.models import STATE_WORDS
-from providers.records import Item, Step
-from tui.screens.modal import DeckModal
+from tui.dialogs.modal import DeckModal
 
 
 def when(stamp: str) -> str:

@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from providers.jobs.plans import VERBS
 from providers.journal import Journal
+from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Member, Operation, Outcome, Provider
-from providers.records import EverywhereJob, Item, Job
-from providers.removal import VERBS
 
 FORMATS = ("md", "json", "csv")
 CHAIN_NOTE = (

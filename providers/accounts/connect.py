@@ -6,14 +6,14 @@ import asyncio
 
 import httpx
 
-from providers.accounts import Account
-from providers.autosend import AutoSendAdapter
-from providers.http import HttpSettings, ProviderHttp, Sleep
+from providers.accounts.store import Account
+from providers.autosend.adapter import AutoSendAdapter
+from providers.http.client import HttpSettings, ProviderHttp, Sleep
 from providers.models import Provider
 from providers.protocol import Adapter
-from providers.rasl import RaslAdapter
-from providers.wasend import WaSendAdapter
-from providers.wasend_pace import (
+from providers.rasl.adapter import RaslAdapter
+from providers.wasend.adapter import WaSendAdapter
+from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
     PAUSE_AFTER_FAILURES,
@@ -23,7 +23,7 @@ from providers.wasend_pace import (
 
 #: Paces used when an account sets none: RASL learns its own from /account/limits.
 DEFAULT_RATES = {Provider.RASL: 0.0, Provider.WASEND: 5.0, Provider.AUTOSEND: 2.0}
-#: WhatsApp: a removal every 3 to 6 s, never in a fixed rhythm (see `providers.wasend_pace`).
+#: WhatsApp: a removal every 3 to 6 s, never in a fixed rhythm (see `providers.wasend.pace`).
 DEFAULT_WRITE_GAPS = {Provider.WASEND: SAFE_GAP}
 DEFAULT_WRITE_JITTER = {Provider.WASEND: SAFE_JITTER}
 

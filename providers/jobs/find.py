@@ -11,12 +11,12 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from providers.accounts import Account
+from providers.accounts.store import Account
+from providers.accounts.workspace import Workspace
 from providers.errors import ConfigurationError, ProviderError
 from providers.matching import tokens
 from providers.models import Container, Place
 from providers.protocol import Adapter
-from providers.workspace import Workspace
 
 
 @dataclass

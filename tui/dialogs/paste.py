@@ -13,8 +13,8 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from providers.errors import ConfigurationError, ProviderError
 from providers.matching import PasteResult, entries_from_file, match, tokens
+from tui.dialogs.modal import DeckModal
 from tui.roster import Roster
-from tui.screens.modal import DeckModal
 
 SHOWN_UNMATCHED = 8
 

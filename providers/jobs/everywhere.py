@@ -12,14 +12,16 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from providers.accounts import Account, reason_required
+from providers.accounts.store import Account, reason_required
 from providers.errors import ProviderError
-from providers.find import Found
+from providers.jobs.engine import Engine
+from providers.jobs.events import Ended, Event, Settled
+from providers.jobs.find import Found
+from providers.jobs.plans import Plan, estimate, make_plan
 from providers.journal import Journal
+from providers.journal.records import EverywhereJob, Job, JobState, NewJob, Unsearched
 from providers.models import Container, Estimate, Member, Operation, Outcome
 from providers.protocol import Adapter, outcomes
-from providers.records import EverywhereJob, Job, JobState, NewJob, Unsearched
-from providers.removal import Ended, Engine, Event, Plan, Settled, estimate, make_plan
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from tui.screens.modal import Question
+from tui.dialogs.modal import Question
 
 
 class ChoiceScreen(Question[str]):

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
-from providers.accounts import Account, AccountStore, Option, data_dir
-from providers.connect import open_adapter
-from providers.credentials import Credentials, TokenSource, env_var_for
+from providers.accounts.connect import open_adapter
+from providers.accounts.credentials import Credentials, TokenSource, env_var_for
+from providers.accounts.store import Account, AccountStore, Option, data_dir
 from providers.errors import ConfigurationError
 from providers.models import Identity
 from providers.protocol import Adapter
@@ -116,6 +116,21 @@ class LocalWorkspace(Paths):
         return await self.credentials.forget(account.name)
 
 
+def sandbox_accounts(
+    sandbox: Sandbox, origin: str | None = None, options: dict[str, Option] | None = None
+) -> list[tuple[Account, str]]:
+    """One account per provider, pointed at the sandbox (in process, or at `origin`), with
+    the token it accepts."""
+    ends = sandbox.endpoints(origin) if origin else sandbox.endpoints()
+    return [
+        (
+            Account(name=f"sandbox-{p.value}", provider=p, base_url=url, options=options or {}),
+            token,
+        )
+        for p, url, token in ends
+    ]
+
+
 class SandboxWorkspace(Paths):
     """The sandbox's own accounts, reached in process; no keyring is involved."""
 
@@ -124,7 +139,9 @@ class SandboxWorkspace(Paths):
     def __init__(self, sandbox: Sandbox, options: dict[str, Option] | None = None) -> None:
         self.sandbox = sandbox
         self.sped_up = not any(faults.rate_limit for faults in sandbox.faults.values())
-        self._accounts = {a.name: (a, token) for a, token in sandbox.accounts(options=options)}
+        self._accounts = {
+            a.name: (a, token) for a, token in sandbox_accounts(sandbox, options=options)
+        }
         self._transport: httpx.AsyncBaseTransport = sandbox.transport()
 
     def accounts(self) -> list[Account]:

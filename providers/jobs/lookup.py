@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from providers import errors
+from providers.jobs.plans import Plan, make_plan
 from providers.matching import PasteResult, match
 from providers.models import Container, Member, Operation
 from providers.protocol import Adapter, read_whole
-from providers.removal import Plan, make_plan
 
 
 async def find_members(

@@ -20,12 +20,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from providers import ledger, version
+from providers import version
 from providers.errors import ConfigurationError
-from providers.everywhere_journal import EVERYWHERE_SCHEMA, EverywhereJobs
+from providers.journal import chain
+from providers.journal.everywhere import EVERYWHERE_SCHEMA, EverywhereJobs
+from providers.journal.records import PENDING, SENDING, Item, Job, JobState, NewJob, Step
+from providers.journal.runners import RUNNERS_SCHEMA, RunnerLocks
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
-from providers.records import PENDING, SENDING, Item, Job, JobState, NewJob, Step
-from providers.runners import RUNNERS_SCHEMA, RunnerLocks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -86,7 +87,7 @@ def _write_steps(db: sqlite3.Connection, job_id: str, now: str, rows: Iterable[S
         db.execute(
             "INSERT INTO steps VALUES (?,?,?,?,?,?)", (job_id, member, now, state, code, message)
         )
-        ledger.append(db, job_id, now, "step", [member, state, code, message])
+        chain.append(db, job_id, now, "step", [member, state, code, message])
 
 
 def _now() -> str:
@@ -122,11 +123,11 @@ class Journal(RunnerLocks, EverywhereJobs):
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         had_chain = self._has_table("chain")
-        self._db.executescript(SCHEMA + ledger.SCHEMA + RUNNERS_SCHEMA + EVERYWHERE_SCHEMA)
+        self._db.executescript(SCHEMA + chain.SCHEMA + RUNNERS_SCHEMA + EVERYWHERE_SCHEMA)
         self._add_missing_columns()
         if not had_chain:
             with self._transaction() as db:
-                ledger.adopt(db, self.now())
+                chain.adopt(db, self.now())
 
     def _has_table(self, name: str) -> bool:
         query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
@@ -208,7 +209,7 @@ class Journal(RunnerLocks, EverywhereJobs):
             f"INSERT INTO jobs ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
             tuple(row.values()),
         )
-        ledger.append(db, job_id, now, "job", row)
+        chain.append(db, job_id, now, "job", row)
         rows = [(m, PENDING, "") for m in job.members] + [
             (m, Outcome.PROTECTED.value, why) for m, why in job.protected
         ]
@@ -227,7 +228,7 @@ class Journal(RunnerLocks, EverywhereJobs):
             db.execute(
                 "UPDATE jobs SET state = ?, note = ? WHERE id = ?", (state.value, note, job_id)
             )
-            ledger.append(db, job_id, self.now(), "state", [state.value, note])
+            chain.append(db, job_id, self.now(), "state", [state.value, note])
 
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
@@ -380,9 +381,9 @@ class Journal(RunnerLocks, EverywhereJobs):
         ).fetchone()
         return int(row[0])
 
-    def verify(self) -> ledger.Verdict:
+    def verify(self) -> chain.Verdict:
         """Whether the journal's history is whole, and its tables say what it says."""
-        return ledger.verify(self._db)
+        return chain.verify(self._db)
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""

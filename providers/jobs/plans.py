@@ -1,0 +1,116 @@
+"""What a job is to do before anything is sent: the members it names and those it skips,
+with why; what it will cost; and the plans that undo a job or send its failed again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from providers import errors
+from providers.journal import Journal
+from providers.models import Container, Estimate, Member, Operation, Outcome, Provider
+from providers.protocol import Adapter
+
+TYPED_CONFIRMATION_ABOVE = 20
+VERBS = {
+    Operation.REMOVE_FROM_CONTAINER: "remove from",
+    Operation.DELETE_CONTACTS: "delete the contacts of",
+    Operation.DELETE_SOURCE: "delete",
+    Operation.ADD_BACK: "add back to",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    account: str
+    provider: Provider
+    container: Container
+    operation: Operation
+    members: tuple[Member, ...]
+    skipped: tuple[tuple[Member, str], ...] = ()
+    dry_run: bool = False
+    #: why: a ticket or a reason, kept with the job
+    reason: str = ""
+
+    @property
+    def irreversible(self) -> bool:
+        return self.operation in (Operation.DELETE_CONTACTS, Operation.DELETE_SOURCE)
+
+    @property
+    def confirmation_word(self) -> str:
+        """What the person must type before a large or irreversible run: '' when nothing."""
+        if self.operation is Operation.DELETE_SOURCE:
+            return self.container.name
+        if self.irreversible or len(self.members) > TYPED_CONFIRMATION_ABOVE:
+            return str(len(self.members))
+        return ""
+
+
+def make_plan(
+    account: str,
+    provider: Provider,
+    container: Container,
+    chosen: Sequence[Member],
+    operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+    *,
+    dry_run: bool = False,
+) -> Plan:
+    """Split the chosen members into what will be sent and what is skipped, and why."""
+    skipped = tuple(
+        (m, container.read_only_reason or m.locked_reason)
+        for m in chosen
+        if m.locked or container.read_only
+    )
+    skipped_ids = {m.id for m, _ in skipped}
+    members = tuple(m for m in chosen if m.id not in skipped_ids)
+    return Plan(account, provider, container, operation, members, skipped, dry_run)
+
+
+def estimate(adapter: Adapter, journal: Journal, plan: Plan) -> Estimate:
+    """The adapter's estimate, and when a daily budget covers the container, how many of the
+    plan can still be sent today."""
+    count = len(plan.members)
+    guess = adapter.estimate(plan.container, count)
+    budget = adapter.capabilities.daily_budget
+    scope = adapter.budget_scope(plan.container)
+    if not budget or not scope or plan.dry_run:
+        return guess
+    left = max(0, budget - journal.sent_today(plan.account, scope))
+    return guess.model_copy(update={"today": left}) if left < count else guess
+
+
+def record_plan(journal: Journal, plan: Plan, undo_of: str | None = None) -> str:
+    return journal.create(
+        account=plan.account,
+        provider=plan.provider,
+        container=plan.container,
+        operation=plan.operation,
+        members=plan.members,
+        protected=plan.skipped,
+        dry_run=plan.dry_run,
+        undo_of=undo_of,
+        reason=plan.reason,
+    )
+
+
+def undo_plan(journal: Journal, job_id: str) -> Plan:
+    """Add back the members a job removed, where the provider can."""
+    job = journal.job(job_id)
+    if job.operation is not Operation.REMOVE_FROM_CONTAINER or job.dry_run:
+        raise errors.ConfigurationError(
+            "Only a real removal from a group or list can be undone; deleted contacts are gone."
+        )
+    removed = [i.member for i in journal.items(job_id, [Outcome.REMOVED.value])]
+    if not removed:
+        raise errors.ConfigurationError(f"Job {job_id} removed nobody: there is nothing to undo.")
+    why = f"undo of job {job_id}" + (f" ({job.reason})" if job.reason else "")
+    return Plan(
+        job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed), reason=why
+    )
+
+
+def retry_failed(journal: Journal, job_id: str) -> int:
+    """Make only the failed members due again; the next run sends just those."""
+    failed = [i.member.id for i in journal.items(job_id, [Outcome.FAILED.value])]
+    journal.reset(job_id, failed, "to be sent again (retry)")
+    return len(failed)

@@ -1,0 +1,84 @@
+"""A job's running totals, pace and ETA, fed by the engine's events."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from providers.jobs.events import Event, Requeued, Sending, Settled
+from providers.journal import Journal
+from providers.journal.records import PENDING, SENDING, Job
+from providers.models import Outcome
+
+
+@dataclass
+class Progress:
+    """A job's running totals, pace and ETA, fed by the engine's events (no UI in here).
+
+    `clock` is a field so that a picture of a run can show the same pace every time."""
+
+    total: int
+    states: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
+    ended: Job | None = None
+    clock: Callable[[], float] = time.monotonic
+    #: the member whose outcome most recently came back failed or unknown
+    last_failed: str | None = None
+
+    @classmethod
+    def of(
+        cls, journal: Journal, job_id: str, clock: Callable[[], float] = time.monotonic
+    ) -> Progress:
+        progress = cls(total=0, clock=clock)
+        for item in journal.items(job_id):
+            progress.states[item.member.id] = item.state
+        progress.total = len(progress.states)
+        progress.counts = Counter(progress.states.values())
+        return progress
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, Sending):
+            self._set((member_id, SENDING) for member_id in event.member_ids)
+        elif isinstance(event, Requeued):
+            self._set((member_id, PENDING) for member_id in event.member_ids)
+        elif isinstance(event, Settled):
+            self._set((o.member_id, o.outcome.value) for o in event.outcomes)
+            for o in event.outcomes:
+                self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
+                if o.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
+                    self.last_failed = o.member_id
+            self.recent.append((self.clock(), self.done))
+        else:
+            self.ended = event.job
+
+    def _set(self, changes: Iterable[tuple[str, str]]) -> None:
+        for member_id, state in changes:
+            before = self.states.get(member_id)
+            if before is not None:
+                self.counts[before] -= 1
+            self.states[member_id] = state
+            self.counts[state] += 1
+
+    @property
+    def done(self) -> int:
+        """Members settled for good; cancelled ones are not done (a resume sends them)."""
+        due = self.counts[PENDING] + self.counts[SENDING] + self.counts[Outcome.CANCELLED.value]
+        return self.total - due
+
+    @property
+    def pace(self) -> float:
+        """Members settled per second, over the recent batches."""
+        if len(self.recent) < 2:
+            return 0.0
+        (t0, d0), (t1, d1) = self.recent[0], self.recent[-1]
+        return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        pace = self.pace
+        left = self.total - self.done
+        return left / pace if pace > 0 else None

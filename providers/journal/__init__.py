@@ -1,0 +1,6 @@
+"""The journal: every job, member and step, written before anything is sent, with who runs a
+job (`runners`), one person's everywhere jobs (`everywhere`) and the hash chain (`chain`)."""
+
+from providers.journal.store import Journal
+
+__all__ = ["Journal"]
