@@ -126,6 +126,14 @@ class ConfigurationError(ProviderError):
     """The local setup is wrong: an unknown account, a missing token, an unusable keyring."""
 
 
+class Refused(ConfigurationError):
+    """RosterDeck will not do this, and says why in one sentence; nothing was sent."""
+
+
+class NothingToDo(ConfigurationError):
+    """Asked to resume or retry a job that has nothing left of that kind."""
+
+
 def stops_run(error: BaseException) -> bool:
     """What an adapter must pass up rather than turn into outcomes: 401 and 403 (every
     further call would fail the same way), and a write held back or paused (not sent)."""

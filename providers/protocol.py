@@ -64,8 +64,12 @@ class Adapter(Protocol):
 
     async def aclose(self) -> None: ...
 
-    def hold_writes(self, check: Callable[[], bool]) -> None:
-        """Ask `check` right before each write leaves; when it says yes, send nothing."""
+    def halt_writes(self) -> None:
+        """Send no write from now on; one waiting for its turn gives up at once (`Held`)."""
+        ...
+
+    def allow_writes(self) -> None:
+        """Writes may leave again (a job starts or resumes)."""
         ...
 
     async def container(self, container_id: str) -> Container:
@@ -133,8 +137,11 @@ class HttpAdapter:
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    def hold_writes(self, check: Callable[[], bool]) -> None:
-        self.http.hold_writes = check
+    def halt_writes(self) -> None:
+        self.http.halt_writes()
+
+    def allow_writes(self) -> None:
+        self.http.allow_writes()
 
     def waiting(self) -> float:
         return self.http.waiting()

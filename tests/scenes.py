@@ -59,8 +59,9 @@ def quick_app(
     return RosterDeckApp(SandboxWorkspace(sandbox, options={**FAST, **options}), journal)
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10) -> None:
-    """Let the app run until `condition` holds (workers load in the background)."""
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 120) -> None:
+    """Let the app run until `condition` holds (workers load in the background). The deadline
+    only ends a test that would otherwise hang: a busy machine must never reach it."""
     async with asyncio.timeout(seconds):
         while not condition():
             await pilot.pause()  # until the app is idle again, then look
@@ -138,7 +139,7 @@ async def in_progress(pilot: Pilot[Any]) -> None:
     """A removal caught mid-flight: six sent, one of them refused by WhatsApp (that member
     became the group's owner after the list was read), the seventh held unanswered."""
     app: Any = pilot.app
-    app.jobs.clock = steady_clock(4.5)
+    app.desk.clock = steady_clock(4.5)
     whatsapp = app.workspace.sandbox.wasend
     whatsapp.misbehaviour.hold_after = 5
     await open_members(pilot, 1, "harbour")
@@ -148,7 +149,7 @@ async def in_progress(pilot: Pilot[Any]) -> None:
     await pilot.press("a", "d")
     app.screen.query_one("#typed").value = "246"
     await pilot.click("#confirm")
-    await until(pilot, lambda: bool(app.jobs.running) and _settled(app) >= 6)
+    await until(pilot, lambda: bool(app.desk.running) and _settled(app) >= 6)
     await until(pilot, lambda: _shown(pilot).startswith("6/"))
 
 
@@ -158,15 +159,15 @@ def _shown(pilot: Pilot[Any]) -> str:
 
 
 def _settled(app: Any) -> int:
-    running = next(iter(app.jobs.running.values()), None)
-    return running.progress.done if running else 0
+    job_id = next(iter(app.desk.running), None)
+    return app.desk.progress(job_id).done if job_id else 0
 
 
 async def finished(pilot: Pilot[Any]) -> None:
     await open_members(pilot, 1, "choir")
     await pilot.press("down", "space", "space", "space", "d", "y")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "ProgressScreen")
-    await until(pilot, lambda: not pilot.app.jobs.running)  # type: ignore[attr-defined]
+    await until(pilot, lambda: not pilot.app.desk.running)  # type: ignore[attr-defined]
     await until(pilot, lambda: "finished" in str(pilot.app.screen.query_one("#status").render()))
 
 
@@ -191,7 +192,7 @@ async def everywhere(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: bool(pilot.app.screen.query("#typed")))
     await pilot.press("5", "tab", *"T-4821 erasure request", "enter")
     app: Any = pilot.app
-    await until(pilot, lambda: not app.jobs.busy and "finished" in status(pilot))
+    await until(pilot, lambda: not app.desk.busy and "finished" in status(pilot))
 
 
 async def receipt(pilot: Pilot[Any]) -> None:
@@ -236,7 +237,7 @@ async def shoot(name: str, out: Path, size: tuple[int, int], home: Path) -> Path
         await pilot.pause()
         path = out / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(out))
-        app.jobs.interrupt_all()
+        app.desk.interrupt_all()
     return path
 
 

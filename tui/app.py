@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -15,33 +14,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from providers.accounts.store import reason_required
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
-from providers.jobs.costs import pace
-from providers.jobs.everywhere import (
-    EverywherePlan,
-    estimate_everywhere,
-    reason_missing,
-    record_everywhere,
-)
-from providers.jobs.plans import Plan, record_plan, undo_plan
-from providers.jobs.plans import estimate as estimate_cost
+from providers.jobs.desk import Desk, Proposal, Ticket
 from providers.journal import Journal
+from providers.journal.records import EverywhereJob
 from providers.models import Provider
-from providers.protocol import Adapter
 from providers.signals import STOP_SIGNALS
 from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.confirm_removal import (
-    ConfirmRemovalScreen,
-    Decision,
-    everywhere_proposal,
-    proposal,
-)
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
-from tui.jobs import EverywhereEnded, JobEnded, JobRunner
+from tui.messages import Cancel, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
-from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
 
 
@@ -80,8 +64,7 @@ class RosterDeckApp(App[None]):
     def __init__(self, workspace: Workspace, journal: Journal | None = None) -> None:
         super().__init__()
         self.workspace = workspace
-        self._adapters: dict[str, Adapter] = {}
-        self.jobs = JobRunner(self, journal or Journal(workspace.journal_path()))
+        self.desk = Desk(workspace, journal or Journal(workspace.journal_path()))
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
 
@@ -105,152 +88,90 @@ class RosterDeckApp(App[None]):
             self.push_screen(WelcomeScreen())
 
     def offer_resume(self) -> None:
-        """After a crash or a dropped link, offer to finish what the journal says is open."""
-        unfinished = self.jobs.journal.unfinished()
-        if not unfinished:
-            return
-        job = unfinished[0]
-        what, unsettled = f"{job.account}, {job.container.name}", job.unsettled
-        if job.part_of:
-            everywhere = self.jobs.journal.everywhere(job.part_of)
-            what = f"one person everywhere, {len(everywhere.parts)} places"
-            unsettled = everywhere.unsettled
-        detail = (
-            f"Job {job.part_of or job.id} ({what}) stopped with {unsettled} "
-            "member(s) not settled. Resuming first checks what the lost answers did, then "
-            "sends only what is still due: nothing is removed twice."
-        )
+        """After a crash or a dropped link, offer to finish what the journal says is open,
+        as any resume is offered: the desk's words, confirmed in the dialog."""
+        unfinished = self.desk.journal.unfinished()
+        if unfinished:
+            job_id = unfinished[0].part_of or unfinished[0].id
+            self.post_message(Propose(lambda desk: desk.propose_resume(job_id)))
 
-        async def answered(resume: bool | None) -> None:
-            if resume and job.part_of:
-                self.run_everywhere(job.part_of)
-            elif resume:
-                await self.run_job(job.id)
+    # -- the app's face of the desk ---------------------------------------------------------
 
-        self.push_screen(
-            ConfirmScreen("Resume the unfinished job?", detail, confirm_label="Resume"), answered
-        )
+    def on_propose(self, message: Propose) -> None:
+        self.run_worker(self._propose(message.ask), group="propose", exclusive=True)
 
-    async def run_job(self, job_id: str) -> None:
+    async def _propose(self, ask: Callable[[Desk], Awaitable[Proposal]]) -> None:
+        """The desk's proposal in the confirm dialog; what is agreed is journaled and run."""
         try:
-            await self.jobs.start(job_id)
+            proposal = await ask(self.desk)
         except ProviderError as error:
             self.notify(str(error), severity="warning")
             return
-        self.push_screen(ProgressScreen(job_id))
-
-    def run_everywhere(self, job_id: str) -> None:
-        from tui.screens.everywhere_progress import EverywhereProgressScreen
-
+        decision = await self.push_screen_wait(ConfirmRemovalScreen(proposal))
+        if decision is None or not decision.go:
+            return
         try:
-            self.jobs.start_everywhere(job_id)
-        except ProviderError as error:
-            self.notify(str(error), severity="warning")
-            return
-        self.push_screen(EverywhereProgressScreen(job_id))
-
-    async def propose_everywhere(self, plan: EverywherePlan) -> None:
-        """Confirm one person's removal from every place found, then journal it as one job
-        and run it; its progress screen shows each place and member live."""
-        if self.refuse_while_busy():
-            return
-        adapters = {name: await self.adapter(name) for name in plan.accounts}
-        estimate = estimate_everywhere(adapters, self.jobs.journal, plan)
-        paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
-        strict = reason_missing(plan, self.workspace.accounts())
-
-        def decided(decision: Decision | None) -> None:
-            if decision is None or not decision.go:
-                return
-            chosen = replace(plan, dry_run=decision.dry_run, reason=decision.reason)
-            self.run_everywhere(record_everywhere(self.jobs.journal, chosen))
-
-        self.push_screen(
-            ConfirmRemovalScreen(
-                everywhere_proposal(plan, estimate, paces), reason_required=bool(strict)
-            ),
-            decided,
-        )
-
-    def refuse_while_busy(self) -> bool:
-        """One job at a time: said before a plan is confirmed, so none is journaled idle."""
-        if self.jobs.busy:
-            self.notify(
-                "A job is running: wait for it to end, or cancel it (c on its screen) first.",
-                severity="warning",
+            ticket = self.desk.confirm(
+                proposal, typed=decision.typed, reason=decision.reason, dry_run=decision.dry_run
             )
-        return bool(self.jobs.busy)
-
-    async def propose(self, plan: Plan, undo_of: str | None = None) -> None:
-        """Confirm a plan, then journal it and run it; the progress screen shows it live."""
-        if self.refuse_while_busy():
-            return
-
-        async def decided(decision: Decision | None) -> None:
-            if decision is None or not decision.go:
-                return
-            chosen = replace(plan, dry_run=decision.dry_run, reason=decision.reason)
-            await self.run_job(record_plan(self.jobs.journal, chosen, undo_of=undo_of))
-
-        adapter = await self.adapter(plan.account)
-        estimate = estimate_cost(adapter, self.jobs.journal, plan)
-        self.push_screen(
-            ConfirmRemovalScreen(
-                proposal(plan, adapter.capabilities, estimate),
-                reason_required=reason_required(self.workspace.account(plan.account)),
-            ),
-            decided,
-        )
-
-    async def confirm_undo(self, job_id: str) -> None:
-        try:
-            plan = undo_plan(self.jobs.journal, job_id)
         except ProviderError as error:
             self.notify(str(error), severity="warning")
             return
-        await self.propose(plan, undo_of=job_id)
+        self.start(ticket)
 
-    def _watching(self, job_id: str) -> bool:
-        """Whether the screen shown is the job's own, which says how it ended itself (a
-        toast there would cover its status line at 80x24)."""
-        return getattr(self.screen, "job_id", None) == job_id
+    def start(self, ticket: Ticket) -> None:
+        """Run a confirmed job in the background of the whole app: leaving its screen never
+        stops it. The screen in front hears that it started, and how it ended."""
+        try:
+            running = self.desk.run(ticket)
+        except ProviderError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.screen.post_message(JobStarted(ticket.job_id, ticket.everywhere))
 
-    def _tell_ended(self, job_id: str, error: str, ended: str) -> None:
-        if error:
-            self.notify(error, severity="error")
-        elif not self._watching(job_id):
-            self.notify(ended)
+        async def run() -> None:
+            error = ""
+            try:
+                await running
+            except ProviderError as failure:  # e.g. another process runs it: nothing was sent
+                error = failure.message
+            journal = self.desk.journal
+            ended = (
+                journal.everywhere(ticket.job_id)
+                if ticket.everywhere
+                else journal.job(ticket.job_id)
+            )
+            self.screen.post_message(JobEnded(ended, error))
 
-    def on_everywhere_ended(self, message: EverywhereEnded) -> None:
-        job = message.job
-        who = ", ".join(job.addresses)
-        self._tell_ended(job.id, message.error, f"The job on {who} {job.state.value}.")
+        self.run_worker(run(), group="jobs", name=f"job {ticket.job_id}")
+
+    def on_job_started(self, message: JobStarted) -> None:
+        """No screen in front shows the job: open its own."""
+        from tui.screens.everywhere_progress import EverywhereProgressScreen
+        from tui.screens.progress import ProgressScreen
+
+        screen = EverywhereProgressScreen if message.everywhere else ProgressScreen
+        self.push_screen(screen(message.job_id))
 
     def on_job_ended(self, message: JobEnded) -> None:
+        """No screen in front shows the job: say how it ended in a toast."""
+        if message.error:
+            self.notify(message.error, severity="error")
+            return
         job = message.job
-        ended = f"Job on {job.container.name} {job.state.value}."
-        self._tell_ended(job.id, message.error, ended)
+        what = (
+            f"The job on {', '.join(job.addresses)}"
+            if isinstance(job, EverywhereJob)
+            else f"Job on {job.container.name}"
+        )
+        self.notify(f"{what} {job.state.value}.")
 
-    async def adapter(self, name: str) -> Adapter:
-        """One adapter per account for the whole session, so pacing spans every screen."""
-        if name not in self._adapters:
-            self._adapters[name] = await self.workspace.open(name)
-        return self._adapters[name]
-
-    def opened(self, name: str) -> Adapter | None:
-        """The account's adapter if this session has opened it (never opens one)."""
-        return self._adapters.get(name)
-
-    async def _close_adapters(self) -> None:
-        adapters, self._adapters = self._adapters, {}
-        for adapter in adapters.values():
-            await adapter.aclose()
+    def on_cancel(self, message: Cancel) -> None:
+        self.desk.cancel(message.job_id)
 
     async def remove_account(self, name: str) -> None:
         assert isinstance(self.workspace, LocalWorkspace)
-        adapter = self._adapters.pop(name, None)
-        if adapter is not None:
-            await adapter.aclose()
+        await self.desk.forget_adapter(name)
         await self.workspace.remove(name)
 
     def show_accounts(self) -> None:
@@ -260,24 +181,24 @@ class RosterDeckApp(App[None]):
 
     def use_sandbox(self) -> None:
         self.workspace = demo_workspace()
-        self.jobs = JobRunner(self, Journal(self.workspace.journal_path()))
+        self.desk = Desk(self.workspace, Journal(self.workspace.journal_path()))
         self.show_accounts()
 
     async def reset_demo(self) -> None:
         """Fresh sandbox data, and the demo's history and exports gone with the old data:
         they told of people that no longer exist. Refused while a job runs."""
-        if self.jobs.busy or not self.workspace.is_sandbox:
+        if self.desk.busy or not self.workspace.is_sandbox:
             self.notify("Stop the running job first.", severity="warning")
             return
-        await self._close_adapters()
-        self.jobs.journal.close()
+        await self.desk.aclose()
+        self.desk.journal.close()
         shutil.rmtree(self.workspace.data_path(), ignore_errors=True)
         self.use_sandbox()
         self.notify("The demo starts afresh: new sandbox data, no history, no exports.")
 
     async def action_quit(self) -> None:
         """Quitting while a job runs asks first: the job stops and stays resumable."""
-        if not self.jobs.busy:
+        if not self.desk.busy:
             self.exit()
             return
 
@@ -285,7 +206,7 @@ class RosterDeckApp(App[None]):
             if leave:
                 self.hang_up()
 
-        count = self.jobs.busy
+        count = self.desk.busy
         self.push_screen(
             ConfirmScreen(
                 "Quit while a job runs?",
@@ -299,13 +220,13 @@ class RosterDeckApp(App[None]):
 
     def hang_up(self) -> None:
         """SIGHUP or SIGTERM: send nothing more, let calls in flight finish, then exit."""
-        self.jobs.interrupt_all()
+        self.desk.interrupt_all()
         self.run_worker(self._exit_when_settled(), group="exit")
 
     async def _exit_when_settled(self) -> None:
         with contextlib.suppress(TimeoutError):  # a hung call must not keep us here
             async with asyncio.timeout(30):
-                while self.jobs.busy:  # noqa: ASYNC110 - the jobs end on their own
+                while self.desk.busy:  # noqa: ASYNC110 - the jobs end on their own
                     await asyncio.sleep(0.05)
         self.exit(return_code=1)
 
@@ -313,7 +234,7 @@ class RosterDeckApp(App[None]):
         loop = asyncio.get_running_loop()
         for stop in STOP_SIGNALS:
             loop.remove_signal_handler(stop)
-        await self._close_adapters()
+        await self.desk.aclose()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -178,6 +178,13 @@ class OpenedOnce:
             self.adapters[name] = await self.workspace.open(name)
         return self.adapters[name]
 
+    async def forget(self, name: str) -> None:
+        """Close one account's adapter (the account is being removed)."""
+        adapter = self.adapters.pop(name, None)
+        if adapter is not None:
+            await adapter.aclose()
+
     async def aclose(self) -> None:
-        for adapter in self.adapters.values():
+        adapters, self.adapters = self.adapters, {}
+        for adapter in adapters.values():
             await adapter.aclose()

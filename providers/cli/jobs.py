@@ -1,30 +1,24 @@
-"""`rosterdeck remove`, `jobs`, `resume` and `undo`: the same engine and journal as the app."""
+"""`rosterdeck remove`, `jobs`, `resume`, `retry` and `undo`: the shell's face of the desk,
+which proposes, confirms, journals and runs every job the same way as the app."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from providers.accounts.store import reason_required
 from providers.accounts.workspace import Workspace
-from providers.cli.asking import ask, confirm
-from providers.cli.everywhere import remove_everywhere, resume_everywhere
-from providers.errors import ConfigurationError
-from providers.jobs.costs import cost, pace
-from providers.jobs.engine import Engine
-from providers.jobs.events import Event, Settled
-from providers.jobs.lookup import plan_for_entries
-from providers.jobs.plans import VERBS, Plan, estimate, record_plan, undo_plan
+from providers.cli.everywhere import remove_everywhere
+from providers.cli.face import act, counted
+from providers.errors import ConfigurationError, NothingToDo
+from providers.jobs.desk import Desk
+from providers.jobs.plans import VERBS
 from providers.jobs.receipts import FORMATS, receipt
 from providers.journal import Journal
-from providers.journal.records import Job, JobState
+from providers.journal.records import Job
 from providers.matching import entries_from_file
-from providers.models import STATE_WORDS, Member, Operation, Outcome
-from providers.protocol import Adapter
-from providers.signals import stopping_on_signals
+from providers.models import Operation
 
 
 def _entries(args: argparse.Namespace) -> list[str]:
@@ -34,72 +28,6 @@ def _entries(args: argparse.Namespace) -> list[str]:
     if not entries:
         raise ConfigurationError("Name the members to remove, or give --from FILE.")
     return entries
-
-
-def describe(plan: Plan) -> str:
-    container = plan.container
-    where = container.where
-    verb = VERBS[plan.operation]
-    lines = [
-        f"{'DRY RUN: ' if plan.dry_run else ''}{verb.capitalize()} {where} "
-        f"({plan.account}, {plan.provider.label}): {len(plan.members)} member(s).",
-    ]
-    if plan.members:
-        names = ", ".join(m.name or m.address or m.id for m in plan.members[:5])
-        more = f" and {len(plan.members) - 5} more" if len(plan.members) > 5 else ""
-        lines.append(f"  {names}{more}")
-    for member, reason in plan.skipped:
-        lines.append(f"  skipped: {member.name or member.address or member.id} ({reason})")
-    return "\n".join(lines)
-
-
-def _summary(job: Job) -> str:
-    parts = [
-        f"{STATE_WORDS.get(state, state)} {count}" for state, count in sorted(job.counts.items())
-    ]
-    note = f" — {job.note}" if job.note else ""
-    return f"Job {job.id} {job.state.value}: " + ", ".join(parts) + note
-
-
-async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> Job:
-    members = {i.member.id: i.member for i in journal.items(job_id)}
-
-    def show(event: Event) -> None:
-        if quiet or not isinstance(event, Settled):
-            return
-        for o in event.outcomes:
-            member = members.get(o.member_id, Member(id=o.member_id))
-            said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
-            label = member.name or member.address or member.id
-            print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}",
-                flush=True,
-            )
-
-    engine = Engine(adapter, journal, on_event=show)
-    with stopping_on_signals(engine.interrupt):
-        return await engine.run(job_id)
-
-
-def _finish(job: Job, journal: Journal, as_json: bool) -> int:
-    if as_json:
-        items = [
-            {
-                **i.member.as_dict(),
-                "outcome": i.state,
-                "code": i.code,
-                "message": i.message,
-            }
-            for i in journal.items(job.id)
-        ]
-        json.dump({"job": job.model_dump(mode="json"), "members": items}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(_summary(job))
-        if job.state is JobState.INTERRUPTED:
-            print(f"Resume with: rosterdeck resume {job.id}")
-    bad = job.counts.get(Outcome.FAILED.value, 0) + job.unsettled
-    return 0 if job.state is JobState.FINISHED and not bad else 1
 
 
 async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -115,52 +43,29 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
             "Name the account and the group or list: `rosterdeck remove ACCOUNT CONTAINER "
             "MEMBER...`, or `rosterdeck remove --everywhere ADDRESS...` for one person."
         )
-    reason = " ".join(args.reason.split())
-    if not reason and reason_required(workspace.account(args.account)):
-        raise ConfigurationError(
-            f"The account {args.account} asks why for every job: give --reason "
-            '"TICKET-123: unsubscribe" (a ticket or a few words). Nothing was sent.'
-        )
-    adapter = await workspace.open(args.account)
+    desk = Desk(workspace, Journal(workspace.journal_path()))
     try:
         operation = (
             Operation.DELETE_CONTACTS if args.delete_contacts else Operation.REMOVE_FROM_CONTAINER
         )
-        if args.delete_contacts and not adapter.capabilities.can_delete_contacts:
-            raise ConfigurationError(f"{adapter.provider.label} cannot delete contacts.")
-        plan, unmatched = await plan_for_entries(
-            adapter, args.account, args.container, _entries(args), operation, dry_run=args.dry_run
+        proposal = await desk.propose_entries(
+            args.account,
+            args.container,
+            _entries(args),
+            operation,
+            ignore_absent=args.ignore_absent,
+            reason=args.reason,
         )
-        plan = replace(plan, reason=reason)
-        container = plan.container
-        if unmatched and not args.ignore_absent:
-            listed = ", ".join(unmatched[:10])
-            raise ConfigurationError(
-                f"{len(unmatched)} of the given members matched nobody in "
-                f"{container.name}: {listed}. Nothing was sent (--ignore-absent removes the "
-                "others and reports these as already absent)."
-            )
-        if not plan.members and not unmatched:
-            reasons = "; ".join(sorted({reason for _, reason in plan.skipped}))
-            raise ConfigurationError(f"Nothing can be removed from {container.name}: {reasons}.")
-        journal = Journal(workspace.journal_path())
-        if not args.json:
-            print(describe(plan))
-            for entry in unmatched:
-                print(f"{STATE_WORDS[Outcome.ALREADY_ABSENT.value]:<17} {entry} (not a member)")
-            if plan.members:
-                print(cost(estimate(adapter, journal, plan)))
-                if said := pace(adapter.capabilities):
-                    print(said)
-        if not plan.members:
-            return 0
-        await confirm(plan.confirmation_word, args.yes, plan.dry_run)
-        job_id = record_plan(journal, plan)
-        if not args.json:
-            print(f"Job {job_id} journaled; sending.", flush=True)
-        return _finish(await _run(adapter, journal, job_id, args.json), journal, args.json)
+        return await act(
+            desk,
+            proposal,
+            yes=args.yes,
+            reason=args.reason,
+            dry_run=args.dry_run,
+            as_json=args.json,
+        )
     finally:
-        await adapter.aclose()
+        await desk.aclose()
 
 
 def verify(journal: Journal, as_json: bool) -> int:
@@ -209,7 +114,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             e.created_at,
             [
                 f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
-                f"{', '.join(e.addresses)}  {e.state.value}  {_counted(e.counts)}"
+                f"{', '.join(e.addresses)}  {e.state.value}  {counted(e.counts)}"
                 + (f"  why: {e.reason}" if e.reason else ""),
                 *(f"  ↳ {_job_line(part)}" for part in e.parts),
             ],
@@ -226,69 +131,39 @@ def _job_line(job: Job) -> str:
     return (
         f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
         f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  "
-        f"{_counted(job.counts)}{why}"
+        f"{counted(job.counts)}{why}"
     )
 
 
-def _counted(counts: dict[str, int]) -> str:
-    return ", ".join(f"{STATE_WORDS.get(s, s)} {n}" for s, n in sorted(counts.items()))
+async def _again(args: argparse.Namespace, workspace: Workspace, retry: bool) -> int:
+    desk = Desk(workspace, Journal(workspace.journal_path()))
+    try:
+        try:
+            proposal = await (desk.propose_retry if retry else desk.propose_resume)(args.job)
+        except NothingToDo as nothing:
+            print(f"{nothing} Nothing left to do.")
+            return 0
+        return await act(desk, proposal, yes=args.yes)
+    finally:
+        await desk.aclose()
 
 
 async def resume(args: argparse.Namespace, workspace: Workspace) -> int:
-    journal = Journal(workspace.journal_path())
-    if journal.is_everywhere(args.job):
-        everywhere = journal.everywhere(args.job)
-        if not everywhere.unsettled and not everywhere.counts.get(Outcome.CANCELLED.value):
-            print("Nothing left to do.")
-            return 0
-        print(f"Job {everywhere.id}: {everywhere.unsettled} place member(s) not settled.")
-        await _resume_agreed(args.yes)
-        return await resume_everywhere(journal, everywhere, workspace)
-    job = journal.job(args.job)
-    if not job.unsettled:
-        print(_summary(job))
-        print("Nothing left to do.")
-        return 0
-    print(f"Job {job.id}: {job.unsettled} member(s) not settled in {job.container.name}.")
-    await _resume_agreed(args.yes)
-    adapter = await workspace.open(job.account)
-    try:
-        return _finish(await _run(adapter, journal, job.id, False), journal, False)
-    finally:
-        await adapter.aclose()
+    """The rest of a stopped job; the failed stay failed (`retry` sends them)."""
+    return await _again(args, workspace, retry=False)
 
 
-async def _resume_agreed(assume_yes: bool) -> None:
-    if assume_yes:
-        return
-    if not sys.stdin.isatty():
-        raise ConfigurationError(
-            "Refusing to resume without --yes: there is no terminal to confirm on."
-        )
-    if (await ask("Resume? [y/N] ")).lower() not in ("y", "yes"):
-        raise ConfigurationError("Not confirmed; nothing was sent.")
+async def retry(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Only the members that failed, sent again."""
+    return await _again(args, workspace, retry=True)
 
 
 async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
-    journal = Journal(workspace.journal_path())
-    if journal.is_everywhere(args.job):
-        parts = [p.id for p in journal.everywhere(args.job).parts if p.counts.get("removed")]
-        raise ConfigurationError(
-            f"Job {args.job} took one person off several places; each place is undone on its "
-            f"own: `rosterdeck undo PLACE` with one of {', '.join(parts) or 'none removed'} "
-            "(`rosterdeck jobs` lists them under it)."
-        )
-    plan = undo_plan(journal, args.job)
-    print(describe(plan))
-    await confirm(plan.confirmation_word, args.yes, plan.dry_run)
-    adapter = await workspace.open(plan.account)
+    desk = Desk(workspace, Journal(workspace.journal_path()))
     try:
-        if not adapter.capabilities.can_undo:
-            raise ConfigurationError(f"{adapter.provider.label} cannot add members back.")
-        job_id = record_plan(journal, plan, undo_of=args.job)
-        return _finish(await _run(adapter, journal, job_id, False), journal, False)
+        return await act(desk, await desk.propose_undo(args.job), yes=args.yes)
     finally:
-        await adapter.aclose()
+        await desk.aclose()
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -342,11 +217,17 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=jobs)
-    res = commands.add_parser("resume", help="finish an interrupted job without repeating anything")
+    res = commands.add_parser(
+        "resume", help="send the rest of a stopped job without repeating anything"
+    )
     res.add_argument("job")
-    res.add_argument("--yes", action="store_true")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     res.set_defaults(run=resume)
+    again = commands.add_parser("retry", help="send again only the members of a job that failed")
+    again.add_argument("job")
+    again.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    again.set_defaults(run=retry)
     back = commands.add_parser("undo", help="add back the members a job removed")
     back.add_argument("job")
-    back.add_argument("--yes", action="store_true")
+    back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     back.set_defaults(run=undo)

@@ -63,15 +63,12 @@ class HttpSettings:
 AMBIGUOUS_AFTER_WRITE = frozenset({500, 502, 504})
 
 
-def _never() -> bool:
-    return False
-
-
 class ProviderHttp:
     """The one way adapters talk to a provider.
 
-    `hold_writes` is asked right before each write leaves (after any wait for the pace): when
-    it says yes, the write is not sent (`errors.Held`). A stopped job sends nothing new.
+    After `halt_writes()` no write leaves (`errors.Held`) until `allow_writes()`: one waiting
+    for its turn (the pace, WhatsApp's gap) gives up at once rather than when its wait ends, so
+    a stopped job sends nothing new and says so without delay.
     """
 
     def __init__(
@@ -97,10 +94,13 @@ class ProviderHttp:
         self._limiter = AsyncLimiter(1, 1 / rate) if rate > 0 else None
         gap, jitter = settings.seconds_between_writes, settings.write_jitter
         self.write_spacing = (
-            WriteSpacing(gap, jitter, sleep=sleep) if gap > 0 or jitter > 0 else None
+            WriteSpacing(gap, jitter, sleep=self._sleep_unless_halted)
+            if gap > 0 or jitter > 0
+            else None
         )
         self._not_before = 0.0
-        self.hold_writes: Callable[[], bool] = _never
+        self._halted = False
+        self._wake = asyncio.Event()
         #: requests that left for the provider, retries included: what a job really cost
         self.sent = 0
         self._in_flight: dict[object, float] = {}
@@ -112,6 +112,31 @@ class ProviderHttp:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    def halt_writes(self) -> None:
+        """No write leaves from now on; those waiting for their turn give up at once."""
+        self._halted = True
+        self._wake.set()
+
+    def allow_writes(self) -> None:
+        self._halted = False
+        self._wake = asyncio.Event()
+
+    async def _sleep_unless_halted(self, seconds: float) -> None:
+        await self._unless_halted(self._sleep(seconds))
+
+    async def _unless_halted(self, wait: Awaitable[object]) -> None:
+        """Wait for a write's turn, but no longer than writes are allowed."""
+        waiting = asyncio.ensure_future(wait)
+        if self._halted:
+            waiting.cancel()
+            return
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({waiting, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+            woken.cancel()
 
     def set_rate(self, requests_per_second: float) -> None:
         """Adopt a pace learnt from the provider (e.g. RASL's per-minute limit)."""
@@ -204,8 +229,8 @@ class ProviderHttp:
     ) -> httpx.Response:
         if write and self.write_spacing is not None:
             await self.write_spacing.wait()
-        await self._pace()
-        if write and self.hold_writes():
+        await self._pace(write)
+        if write and self._halted:
             raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")
         label = self.settings.label
         self.sent += 1
@@ -252,12 +277,13 @@ class ProviderHttp:
             )
         raise error
 
-    async def _pace(self) -> None:
+    async def _pace(self, write: bool) -> None:
         delay = self._not_before - time.monotonic()
         if delay > 0:
-            await self._sleep(delay)
+            await (self._sleep_unless_halted if write else self._sleep)(delay)
         if self._limiter is not None:
-            await self._limiter.acquire()
+            acquire = self._limiter.acquire()
+            await (self._unless_halted(acquire) if write else acquire)
 
     def _note_rate_headers(self, response: httpx.Response) -> None:
         """When the provider says the window is spent, hold the next call until it resets."""

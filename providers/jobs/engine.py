@@ -8,7 +8,7 @@ interrupt stop dispatch and let calls in flight finish; 401/403 stops the run wi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from providers import errors
 from providers.jobs.events import Ended, Event, Requeued, Sending, Settled
@@ -59,16 +59,18 @@ class Engine:
     def _stop(self, state: JobState, note: str) -> None:
         if self._halt is None:
             self._halt, self._halt_note = state, note
+            self.adapter.halt_writes()
 
-    async def run(self, job_id: str) -> Job:
+    async def run(self, job_id: str, only: Collection[str] | None = None) -> Job:
         """Do what the job has not done yet: settle lost answers, then send what is due.
 
-        Members a cancel left unsent are due again, so a cancelled job can be resumed.
+        Members a cancel left unsent are due again, so a cancelled job can be resumed. With
+        `only`, just those members are sent (retrying the failed); the rest stay as they are.
         """
         self.journal.claim(job_id)
         heartbeat = asyncio.create_task(self._beat(job_id))
         try:
-            return await self._run(job_id)
+            return await self._run(job_id, only)
         finally:
             heartbeat.cancel()
             self.journal.release(job_id)
@@ -78,21 +80,26 @@ class Engine:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             self.journal.beat(job_id)
 
-    async def _run(self, job_id: str) -> Job:
+    async def _run(self, job_id: str, only: Collection[str] | None) -> Job:
         job = self.journal.job(job_id)
         self._halt, self._halt_note = None, ""
         self.failed_in_row = self._failures_before
-        self.adapter.hold_writes(lambda: self._halt is not None)
-        cancelled = tuple(
-            i.member.id for i in self.journal.items(job_id, [Outcome.CANCELLED.value])
-        )
-        self.journal.reset(job_id, cancelled, "due again: the job was resumed")
-        self.on_event(Requeued(cancelled))
+        self.adapter.allow_writes()
+        if only is None:
+            cancelled = tuple(
+                i.member.id for i in self.journal.items(job_id, [Outcome.CANCELLED.value])
+            )
+            self.journal.reset(job_id, cancelled, "due again: the job was resumed")
+            self.on_event(Requeued(cancelled))
         await self._settle_unsettled(job)
         self.journal.set_state(job_id, JobState.RUNNING)
         if job.operation is Operation.DELETE_SOURCE:
             return self._end(job_id, *await self._delete_source(job))
-        due = [i.member for i in self.journal.items(job_id, [PENDING])]
+        due = [
+            i.member
+            for i in self.journal.items(job_id, [PENDING])
+            if only is None or i.member.id in only
+        ]
         size = max(1, self.adapter.capabilities.max_batch)
         batches = [due[i : i + size] for i in range(0, len(due), size)]
         gate = asyncio.Semaphore(min(self.concurrency, self.adapter.capabilities.parallel_calls))
@@ -121,7 +128,14 @@ class Engine:
         stopped = (JobState.INTERRUPTED, JobState.PAUSED, JobState.CANCELLED)
         if self._halt in stopped and not self._left(job_id):
             return self._end(job_id, JobState.FINISHED, "")  # stopped after the last one
+        if self._halt is None and only is not None and self._due(job_id):
+            left = job.state if job.state in stopped else JobState.INTERRUPTED
+            return self._end(job_id, left, "The failed were sent again; the rest is still due.")
         return self._end(job_id, self._halt or JobState.FINISHED, self._halt_note)
+
+    def _due(self, job_id: str) -> bool:
+        """Whether any member is still to be sent (left out of a retry of the failed)."""
+        return bool(self.journal.items(job_id, [PENDING, Outcome.CANCELLED.value]))
 
     def _left(self, job_id: str) -> bool:
         """Whether any member is still due, or was cancelled before it was sent."""

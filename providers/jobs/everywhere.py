@@ -9,7 +9,7 @@ one account run one after another at that account's pace; accounts run at the sa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from providers.accounts.store import Account, reason_required
@@ -88,10 +88,8 @@ def plan_everywhere(
     return EverywherePlan(tuple(addresses), parts, tuple(unsearched), reason, dry_run)
 
 
-def reason_missing(plan: EverywherePlan, accounts: Sequence[Account]) -> list[str]:
-    """The accounts of the plan that require a reason, when none was given."""
-    if plan.reason:
-        return []
+def asking_why(plan: EverywherePlan, accounts: Sequence[Account]) -> list[str]:
+    """The accounts of the plan that require a reason for every job."""
     involved = set(plan.accounts)
     return [a.name for a in accounts if a.name in involved and reason_required(a)]
 
@@ -156,6 +154,7 @@ class EverywhereRun:
         self.on_event = on_event or (lambda part_id, event: None)
         self._engines: dict[str, Engine] = {}
         self._halt: JobState | None = None
+        self._only: Mapping[str, Collection[str]] | None = None
 
     def cancel(self) -> None:
         """No new request leaves; places not started yet are cancelled, resumable later."""
@@ -169,13 +168,20 @@ class EverywhereRun:
         for engine in list(self._engines.values()):
             engine.interrupt()
 
-    async def run(self, everywhere_id: str) -> EverywhereJob:
+    async def run(
+        self, everywhere_id: str, only: Mapping[str, Collection[str]] | None = None
+    ) -> EverywhereJob:
         """Every place to run is claimed first, so a second process (another shell, the
-        app) is refused before either sends anything (`JobBusy`)."""
+        app) is refused before either sends anything (`JobBusy`). With `only` (retrying the
+        failed), just those members of those places are sent."""
         job = self.journal.everywhere(everywhere_id)
+        self._only = only
         by_account: dict[str, list[Job]] = {}
         for part in job.parts:
-            if part.unsettled or part.counts.get(Outcome.CANCELLED.value):
+            wanted = part.id in only if only is not None else None
+            if wanted or (
+                wanted is None and (part.unsettled or part.counts.get(Outcome.CANCELLED.value))
+            ):
                 by_account.setdefault(part.account, []).append(part)
         claimed: list[str] = []
         try:
@@ -225,7 +231,7 @@ class EverywhereRun:
             )
             self._engines[part.id] = engine
             try:
-                ended = await engine.run(part.id)
+                ended = await engine.run(part.id, self._only[part.id] if self._only else None)
             except ProviderError as error:  # e.g. the read that settles a lost answer failed
                 self._not_run(part, JobState.STOPPED, f"Stopped: {error.message}")
                 ended = self.journal.job(part.id)

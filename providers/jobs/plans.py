@@ -38,12 +38,17 @@ class Plan:
 
     @property
     def confirmation_word(self) -> str:
-        """What the person must type before a large or irreversible run: '' when nothing."""
-        if self.operation is Operation.DELETE_SOURCE:
-            return self.container.name
-        if self.irreversible or len(self.members) > TYPED_CONFIRMATION_ABOVE:
-            return str(len(self.members))
-        return ""
+        return confirmation_word(self.operation, len(self.members), self.container.name)
+
+
+def confirmation_word(operation: Operation, count: int, container_name: str) -> str:
+    """What the person must type before a large or irreversible run: '' when nothing (a yes
+    is enough). A source's name, or the count of members."""
+    if operation is Operation.DELETE_SOURCE:
+        return container_name
+    if operation is Operation.DELETE_CONTACTS or count > TYPED_CONFIRMATION_ABOVE:
+        return str(count)
+    return ""
 
 
 def make_plan(
@@ -67,15 +72,23 @@ def make_plan(
 
 
 def estimate(adapter: Adapter, journal: Journal, plan: Plan) -> Estimate:
-    """The adapter's estimate, and when a daily budget covers the container, how many of the
-    plan can still be sent today."""
-    count = len(plan.members)
-    guess = adapter.estimate(plan.container, count)
+    """What the plan will cost (see `estimate_for`); a dry run spends no budget."""
+    if plan.dry_run:
+        return adapter.estimate(plan.container, len(plan.members))
+    return estimate_for(adapter, journal, plan.account, plan.container, len(plan.members))
+
+
+def estimate_for(
+    adapter: Adapter, journal: Journal, account: str, container: Container, count: int
+) -> Estimate:
+    """The adapter's estimate of sending `count` members, and when a daily budget covers the
+    container, how many of them can still be sent today."""
+    guess = adapter.estimate(container, count)
     budget = adapter.capabilities.daily_budget
-    scope = adapter.budget_scope(plan.container)
-    if not budget or not scope or plan.dry_run:
+    scope = adapter.budget_scope(container)
+    if not budget or not scope:
         return guess
-    left = max(0, budget - journal.sent_today(plan.account, scope))
+    left = max(0, budget - journal.sent_today(account, scope))
     return guess.model_copy(update={"today": left}) if left < count else guess
 
 
@@ -97,20 +110,13 @@ def undo_plan(journal: Journal, job_id: str) -> Plan:
     """Add back the members a job removed, where the provider can."""
     job = journal.job(job_id)
     if job.operation is not Operation.REMOVE_FROM_CONTAINER or job.dry_run:
-        raise errors.ConfigurationError(
+        raise errors.Refused(
             "Only a real removal from a group or list can be undone; deleted contacts are gone."
         )
     removed = [i.member for i in journal.items(job_id, [Outcome.REMOVED.value])]
     if not removed:
-        raise errors.ConfigurationError(f"Job {job_id} removed nobody: there is nothing to undo.")
+        raise errors.Refused(f"Job {job_id} removed nobody: there is nothing to undo.")
     why = f"undo of job {job_id}" + (f" ({job.reason})" if job.reason else "")
     return Plan(
         job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed), reason=why
     )
-
-
-def retry_failed(journal: Journal, job_id: str) -> int:
-    """Make only the failed members due again; the next run sends just those."""
-    failed = [i.member.id for i in journal.items(job_id, [Outcome.FAILED.value])]
-    journal.reset(job_id, failed, "to be sent again (retry)")
-    return len(failed)

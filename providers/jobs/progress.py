@@ -28,6 +28,10 @@ class Progress:
     clock: Callable[[], float] = time.monotonic
     #: the member whose outcome most recently came back failed or unknown
     last_failed: str | None = None
+    #: a stop was asked (cancel, interrupt): nothing new leaves, so no pace nor ETA is shown
+    stopping: bool = False
+    #: the call each member in flight went out in, to count the calls still out
+    _call_of: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -43,10 +47,15 @@ class Progress:
     def apply(self, event: Event) -> None:
         if isinstance(event, Sending):
             self._set((member_id, SENDING) for member_id in event.member_ids)
+            self._call_of.update(dict.fromkeys(event.member_ids, event.batch))
         elif isinstance(event, Requeued):
             self._set((member_id, PENDING) for member_id in event.member_ids)
+            for member_id in event.member_ids:
+                self._call_of.pop(member_id, None)
         elif isinstance(event, Settled):
             self._set((o.member_id, o.outcome.value) for o in event.outcomes)
+            for o in event.outcomes:
+                self._call_of.pop(o.member_id, None)
             for o in event.outcomes:
                 self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
                 if o.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
@@ -54,6 +63,7 @@ class Progress:
             self.recent.append((self.clock(), self.done))
         else:
             self.ended = event.job
+            self._call_of.clear()
 
     def _set(self, changes: Iterable[tuple[str, str]]) -> None:
         for member_id, state in changes:
@@ -70,9 +80,14 @@ class Progress:
         return self.total - due
 
     @property
+    def calls_in_flight(self) -> int:
+        """Calls sent whose answer has not come back yet."""
+        return len(set(self._call_of.values()))
+
+    @property
     def pace(self) -> float:
-        """Members settled per second, over the recent batches."""
-        if len(self.recent) < 2:
+        """Members settled per second, over the recent batches (none once stopping)."""
+        if self.stopping or len(self.recent) < 2:
             return 0.0
         (t0, d0), (t1, d1) = self.recent[0], self.recent[-1]
         return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0

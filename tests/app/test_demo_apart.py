@@ -21,8 +21,8 @@ async def test_the_demo_keeps_its_history_and_exports_apart_and_resets_them() ->
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running)
-        (job,) = app.jobs.journal.jobs()
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        (job,) = app.desk.journal.jobs()
         assert job.state is JobState.FINISHED
         await pilot.press("e")
         await until(pilot, lambda: "Receipt saved in" in text_of(pilot, "#status"))
@@ -36,5 +36,5 @@ async def test_the_demo_keeps_its_history_and_exports_apart_and_resets_them() ->
         reset = next(c for c in app.get_system_commands(app.screen) if c.title == "Reset the demo")
         await reset.callback()
         await until(pilot, lambda: isinstance(app.screen, AccountsScreen))
-        assert app.jobs.journal.jobs() == []
+        assert app.desk.journal.jobs() == []
         assert not (home / "demo" / "exports").exists()

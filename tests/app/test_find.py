@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from providers.accounts.workspace import OpenedOnce, SandboxWorkspace
 from providers.errors import ConfigurationError
@@ -22,7 +22,6 @@ from providers.sandbox import Sandbox
 from tests.conftest import FAST, text_of
 from tests.core.test_everywhere import in_whatsapp_group
 from tests.scenes import quick_app, until
-from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.everywhere_progress import EverywhereProgressScreen
 from tui.screens.find import FindScreen
@@ -56,14 +55,17 @@ async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         said = text_of(pilot, "#explain")
-        assert "from 5 places in 3 accounts" in said and "? not searched: Sales line" in said
+        assert (
+            "from 5 places in 3 accounts" in said
+            and "? not searched: sandbox-wasend: Sales line" in said
+        )
         assert "⊘ All contacts (sandbox-autosend)" in said
         await pilot.press("4", "enter")  # the wrong count: refused, nothing journaled
         assert isinstance(app.screen, ConfirmRemovalScreen) and not journal_of(app)
         app.screen.query_one("#typed", Input).value = "5"
         await pilot.press("tab", *"T-77", "enter")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
-        await until(pilot, lambda: not app.jobs.busy and "finished" in text_of(pilot, "#status"))
+        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
         assert "6/6 done · 6/6 places  ✓ removed 5 · ⊘ protected 1" in text_of(pilot, "#counts")
         [job] = journal_of(app)
         assert job.reason == "T-77" and len(job.parts) == 6
@@ -103,17 +105,21 @@ async def test_a_place_that_fails_is_told_and_r_sends_only_it_again() -> None:
         await until(pilot, lambda: whatsapp.holding.is_set())
         [job] = journal_of(app)
         with pytest.raises(ConfigurationError, match="A job is running"):
-            await app.jobs.start(job.parts[0].id)  # one job at a time
+            await app.desk.propose_resume(job.parts[0].id)  # one job at a time
         whatsapp.hold_after = None
         whatsapp.release.set()
-        await until(pilot, lambda: not app.jobs.busy and "finished" in text_of(pilot, "#status"))
+        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
         table = app.screen.query_one(DataTable)
         rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
         choir = next(row for row in rows if row[0].startswith("Events team / Choir"))
         assert choir[1] == "✗ failed" and "group owner" in choir[2]  # no Who column for one
         calls = sandbox.calls(Provider.WASEND)
-        await pilot.press("r")
-        await until(pilot, lambda: not app.jobs.busy and "finished" in text_of(pilot, "#status"))
+        await pilot.press("R")  # only the failed, confirmed in the dialog first
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        assert "Send again the 1 that failed" in text_of(pilot, "#explain")
+        assert sandbox.calls(Provider.WASEND) == calls, "nothing leaves before the yes"
+        await pilot.press("y")
+        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
         assert sandbox.calls(Provider.WASEND) - calls == 1  # Choir alone, sent once more
         assert len(sandbox.wasend.removals) == 1  # Harbour Runners, once
 
@@ -127,7 +133,7 @@ async def find(pilot: Pilot[Any]) -> None:
 
 
 def journal_of(app: Any) -> list[EverywhereJob]:
-    return app.jobs.journal.everywhere_jobs()  # type: ignore[no-any-return]
+    return app.desk.journal.everywhere_jobs()  # type: ignore[no-any-return]
 
 
 async def test_keys_typed_together_in_the_dialog_reach_the_field_tab_moved_to() -> None:
@@ -157,10 +163,10 @@ async def test_an_everywhere_job_left_unfinished_is_offered_on_the_next_start(
     job_id = record_everywhere(journal, plan_everywhere(found, addresses, reason="T-5"))
     app = quick_app(sandbox, journal=journal)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        said = " ".join(str(shown.render()) for shown in app.screen.query(Static))
-        assert job_id in said and "one person everywhere" in said
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        said = text_of(pilot, "#explain")
+        assert said.startswith(f"Resume job {job_id}: +") and "everywhere, 6 places" in said
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
-        await until(pilot, lambda: not app.jobs.busy and "finished" in text_of(pilot, "#status"))
+        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
         assert journal.everywhere(job_id).counts == {"removed": 5, "protected": 1}

@@ -17,6 +17,7 @@ from providers.sandbox.serve import bind
 from tests.conftest import text_of
 from tests.scenes import SCENES, open_members, quick_app, until
 from tui.app import RosterDeckApp, demo_workspace
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.progress import ProgressScreen
 
 
@@ -44,17 +45,19 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         app.screen.query_one("#typed", Input).value = "52"
         await pilot.click("#confirm")
         await until(
-            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.jobs.running, 60
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running, 60
         )
-        (job,) = app.jobs.journal.jobs()
+        (job,) = app.desk.journal.jobs()
         assert job.counts.get(Outcome.FAILED.value, 0) > 0  # the demo's one-in-twenty failure
         for faults in sandbox.faults.values():
             faults.error_rate = 0
-        await pilot.press("r")
+        await pilot.press("R")  # the failed alone, confirmed first
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await pilot.press("y")
         await until(
             pilot,
             lambda: (
-                not app.jobs.running and app.jobs.journal.job(job.id).counts.get("removed") == 52
+                not app.desk.running and app.desk.journal.job(job.id).counts.get("removed") == 52
             ),
             60,
         )
@@ -71,15 +74,15 @@ async def test_hangup_stops_dispatch_keeps_the_journal_and_exits() -> None:
             pilot,
             lambda: (
                 isinstance(app.screen, ProgressScreen)
-                and app.jobs.progress(app.jobs.journal.jobs()[0].id).done >= 10
+                and app.desk.progress(app.desk.journal.jobs()[0].id).done >= 10
             ),
         )
         os.kill(os.getpid(), signal.SIGHUP)
         await until(pilot, lambda: app.return_code is not None)
-    (job,) = app.jobs.journal.jobs()
+    (job,) = app.desk.journal.jobs()
     assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0
-    assert app.jobs.journal.unfinished() == [job] or [
-        j.id for j in app.jobs.journal.unfinished()
+    assert app.desk.journal.unfinished() == [job] or [
+        j.id for j in app.desk.journal.unfinished()
     ] == [job.id]
 
 

@@ -36,7 +36,7 @@ async def run_to_the_end(pilot: Pilot[Any], *keys: str) -> ProgressScreen:
     app: Any = pilot.app
     await pilot.press(*keys)
     await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
-    await until(pilot, lambda: not app.jobs.running)
+    await until(pilot, lambda: not app.desk.running)
     screen = app.screen
     assert isinstance(screen, ProgressScreen)
     return screen
@@ -82,13 +82,13 @@ async def test_follow_failures_moves_to_each_as_it_happens() -> None:
         await pilot.press("F")
         assert "Following failures" in text_of(pilot, "#status")
         table = screen.query_one(OutcomeTable)
-        await until(pilot, lambda: screen.progress.last_failed == refused[0])
+        await until(pilot, lambda: screen.progress(screen.job_id).last_failed == refused[0])
         await until(
             pilot, lambda: table.current is not None and table.current.member.id == refused[0]
         )
         sandbox.wasend.misbehaviour.release.set()
         sandbox.wasend.misbehaviour.hold_after = None
-        await until(pilot, lambda: not app.jobs.running)
+        await until(pilot, lambda: not app.desk.running)
         await until(
             pilot, lambda: table.current is not None and table.current.member.id == refused[1]
         )

@@ -65,12 +65,14 @@ async def test_a_dropped_session_pauses_the_job_and_r_resumes_it() -> None:
         await until(pilot, lambda: "paused" in text_of(pilot, "#status"))
         status = text_of(pilot, "#status")
         assert "session is not working" in status and "Reconnect its phone" in status
-        (job,) = app.jobs.journal.jobs()
+        (job,) = app.desk.journal.jobs()
         assert job.state is JobState.PAUSED and job.counts["pending"] == 2
 
         sandbox.wasend.misbehaviour.disconnect_after = None
         sandbox.wasend.set_status("sess_events", "WORKING")
-        await pilot.press("r")
-        await until(pilot, lambda: app.jobs.journal.job(job.id).state is JobState.FINISHED)
-        assert app.jobs.journal.job(job.id).counts == {Outcome.REMOVED.value: 4}
+        await pilot.press("r")  # the rest, confirmed first
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: app.desk.journal.job(job.id).state is JobState.FINISHED)
+        assert app.desk.journal.job(job.id).counts == {Outcome.REMOVED.value: 4}
         assert len(sandbox.wasend.removals) == 4

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import tomli_w
 
-from providers.jobs.plans import retry_failed
 from providers.journal import Journal
 from providers.models import Outcome, Provider
 from providers.sandbox import TOKENS, Sandbox
@@ -137,7 +136,8 @@ def one_round(
         if not job.unsettled and not job.counts.get(Outcome.FAILED.value):
             break
         if job.counts.get(Outcome.FAILED.value):
-            retry_failed(journal, job_id)
+            failed = [i.member.id for i in journal.items(job_id, [Outcome.FAILED.value])]
+            journal.reset(job_id, failed, "to be sent again (retry of the failed)")
         rosterdeck("resume", job_id, "--yes", env=env).communicate(timeout=120)
     return provider, [job_id], killed
 

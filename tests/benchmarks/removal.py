@@ -42,16 +42,16 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
     app = RosterDeckApp(SandboxWorkspace(sandbox, options={"requests_per_second": LIMIT}))
     async with app.run_test(size=(120, 40)) as pilot:
         account = "sandbox-autosend"
-        adapter = await app.adapter(account)
+        adapter = await app.desk.adapter(account)
         newsletter = next(c for c in await adapter.containers() if c.name == "Monthly newsletter")
         chosen = [m async for p in adapter.members(newsletter) for m in p.members]
         plan = make_plan(account, Provider.AUTOSEND, newsletter, chosen)
-        job_id = record_plan(app.jobs.journal, plan)
+        job_id = record_plan(app.desk.journal, plan)
         calls_before = sandbox.calls(Provider.AUTOSEND)
         started = time.perf_counter()
         await app.run_job(job_id)
         # a key after each batch the engine settles, as a person would move while it runs
-        engine = app.jobs.running[job_id].engine
+        engine = app.desk.running[job_id].engine
         settled = asyncio.Event()
         told = engine.on_event
 
@@ -72,7 +72,7 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
             moved.set()
 
         table.move_to = moving  # type: ignore[method-assign]
-        while app.jobs.running:
+        while app.desk.running:
             pressed = time.perf_counter()
             app.simulate_key("down")  # as a terminal would deliver it
             await moved.wait()
@@ -81,8 +81,8 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
             await settled.wait()  # an event since the last key (the last one ends the run)
             settled.clear()
         elapsed = time.perf_counter() - started
-        removed = app.jobs.journal.job(job_id).counts.get("removed", 0)
-        assert removed == len(chosen), app.jobs.journal.job(job_id).counts
+        removed = app.desk.journal.job(job_id).counts.get("removed", 0)
+        assert removed == len(chosen), app.desk.journal.job(job_id).counts
         calls = sandbox.calls(Provider.AUTOSEND) - calls_before
     return elapsed, calls, latencies
 

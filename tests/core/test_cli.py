@@ -205,7 +205,7 @@ def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixt
         "--yes",
     )
     assert code == 0
-    assert out.count("✓ removed  ") == 3 and "skipped:" in out and "finished" in out
+    assert out.count("✓ removed  ") == 3 and "Skipped, never sent: 1" in out and "finished" in out
     code, out, _ = run(capsys, "--demo", "jobs", "--json")
     (job,) = json.loads(out)
     assert job["counts"] == {"protected": 1, "removed": 3}

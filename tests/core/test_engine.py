@@ -10,7 +10,7 @@ import pytest
 
 from providers.jobs.engine import Engine
 from providers.jobs.events import Event, Sending, Settled
-from providers.jobs.plans import make_plan, record_plan, retry_failed, undo_plan
+from providers.jobs.plans import make_plan, record_plan, undo_plan
 from providers.jobs.progress import Progress
 from providers.jobs.receipts import export
 from providers.journal import Journal
@@ -120,11 +120,18 @@ async def test_every_member_ends_definite_and_the_journal_agrees(
     faults.error_rate = faults.timeout_rate = faults.malformed_rate = 0
     faults.error_after_rate = faults.drop_after_rate = 0
     if job.counts.get(Outcome.FAILED.value):
-        retry_failed(journal, job_id)
+        failed_due_again(journal, job_id)
     job = await engine.run(job_id)
     assert job.state is JobState.FINISHED
     assert job.counts == {Outcome.REMOVED.value: count}, job.counts
     assert_journal_agrees(journal, job_id, sandbox, provider, container)
+
+
+def failed_due_again(journal: Journal, job_id: str) -> list[str]:
+    """What the desk's retry does once confirmed: the failed members become due again."""
+    ids = [i.member.id for i in journal.items(job_id, [Outcome.FAILED.value])]
+    journal.reset(job_id, ids, "to be sent again (retry of the failed)")
+    return ids
 
 
 async def test_cancel_lets_the_batch_in_flight_finish(
@@ -203,8 +210,9 @@ async def test_retry_sends_only_the_failed_ones(
     assert failed and job.counts[Outcome.REMOVED.value] == 20 - failed
     faults.error_rate = 0
     removed_before = len(sandbox.wasend.removals)
-    assert retry_failed(journal, job_id) == failed
-    job = await engine.run(job_id)
+    again = failed_due_again(journal, job_id)
+    assert len(again) == failed
+    job = await engine.run(job_id, only=again)
     assert job.counts == {Outcome.REMOVED.value: 20}
     assert len(sandbox.wasend.removals) - removed_before == failed
 

@@ -16,9 +16,9 @@ from providers.accounts.workspace import OpenedOnce, SandboxWorkspace
 from providers.jobs.events import Ended, Event, Sending
 from providers.jobs.everywhere import (
     EverywhereRun,
+    asking_why,
     estimate_everywhere,
     plan_everywhere,
-    reason_missing,
     record_everywhere,
 )
 from providers.jobs.find import find_everywhere
@@ -86,8 +86,7 @@ async def test_a_plan_over_every_place_with_protected_and_unsearched_ones(
         update={"options": {"require_reason": True}}
     )
     unexplained = plan_everywhere(found, jade(sandbox))
-    assert reason_missing(unexplained, [strict]) == ["sandbox-rasl"]
-    assert reason_missing(plan, [strict]) == []
+    assert asking_why(unexplained, [strict]) == ["sandbox-rasl"]
 
 
 async def test_one_job_over_three_accounts_with_a_failure_a_stop_and_a_resume(
@@ -228,7 +227,7 @@ def test_remove_everywhere_in_the_shell(capsys: pytest.CaptureFixture[str]) -> N
     assert "Parents Network" in out and "✓ removed" in out and "journaled" in out
     assert "at each account's pace" in out
     assert "Not searched, so not certain" in out and code == 1  # the Sales line session
-    job_id = out.split("Receipt: rosterdeck jobs receipt ")[1].split()[0]
+    job_id = out.split("Receipt: rosterdeck --demo jobs receipt ")[1].split()[0]
     code, out, _ = run(capsys, "--demo", "jobs")
     assert f"{job_id}" in out and "everywhere: remove" in out and "  ↳ " in out
     code, out, _ = run(capsys, "--demo", "resume", job_id, "--yes")
@@ -265,7 +264,7 @@ def test_undo_of_an_everywhere_job_names_its_places(capsys: pytest.CaptureFixtur
     code, out, _ = run(
         capsys, "--demo", "remove", "--everywhere", person["phone"], person["email"], "--yes"
     )
-    job_id = out.split("Receipt: rosterdeck jobs receipt ")[1].split()[0]
+    job_id = out.split("Receipt: rosterdeck --demo jobs receipt ")[1].split()[0]
     code, _, err = run(capsys, "--demo", "undo", job_id, "--yes")
     assert code == 1 and "each place is undone on its own" in err
 

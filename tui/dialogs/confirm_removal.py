@@ -1,12 +1,13 @@
-"""Say in plain words what a removal will do, to whom, and whether it can be undone.
+"""Confirm what the desk proposes, in the desk's own words (the shell prints the same).
 
-Focus starts on Cancel. Large, irreversible, whole-container or everywhere runs ask for the
-count (or the container's name) to be typed before Confirm is enabled.
+Focus starts on Cancel. Where something must be typed (the count of a large or irreversible
+run, a source's name), focus starts in that field and enter confirms once it matches; where
+the account asks why, the reason is required. A dry run box walks a new job through without
+sending anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -14,25 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
-from providers.jobs.costs import cost, pace
-from providers.jobs.everywhere import EverywherePlan
-from providers.jobs.plans import VERBS, Plan
-from providers.models import Capabilities, Estimate, Operation
+from providers.jobs.desk import Kind, Proposal
+from providers.jobs.words import typed_matches
 from tui.dialogs.modal import DeckModal
 
-SHOWN_NAMES = 4
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
 DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What the dialog asks about: the plan in words, what must be typed ('' for nothing),
-    and the confirm button's verb."""
-
-    explanation: str
-    word: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -40,77 +28,7 @@ class Decision:
     go: bool
     dry_run: bool = False
     reason: str = ""
-
-
-def typed_matches(typed: str, word: str) -> bool:
-    """A count matches however it is grouped ("1,200", "1 200", "1200"); a name exactly."""
-    if word.isdigit():
-        return typed.strip().replace(",", "").replace(" ", "").replace("_", "") == word
-    return typed.strip() == word
-
-
-def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> str:
-    container = plan.container
-    place = container.where
-    count = len(plan.members)
-    if plan.operation is Operation.DELETE_SOURCE:
-        lines = [f"Delete the source {place}.", "RASL refuses while any contact still uses it."]
-    else:
-        noun = "contact" if plan.operation is Operation.DELETE_CONTACTS else "member"
-        lines = [
-            f"{VERBS[plan.operation].capitalize()} {place}: {count} {noun}{'s' * (count != 1)}."
-        ]
-    lines.append(f"Account {plan.account} · {plan.provider.label}")
-    if plan.members:
-        names = [m.name or m.address or m.id for m in plan.members[:SHOWN_NAMES]]
-        more = f" and {count - SHOWN_NAMES} more" if count > SHOWN_NAMES else ""
-        lines.append("Who: " + ", ".join(names) + more)
-    if plan.skipped:
-        first = plan.skipped[0]
-        lines.append(
-            f"Skipped, never sent: {len(plan.skipped)} — "
-            f"{first[0].name or first[0].address}: {first[1]}"
-        )
-    if estimate is not None and plan.members:
-        lines.append(cost(estimate))
-        if line := pace(abilities):
-            lines.append(line)
-    if plan.operation is Operation.ADD_BACK:
-        lines.append("↺ This undoes the removal: they are put back where they were.")
-    elif plan.irreversible:
-        lines.append("✗ This cannot be undone: deleted contacts are gone for good.")
-    elif abilities.can_undo and plan.operation is Operation.REMOVE_FROM_CONTAINER:
-        lines.append("↺ Can be undone: History, open the job, u adds them back.")
-    else:
-        lines.append("✗ This provider cannot add them back: it cannot be undone here.")
-    return "\n".join(lines)
-
-
-def proposal(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> Proposal:
-    if plan.operation is Operation.ADD_BACK:
-        label = "Add back"
-    else:
-        label = "Delete" if plan.irreversible else "Remove"
-    return Proposal(explain(plan, abilities, estimate), plan.confirmation_word, label)
-
-
-def everywhere_proposal(
-    plan: EverywherePlan, estimate: Estimate, paces: Mapping[str, str]
-) -> Proposal:
-    """Every place, one a line, with what is skipped and what could not be searched."""
-    lines = [plan.headline]
-    for part in plan.parts:
-        at = f"{part.container.where} ({part.account})"
-        if part.members:
-            lines.append(f"  ✓ {at}")
-        for _, why in part.skipped:
-            lines.append(f"  ⊘ {at}: {why}")
-    lines += [f"  ? not searched: {u.why}" for u in plan.unsearched]
-    if plan.acting:
-        lines.append(cost(estimate, "each account's"))
-    lines += [f"{name}: {said}" for name, said in paces.items() if said]
-    lines.append("↺ Each place can be undone on its own where its provider can add people back.")
-    return Proposal("\n".join(lines), plan.confirmation_word, "Remove")
+    typed: str = ""
 
 
 class ConfirmRemovalScreen(DeckModal[Decision]):
@@ -119,15 +37,17 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         Binding("y", "decide(True)", "Confirm", id="confirm"),
     ]
 
-    def __init__(self, asked: Proposal, *, reason_required: bool = False) -> None:
+    def __init__(self, asked: Proposal) -> None:
         super().__init__()
         self.asked = asked
-        self.reason_required = reason_required
+        self.reason_required = asked.reason_required
+        #: resuming or retrying a journaled job keeps its reason and cannot be a dry run
+        self.fresh = asked.kind in (Kind.NEW, Kind.EVERYWHERE, Kind.UNDO)
 
     def compose(self) -> ComposeResult:
         word = self.asked.word
         with VerticalScroll():
-            yield Static(self.asked.explanation, id="explain", markup=False)
+            yield Static(self.asked.words, id="explain", markup=False)
             if word:
                 yield Static(
                     f"Type {word} and press enter to {self.asked.label.lower()}:", markup=False
@@ -137,9 +57,9 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             yield Input(
                 placeholder=f"Why: a ticket or reason, kept with the job ({needed})",
                 id="reason",
-                classes="line",
+                classes="line" if self.fresh else "line -hidden",
             )
-            dry_run = Checkbox(DRY_RUN_OFF, id="dry-run")
+            dry_run = Checkbox(DRY_RUN_OFF, id="dry-run", classes="" if self.fresh else "-hidden")
             dry_run.BUTTON_INNER = " "
             yield dry_run
             with Horizontal(classes="buttons"):
@@ -197,4 +117,5 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             missing = "#typed" if self.asked.word else "#reason"
             self.query_one(missing, Input).focus()
             return
-        self.dismiss(Decision(go, self.query_one(Checkbox).value, self.reason))
+        typed = self.query_one("#typed", Input).value if self.asked.word else ""
+        self.dismiss(Decision(go, self.query_one(Checkbox).value, self.reason, typed))

@@ -82,7 +82,7 @@ class AccountsScreen(DeckScreen):
             self.post_message(self.Checked(name, TOKEN_WORDS[source], "○ no token"))
             return
         try:
-            identity = await (await self.deck.adapter(name)).check()
+            identity = await (await self.deck.desk.adapter(name)).check()
         except ProviderError as error:
             self.post_message(self.Checked(name, TOKEN_WORDS[source], f"✗ {error.message}"))
             return

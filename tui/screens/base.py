@@ -33,7 +33,7 @@ class DeckScreen(Screen[None]):
     def abilities(self, account: str) -> Capabilities | None:
         """What the account's adapter can do, once this session has opened it; screens ask
         this rather than which provider it is."""
-        adapter = self.deck.opened(account)
+        adapter = self.deck.desk.opened(account)
         return adapter.capabilities if adapter is not None else None
 
     def heading(self) -> str:

@@ -15,6 +15,7 @@ from providers.accounts.store import Account
 from providers.errors import ProviderError
 from providers.jobs.plans import make_plan
 from providers.models import Container, ContainerKind, Operation
+from tui.messages import Propose
 from tui.screens.base import DeckScreen
 
 
@@ -88,7 +89,7 @@ class ContainersScreen(DeckScreen):
     async def load(self) -> None:
         self.loaded_at = time.monotonic()
         try:
-            adapter = await self.deck.adapter(self.account.name)
+            adapter = await self.deck.desk.adapter(self.account.name)
             self.post_message(self.Loaded(await adapter.containers()))
         except ProviderError as error:
             self.post_message(self.Loaded(None, str(error)))
@@ -165,7 +166,7 @@ class ContainersScreen(DeckScreen):
 
     def on_screen_resume(self) -> None:
         """Back from a job on one of these: read them again, so the counts are true."""
-        ended = self.deck.jobs.ended_at
+        ended = self.deck.desk.ended_at
         if any(ended.get(c.id, 0.0) > self.loaded_at for c in self.containers):
             self.load()
 
@@ -200,7 +201,7 @@ class ContainersScreen(DeckScreen):
         plan = make_plan(
             self.account.name, self.account.provider, container, [], Operation.DELETE_SOURCE
         )
-        await self.deck.propose(plan)
+        self.post_message(Propose(lambda desk: desk.propose(plan)))
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()

@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, ProgressBar, Static
 
-from providers.errors import ProviderError
 from providers.jobs.progress import Progress
 from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Outcome
-from tui.screens.base import DeckScreen
-from tui.screens.progress import COUNTED, REPAINT_SECONDS
+from tui.messages import Propose
+from tui.screens.job import REPAINT_SECONDS, JobScreen
+from tui.screens.progress import COUNTED
 
 RowKey = tuple[str, str]  # (place's job id, member id)
 
@@ -36,11 +36,8 @@ def counted(progresses: Iterable[Progress]) -> tuple[int, int, dict[str, int]]:
     return done, total, counts
 
 
-class EverywhereProgressScreen(DeckScreen):
+class EverywhereProgressScreen(JobScreen):
     BINDINGS = [
-        Binding("c", "cancel_job", "Cancel", id="cancel-job", tooltip="Cancel: send nothing more"),
-        Binding("r", "resume", "Resume", id="resume", tooltip="Retry the failed, resume the rest"),
-        Binding("e", "receipt", "Receipt", id="receipt", tooltip="Write and show the receipt"),
         Binding(
             "u", "undo", "Undo", id="undo", tooltip="Add them back to the place under the cursor"
         ),
@@ -48,15 +45,14 @@ class EverywhereProgressScreen(DeckScreen):
     ]
 
     def __init__(self, job_id: str) -> None:
-        super().__init__()
-        self.job_id = job_id
+        super().__init__(job_id)
         self._shown: dict[RowKey, tuple[str, str]] = {}
         self._was_running: bool | None = None
 
     @cached_property
     def first(self) -> EverywhereJob:
         """The job as it was when the screen opened: its places and members never change."""
-        return self.deck.jobs.journal.everywhere(self.job_id)
+        return self.deck.desk.journal.everywhere(self.job_id)
 
     @cached_property
     def parts(self) -> dict[str, Job]:
@@ -64,11 +60,11 @@ class EverywhereProgressScreen(DeckScreen):
 
     @cached_property
     def items(self) -> dict[str, list[Item]]:
-        return {part_id: self.deck.jobs.journal.items(part_id) for part_id in self.parts}
+        return {part_id: self.deck.desk.journal.items(part_id) for part_id in self.parts}
 
     @property
     def job(self) -> EverywhereJob:
-        return self.deck.jobs.journal.everywhere(self.job_id)
+        return self.deck.desk.journal.everywhere(self.job_id)
 
     def heading(self) -> str:
         dry = "DRY RUN · " if self.first.dry_run else ""
@@ -109,8 +105,8 @@ class EverywhereProgressScreen(DeckScreen):
         self.repaint()
         self.set_interval(REPAINT_SECONDS, self.repaint)
 
-    def progress(self, part_id: str) -> Progress:
-        return self.deck.jobs.progress(part_id)
+    def part_ids(self) -> list[str]:
+        return list(self.parts)
 
     def repaint(self) -> None:
         table = self.query_one(DataTable)
@@ -133,7 +129,7 @@ class EverywhereProgressScreen(DeckScreen):
         words = " · ".join(f"{STATE_WORDS[s]} {counts[s]}" for s in COUNTED if counts.get(s))
         line = f"{done}/{total} done · {places}/{len(self.parts)} places"
         self.query_one("#counts", Static).update(line + (f"  {words}" if words else ""))
-        running = self.deck.jobs.is_running(self.job_id)
+        running = self.running
         if running != self._was_running:
             self._was_running = running
             self.query_one("#status", Static).update(self._status(running))
@@ -150,23 +146,15 @@ class EverywhereProgressScreen(DeckScreen):
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        running = self.deck.jobs.is_running(self.job_id)
-        if action == "cancel_job":
-            return running
-        if action == "resume":
-            _, _, counts = counted(self.progress(p) for p in self.parts)
-            due = counts.get(Outcome.FAILED.value, 0) + counts.get(Outcome.CANCELLED.value, 0)
-            due += counts.get("pending", 0) + counts.get("sending", 0)
-            return not running and (due + counts.get(Outcome.UNKNOWN.value, 0)) > 0
         if action == "undo":
             row = self._row()
             removed = Outcome.REMOVED.value
             return (
-                not running
+                not self.running
                 and row is not None
                 and (self.progress(row[0]).states.get(row[1]) == removed)
             )
-        return True
+        return super().check_action(action, parameters)
 
     def _row(self) -> RowKey | None:
         """The place and member under the cursor."""
@@ -180,32 +168,6 @@ class EverywhereProgressScreen(DeckScreen):
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()
 
-    def action_cancel_job(self) -> None:
-        running = self.deck.jobs.everywhere.get(self.job_id)
-        if running is not None:
-            running.runner.cancel()
-            self.query_one("#status", Static).update("Cancelling: calls in flight finish first…")
-
-    def action_resume(self) -> None:
-        if self.deck.refuse_while_busy():  # before the failed are made due again
-            return
-        failed = sum(self.deck.jobs.retry_failed(part_id) for part_id in self.parts)
-        try:
-            self.deck.jobs.start_everywhere(self.job_id)
-        except ProviderError as error:
-            self.notify(str(error), severity="warning")
-            return
-        self._was_running = True
-        self.query_one("#status", Static).update(
-            f"Sending again: {failed} failed, and what was due…"
-        )
-        self.refresh_bindings()
-
-    def action_receipt(self) -> None:
-        from tui.screens.receipt import ReceiptScreen
-
-        self.app.push_screen(ReceiptScreen(self.job_id))
-
     def action_story(self) -> None:
         from tui.dialogs.story import StoryScreen
 
@@ -214,14 +176,15 @@ class EverywhereProgressScreen(DeckScreen):
             return
         part_id, member_id = row
         item = next(i for i in self.items[part_id] if i.member.id == member_id)
-        steps = self.deck.jobs.journal.story(part_id, member_id)
+        steps = self.deck.desk.journal.story(part_id, member_id)
         self.app.push_screen(StoryScreen(item, steps))
 
-    async def action_undo(self) -> None:
+    def action_undo(self) -> None:
         """One place at a time: each is its own job, undone as any job is."""
         row = self._row()
         if row is not None:
-            await self.deck.confirm_undo(row[0])
+            part_id = row[0]
+            self.post_message(Propose(lambda desk: desk.propose_undo(part_id)))
 
 
 def _said(item: Item) -> str:

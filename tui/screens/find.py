@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from providers.errors import ProviderError
 from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
+from tui.messages import Propose
 from tui.screens.base import DeckScreen
 
 COLUMNS = ("Account", "Where", "Who", "Can be removed")
@@ -61,12 +62,12 @@ class FindScreen(DeckScreen):
         self.searched = 0
         self.found: list[Found] = []
         self.entries: list[str] = []
-        self.newest_job = self.deck.jobs.journal.newest_everywhere()
+        self.newest_job = self.deck.desk.journal.newest_everywhere()
 
     def on_screen_resume(self) -> None:
         """Back from a job that acted on these places: the rows no longer say where they
         are, so they go, and `d` with them, until a new search."""
-        newest = self.deck.jobs.journal.newest_everywhere()
+        newest = self.deck.desk.journal.newest_everywhere()
         if self.found and newest != self.newest_job:
             self.newest_job = newest
             self.found = []
@@ -101,7 +102,7 @@ class FindScreen(DeckScreen):
         def answered(found: Found) -> None:
             self.post_message(self.Answered(found))
 
-        await find_everywhere(self.deck.workspace, entries, answered, opened=self.deck.adapter)
+        await find_everywhere(self.deck.workspace, entries, answered, opened=self.deck.desk.adapter)
 
     def on_find_screen_answered(self, message: Answered) -> None:
         """The rows are rebuilt in the accounts' own order, whichever answered first."""
@@ -140,7 +141,8 @@ class FindScreen(DeckScreen):
         return True
 
     async def action_remove_everywhere(self) -> None:
-        await self.deck.propose_everywhere(plan_everywhere(self.found, self.entries))
+        plan = plan_everywhere(self.found, self.entries)
+        self.post_message(Propose(lambda desk: desk.propose_everywhere(plan)))
 
 
 def _rows(found: Found) -> list[tuple[str, str, str, str]]:

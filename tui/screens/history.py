@@ -39,7 +39,7 @@ class HistoryScreen(DeckScreen):
         """Two lines a job, so that every word fits in 80 columns: nothing is a bare glyph."""
         table = self.query_one(DataTable)
         table.clear()
-        journal = self.deck.jobs.journal
+        journal = self.deck.desk.journal
         rows: list[tuple[str, str, str, JobState, Mapping[str, int], str]] = []
         for job in journal.jobs():
             if job.part_of:
@@ -75,7 +75,7 @@ class HistoryScreen(DeckScreen):
             from tui.screens.progress import ProgressScreen
 
             job_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-            if self.deck.jobs.journal.is_everywhere(job_id):
+            if self.deck.desk.journal.is_everywhere(job_id):
                 from tui.screens.everywhere_progress import EverywhereProgressScreen
 
                 self.app.push_screen(EverywhereProgressScreen(job_id))

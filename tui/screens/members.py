@@ -13,13 +13,14 @@ from textual.widgets import Input, Static
 
 from providers.accounts.store import Account
 from providers.errors import ProviderError
-from providers.jobs.costs import duration
 from providers.jobs.lookup import find_members
 from providers.jobs.plans import make_plan
+from providers.jobs.words import duration
 from providers.matching import PasteResult
 from providers.models import Container, ContainerKind, Member, MemberPage, Operation
 from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
+from tui.messages import Propose
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
@@ -128,7 +129,7 @@ class MembersScreen(DeckScreen):
     async def load(self) -> None:
         self.loaded_at = time.monotonic()
         try:
-            adapter = await self.deck.adapter(self.account.name)
+            adapter = await self.deck.desk.adapter(self.account.name)
             abilities = adapter.capabilities
             self.read_pace = abilities.page_size * abilities.requests_per_second
             async for page in adapter.members(self.container):
@@ -192,7 +193,7 @@ class MembersScreen(DeckScreen):
     async def search_provider(self, query: str) -> None:
         """One page of the provider's own search: members not loaded yet that match."""
         try:
-            adapter = await self.deck.adapter(self.account.name)
+            adapter = await self.deck.desk.adapter(self.account.name)
             first = await anext(adapter.members(self.container, search=query), None)
         except ProviderError as error:
             self.post_message(self.Searched(query, (), error=str(error)))
@@ -316,10 +317,7 @@ class MembersScreen(DeckScreen):
         plan = make_plan(
             self.account.name, self.account.provider, self.container, chosen, operation
         )
-        if not plan.members:
-            self.say(f"⊘ Nothing can be removed here: {plan.skipped[0][1]}.")
-            return
-        await self.deck.propose(plan)
+        self.post_message(Propose(lambda desk: desk.propose(plan)))
 
     async def action_remove(self) -> None:
         if self.container.kind in (ContainerKind.SOURCE, ContainerKind.CONTACT_BOOK):
@@ -338,7 +336,7 @@ class MembersScreen(DeckScreen):
 
     def on_screen_resume(self) -> None:
         """Back from a job on this container: read it again from the provider."""
-        ended = self.deck.jobs.ended_at.get(self.container.id, 0.0)
+        ended = self.deck.desk.ended_at.get(self.container.id, 0.0)
         if ended > self.loaded_at:
             self.roster.clear()  # the marks were the job's input; the job has them now
             self.action_reload()
@@ -356,5 +354,5 @@ class MembersScreen(DeckScreen):
 
     async def look_up(self, entries: Sequence[str]) -> PasteResult:
         """Ask the provider about entries the loaded rows do not hold (a few calls each)."""
-        adapter = await self.deck.adapter(self.account.name)
+        adapter = await self.deck.desk.adapter(self.account.name)
         return await find_members(adapter, self.container, entries)

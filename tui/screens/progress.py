@@ -17,10 +17,10 @@ from providers.jobs.plans import VERBS
 from providers.jobs.progress import Progress
 from providers.journal.records import Job
 from providers.models import STATE_WORDS, Operation, Outcome
-from tui.screens.base import DeckScreen
+from tui.messages import Propose
+from tui.screens.job import REPAINT_SECONDS, JobScreen
 from tui.widgets.outcome_table import OutcomeTable
 
-REPAINT_SECONDS = 0.1
 SLOW_ANSWER_SECONDS = 3.0  # from then on, say that the provider is being waited for
 COUNTED = (
     "removed",
@@ -42,9 +42,14 @@ def homely(path: Path) -> str:
 
 
 def summary(progress: Progress, running: bool) -> str:
-    parts = [f"{STATE_WORDS[s]} {progress.counts[s]}" for s in COUNTED if progress.counts[s]]
-    line = f"{progress.done}/{progress.total} done"
-    if running:
+    """Done of total, then the pace and ETA while it runs; once a stop is asked, the calls
+    still out instead, counted down as they come back."""
+    parts = [f"{STATE_WORDS[s]} {progress.counts[s]:,}" for s in COUNTED if progress.counts[s]]
+    line = f"{progress.done:,}/{progress.total:,} done"
+    if running and progress.stopping:
+        out = progress.calls_in_flight
+        line = f"cancelling: {out} call{'s' * (out != 1)} in flight · " + line
+    elif running:
         pace = progress.pace
         eta = progress.eta
         line += f" · {pace:.1f}/s" if pace else " · starting"
@@ -53,43 +58,24 @@ def summary(progress: Progress, running: bool) -> str:
     return line + ("  " + " · ".join(parts) if parts else "")
 
 
-class ProgressScreen(DeckScreen):
+class ProgressScreen(JobScreen):
     BINDINGS = [
-        Binding("c", "cancel_job", "Cancel", id="cancel-job", tooltip="Cancel the job"),
-        Binding(
-            "r", "retry", "Retry", id="retry-failed", tooltip="Retry the failed, resume the rest"
-        ),
         Binding(
             "f", "failed_only", "Failed", id="failed-only", tooltip="Show only the failed, or all"
         ),
         Binding("enter", "story", "Member's story", id="story", show=False),
         Binding("F", "follow", "Follow failures", id="follow-failures", show=False),
-        Binding(
-            "e",
-            "export",
-            "Receipt",
-            id="export",
-            tooltip="Write and show the receipt (md, json, csv)",
-        ),
         Binding("u", "undo", "Undo", id="undo", tooltip="Add the removed members back"),
     ]
 
-    def __init__(self, job_id: str) -> None:
-        super().__init__()
-        self.job_id = job_id
-
     @property
     def job(self) -> Job:
-        return self.deck.jobs.journal.job(self.job_id)
+        return self.deck.desk.journal.job(self.job_id)
 
     @cached_property
     def job_facts(self) -> Job:
         """What never changes about the job (operation, dry run), read once."""
         return self.job
-
-    @property
-    def progress(self) -> Progress:
-        return self.deck.jobs.progress(self.job_id)
 
     def heading(self) -> str:
         job = self.job
@@ -97,10 +83,10 @@ class ProgressScreen(DeckScreen):
         return f"{dry}{VERBS[job.operation].capitalize()} {job.container.name} ({job.account})"
 
     def body(self) -> ComposeResult:
-        progress = self.progress
+        progress = self.progress(self.job_id)
         yield ProgressBar(total=max(1, progress.total), show_eta=False, id="bar")
         yield Static("", id="counts", markup=False)
-        yield OutcomeTable(self.deck.jobs.journal.items(self.job_id), progress, id="outcomes")
+        yield OutcomeTable(self.deck.desk.journal.items(self.job_id), progress, id="outcomes")
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
@@ -113,14 +99,14 @@ class ProgressScreen(DeckScreen):
         self.set_interval(REPAINT_SECONDS, self.repaint)
 
     def repaint(self) -> None:
-        progress = self.progress
+        progress = self.progress(self.job_id)
         table = self.query_one(OutcomeTable)
         table.progress = progress
         table.refresh()
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
-        running = self.deck.jobs.is_running(self.job_id)
+        running = self.deck.desk.is_running(self.job_id)
         line = summary(progress, running)
-        adapter = self.deck.opened(self.job_facts.account) if running else None
+        adapter = self.deck.desk.opened(self.job_facts.account) if running else None
         waited = adapter.waiting() if adapter is not None else 0.0
         if waited >= SLOW_ANSWER_SECONDS:
             line = f"waiting for {self.job_facts.provider.label}… {waited:.0f} s · " + line
@@ -147,36 +133,15 @@ class ProgressScreen(DeckScreen):
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        running = self.deck.jobs.is_running(self.job_id)
-        if action == "cancel_job":
-            return running
-        if action == "retry":  # failed ones, and anything cancelled, interrupted or paused
-            unsettled = self.progress.total - self.progress.done
-            return not running and (self.progress.counts[Outcome.FAILED.value] + unsettled) > 0
         if action == "undo":
             job = self.job_facts
             return (
-                not running
+                not self.running
                 and not job.dry_run
                 and job.operation is Operation.REMOVE_FROM_CONTAINER
-                and self.progress.counts[Outcome.REMOVED.value] > 0
+                and self.counts()[Outcome.REMOVED.value] > 0
             )
-        return True
-
-    def action_cancel_job(self) -> None:
-        running = self.deck.jobs.running.get(self.job_id)
-        if running is not None:
-            running.engine.cancel()
-            self.query_one("#status", Static).update("Cancelling: calls in flight finish first…")
-
-    async def action_retry(self) -> None:
-        if self.deck.refuse_while_busy():  # before the failed are made due again
-            return
-        count = self.deck.jobs.retry_failed(self.job_id)
-        await self.deck.jobs.start(self.job_id)
-        self.query_one("#status", Static).update(
-            f"Sending again: {count} failed, and what was due…"
-        )
+        return super().check_action(action, parameters)
 
     def action_failed_only(self) -> None:
         table = self.query_one(OutcomeTable)
@@ -196,14 +161,9 @@ class ProgressScreen(DeckScreen):
 
         item = self.query_one(OutcomeTable).current
         if item is not None:
-            steps = self.deck.jobs.journal.story(self.job_id, item.member.id)
+            steps = self.deck.desk.journal.story(self.job_id, item.member.id)
             self.app.push_screen(StoryScreen(item, steps))
 
-    def action_export(self) -> None:
-        """The job's receipt, to attach to the ticket: Markdown, with JSON and CSV beside."""
-        from tui.screens.receipt import ReceiptScreen
-
-        self.app.push_screen(ReceiptScreen(self.job_id))
-
-    async def action_undo(self) -> None:
-        await self.deck.confirm_undo(self.job_id)
+    def action_undo(self) -> None:
+        job_id = self.job_id
+        self.post_message(Propose(lambda desk: desk.propose_undo(job_id)))

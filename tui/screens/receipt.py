@@ -21,7 +21,7 @@ class ReceiptScreen(DeckScreen):
         return f"Receipt of job {self.job_id}"
 
     def body(self) -> ComposeResult:
-        written = export(self.deck.jobs.journal, self.job_id, self.deck.workspace.exports_path())
+        written = export(self.deck.desk.journal, self.job_id, self.deck.workspace.exports_path())
         with VerticalScroll(id="receipt"):
             yield Markdown(written.read_text(encoding="utf-8"))
         yield Static(

@@ -1,0 +1,156 @@
+"""The shell's face of the desk: a proposal shown as the desk words it, agreed on the
+terminal (or by --yes), and a run printed member by member as each settles."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+
+from providers.accounts.workspace import Workspace
+from providers.errors import ConfigurationError
+from providers.jobs.desk import Desk, Proposal, Ticket
+from providers.jobs.events import Event, Settled
+from providers.journal import Journal
+from providers.journal.records import EverywhereJob, Job, JobState
+from providers.models import STATE_WORDS, Member, Outcome
+from providers.signals import stopping_on_signals
+
+
+async def ask(prompt: str) -> str:
+    return (await asyncio.to_thread(input, prompt)).strip()
+
+
+def show(proposal: Proposal, dry_run: bool = False) -> None:
+    if dry_run:
+        print("DRY RUN: nothing will be sent.")
+    print(proposal.words, flush=True)
+
+
+async def agreed(proposal: Proposal, assume_yes: bool, dry_run: bool = False) -> str | None:
+    """What the person typed to confirm (the desk checks it), or None where --yes (or a dry
+    run, which sends nothing) stands for it. Without a terminal and --yes: refused."""
+    if assume_yes or dry_run:
+        return None
+    if not sys.stdin.isatty():
+        raise ConfigurationError(
+            f"Refusing to {proposal.label.lower()} without --yes: there is no terminal to "
+            "confirm on. Nothing was sent."
+        )
+    if proposal.word:
+        return await ask(f"Type {proposal.word} to {proposal.label.lower()}: ")
+    if (await ask(f"{proposal.label}? [y/N] ")).lower() not in ("y", "yes"):
+        raise ConfigurationError("Not confirmed; nothing was sent.")
+    return None
+
+
+def command(workspace: Workspace, *words: str) -> str:
+    """A command as the person must type it to reach the same journal (the demo's is apart)."""
+    return " ".join(("rosterdeck", *(["--demo"] if workspace.is_sandbox else []), *words))
+
+
+def printer(desk: Desk, ticket: Ticket, quiet: bool) -> Callable[[str, Event], None]:
+    """Each member's outcome, one line as it settles: who, where (for an everywhere job) and
+    the provider's words when it said no."""
+    parts = desk.journal.everywhere(ticket.job_id).parts if ticket.everywhere else []
+    places = {part.id: f" in {part.container.where} ({part.account})" for part in parts}
+    members: dict[str, dict[str, Member]] = {}
+
+    def said(part_id: str, event: Event) -> None:
+        if quiet or not isinstance(event, Settled):
+            return
+        if part_id not in members:
+            members[part_id] = {i.member.id: i.member for i in desk.journal.items(part_id)}
+        for o in event.outcomes:
+            member = members[part_id].get(o.member_id, Member(id=o.member_id))
+            words = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
+            label = member.name or member.address or member.id
+            print(
+                f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>"
+                f"{places.get(part_id, '')}{words}",
+                flush=True,
+            )
+
+    return said
+
+
+def counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{STATE_WORDS.get(s, s)} {n:,}" for s, n in sorted(counts.items()) if n)
+
+
+def summary(job: Job | EverywhereJob) -> str:
+    note = f" — {job.note}" if isinstance(job, Job) and job.note else ""
+    return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{note}"
+
+
+async def act(
+    desk: Desk,
+    proposal: Proposal,
+    *,
+    yes: bool,
+    reason: str = "",
+    dry_run: bool = False,
+    as_json: bool = False,
+) -> int:
+    """Show the proposal, agree it, journal it, run it printing each member, and finish:
+    the same steps for every action that sends."""
+    desk.check(proposal, reason=reason)  # a missing reason is said before anything is asked
+    if not as_json:
+        show(proposal, dry_run)
+    typed = await agreed(proposal, yes, dry_run)
+    ticket = desk.confirm(proposal, typed=typed, reason=reason, dry_run=dry_run)
+    if not as_json:
+        print(f"Job {ticket.job_id} journaled; sending.", flush=True)
+    with stopping_on_signals(desk.interrupt_all):
+        ended = await desk.run(ticket, printer(desk, ticket, as_json))
+    if isinstance(ended, EverywhereJob):
+        return finish_everywhere(ended, as_json, desk.workspace)
+    return finish(ended, desk.journal, as_json, desk.workspace)
+
+
+def finish(job: Job, journal: Journal, as_json: bool, workspace: Workspace) -> int:
+    if as_json:
+        items = [
+            {
+                **i.member.as_dict(),
+                "outcome": i.state,
+                "code": i.code,
+                "message": i.message,
+            }
+            for i in journal.items(job.id)
+        ]
+        json.dump({"job": job.model_dump(mode="json"), "members": items}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(summary(job))
+        if job.state in (JobState.INTERRUPTED, JobState.PAUSED, JobState.CANCELLED):
+            print(f"Resume with: {command(workspace, 'resume', job.id)}")
+        if job.counts.get(Outcome.FAILED.value):
+            print(f"Send the failed again with: {command(workspace, 'retry', job.id)}")
+    bad = job.counts.get(Outcome.FAILED.value, 0) + job.unsettled
+    return 0 if job.state is JobState.FINISHED and not bad else 1
+
+
+def finish_everywhere(job: EverywhereJob, as_json: bool, workspace: Workspace) -> int:
+    """0 only when every place is done and nothing was left unsearched."""
+    failed = job.counts.get(Outcome.FAILED.value, 0)
+    if as_json:
+        told = {"state": job.state.value, "counts": job.counts, "unsettled": job.unsettled}
+        document = {**told, **json.loads(job.model_dump_json())}
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(f"{summary(job)}.")
+        for part in job.parts:
+            if part.note and part.state is not JobState.FINISHED:
+                print(f"  {part.container.where} ({part.account}): {part.note}")
+        if job.unsearched:
+            print(f"Not searched, so not certain: {len(job.unsearched)} place(s).")
+        if job.unsettled or job.counts.get(Outcome.CANCELLED.value):
+            print(f"Resume with: {command(workspace, 'resume', job.id)}")
+        if failed:
+            print(f"Send the failed again with: {command(workspace, 'retry', job.id)}")
+        print(f"Receipt: {command(workspace, 'jobs', 'receipt', job.id)}")
+    whole = job.state is JobState.FINISHED and not failed and not job.unsettled
+    return 0 if whole and not job.unsearched else 1

@@ -1,0 +1,480 @@
+"""The desk: the one place a job lives its life, whichever face asks.
+
+Every action that sends (remove, delete contacts, delete a source, remove everywhere, resume,
+retry the failed, undo) is first *proposed*: put into words, with its cost at the account's
+pace, WhatsApp's pace, today's budget and what must be typed to confirm it; then *confirmed*
+(refused here, once, for both faces, when something is missing); then journaled, run,
+cancelled or interrupted. The shell prints a proposal and asks on the terminal; the app shows
+it in its confirm dialog. Neither builds a plan, words it, checks what an operation allows or
+retries on its own.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from providers.accounts.store import reason_required
+from providers.accounts.workspace import OpenedOnce, Workspace
+from providers.errors import NothingToDo, Refused
+from providers.jobs.engine import Engine
+from providers.jobs.events import Event
+from providers.jobs.everywhere import (
+    EverywherePlan,
+    EverywhereRun,
+    asking_why,
+    estimate_everywhere,
+    record_everywhere,
+)
+from providers.jobs.lookup import plan_for_entries
+from providers.jobs.plans import (
+    TYPED_CONFIRMATION_ABOVE,
+    VERBS,
+    Plan,
+    confirmation_word,
+    estimate,
+    estimate_for,
+    record_plan,
+    undo_plan,
+)
+from providers.jobs.progress import Progress
+from providers.jobs.words import (
+    cost,
+    everywhere_words,
+    names,
+    pace,
+    plan_words,
+    typed_matches,
+)
+from providers.journal import Journal
+from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
+from providers.models import Operation, Outcome
+from providers.protocol import Adapter
+
+
+WHY_REQUIRED = (
+    "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
+    '"TICKET-123: unsubscribe"). Nothing was sent.'
+)
+
+
+class Kind(StrEnum):
+    NEW = "new"
+    EVERYWHERE = "everywhere"
+    RESUME = "resume"
+    RETRY = "retry"
+    UNDO = "undo"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What an action will do, in words both faces show as they are, and what confirming it
+    takes: the word to type ('' when a yes is enough) and a reason where one is required."""
+
+    kind: Kind
+    lines: tuple[str, ...]
+    word: str
+    label: str
+    reason_required: bool = False
+    plan: Plan | None = None
+    everywhere: EverywherePlan | None = None
+    #: the job a resume, retry or undo acts on
+    job_id: str = ""
+    #: a retry sends only these members, by the place (job) they are in
+    only: dict[str, tuple[str, ...]] | None = None
+
+    @property
+    def words(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A confirmed action, journaled and ready to run."""
+
+    job_id: str
+    everywhere: bool = False
+    only: dict[str, tuple[str, ...]] | None = None
+
+
+@dataclass
+class Running:
+    """A job this process runs now, and how to stop it: a stop asked before its engine is
+    ready is applied as soon as it is."""
+
+    job_id: str
+    parts: list[str]
+    stop_asked: bool | None = None  # True: cancel; False: interrupt
+    _stoppers: tuple[Callable[[], None], Callable[[], None]] | None = None
+
+    def attach(self, cancel: Callable[[], None], interrupt: Callable[[], None]) -> None:
+        self._stoppers = (cancel, interrupt)
+        if self.stop_asked is not None:
+            self.stop(self.stop_asked)
+
+    def stop(self, cancelling: bool) -> None:
+        self.stop_asked = cancelling if self.stop_asked is None else self.stop_asked
+        if self._stoppers is not None:
+            self._stoppers[0 if self.stop_asked else 1]()
+
+
+class Desk:
+    """Proposes, confirms, journals and runs jobs; one at a time in this process.
+
+    Each account's adapter is opened once and kept, so its pace spans everything this
+    process does (browsing, finding, removing); `aclose` closes them all."""
+
+    def __init__(
+        self, workspace: Workspace, journal: Journal, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.workspace = workspace
+        self.journal = journal
+        self.clock = clock
+        self.running: dict[str, Running] = {}
+        self._opened = OpenedOnce(workspace)
+        self._progress: dict[str, Progress] = {}
+        #: container id -> when a job on it last ended (screens read such containers again)
+        self.ended_at: dict[str, float] = {}
+
+    # -- adapters --------------------------------------------------------------------------
+
+    async def adapter(self, name: str) -> Adapter:
+        return await self._opened(name)
+
+    def opened(self, name: str) -> Adapter | None:
+        """The account's adapter if it has been opened (never opens one)."""
+        return self._opened.adapters.get(name)
+
+    async def forget_adapter(self, name: str) -> None:
+        await self._opened.forget(name)
+
+    async def aclose(self) -> None:
+        await self._opened.aclose()
+
+    # -- proposing -------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> int:
+        """How many jobs this process is running (an everywhere job counts once)."""
+        return len(self.running)
+
+    def refuse_while_busy(self) -> None:
+        """One job at a time: two would share the accounts' pace and blur who sent what."""
+        if self.running:
+            raise Refused(
+                "A job is running: wait for it to end, or cancel it (c on its screen) first."
+            )
+
+    async def propose(self, plan: Plan, *, unmatched: Sequence[str] = ()) -> Proposal:
+        """A new job on one container: remove, delete contacts or a source, add back."""
+        self.refuse_while_busy()
+        adapter = await self.adapter(plan.account)
+        abilities = adapter.capabilities
+        label = plan.provider.label
+        if plan.operation is Operation.DELETE_CONTACTS and not abilities.can_delete_contacts:
+            raise Refused(f"{label} cannot delete contacts.")
+        if plan.operation is Operation.DELETE_SOURCE and not abilities.can_delete_sources:
+            raise Refused(f"{label} has no sources to delete.")
+        if plan.operation is Operation.ADD_BACK and not abilities.can_undo:
+            raise Refused(f"{label} cannot add members back: this job cannot be undone.")
+        if not plan.members and plan.operation is not Operation.DELETE_SOURCE:
+            reasons = "; ".join(sorted({why for _, why in plan.skipped})) or "nobody was named"
+            raise Refused(f"Nothing can be sent to {plan.container.where}: {reasons}.")
+        guess = estimate(adapter, self.journal, plan)
+        verb = {
+            Operation.ADD_BACK: "Add back",
+            Operation.DELETE_CONTACTS: "Delete",
+            Operation.DELETE_SOURCE: "Delete",
+        }.get(plan.operation, "Remove")
+        return Proposal(
+            kind=Kind.NEW,
+            lines=tuple(plan_words(plan, abilities, guess, unmatched)),
+            word=confirmation_word(plan.operation, len(plan.members), plan.container.name),
+            label=verb,
+            reason_required=reason_required(self.workspace.account(plan.account)),
+            plan=plan,
+        )
+
+    async def propose_entries(
+        self,
+        account: str,
+        container_id: str,
+        entries: Sequence[str],
+        operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+        *,
+        ignore_absent: bool = False,
+        reason: str = "",
+    ) -> Proposal:
+        """A job on the members that phones, emails or ids name, looked up at a cost that
+        follows the entries, never the container's size. A reason the account requires is
+        asked for before anything is looked up."""
+        if reason_required(self.workspace.account(account)) and not reason.strip():
+            raise Refused(WHY_REQUIRED.format(account=account))
+        adapter = await self.adapter(account)
+        plan, unmatched = await plan_for_entries(adapter, account, container_id, entries, operation)
+        if unmatched and not ignore_absent:
+            listed = ", ".join(unmatched[:10])
+            raise Refused(
+                f"{len(unmatched):,} of the given members matched nobody in "
+                f"{plan.container.name}: {listed}. Nothing was sent (--ignore-absent removes "
+                "the others and reports these as already absent)."
+            )
+        return await self.propose(plan, unmatched=unmatched)
+
+    async def propose_everywhere(self, plan: EverywherePlan) -> Proposal:
+        """One person off every place found, one part a place."""
+        self.refuse_while_busy()
+        if not plan.acting:
+            raise Refused("Found nowhere they can be removed from: nothing to send.")
+        adapters = {name: await self.adapter(name) for name in plan.accounts}
+        guess = estimate_everywhere(adapters, self.journal, plan)
+        paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
+        strict = bool(asking_why(plan, self.workspace.accounts()))
+        return Proposal(
+            kind=Kind.EVERYWHERE,
+            lines=tuple(everywhere_words(plan, guess, paces)),
+            word=str(len(plan.acting)),
+            label="Remove",
+            reason_required=strict,
+            everywhere=plan,
+        )
+
+    def _parts(self, job_id: str) -> tuple[list[Job], EverywhereJob | None]:
+        if self.journal.is_everywhere(job_id):
+            whole = self.journal.everywhere(job_id)
+            return whole.parts, whole
+        return [self.journal.job(job_id)], None
+
+    async def propose_resume(self, job_id: str) -> Proposal:
+        """The rest of a stopped job: what is due or was cancelled, after reading what the
+        lost answers did. Nothing already done is sent again; the failed stay failed (a
+        retry sends them)."""
+        self.refuse_while_busy()
+        parts, whole = self._parts(job_id)
+        due = cancelled = unsure = 0
+        for part in parts:
+            due += part.counts.get(PENDING, 0)
+            cancelled += part.counts.get(Outcome.CANCELLED.value, 0)
+            unsure += part.counts.get(SENDING, 0) + part.counts.get(Outcome.UNKNOWN.value, 0)
+        if not due + cancelled + unsure:
+            raise NothingToDo(f"Job {job_id} has nothing left to resume.")
+        lines = [f"Resume job {job_id}: {self._what(parts, whole)}."]
+        if whole is None and parts[0].note:
+            lines.append(f"It stopped: {parts[0].note}")
+        counted = [f"{due:,} still due"] if due else []
+        counted += [f"{cancelled:,} cancelled before they were sent"] if cancelled else []
+        lines.append(f"To send: {due + cancelled:,} ({', '.join(counted) or 'none'}).")
+        if unsure:
+            lines.append(
+                f"First, {unsure:,} whose answer was lost are read to see what happened; "
+                "those still there are sent."
+            )
+        lines.append("Nothing already done is sent again; the failed stay as they are.")
+        lines += await self._cost_lines(parts, lambda part: _sendable(part))
+        operation = parts[0].operation
+        return Proposal(
+            kind=Kind.RESUME,
+            lines=tuple(lines),
+            word=confirmation_word(operation, due + cancelled + unsure, parts[0].container.name)
+            if whole is None
+            else "",
+            label="Resume",
+            job_id=job_id,
+        )
+
+    async def propose_retry(self, job_id: str) -> Proposal:
+        """Send again only the members that failed; nothing else leaves."""
+        self.refuse_while_busy()
+        parts, whole = self._parts(job_id)
+        only = {
+            part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
+            for part in parts
+        }
+        only = {part_id: ids for part_id, ids in only.items() if ids}
+        failed = [
+            item for part_id in only for item in self.journal.items(part_id, [Outcome.FAILED.value])
+        ]
+        if not failed:
+            raise NothingToDo(f"Nothing failed in job {job_id}: there is nothing to send again.")
+        lines = [
+            f"Send again the {len(failed):,} that failed in job {job_id}: "
+            f"{self._what(parts, whole)}.",
+            "Who: " + names([i.member for i in failed]),
+        ]
+        said = failed[0].message or failed[0].code
+        if said:
+            lines.append(f"Last answer: {failed[0].code + ': ' if failed[0].code else ''}{said}")
+        left = sum(
+            p.counts.get(PENDING, 0) + p.counts.get(Outcome.CANCELLED.value, 0) for p in parts
+        )
+        lines.append(
+            "Nothing else is sent"
+            + (f"; {left:,} still due stay due (resume sends them)." if left else ".")
+        )
+        counts = {part_id: len(ids) for part_id, ids in only.items()}
+        lines += await self._cost_lines(
+            [p for p in parts if p.id in only], lambda part: counts[part.id]
+        )
+        return Proposal(
+            kind=Kind.RETRY,
+            lines=tuple(lines),
+            word=str(len(failed)) if len(failed) > TYPED_CONFIRMATION_ABOVE else "",
+            label="Send again",
+            job_id=job_id,
+            only=only,
+        )
+
+    async def propose_undo(self, job_id: str) -> Proposal:
+        """Add back the members a removal took out, where the provider can."""
+        if self.journal.is_everywhere(job_id):
+            parts = [p.id for p in self.journal.everywhere(job_id).parts if p.counts.get("removed")]
+            raise Refused(
+                f"Job {job_id} took one person off several places; each place is undone on its "
+                f"own: undo one of {', '.join(parts) or 'none removed'} (listed under it)."
+            )
+        proposal = await self.propose(undo_plan(self.journal, job_id))
+        return replace(proposal, kind=Kind.UNDO, job_id=job_id)
+
+    def _what(self, parts: Sequence[Job], whole: EverywhereJob | None) -> str:
+        if whole is not None:
+            return f"{', '.join(whole.addresses)} everywhere, {len(parts)} places"
+        job = parts[0]
+        return f"{VERBS[job.operation]} {job.container.where} ({job.account})"
+
+    async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
+        """The cost of sending `count(part)` members of each part, at each account's pace and
+        within today's budget."""
+        lines: list[str] = []
+        for part in parts:
+            members = count(part)
+            if not members:
+                continue
+            adapter = await self.adapter(part.account)
+            guess = estimate_for(adapter, self.journal, part.account, part.container, members)
+            whose = f"{part.account}'s" if len(parts) > 1 else "this account's"
+            lines.append(cost(guess, whose))
+            if said := pace(adapter.capabilities):
+                lines.append(said)
+        return lines
+
+    # -- confirming ------------------------------------------------------------------------
+
+    def check(self, proposal: Proposal, *, typed: str | None = None, reason: str = "") -> str:
+        """Refuse what is missing, in one sentence, before anything is journaled; returns the
+        reason as it will be kept. `typed` is None where the face confirmed another way (the
+        shell's --yes)."""
+        self.refuse_while_busy()
+        if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
+            raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
+        kept = " ".join(reason.split())
+        if proposal.reason_required and not kept:
+            raise Refused(WHY_REQUIRED.format(account="This account"))
+        return kept
+
+    def confirm(
+        self,
+        proposal: Proposal,
+        *,
+        typed: str | None = None,
+        reason: str = "",
+        dry_run: bool = False,
+    ) -> Ticket:
+        """Journal what was agreed (the plan before anything is sent) and hand back the job
+        to run."""
+        kept = self.check(proposal, typed=typed, reason=reason)
+        if proposal.kind in (Kind.NEW, Kind.UNDO):
+            assert proposal.plan is not None
+            plan = replace(proposal.plan, reason=kept or proposal.plan.reason, dry_run=dry_run)
+            job_id = record_plan(self.journal, plan, undo_of=proposal.job_id or None)
+            return Ticket(job_id)
+        if proposal.kind is Kind.EVERYWHERE:
+            assert proposal.everywhere is not None
+            chosen = replace(proposal.everywhere, reason=kept, dry_run=dry_run)
+            return Ticket(record_everywhere(self.journal, chosen), everywhere=True)
+        everywhere = self.journal.is_everywhere(proposal.job_id)
+        if proposal.kind is Kind.RETRY:
+            assert proposal.only is not None
+            for part_id, ids in proposal.only.items():
+                self.journal.reset(part_id, ids, "to be sent again (retry of the failed)")
+        return Ticket(proposal.job_id, everywhere=everywhere, only=proposal.only)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def progress(self, job_id: str) -> Progress:
+        """A job's (or a place's) live progress; read from the journal when not running."""
+        if job_id not in self._progress:
+            self._progress[job_id] = Progress.of(self.journal, job_id, self.clock)
+        return self._progress[job_id]
+
+    def is_running(self, job_id: str) -> bool:
+        return job_id in self.running
+
+    def run(
+        self, ticket: Ticket, on_event: Callable[[str, Event], None] | None = None
+    ) -> Coroutine[Any, Any, Job | EverywhereJob]:
+        """Run (or resume) a confirmed job. It counts as running from this call on (so a
+        second is refused, and a stop asked at once holds); await what it returns.
+        `on_event(place, event)` hears every place's engine (a single job is its own
+        place). Errors pass up for the face to say."""
+        self.refuse_while_busy()
+        parts, _ = self._parts(ticket.job_id)
+        for part in parts:
+            self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
+        running = Running(ticket.job_id, [part.id for part in parts])
+        self.running[ticket.job_id] = running
+        return self._run(ticket, running, parts, on_event)
+
+    async def _run(
+        self,
+        ticket: Ticket,
+        running: Running,
+        parts: Sequence[Job],
+        on_event: Callable[[str, Event], None] | None,
+    ) -> Job | EverywhereJob:
+        def heard(part_id: str, event: Event) -> None:
+            self._progress[part_id].apply(event)
+            if on_event is not None:
+                on_event(part_id, event)
+
+        try:
+            if ticket.everywhere:
+                runner = EverywhereRun(self.journal, self.adapter, heard)
+                running.attach(runner.cancel, runner.interrupt)
+                return await runner.run(ticket.job_id, ticket.only)
+            job = parts[0]
+            adapter = await self.adapter(job.account)
+            engine = Engine(adapter, self.journal, on_event=lambda event: heard(job.id, event))
+            running.attach(engine.cancel, engine.interrupt)
+            only = ticket.only.get(job.id, ()) if ticket.only is not None else None
+            return await engine.run(job.id, only)
+        finally:
+            self.running.pop(ticket.job_id, None)
+            for part in parts:
+                self.ended_at[part.container.id] = self.clock()
+
+    def _stop(self, running: Running, cancelling: bool) -> None:
+        for part_id in running.parts:
+            self.progress(part_id).stopping = True
+        running.stop(cancelling)
+
+    def cancel(self, job_id: str) -> None:
+        """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
+        running = self.running.get(job_id)
+        if running is not None:
+            self._stop(running, True)
+
+    def interrupt_all(self) -> None:
+        """Send nothing more anywhere; what was not sent stays due, for a resume."""
+        for running in list(self.running.values()):
+            self._stop(running, False)
+
+
+def _sendable(part: Job) -> int:
+    counts = part.counts
+    return sum(
+        counts.get(state, 0)
+        for state in (PENDING, SENDING, Outcome.UNKNOWN.value, Outcome.CANCELLED.value)
+    )

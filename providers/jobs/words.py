@@ -1,0 +1,130 @@
+"""Every proposal in plain words, the same in the app's dialog and on the shell's terminal:
+what will be sent, to whom, what is skipped and why, what it costs at the account's pace,
+WhatsApp's pace and today's budget, and whether it can be undone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from providers.jobs.everywhere import EverywherePlan
+from providers.jobs.plans import VERBS, Plan
+from providers.models import Capabilities, Estimate, Member, Operation
+
+SHOWN_NAMES = 4
+
+
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def cost(estimate: Estimate, whose: str = "this account's") -> str:
+    calls = f"About {estimate.calls:,} call{'s' * (estimate.calls != 1)}"
+    if estimate.calls_are:
+        calls += f" ({estimate.calls_are})"
+    line = f"{calls}, {duration(estimate.seconds)} at {whose} pace."
+    if estimate.today == 0:
+        line += " None can be sent today: the daily budget is spent; the job waits for tomorrow."
+    elif estimate.today is not None:
+        line += f" {estimate.today:,} run today; the rest waits for tomorrow's budget."
+    return line
+
+
+def pace(abilities: Capabilities) -> str:
+    """How fast writes go where that is a matter of safety (WhatsApp), and the risk of a
+    faster pace this account was set to."""
+    low, high = abilities.write_gaps
+    if not high:
+        return ""
+    batch = abilities.max_batch
+    who = "one person" if batch == 1 else f"{batch} people"
+    line = f"Pace: {who} a call, {low:g}–{high:g} s apart at random"
+    if abilities.daily_budget:
+        line += f", at most {abilities.daily_budget:,} a day for this session"
+    line += "."
+    if abilities.pace_risk:
+        line += f"\n⚠ {abilities.pace_risk}"
+    return line
+
+
+def who(member: Member) -> str:
+    return member.name or member.address or member.id
+
+
+def names(members: Sequence[Member], shown: int = SHOWN_NAMES) -> str:
+    listed = ", ".join(who(m) for m in members[:shown])
+    more = f" and {len(members) - shown:,} more" if len(members) > shown else ""
+    return listed + more
+
+
+def plan_words(
+    plan: Plan,
+    abilities: Capabilities,
+    estimate: Estimate | None = None,
+    unmatched: Sequence[str] = (),
+) -> list[str]:
+    """A plan on one container: what, where, who, what is skipped, cost and pace, undo."""
+    place = plan.container.where
+    count = len(plan.members)
+    if plan.operation is Operation.DELETE_SOURCE:
+        lines = [f"Delete the source {place}.", "RASL refuses while any contact still uses it."]
+    else:
+        noun = "contact" if plan.operation is Operation.DELETE_CONTACTS else "member"
+        lines = [
+            f"{VERBS[plan.operation].capitalize()} {place}: {count:,} {noun}{'s' * (count != 1)}."
+        ]
+    lines.append(f"Account {plan.account} · {plan.provider.label}")
+    if plan.members:
+        lines.append("Who: " + names(plan.members))
+    if plan.skipped:
+        member, why = plan.skipped[0]
+        lines.append(f"Skipped, never sent: {len(plan.skipped):,} — {who(member)}: {why}")
+    if unmatched:
+        listed = ", ".join(unmatched[:SHOWN_NAMES])
+        more = f" and {len(unmatched) - SHOWN_NAMES:,} more" if len(unmatched) > SHOWN_NAMES else ""
+        lines.append(f"Not members, nothing sent for them: {len(unmatched):,} — {listed}{more}")
+    if estimate is not None and plan.members:
+        lines.append(cost(estimate))
+        if line := pace(abilities):
+            lines.append(line)
+    lines.append(_undo_words(plan, abilities))
+    return lines
+
+
+def _undo_words(plan: Plan, abilities: Capabilities) -> str:
+    if plan.operation is Operation.ADD_BACK:
+        return "↺ This undoes the removal: they are put back where they were."
+    if plan.irreversible:
+        return "✗ This cannot be undone: deleted contacts are gone for good."
+    if abilities.can_undo and plan.operation is Operation.REMOVE_FROM_CONTAINER:
+        return "↺ Can be undone: History, open the job, u adds them back."
+    return "✗ This provider cannot add them back: it cannot be undone here."
+
+
+def everywhere_words(
+    plan: EverywherePlan, estimate: Estimate, paces: Mapping[str, str]
+) -> list[str]:
+    """Every place, one a line, with what is skipped and what could not be searched."""
+    lines = [plan.headline]
+    for part in plan.parts:
+        at = f"{part.container.where} ({part.account})"
+        if part.members:
+            lines.append(f"  ✓ {at}")
+        for _, why in part.skipped:
+            lines.append(f"  ⊘ {at}: {why}")
+    lines += [f"  ? not searched: {u.account}: {u.why}" for u in plan.unsearched]
+    if plan.acting:
+        lines.append(cost(estimate, "each account's"))
+    lines += [f"{name}: {said}" for name, said in paces.items() if said]
+    lines.append("↺ Each place can be undone on its own where its provider can add people back.")
+    return lines
+
+
+def typed_matches(typed: str, word: str) -> bool:
+    """A count matches however it is grouped ("1,200", "1 200", "1200"); a name exactly."""
+    if word.isdigit():
+        return typed.strip().replace(",", "").replace(" ", "").replace("_", "") == word
+    return typed.strip() == word

@@ -1,0 +1,168 @@
+"""The desk: every action that sends is proposed in words, confirmed (or refused, once, for
+both faces), journaled and run; resume sends the rest, retry only the failed."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from providers.accounts.workspace import SandboxWorkspace
+from providers.errors import NothingToDo, Refused
+from providers.jobs.desk import Desk, Kind
+from providers.jobs.plans import make_plan
+from providers.journal import Journal
+from providers.journal.records import JobState
+from providers.models import Container, Member, Operation, Outcome, Provider
+from providers.sandbox import Sandbox
+
+FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
+
+
+@pytest.fixture
+def desk(sandbox: Sandbox, tmp_path: Path) -> Desk:
+    return Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
+
+
+async def choir(desk: Desk, count: int) -> tuple[Container, list[Member]]:
+    adapter = await desk.adapter("sandbox-wasend")
+    group = next(c for c in await adapter.containers() if c.name == "Choir")
+    members = [m async for p in adapter.members(group) for m in p.members if not m.locked]
+    return group, members[:count]
+
+
+def removals(sandbox: Sandbox) -> list[str]:
+    return [participant for _, participant in sandbox.wasend.removals]
+
+
+async def test_a_big_plan_asks_for_the_count_and_refuses_a_wrong_one(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    group, members = await choir(desk, 21)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    assert proposal.kind is Kind.NEW and proposal.word == "21" and proposal.label == "Remove"
+    assert proposal.lines[0] == "Remove from Events team / Choir: 21 members."
+    assert any(
+        line.startswith("About 42 calls (a removal and a read-back each)")
+        for line in proposal.lines
+    )
+    with pytest.raises(Refused, match="Type 21 exactly"):
+        desk.confirm(proposal, typed="12")
+    assert desk.journal.jobs() == [], "a refusal journals nothing"
+    assert desk.confirm(proposal, typed="2 1").job_id  # grouped as a person types it
+
+
+async def test_an_account_that_asks_why_refuses_a_job_without_a_reason(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    desk = Desk(
+        SandboxWorkspace(sandbox, options={**FAST, "require_reason": True}),
+        Journal(tmp_path / "journal.sqlite3"),
+    )
+    group, members = await choir(desk, 2)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    with pytest.raises(Refused, match="asks why for every job"):
+        desk.confirm(proposal, reason="   ")
+    ticket = desk.confirm(proposal, reason=" T-1  unsubscribe ")
+    assert desk.journal.job(ticket.job_id).reason == "T-1 unsubscribe"
+
+
+async def test_resume_after_a_cancel_sends_the_rest_once(desk: Desk, sandbox: Sandbox) -> None:
+    group, members = await choir(desk, 6)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    ticket = desk.confirm(proposal)
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = 2  # the third removal waits: the job is caught running
+    running = desk.run(ticket)
+    task = asyncio.ensure_future(running)
+    await whatsapp.holding.wait()
+    desk.cancel(ticket.job_id)
+    assert desk.progress(ticket.job_id).stopping
+    whatsapp.release.set()
+    job = await task
+    assert job.state is JobState.CANCELLED and job.counts[Outcome.CANCELLED.value] == 3
+    sent = len(removals(sandbox))
+
+    resume = await desk.propose_resume(ticket.job_id)
+    assert resume.kind is Kind.RESUME and resume.label == "Resume" and resume.word == ""
+    assert "To send: 3 (3 cancelled before they were sent)." in resume.lines
+    assert len(removals(sandbox)) == sent, "proposing sends nothing"
+    whatsapp.hold_after = None
+    job = await desk.run(desk.confirm(resume))
+    assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: 6}
+    assert sorted(removals(sandbox)) == sorted(m.id for m in members), "each sent once"
+    with pytest.raises(NothingToDo):
+        await desk.propose_resume(ticket.job_id)
+
+
+def promote(sandbox: Sandbox, group: Container, member: Member, owner: bool = True) -> None:
+    """WhatsApp changes behind the plan's back: this member became the group's owner."""
+    session, jid = group.id.split("/")
+    sandbox.wasend.groups[session][jid]["participants"][member.id]["isSuperAdmin"] = owner
+
+
+async def test_retry_sends_only_the_failed_and_leaves_the_rest_due(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    group, members = await choir(desk, 4)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    ticket = desk.confirm(proposal)
+    promote(sandbox, group, members[0])  # refused by WhatsApp: failed, in its words
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = 1  # the third is held: the fourth is cancelled before it leaves
+    task = asyncio.ensure_future(desk.run(ticket))
+    await whatsapp.holding.wait()
+    desk.cancel(ticket.job_id)
+    whatsapp.release.set()
+    job = await task
+    assert job.counts == {"failed": 1, "removed": 2, "cancelled": 1}
+    promote(sandbox, group, members[0], owner=False)
+    whatsapp.hold_after = None
+
+    retry = await desk.propose_retry(ticket.job_id)
+    assert retry.lines[0].startswith(f"Send again the 1 that failed in job {ticket.job_id}")
+    assert "group owner" in retry.lines[2]
+    assert retry.lines[3] == "Nothing else is sent; 1 still due stay due (resume sends them)."
+    job = await desk.run(desk.confirm(retry))
+    assert job.counts == {"removed": 3, "cancelled": 1}, "retry sends nothing but the failed"
+    assert job.state is JobState.CANCELLED
+    assert removals(sandbox).count(members[0].id) == 1 and members[3].id not in removals(sandbox)
+
+
+async def test_undo_is_refused_where_the_provider_cannot_add_back(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    group, members = await choir(desk, 1)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    job = await desk.run(desk.confirm(proposal))
+    adapter = await desk.adapter("sandbox-wasend")
+    adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})
+    with pytest.raises(Refused, match="WaSend cannot add members back: this job cannot be undone"):
+        await desk.propose_undo(job.id)
+
+
+async def test_deleted_contacts_cannot_be_undone(desk: Desk) -> None:
+    adapter = await desk.adapter("sandbox-rasl")
+    group = next(c for c in await adapter.containers() if c.name == "Board")
+    members = [m async for p in adapter.members(group) for m in p.members][:1]
+    plan = make_plan("sandbox-rasl", Provider.RASL, group, members, Operation.DELETE_CONTACTS)
+    proposal = await desk.propose(plan)
+    assert proposal.word == "1" and proposal.label == "Delete"
+    job = await desk.run(desk.confirm(proposal, typed="1"))
+    with pytest.raises(Refused, match="Only a real removal from a group or list can be undone"):
+        await desk.propose_undo(job.id)
+
+
+async def test_one_job_at_a_time(desk: Desk, sandbox: Sandbox) -> None:
+    group, members = await choir(desk, 2)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    sandbox.wasend.misbehaviour.hold_after = 0
+    task = asyncio.ensure_future(desk.run(desk.confirm(proposal)))
+    await sandbox.wasend.misbehaviour.holding.wait()
+    with pytest.raises(Refused, match="A job is running"):
+        await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    with pytest.raises(Refused, match="A job is running"):
+        desk.confirm(proposal)
+    sandbox.wasend.misbehaviour.release.set()
+    await task

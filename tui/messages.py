@@ -1,0 +1,51 @@
+"""What screens ask of the app, and what the app tells the screen in front about a job.
+
+A screen never builds, words, runs or stops a job: it asks (`Propose`, `Cancel`) and the app
+has the desk do it. News of a job (`JobStarted`, `JobEnded`) goes to the screen in front; the
+job's own screen keeps it (and says it in its own lines), any other lets it bubble up to the
+app, which opens the job's screen or says it in a toast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.message import Message
+
+from providers.jobs.desk import Desk, Proposal
+from providers.journal.records import EverywhereJob, Job
+
+
+class Propose(Message):
+    """Have the desk propose this (a removal, a resume, a retry, an undo ...), confirm it
+    with the person, then run it."""
+
+    def __init__(self, ask: Callable[[Desk], Awaitable[Proposal]]) -> None:
+        super().__init__()
+        self.ask = ask
+
+
+class Cancel(Message):
+    """Stop the job: nothing new leaves; calls in flight finish."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__()
+        self.job_id = job_id
+
+
+class JobStarted(Message):
+    """A job was confirmed and runs now."""
+
+    def __init__(self, job_id: str, everywhere: bool) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.everywhere = everywhere
+
+
+class JobEnded(Message):
+    """A job stopped, for whatever reason (`error` when it could not run at all)."""
+
+    def __init__(self, job: Job | EverywhereJob, error: str = "") -> None:
+        super().__init__()
+        self.job = job
+        self.error = error

@@ -1,0 +1,92 @@
+"""What both job screens share (one job, and one person everywhere): the keys that act on
+the job, each asking the app to have the desk propose it, and the news of its start and end."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.binding import Binding
+from textual.widgets import Static
+
+from providers.jobs.progress import Progress
+from providers.models import Outcome
+from tui.messages import Cancel, JobEnded, JobStarted, Propose
+from tui.screens.base import DeckScreen
+
+REPAINT_SECONDS = 0.1
+
+
+class JobScreen(DeckScreen):
+    BINDINGS = [
+        Binding("c", "cancel_job", "Cancel", id="cancel-job", tooltip="Send nothing more"),
+        Binding("r", "resume", "Resume", id="resume", tooltip="Send the rest (asks first)"),
+        Binding(
+            "R", "retry", "Retry failed", id="retry-failed", tooltip="Send only the failed again"
+        ),
+        Binding("e", "receipt", "Receipt", id="receipt", tooltip="Write and show the receipt"),
+    ]
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__()
+        self.job_id = job_id
+
+    def part_ids(self) -> list[str]:
+        """The jobs whose progress this screen shows (an everywhere job: one a place)."""
+        return [self.job_id]
+
+    def progress(self, part_id: str) -> Progress:
+        return self.deck.desk.progress(part_id)
+
+    def counts(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for part_id in self.part_ids():
+            total.update(self.progress(part_id).counts)
+        return total
+
+    @property
+    def running(self) -> bool:
+        return self.deck.desk.is_running(self.job_id)
+
+    def say(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_job":
+            return self.running
+        if action == "resume":  # cancelled, interrupted, paused, or lost answers to check
+            counts = self.counts()
+            due = ("pending", "sending", Outcome.CANCELLED.value, Outcome.UNKNOWN.value)
+            return not self.running and sum(counts[state] for state in due) > 0
+        if action == "retry":
+            return not self.running and self.counts()[Outcome.FAILED.value] > 0
+        return True
+
+    def action_cancel_job(self) -> None:
+        self.post_message(Cancel(self.job_id))
+        self.say("Cancelling: nothing new is sent; calls in flight finish…")
+
+    def action_resume(self) -> None:
+        job_id = self.job_id
+        self.post_message(Propose(lambda desk: desk.propose_resume(job_id)))
+
+    def action_retry(self) -> None:
+        job_id = self.job_id
+        self.post_message(Propose(lambda desk: desk.propose_retry(job_id)))
+
+    def action_receipt(self) -> None:
+        """The job's receipt, to attach to the ticket: Markdown, with JSON and CSV beside."""
+        from tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(self.job_id))
+
+    def on_job_started(self, message: JobStarted) -> None:
+        """Resumed or retried from here: this screen shows it."""
+        if message.job_id == self.job_id:
+            message.stop()
+            self.say("Sending…")
+            self.refresh_bindings()
+
+    def on_job_ended(self, message: JobEnded) -> None:
+        """This screen says how its job ended itself (a toast would cover its status)."""
+        if message.job.id == self.job_id and not message.error:
+            message.stop()
