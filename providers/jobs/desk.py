@@ -54,7 +54,6 @@ from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
 from providers.models import Operation, Outcome
 from providers.protocol import Adapter
 
-
 WHY_REQUIRED = (
     "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
     '"TICKET-123: unsubscribe"). Nothing was sent.'
