@@ -31,6 +31,7 @@ from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
 from providers.signals import STOP_SIGNALS
+from providers.text import shown
 from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.confirm_removal import (
     ConfirmRemovalScreen,
@@ -110,7 +111,7 @@ class RosterDeckApp(App[None]):
         if not unfinished:
             return
         job = unfinished[0]
-        what, unsettled = f"{job.account}, {job.container.name}", job.unsettled
+        what, unsettled = f"{job.account}, {shown(job.container.name, 60)}", job.unsettled
         if job.part_of:
             everywhere = self.jobs.journal.everywhere(job.part_of)
             what = f"one person everywhere, {len(everywhere.parts)} places"
@@ -135,7 +136,7 @@ class RosterDeckApp(App[None]):
         try:
             await self.jobs.start(job_id)
         except ProviderError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(shown(str(error)), severity="warning", markup=False)
             return
         self.push_screen(ProgressScreen(job_id))
 
@@ -145,7 +146,7 @@ class RosterDeckApp(App[None]):
         try:
             self.jobs.start_everywhere(job_id)
         except ProviderError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(shown(str(error)), severity="warning", markup=False)
             return
         self.push_screen(EverywhereProgressScreen(job_id))
 
@@ -206,7 +207,7 @@ class RosterDeckApp(App[None]):
         try:
             plan = undo_plan(self.jobs.journal, job_id)
         except ProviderError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(shown(str(error)), severity="warning", markup=False)
             return
         await self.propose(plan, undo_of=job_id)
 
@@ -217,9 +218,9 @@ class RosterDeckApp(App[None]):
 
     def _tell_ended(self, job_id: str, error: str, ended: str) -> None:
         if error:
-            self.notify(error, severity="error")
+            self.notify(shown(error), severity="error", markup=False)
         elif not self._watching(job_id):
-            self.notify(ended)
+            self.notify(shown(ended), markup=False)
 
     def on_everywhere_ended(self, message: EverywhereEnded) -> None:
         job = message.job

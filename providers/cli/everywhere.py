@@ -27,18 +27,20 @@ from providers.journal import Journal
 from providers.journal.records import EverywhereJob, JobState
 from providers.models import STATE_WORDS, Outcome
 from providers.signals import stopping_on_signals
+from providers.text import json_text, shown
 
 
 def describe(plan: EverywherePlan) -> str:
     lines = [("DRY RUN: " if plan.dry_run else "") + plan.headline]
     for part in plan.parts:
-        at = f"{part.container.where} ({part.account}, {part.provider.label})"
-        names = ", ".join(m.name or m.address or m.id for m in part.members)
+        at = f"{shown(part.container.where)} ({part.account}, {part.provider.label})"
+        names = ", ".join(shown(m.name or m.address or m.id) for m in part.members)
         if names:
             lines.append(f"  remove from {at}: {names}")
         for member, why in part.skipped:
-            lines.append(f"  skipped in {at}: {member.name or member.address or member.id} ({why})")
-    lines += [f"  not searched: {u.account}: {u.why}" for u in plan.unsearched]
+            who = shown(member.name or member.address or member.id)
+            lines.append(f"  skipped in {at}: {who} ({shown(why)})")
+    lines += [f"  not searched: {u.account}: {shown(u.why)}" for u in plan.unsearched]
     return "\n".join(lines)
 
 
@@ -51,10 +53,8 @@ def _shower(job: EverywhereJob, quiet: bool) -> Callable[[str, Event], None]:
         part = parts[part_id]
         for o in event.outcomes:
             said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
-            print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {part.container.where} ({part.account}){said}",
-                flush=True,
-            )
+            where = shown(f"{part.container.where} ({part.account}){said}")
+            print(f"{STATE_WORDS[o.outcome.value]:<17} {where}", flush=True)
 
     return show
 
@@ -65,8 +65,7 @@ def finish(job: EverywhereJob, as_json: bool) -> int:
     if as_json:
         summary = {"state": job.state.value, "counts": job.counts, "unsettled": job.unsettled}
         document = {**summary, **json.loads(job.model_dump_json())}
-        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(document) + "\n")
     else:
         counts = ", ".join(
             f"{STATE_WORDS.get(s, s)} {n}" for s, n in sorted(job.counts.items()) if n
@@ -74,7 +73,7 @@ def finish(job: EverywhereJob, as_json: bool) -> int:
         print(f"Job {job.id} {job.state.value}: {counts or 'nothing to do'}.")
         for part in job.parts:
             if part.note and part.state is not JobState.FINISHED:
-                print(f"  {part.container.where} ({part.account}): {part.note}")
+                print(f"  {shown(part.container.where)} ({part.account}): {shown(part.note)}")
         if job.unsearched:
             print(f"Not searched, so not certain: {len(job.unsearched)} place(s).")
         if job.unsettled:

@@ -25,6 +25,7 @@ from providers.matching import entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.signals import stopping_on_signals
+from providers.text import json_text, shown
 
 
 def _entries(args: argparse.Namespace) -> list[str]:
@@ -41,15 +42,15 @@ def describe(plan: Plan) -> str:
     where = container.where
     verb = VERBS[plan.operation]
     lines = [
-        f"{'DRY RUN: ' if plan.dry_run else ''}{verb.capitalize()} {where} "
+        f"{'DRY RUN: ' if plan.dry_run else ''}{verb.capitalize()} {shown(where)} "
         f"({plan.account}, {plan.provider.label}): {len(plan.members)} member(s).",
     ]
     if plan.members:
-        names = ", ".join(m.name or m.address or m.id for m in plan.members[:5])
+        names = ", ".join(shown(m.name or m.address or m.id) for m in plan.members[:5])
         more = f" and {len(plan.members) - 5} more" if len(plan.members) > 5 else ""
         lines.append(f"  {names}{more}")
     for member, reason in plan.skipped:
-        lines.append(f"  skipped: {member.name or member.address or member.id} ({reason})")
+        lines.append(f"  skipped: {shown(member.name or member.address or member.id)} ({reason})")
     return "\n".join(lines)
 
 
@@ -57,7 +58,7 @@ def _summary(job: Job) -> str:
     parts = [
         f"{STATE_WORDS.get(state, state)} {count}" for state, count in sorted(job.counts.items())
     ]
-    note = f" — {job.note}" if job.note else ""
+    note = f" — {shown(job.note)}" if job.note else ""
     return f"Job {job.id} {job.state.value}: " + ", ".join(parts) + note
 
 
@@ -70,11 +71,8 @@ async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> 
         for o in event.outcomes:
             member = members.get(o.member_id, Member(id=o.member_id))
             said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
-            label = member.name or member.address or member.id
-            print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}",
-                flush=True,
-            )
+            label = f"{member.name or member.address or member.id} <{member.address or member.id}>"
+            print(f"{STATE_WORDS[o.outcome.value]:<17} {shown(label + said)}", flush=True)
 
     engine = Engine(adapter, journal, on_event=show)
     with stopping_on_signals(engine.interrupt):
@@ -147,7 +145,9 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         if not args.json:
             print(describe(plan))
             for entry in unmatched:
-                print(f"{STATE_WORDS[Outcome.ALREADY_ABSENT.value]:<17} {entry} (not a member)")
+                print(
+                    f"{STATE_WORDS[Outcome.ALREADY_ABSENT.value]:<17} {shown(entry)} (not a member)"
+                )
             if plan.members:
                 print(cost(estimate(adapter, journal, plan)))
                 if said := pace(adapter.capabilities):
@@ -176,7 +176,7 @@ def verify(journal: Journal, as_json: bool) -> int:
     else:
         print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
         for place in verdict.breaks[:20]:
-            print(f"  {place}")
+            print(f"  {shown(place)}")
     return 0 if verdict.whole else 1
 
 
@@ -197,8 +197,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             {**e.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
             for e in everywhere
         ]
-        json.dump(documents, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(documents) + "\n")
         return 0
     if not listed:
         print("No jobs yet.")
@@ -209,8 +208,8 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             e.created_at,
             [
                 f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
-                f"{', '.join(e.addresses)}  {e.state.value}  {_counted(e.counts)}"
-                + (f"  why: {e.reason}" if e.reason else ""),
+                f"{shown(', '.join(e.addresses))}  {e.state.value}  {_counted(e.counts)}"
+                + (f"  why: {shown(e.reason)}" if e.reason else ""),
                 *(f"  ↳ {_job_line(part)}" for part in e.parts),
             ],
         )
@@ -222,10 +221,10 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _job_line(job: Job) -> str:
-    why = f"  why: {job.reason}" if job.reason and not job.part_of else ""
+    why = f"  why: {shown(job.reason)}" if job.reason and not job.part_of else ""
     return (
         f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
-        f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  "
+        f"{VERBS[job.operation]} {shown(job.container.name)}  {job.state.value}  "
         f"{_counted(job.counts)}{why}"
     )
 
@@ -249,7 +248,7 @@ async def resume(args: argparse.Namespace, workspace: Workspace) -> int:
         print(_summary(job))
         print("Nothing left to do.")
         return 0
-    print(f"Job {job.id}: {job.unsettled} member(s) not settled in {job.container.name}.")
+    print(f"Job {job.id}: {job.unsettled} member(s) not settled in {shown(job.container.name)}.")
     await _resume_agreed(args.yes)
     adapter = await workspace.open(job.account)
     try:

@@ -18,9 +18,12 @@ from providers.jobs.costs import cost, pace
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import VERBS, Plan
 from providers.models import Capabilities, Estimate, Operation
+from providers.text import shown
 from tui.dialogs.modal import DeckModal
 
 SHOWN_NAMES = 4
+#: the most of a name and of a place the dialog shows: every name asked about stays in view
+NAME_CHARS, PLACE_CHARS = 30, 60
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
 DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
 
@@ -51,7 +54,7 @@ def typed_matches(typed: str, word: str) -> bool:
 
 def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = None) -> str:
     container = plan.container
-    place = container.where
+    place = shown(container.where, PLACE_CHARS)
     count = len(plan.members)
     if plan.operation is Operation.DELETE_SOURCE:
         lines = [f"Delete the source {place}.", "RASL refuses while any contact still uses it."]
@@ -62,14 +65,14 @@ def explain(plan: Plan, abilities: Capabilities, estimate: Estimate | None = Non
         ]
     lines.append(f"Account {plan.account} · {plan.provider.label}")
     if plan.members:
-        names = [m.name or m.address or m.id for m in plan.members[:SHOWN_NAMES]]
+        names = [shown(m.name or m.address or m.id, NAME_CHARS) for m in plan.members[:SHOWN_NAMES]]
         more = f" and {count - SHOWN_NAMES} more" if count > SHOWN_NAMES else ""
         lines.append("Who: " + ", ".join(names) + more)
     if plan.skipped:
         first = plan.skipped[0]
         lines.append(
             f"Skipped, never sent: {len(plan.skipped)} — "
-            f"{first[0].name or first[0].address}: {first[1]}"
+            f"{shown(first[0].name or first[0].address, NAME_CHARS)}: {shown(first[1])}"
         )
     if estimate is not None and plan.members:
         lines.append(cost(estimate))
@@ -98,14 +101,14 @@ def everywhere_proposal(
     plan: EverywherePlan, estimate: Estimate, paces: Mapping[str, str]
 ) -> Proposal:
     """Every place, one a line, with what is skipped and what could not be searched."""
-    lines = [plan.headline]
+    lines = [shown(plan.headline)]
     for part in plan.parts:
-        at = f"{part.container.where} ({part.account})"
+        at = f"{shown(part.container.where, PLACE_CHARS)} ({part.account})"
         if part.members:
             lines.append(f"  ✓ {at}")
         for _, why in part.skipped:
-            lines.append(f"  ⊘ {at}: {why}")
-    lines += [f"  ? not searched: {u.why}" for u in plan.unsearched]
+            lines.append(f"  ⊘ {at}: {shown(why)}")
+    lines += [f"  ? not searched: {shown(u.why)}" for u in plan.unsearched]
     if plan.acting:
         lines.append(cost(estimate, "each account's"))
     lines += [f"{name}: {said}" for name, said in paces.items() if said]
