@@ -18,8 +18,6 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from providers import cli
@@ -31,7 +29,7 @@ from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.text import HIDDEN, json_text, shown
 from tests.conftest import FAST
-from tests.scenes import quick_app, until
+from tests.scenes import accounts, quick_app, status, until
 from tui.main import main
 
 HOSTILE = {
@@ -249,7 +247,7 @@ def test_remove_find_jobs_and_receipts(
     out, _ = shell(capsys, "find", jade["phone"], jade["email"])
     assert "Jade␛]52;c;aWQK␇ Chen�" in out
     json.loads(shell(capsys, "find", jade["phone"], jade["email"], "--json")[0])
-    refuse(sandbox, Provider.WASEND, "POST", "participants/remove")
+    refuse(sandbox, Provider.WASEND, "DELETE", "participants")
     out, _ = shell(capsys, "remove", "--everywhere", jade["phone"], jade["email"], "--yes", code=1)
     everywhere_id = out.split("Receipt: rosterdeck jobs receipt ")[1].split()[0]
 
@@ -297,3 +295,108 @@ def check_markdown(text: str) -> None:
 
 
 CHECKS = {"md": check_markdown, "csv": check_csv, "json": json.loads}
+
+
+# -- the app at 80x24 ---------------------------------------------------------------------
+
+
+def look(app: Any, where: str, within: str = "") -> str:
+    """The screen as drawn (and as its picture): nothing raw in it. Returns the words drawn
+    inside the widget `within`, a line after another, so that a name a dialog wrapped is
+    found whole."""
+    assert_clean(app.export_screenshot(), where)
+    strips = app.screen._compositor.render_strips()
+    assert_clean("\n".join(strip.text for strip in strips), where)
+    region = (app.screen.query_one(within) if within else app.screen).content_region
+    lines = strips[region.y : region.bottom]
+    return " ".join(" ".join(s.crop(region.x, region.right).text.split()) for s in lines)
+
+
+async def test_every_screen_shows_hostile_names_as_text() -> None:
+    sandbox = hostile_sandbox()
+    refuse(sandbox, Provider.WASEND, "DELETE", "participants")
+    app: Any = quick_app(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accounts(pilot)
+        look(app, "accounts")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
+        assert "Carriage␍Return" in look(app, "groups")
+        await pilot.press(*"choir", "enter", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "MembersScreen")
+        await until(pilot, lambda: not app.screen.streaming)
+        table, roster = app.screen.table, app.screen.roster
+        seen = look(app, "members")
+        while table.cursor < roster.shown - 1:
+            await pilot.press("pagedown")
+            seen += look(app, "members, further down")
+        assert all(shown(name, 12)[:11] in seen for name in HOSTILE.values())
+
+        names = [roster.member_at(row).name for row in range(roster.shown)]
+        plain = next(n for n in names[1:] if n and n not in HOSTILE.values())
+        for name in (HOSTILE["csi"], HOSTILE["bidi"], HOSTILE["long"], plain):
+            table.move_to(names.index(name))
+            await pilot.press("space")
+        await pilot.press("d")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmRemovalScreen")
+        dialog = look(app, "confirm", within="#explain")
+        who = ["Wipe␛[2J␛[HMe", "Bidi�gnp.exe", "L" * 29 + "…", plain]
+        assert f"Who: {', '.join(who)}" in dialog, dialog
+
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
+        await until(pilot, lambda: not app.jobs.running)
+        await pilot.pause()
+        assert "400: Refused␛]0;pwned␇…" in look(app, "progress")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "StoryScreen")
+        assert "Refused␛]0;pwned␇" in look(app, "a member's story")
+        await pilot.press("escape", "e")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReceiptScreen")
+        await pilot.pause()
+        assert "Wipe␛[2J␛[HMe" in look(app, "receipt")
+
+        await pilot.press("escape", "escape", "escape", "escape", "h")
+        await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
+        assert "Choir Wipe␛[2J␛[HMe" in look(app, "history")
+        await pilot.press("escape", "f")
+        jade = sandbox.everywhere[0]
+        await pilot.press(*jade["phone"], "space", *jade["email"], "enter")
+        await until(pilot, lambda: "d removes them" in status(pilot))
+        look(app, "find")
+        await pilot.press("d")
+        await until(pilot, lambda: bool(app.screen.query("#typed")))
+        look(app, "confirm everywhere")
+        places = app.screen.asked.word
+        await pilot.press(*places, "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "EverywhereProgressScreen")
+        await until(pilot, lambda: not app.jobs.busy)
+        await pilot.pause()
+        look(app, "everywhere")
+        await pilot.press("e")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReceiptScreen")
+        await pilot.pause()
+        look(app, "everywhere receipt")
+        app.jobs.interrupt_all()
+
+    again: Any = quick_app(sandbox)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(again.screen).__name__ == "ConfirmScreen")
+        said = look(again, "resume", within="Question Vertical")
+        assert "Choir Wipe␛[2J␛[HMe" in said, said
+
+
+async def test_a_providers_hostile_words_on_screen() -> None:
+    sandbox = hostile_sandbox()
+    refuse(sandbox, Provider.AUTOSEND, "GET", "contact-lists")
+    sandbox.faults[Provider.AUTOSEND].error_message = ERROR + HOSTILE["long"]
+    app: Any = quick_app(sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: "✗" in str(table.get_row_at(2)[3]))
+        assert "✗ AutoSend (sandbox-autosend) rejected t" in look(app, "accounts")
+        assert len(str(table.get_row_at(2)[3])) == 160
+        await pilot.press("down", "down", "enter")
+        await until(pilot, lambda: "✗" in status(pilot))
+        await pilot.pause()
+        assert "Refused␛]0;pwned␇" in look(app, "groups, refused")

@@ -13,8 +13,8 @@ from providers.errors import ProviderError
 from providers.text import shown
 from tui.screens.base import DeckScreen
 
-#: the most of the provider's answer the status cell shows
-STATUS_CHARS = 48
+#: where a status stops: a provider's real answers are shorter, an endless one is cut
+STATUS_CHARS = 160
 TOKEN_WORDS = {
     "keyring": "● keyring",
     "environment": "● environment",
