@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from providers import credentials
+from providers.accounts import credentials
 from providers.accounts.workspace import LocalWorkspace
 from tests.scenes import SCENE_OPTIONS, SCENES, accounts, quick_app, steady_journal
 from tui.app import RosterDeckApp

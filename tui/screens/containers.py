@@ -19,7 +19,7 @@ from providers.text import shown
 from tui.screens.base import DeckScreen
 
 #: the most of a name or a session a cell shows, so that the other columns stay in view
-NAME_CHARS, SESSION_CHARS = 40, 24
+NAME_CHARS, SESSION_CHARS = 40, 32
 
 
 def _count(container: Container) -> Text:
