@@ -18,8 +18,9 @@ from providers.models import Container, ContainerKind, Operation
 from providers.text import shown
 from tui.screens.base import DeckScreen
 
-#: the most of a name or a session a cell shows, so that the other columns stay in view
-NAME_CHARS, SESSION_CHARS = 40, 32
+#: the most of a name a cell shows, alone or beside a session, and of a session: the other
+#: columns stay in view at 80 columns
+NAME_CHARS, NAME_BESIDE_SESSION, SESSION_CHARS = 48, 32, 26
 
 
 def _count(container: Container) -> Text:
@@ -119,8 +120,9 @@ class ContainersScreen(DeckScreen):
             c for c in self.containers if needle in f"{c.parent} {c.name} {c.kind.value}".lower()
         ]
         grouped = self.grouped
+        room = NAME_BESIDE_SESSION if grouped else NAME_CHARS
         for c in sorted(matching, key=lambda c: c.parent) if grouped else matching:
-            cells: list[str | Text] = [Text(shown(c.name, NAME_CHARS)), _kind(c), _count(c)]
+            cells: list[str | Text] = [Text(shown(c.name, room)), _kind(c), _count(c)]
             if grouped:
                 cells.insert(0, Text(shown(_session(c), SESSION_CHARS)))
             table.add_row(*cells, key=c.id)
