@@ -95,7 +95,7 @@ class PasteScreen(DeckModal[int | None]):
             try:
                 entries += entries_from_file(Path(path).expanduser())
             except ConfigurationError as error:
-                out.update(f"✗ {error}")
+                out.update(f"✗ {shown(str(error))}")
                 return
             except OSError as error:
                 out.update(f"✗ Could not read {path}: {error.strerror or error}")
