@@ -21,6 +21,7 @@ from providers.journal import Journal
 from providers.journal.records import EverywhereJob
 from providers.models import Provider
 from providers.signals import STOP_SIGNALS
+from providers.text import shown
 from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
@@ -105,7 +106,7 @@ class RosterDeckApp(App[None]):
         try:
             proposal = await ask(self.desk)
         except ProviderError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(shown(str(error)), severity="warning", markup=False)
             return
         decision = await self.push_screen_wait(ConfirmRemovalScreen(proposal))
         if decision is None or not decision.go:
@@ -115,7 +116,7 @@ class RosterDeckApp(App[None]):
                 proposal, typed=decision.typed, reason=decision.reason, dry_run=decision.dry_run
             )
         except ProviderError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(shown(str(error)), severity="warning", markup=False)
             return
         self.start(ticket)
 
@@ -125,7 +126,7 @@ class RosterDeckApp(App[None]):
         try:
             running = self.desk.run(ticket)
         except ProviderError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(shown(str(error)), severity="warning", markup=False)
             return
         self.screen.post_message(JobStarted(ticket.job_id, ticket.everywhere))
 
@@ -156,7 +157,7 @@ class RosterDeckApp(App[None]):
     def on_job_ended(self, message: JobEnded) -> None:
         """No screen in front shows the job: say how it ended in a toast."""
         if message.error:
-            self.notify(message.error, severity="error")
+            self.notify(shown(message.error), severity="error", markup=False)
             return
         job = message.job
         what = (
@@ -164,7 +165,7 @@ class RosterDeckApp(App[None]):
             if isinstance(job, EverywhereJob)
             else f"Job on {job.container.name}"
         )
-        self.notify(f"{what} {job.state.value}.")
+        self.notify(shown(f"{what} {job.state.value}."), markup=False)
 
     def on_cancel(self, message: Cancel) -> None:
         self.desk.cancel(message.job_id)

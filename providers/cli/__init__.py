@@ -26,6 +26,7 @@ from providers.cli import jobs as job_commands
 from providers.cli import pace as pace_commands
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
+from providers.text import json_text, shown
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
 
@@ -38,8 +39,7 @@ def _print_table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
 
 
 def _dump(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(document) + "\n")
 
 
 async def _with_adapter(
@@ -75,7 +75,7 @@ async def accounts_add(args: argparse.Namespace, workspace: Workspace) -> int:
         account, from_env or _read_token(account.name), verify=not args.no_verify
     )
     if identity is not None:
-        print(f"Token accepted: {identity.name} {identity.detail}".rstrip())
+        print(f"Token accepted: {shown(identity.name)} {shown(identity.detail)}".rstrip())
     if from_env:
         print(f"The token comes from {variable}; nothing is stored.")
     else:
@@ -118,7 +118,8 @@ async def accounts_remove(args: argparse.Namespace, workspace: Workspace) -> int
 async def accounts_check(args: argparse.Namespace, workspace: Workspace) -> int:
     async def check(adapter: Adapter) -> int:
         identity = await adapter.check()
-        print(f"{args.name}: token accepted ({identity.name} {identity.detail})".rstrip())
+        said = f"{shown(identity.name)} {shown(identity.detail)}".rstrip()
+        print(f"{args.name}: token accepted ({said})")
         return 0
 
     return await _with_adapter(workspace, args.name, check)
@@ -136,7 +137,7 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
             name = f"{where} / {c.name}" if c.parent else c.name
             note = f" (read-only: {c.read_only_reason})" if c.read_only else ""
             count = "?" if c.member_count is None else str(c.member_count)
-            rows.append((c.id, c.kind.value, count, name + note))
+            rows.append((shown(c.id), c.kind.value, count, shown(name + note)))
         _print_table(rows, sys.stdout)
         return 0
 
@@ -164,10 +165,10 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
                 if args.json:
                     sys.stdout.write(("," if listed else "") + "\n  " + json.dumps(row))
                 elif args.jsonl:
-                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    sys.stdout.write(json_text(row, indent=None) + "\n")
                 else:
-                    cells = (m or "" for m in (member.id, member.name, member.address))
-                    print("\t".join((*cells, member.role.value, member.locked_reason)))
+                    cells = (shown(m) for m in (member.id, member.name, member.address))
+                    print("\t".join((*cells, member.role.value, shown(member.locked_reason))))
                 listed += 1
             sys.stdout.flush()
             if progress:
@@ -180,7 +181,7 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
         if not args.json and not args.jsonl:
             noun = "member" if listed == 1 else "members"
             what = f" matching {args.search!r}" if args.search else ""
-            print(f"{listed:,} {noun}{what} in {container.name}.", file=sys.stderr)
+            print(f"{listed:,} {noun}{what} in {shown(container.name)}.", file=sys.stderr)
         return 0
 
     return await _with_adapter(workspace, args.account, show)
@@ -349,7 +350,7 @@ def main(
     try:
         return asyncio.run(run(args, _workspace(args)))
     except ProviderError as error:
-        print(f"rosterdeck: {error}", file=sys.stderr)
+        print(f"rosterdeck: {shown(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -16,6 +16,7 @@ from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job, JobState
 from providers.models import STATE_WORDS, Member, Outcome
 from providers.signals import stopping_on_signals
+from providers.text import json_text, shown
 
 
 async def ask(prompt: str) -> str:
@@ -54,7 +55,7 @@ def printer(desk: Desk, ticket: Ticket, quiet: bool) -> Callable[[str, Event], N
     """Each member's outcome, one line as it settles: who, where (for an everywhere job) and
     the provider's words when it said no."""
     parts = desk.journal.everywhere(ticket.job_id).parts if ticket.everywhere else []
-    places = {part.id: f" in {part.container.where} ({part.account})" for part in parts}
+    places = {part.id: f" in {shown(part.container.where)} ({part.account})" for part in parts}
     members: dict[str, dict[str, Member]] = {}
 
     def said(part_id: str, event: Event) -> None:
@@ -65,10 +66,10 @@ def printer(desk: Desk, ticket: Ticket, quiet: bool) -> Callable[[str, Event], N
         for o in event.outcomes:
             member = members[part_id].get(o.member_id, Member(id=o.member_id))
             words = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
-            label = member.name or member.address or member.id
+            label = f"{member.name or member.address or member.id} <{member.address or member.id}>"
+            where = places.get(part_id, "")
             print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>"
-                f"{places.get(part_id, '')}{words}",
+                f"{STATE_WORDS[o.outcome.value]:<17} {shown(label)}{where}{shown(words)}",
                 flush=True,
             )
 
@@ -80,7 +81,7 @@ def counted(counts: dict[str, int]) -> str:
 
 
 def summary(job: Job | EverywhereJob) -> str:
-    note = f" — {job.note}" if isinstance(job, Job) and job.note else ""
+    note = f" — {shown(job.note)}" if isinstance(job, Job) and job.note else ""
     return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{note}"
 
 
@@ -120,8 +121,7 @@ def finish(job: Job, journal: Journal, as_json: bool, workspace: Workspace) -> i
             }
             for i in journal.items(job.id)
         ]
-        json.dump({"job": job.model_dump(mode="json"), "members": items}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text({"job": job.model_dump(mode="json"), "members": items}) + "\n")
     else:
         print(summary(job))
         if job.state in (JobState.INTERRUPTED, JobState.PAUSED, JobState.CANCELLED):
@@ -138,13 +138,12 @@ def finish_everywhere(job: EverywhereJob, as_json: bool, workspace: Workspace) -
     if as_json:
         told = {"state": job.state.value, "counts": job.counts, "unsettled": job.unsettled}
         document = {**told, **json.loads(job.model_dump_json())}
-        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(document) + "\n")
     else:
         print(f"{summary(job)}.")
         for part in job.parts:
             if part.note and part.state is not JobState.FINISHED:
-                print(f"  {part.container.where} ({part.account}): {part.note}")
+                print(f"  {shown(part.container.where)} ({part.account}): {shown(part.note)}")
         if job.unsearched:
             print(f"Not searched, so not certain: {len(job.unsearched)} place(s).")
         if job.unsettled or job.counts.get(Outcome.CANCELLED.value):

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from providers.accounts.workspace import Workspace
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
 from providers.models import Place
+from providers.text import json_text, shown
 
 
 def _why_not(place: Place) -> str:
     if place.container.read_only:
-        return f"  ⊘ read-only: {place.container.read_only_reason}"
+        return f"  ⊘ read-only: {shown(place.container.read_only_reason)}"
     if place.member.locked:
-        return f"  ⊘ locked: {place.member.locked_reason}"
+        return f"  ⊘ locked: {shown(place.member.locked_reason)}"
     return ""
 
 
@@ -24,7 +24,7 @@ def said_found(found: Found) -> None:
     account = f"{found.account.name} ({found.account.provider.label})"
     cost = f"{found.calls} call{'s' * (found.calls != 1)}, {found.seconds:.1f} s"
     if found.error:
-        print(f"{account}: ✗ {found.error} ({cost})", flush=True)
+        print(f"{account}: ✗ {shown(found.error)} ({cost})", flush=True)
         return
     count = len(found.places)
     print(f"{account}: {count or 'no'} place{'s' * (count != 1)} ({cost})", flush=True)
@@ -32,9 +32,11 @@ def said_found(found: Found) -> None:
         container, member = place.container, place.member
         where = container.where
         who = " ".join(part for part in (member.name, member.address) if part) or member.id
-        print(f"  {container.kind.value:<9} {where}: {who}{_why_not(place)}", flush=True)
+        print(
+            f"  {container.kind.value:<9} {shown(where)}: {shown(who)}{_why_not(place)}", flush=True
+        )
     for blind in found.unsearched:
-        print(f"  not searched: {blind.read_only_reason}", flush=True)
+        print(f"  not searched: {shown(blind.read_only_reason)}", flush=True)
 
 
 def _document(found: Found) -> dict[str, object]:
@@ -65,8 +67,7 @@ async def find(args: argparse.Namespace, workspace: Workspace) -> int:
     addresses = one_persons_addresses(args.addresses, names)
     found = await find_everywhere(workspace, addresses, None if args.json else said_found)
     if args.json:
-        json.dump([_document(f) for f in found], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text([_document(f) for f in found]) + "\n")
     else:
         places = sum(len(f.places) for f in found)
         calls = sum(f.calls for f in found)

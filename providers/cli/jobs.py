@@ -19,6 +19,7 @@ from providers.journal import Journal
 from providers.journal.records import Job
 from providers.matching import entries_from_file
 from providers.models import Operation
+from providers.text import json_text, shown
 
 
 def _entries(args: argparse.Namespace) -> list[str]:
@@ -81,7 +82,7 @@ def verify(journal: Journal, as_json: bool) -> int:
     else:
         print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
         for place in verdict.breaks[:20]:
-            print(f"  {place}")
+            print(f"  {shown(place)}")
     return 0 if verdict.whole else 1
 
 
@@ -102,8 +103,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             {**e.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
             for e in everywhere
         ]
-        json.dump(documents, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(documents) + "\n")
         return 0
     if not listed:
         print("No jobs yet.")
@@ -114,8 +114,8 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             e.created_at,
             [
                 f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
-                f"{', '.join(e.addresses)}  {e.state.value}  {counted(e.counts)}"
-                + (f"  why: {e.reason}" if e.reason else ""),
+                f"{shown(', '.join(e.addresses))}  {e.state.value}  {counted(e.counts)}"
+                + (f"  why: {shown(e.reason)}" if e.reason else ""),
                 *(f"  ↳ {_job_line(part)}" for part in e.parts),
             ],
         )
@@ -127,10 +127,10 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _job_line(job: Job) -> str:
-    why = f"  why: {job.reason}" if job.reason and not job.part_of else ""
+    why = f"  why: {shown(job.reason)}" if job.reason and not job.part_of else ""
     return (
         f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
-        f"{VERBS[job.operation]} {job.container.name}  {job.state.value}  "
+        f"{VERBS[job.operation]} {shown(job.container.name)}  {job.state.value}  "
         f"{counted(job.counts)}{why}"
     )
 

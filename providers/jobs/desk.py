@@ -46,6 +46,7 @@ from providers.jobs.words import (
     everywhere_words,
     names,
     pace,
+    place,
     plan_words,
     typed_matches,
 )
@@ -53,6 +54,7 @@ from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
 from providers.models import Operation, Outcome
 from providers.protocol import Adapter
+from providers.text import shown
 
 WHY_REQUIRED = (
     "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
@@ -262,7 +264,7 @@ class Desk:
             raise NothingToDo(f"Job {job_id} has nothing left to resume.")
         lines = [f"Resume job {job_id}: {self._what(parts, whole)}."]
         if whole is None and parts[0].note:
-            lines.append(f"It stopped: {parts[0].note}")
+            lines.append(f"It stopped: {shown(parts[0].note)}")
         counted = [f"{due:,} still due"] if due else []
         counted += [f"{cancelled:,} cancelled before they were sent"] if cancelled else []
         lines.append(f"To send: {due + cancelled:,} ({', '.join(counted) or 'none'}).")
@@ -303,9 +305,10 @@ class Desk:
             f"{self._what(parts, whole)}.",
             "Who: " + names([i.member for i in failed]),
         ]
-        said = failed[0].message or failed[0].code
-        if said:
-            lines.append(f"Last answer: {failed[0].code + ': ' if failed[0].code else ''}{said}")
+        first = failed[0]
+        if first.message or first.code:
+            said = f"{first.code}: {first.message}" if first.code else first.message
+            lines.append(f"Last answer: {shown(said)}")
         left = sum(
             p.counts.get(PENDING, 0) + p.counts.get(Outcome.CANCELLED.value, 0) for p in parts
         )
@@ -339,9 +342,9 @@ class Desk:
 
     def _what(self, parts: Sequence[Job], whole: EverywhereJob | None) -> str:
         if whole is not None:
-            return f"{', '.join(whole.addresses)} everywhere, {len(parts)} places"
+            return f"{shown(', '.join(whole.addresses))} everywhere, {len(parts)} places"
         job = parts[0]
-        return f"{VERBS[job.operation]} {job.container.where} ({job.account})"
+        return f"{VERBS[job.operation]} {place(job.container.where)} ({job.account})"
 
     async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
         """The cost of sending `count(part)` members of each part, at each account's pace and

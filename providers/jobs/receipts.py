@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from providers.jobs.plans import VERBS
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Member, Operation, Outcome, Provider
+from providers.text import json_text, shown
 
 FORMATS = ("md", "json", "csv")
 CHAIN_NOTE = (
@@ -59,6 +60,25 @@ STILL_HELD_EVERYWHERE = {
 }
 
 
+#: what a spreadsheet would run at the start of a cell (OWASP's list)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: what Markdown would read as emphasis, code, a link, HTML, a table's cell or an entity
+MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>|~&]")
+#: what would make a list, a heading or a quote of a list item's first words
+MARKDOWN_START = re.compile(r"^(\d+(?=[.)])|(?=[-+>#]))")
+
+
+def cell(value: str) -> str:
+    """A CSV cell that shows what it says: text from outside never runs as a formula."""
+    said = shown(value)
+    return "'" + said if said.startswith(FORMULA_START) else said
+
+
+def mark_down(value: str) -> str:
+    """Text from outside as Markdown shows it, on one line and as written."""
+    return MARKDOWN_SIGNS.sub(r"\\\g<0>", shown(value))
+
+
 def facts(job: Job) -> dict[str, Any]:
     where = job.container.where
     return {
@@ -96,12 +116,12 @@ def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
     held = STILL_HELD.get((job.provider, job.operation), "")
     if form == "json":
         document = {"facts": facts(job), "members": members, "still_held": held}
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json_text(document) + "\n"
     if form == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=["job", *members[0]] if members else ["job"])
         writer.writeheader()
-        writer.writerows({"job": job.id, **m} for m in members)
+        writer.writerows(_cells({"job": job.id, **m}) for m in members)
         return out.getvalue()
     return _markdown(job, items, held)
 
@@ -117,7 +137,7 @@ def _markdown(job: Job, items: list[Item], held: str) -> str:
         lines += ["", f"## Not done ({len(undone)})", ""]
         for item in undone:
             said = _member(item)["provider_said"]
-            because = f": {said}" if said else ""
+            because = f": {mark_down(said)}" if said else ""
             lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
     if held:
         lines += ["", "## Still held elsewhere", "", held]
@@ -129,13 +149,14 @@ def _fact_lines(told: dict[str, Any]) -> list[str]:
     """The facts as a list; the time as a person reads it (the JSON keeps it exact)."""
     stamp = str(told.get("when", ""))
     readable = {**told, "when": f"{stamp[:10]} {stamp[11:19]} UTC"} if stamp else told
-    return [f"- **{key}**: {value}" for key, value in readable.items() if value]
+    return [f"- **{key}**: {mark_down(str(value))}" for key, value in readable.items() if value]
 
 
 def _who(item: Item) -> str:
     member = item.member
-    name = member.name or member.address or member.id
-    return f"{name} ({member.address})" if member.name and member.address else name
+    name = mark_down(member.name or member.address or member.id)
+    who = f"{name} ({mark_down(member.address)})" if member.name and member.address else name
+    return MARKDOWN_START.sub(r"\1\\", who, count=1)  # it starts a list item
 
 
 def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
@@ -171,7 +192,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
             "not_searched": [u.model_dump() for u in job.unsearched],
             "still_held": held,
         }
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json_text(document) + "\n"
     if form == "csv":
         out = io.StringIO()
         names = ["job", "part", "account", "provider", "where", *_member(Item(Member(id=""), ""))]
@@ -179,17 +200,19 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
         writer.writeheader()
         for part, items in places:
             place = {"job": job.id, "part": part.id, **_place(part)}
-            writer.writerows({**place, **_member(i)} for i in items)
+            writer.writerows(_cells({**place, **_member(i)}) for i in items)
         for blind in job.unsearched:  # a place nobody could look in is part of the record
             writer.writerow(
-                {
-                    "job": job.id,
-                    "account": blind.account,
-                    "where": blind.where,
-                    "outcome": "not-searched",
-                    "in_words": "? not searched",
-                    "provider_said": blind.why,
-                }
+                _cells(
+                    {
+                        "job": job.id,
+                        "account": blind.account,
+                        "where": blind.where,
+                        "outcome": "not-searched",
+                        "in_words": "? not searched",
+                        "provider_said": blind.why,
+                    }
+                )
             )
         return out.getvalue()
     lines = [f"# Removal receipt: job {job.id}, one person everywhere", ""]
@@ -204,13 +227,15 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
         lines += ["", f"## Not done ({len(undone)})", ""]
         for part, item in undone:
             said = _member(item)["provider_said"] or part.note
-            because = f": {said}" if said else ""
+            because = f": {mark_down(said)}" if said else ""
             lines.append(
                 f"- {_who(item)} in {_at(part)}: {STATE_WORDS.get(item.state, item.state)}{because}"
             )
     if job.unsearched:
         lines += ["", f"## Not searched ({len(job.unsearched)})", ""]
-        lines += [f"- {u.account}: {u.where}: {u.why}" for u in job.unsearched]
+        lines += [
+            f"- {u.account}: {mark_down(u.where)}: {mark_down(u.why)}" for u in job.unsearched
+        ]
     if held:
         lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]
     lines += ["", CHAIN_NOTE, ""]
@@ -226,7 +251,11 @@ def _place(part: Job) -> dict[str, str]:
 
 
 def _at(part: Job) -> str:
-    return f"{part.container.where} ({part.account}, {part.provider.label})"
+    return f"{mark_down(part.container.where)} ({part.account}, {part.provider.label})"
+
+
+def _cells(row: dict[str, str]) -> dict[str, str]:
+    return {key: cell(value) for key, value in row.items()}
 
 
 def export(journal: Journal, job_id: str, directory: Path) -> Path:

@@ -9,8 +9,11 @@ from collections.abc import Mapping, Sequence
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import VERBS, Plan
 from providers.models import Capabilities, Estimate, Member, Operation
+from providers.text import shown
 
 SHOWN_NAMES = 4
+#: the most of a name and of a place a proposal shows: every name asked about stays in view
+NAME_CHARS, PLACE_CHARS = 30, 60
 
 
 def duration(seconds: float) -> str:
@@ -51,7 +54,11 @@ def pace(abilities: Capabilities) -> str:
 
 
 def who(member: Member) -> str:
-    return member.name or member.address or member.id
+    return shown(member.name or member.address or member.id, NAME_CHARS)
+
+
+def place(where: str) -> str:
+    return shown(where, PLACE_CHARS)
 
 
 def names(members: Sequence[Member], shown: int = SHOWN_NAMES) -> str:
@@ -67,23 +74,23 @@ def plan_words(
     unmatched: Sequence[str] = (),
 ) -> list[str]:
     """A plan on one container: what, where, who, what is skipped, cost and pace, undo."""
-    place = plan.container.where
+    where = place(plan.container.where)
     count = len(plan.members)
     if plan.operation is Operation.DELETE_SOURCE:
-        lines = [f"Delete the source {place}.", "RASL refuses while any contact still uses it."]
+        lines = [f"Delete the source {where}.", "RASL refuses while any contact still uses it."]
     else:
         noun = "contact" if plan.operation is Operation.DELETE_CONTACTS else "member"
         lines = [
-            f"{VERBS[plan.operation].capitalize()} {place}: {count:,} {noun}{'s' * (count != 1)}."
+            f"{VERBS[plan.operation].capitalize()} {where}: {count:,} {noun}{'s' * (count != 1)}."
         ]
     lines.append(f"Account {plan.account} · {plan.provider.label}")
     if plan.members:
         lines.append("Who: " + names(plan.members))
     if plan.skipped:
         member, why = plan.skipped[0]
-        lines.append(f"Skipped, never sent: {len(plan.skipped):,} — {who(member)}: {why}")
+        lines.append(f"Skipped, never sent: {len(plan.skipped):,} — {who(member)}: {shown(why)}")
     if unmatched:
-        listed = ", ".join(unmatched[:SHOWN_NAMES])
+        listed = ", ".join(shown(entry, NAME_CHARS) for entry in unmatched[:SHOWN_NAMES])
         more = f" and {len(unmatched) - SHOWN_NAMES:,} more" if len(unmatched) > SHOWN_NAMES else ""
         lines.append(f"Not members, nothing sent for them: {len(unmatched):,} — {listed}{more}")
     if estimate is not None and plan.members:
@@ -108,14 +115,14 @@ def everywhere_words(
     plan: EverywherePlan, estimate: Estimate, paces: Mapping[str, str]
 ) -> list[str]:
     """Every place, one a line, with what is skipped and what could not be searched."""
-    lines = [plan.headline]
+    lines = [shown(plan.headline)]
     for part in plan.parts:
-        at = f"{part.container.where} ({part.account})"
+        at = f"{place(part.container.where)} ({part.account})"
         if part.members:
             lines.append(f"  ✓ {at}")
         for _, why in part.skipped:
-            lines.append(f"  ⊘ {at}: {why}")
-    lines += [f"  ? not searched: {u.account}: {u.why}" for u in plan.unsearched]
+            lines.append(f"  ⊘ {at}: {shown(why)}")
+    lines += [f"  ? not searched: {u.account}: {shown(u.why)}" for u in plan.unsearched]
     if plan.acting:
         lines.append(cost(estimate, "each account's"))
     lines += [f"{name}: {said}" for name, said in paces.items() if said]

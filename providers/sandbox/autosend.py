@@ -88,6 +88,8 @@ class AutoSendState:
     lists_key: str = "lists"  # one version of the docs says "contacts"
     ignores_type_filter: bool = False  # a server that answers every list whatever `type` says
     removals: list[tuple[str, int]] = field(default_factory=list)  # (list, contact number)
+    #: fields of contacts that differ from the seeded ones (a name the person signed up with)
+    changed: dict[int, dict[str, Any]] = field(default_factory=dict)
     _by_email: dict[str, int] = field(default_factory=dict, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -157,7 +159,7 @@ def build(state: AutoSendState) -> Starlette:
             {
                 "success": True,
                 "data": {
-                    "contacts": [contact(n) for n in chunk],
+                    "contacts": [{**contact(n), **state.changed.get(n, {})} for n in chunk],
                     "pagination": {
                         "page": page,
                         "limit": limit,

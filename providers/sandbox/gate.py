@@ -51,6 +51,9 @@ class Faults:
     rate_window: float = 1.0
     error_rate: float = 0.0
     error_status: int = 503
+    #: what such an error answer says, in the provider's envelope
+    error_code: str = "INTERNAL_ERROR"
+    error_message: str = "Upstream failure."
     timeout_rate: float = 0.0
     hang_seconds: float = 30.0
     malformed_rate: float = 0.0
@@ -158,7 +161,7 @@ class Gate:
             if roll < sum(shares):
                 self.faulted += 1
             if roll < faults.error_rate:
-                error = ApiError(faults.error_status, "INTERNAL_ERROR", "Upstream failure.")
+                error = ApiError(faults.error_status, faults.error_code, faults.error_message)
                 await self.render(error)(scope, receive, send)
                 return
             roll -= faults.error_rate

@@ -14,6 +14,7 @@ from providers.accounts.store import DEFAULT_BASE_URLS, make_account
 from providers.accounts.workspace import LocalWorkspace
 from providers.errors import ProviderError
 from providers.models import Provider
+from providers.text import shown
 from tui.dialogs.modal import DeckModal
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ class AddAccountScreen(DeckModal[bool]):
             error.update("… checking the token")
             identity = await workspace.add(account, token)
         except ProviderError as failure:
-            error.update(f"✗ {failure}")
+            error.update(f"✗ {shown(str(failure))}")
             self.query_one("#token", Input).focus()
             return
-        self.notify(f"Account {account.name} added: {identity.name if identity else ''}.")
+        said = shown(identity.name) if identity else ""
+        self.notify(f"Account {account.name} added: {said}.", markup=False)
         self.dismiss(True)

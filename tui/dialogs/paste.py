@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from providers.errors import ConfigurationError, ProviderError
 from providers.matching import PasteResult, entries_from_file, match, tokens
+from providers.text import shown
 from tui.dialogs.modal import DeckModal
 from tui.roster import Roster
 
@@ -26,14 +27,15 @@ def report(result: PasteResult, marked: int, asked: str = "") -> str:
     found = len(result.members)
     lines = [f"✓ {found} matched, {marked} newly marked{asked}."]
     if result.locked:
-        names = ", ".join(m.name or m.address for m in result.locked[:3])
+        names = ", ".join(shown(m.name or m.address, 30) for m in result.locked[:3])
         lines.append(f"⊘ Locked, not marked ({len(result.locked)}): {names}")
     for name, several in result.ambiguous.items():
         lines.append(
-            f"? {len(several)} people are called {name}: not marked (paste a number or email)"
+            f"? {len(several)} people are called {shown(name, 30)}: not marked "
+            "(paste a number or email)"
         )
     if result.unmatched:
-        listed = ", ".join(result.unmatched[:SHOWN_UNMATCHED])
+        listed = ", ".join(shown(entry, 30) for entry in result.unmatched[:SHOWN_UNMATCHED])
         more = (
             f" and {len(result.unmatched) - SHOWN_UNMATCHED} more"
             if len(result.unmatched) > SHOWN_UNMATCHED
@@ -93,7 +95,7 @@ class PasteScreen(DeckModal[int | None]):
             try:
                 entries += entries_from_file(Path(path).expanduser())
             except ConfigurationError as error:
-                out.update(f"✗ {error}")
+                out.update(f"✗ {shown(str(error))}")
                 return
             except OSError as error:
                 out.update(f"✗ Could not read {path}: {error.strerror or error}")
@@ -128,7 +130,8 @@ class PasteScreen(DeckModal[int | None]):
         try:
             asked = await self.look_up(local.unmatched)
         except ProviderError as error:
-            out.update(f"{report(local, marked)}\n✗ The provider's search failed: {error}")
+            failed = shown(str(error))
+            out.update(f"{report(local, marked)}\n✗ The provider's search failed: {failed}")
             return
         marked += self.keep(asked)
         combined = PasteResult(

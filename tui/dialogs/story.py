@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from providers.journal.records import Item, Step
 from providers.models import STATE_WORDS
+from providers.text import shown
 from tui.dialogs.modal import DeckModal
 
 
@@ -27,7 +28,7 @@ def when(stamp: str) -> str:
 def told(step: Step) -> str:
     said = f"{step.code}: {step.message}" if step.code else step.message
     line = f"{when(step.at)}  {STATE_WORDS.get(step.state, step.state)}"
-    return f"{line}\n    {said}" if said else line
+    return f"{line}\n    {shown(said)}" if said else line
 
 
 class StoryScreen(DeckModal[None]):
@@ -41,8 +42,9 @@ class StoryScreen(DeckModal[None]):
     def compose(self) -> ComposeResult:
         member = self.item.member
         with Vertical():
-            yield Static(member.name or member.address or member.id, classes="title", markup=False)
-            yield Static(f"{member.address} · id {member.id}", markup=False)
+            who = shown(member.name or member.address or member.id, 60)
+            yield Static(who, classes="title", markup=False)
+            yield Static(f"{shown(member.address)} · id {shown(member.id)}", markup=False)
             with VerticalScroll():
                 for step in self.steps:
                     yield Static(told(step), markup=False)

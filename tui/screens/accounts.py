@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,8 +10,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from providers.errors import ProviderError
+from providers.text import shown
 from tui.screens.base import DeckScreen
 
+#: where a status stops: a provider's real answers are shorter, an endless one is cut
+STATUS_CHARS = 160
 TOKEN_WORDS = {
     "keyring": "● keyring",
     "environment": "● environment",
@@ -62,7 +66,7 @@ class AccountsScreen(DeckScreen):
         try:
             accounts = self.deck.workspace.accounts()
         except ProviderError as error:
-            self.query_one("#note", Static).update(f"✗ {error}")
+            self.query_one("#note", Static).update(f"✗ {shown(str(error))}")
             return
         for account in accounts:
             table.add_row(account.name, account.provider.label, "…", "… checking", key=account.name)
@@ -94,7 +98,8 @@ class AccountsScreen(DeckScreen):
         if message.name not in table.rows:
             return
         table.update_cell(message.name, "token", message.token, update_width=True)
-        table.update_cell(message.name, "status", message.status, update_width=True)
+        status = Text(shown(message.status, STATUS_CHARS))
+        table.update_cell(message.name, "status", status, update_width=True)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)

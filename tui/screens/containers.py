@@ -15,8 +15,13 @@ from providers.accounts.store import Account
 from providers.errors import ProviderError
 from providers.jobs.plans import make_plan
 from providers.models import Container, ContainerKind, Operation
+from providers.text import shown
 from tui.messages import Propose
 from tui.screens.base import DeckScreen
+
+#: the most of a name a cell shows, alone or beside a session, and of a session: the other
+#: columns stay in view at 80 columns
+NAME_CHARS, NAME_BESIDE_SESSION, SESSION_CHARS = 48, 32, 26
 
 
 def _count(container: Container) -> Text:
@@ -97,8 +102,8 @@ class ContainersScreen(DeckScreen):
     def on_containers_screen_loaded(self, message: Loaded) -> None:
         status = self.query_one("#status", Static)
         if message.containers is None:
-            status.update(f"✗ {message.error}")
-            self.notify(message.error, severity="error", timeout=8)
+            status.update(f"✗ {shown(message.error)}")
+            self.notify(shown(message.error), severity="error", timeout=8, markup=False)
             return
         self.containers = message.containers
         self.set_columns()
@@ -112,20 +117,21 @@ class ContainersScreen(DeckScreen):
         current = self.selected()
         table.clear()
         needle = text.strip().lower()
-        shown = [
+        matching = [
             c for c in self.containers if needle in f"{c.parent} {c.name} {c.kind.value}".lower()
         ]
         grouped = self.grouped
-        for c in sorted(shown, key=lambda c: c.parent) if grouped else shown:
-            cells: list[str | Text] = [c.name, _kind(c), _count(c)]
+        room = NAME_BESIDE_SESSION if grouped else NAME_CHARS
+        for c in sorted(matching, key=lambda c: c.parent) if grouped else matching:
+            cells: list[str | Text] = [Text(shown(c.name, room)), _kind(c), _count(c)]
             if grouped:
-                cells.insert(0, _session(c))
+                cells.insert(0, Text(shown(_session(c), SESSION_CHARS)))
             table.add_row(*cells, key=c.id)
-        if current is not None and current.id in {c.id for c in shown}:
+        if current is not None and current.id in {c.id for c in matching}:
             table.move_cursor(row=table.get_row_index(current.id))
         filtered = f" (filter: {needle})" if needle else ""
         self.query_one("#status", Static).update(
-            f"{len(shown)} of {len(self.containers)} shown{filtered} · enter opens"
+            f"{len(matching)} of {len(self.containers)} shown{filtered} · enter opens"
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -180,7 +186,7 @@ class ContainersScreen(DeckScreen):
     def action_open(self) -> None:
         container = self.selected()
         if container is not None and container.status not in ("", "working"):
-            self.query_one("#status", Static).update(f"⊘ {container.read_only_reason}.")
+            self.query_one("#status", Static).update(f"⊘ {shown(container.read_only_reason)}.")
             return
         if container is not None:
             from tui.screens.members import MembersScreen

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cached_property
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, ProgressBar, Static
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, ProgressBar, Static
 from providers.jobs.progress import Progress
 from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Outcome
+from providers.text import shown
 from tui.messages import Propose
 from tui.screens.job import REPAINT_SECONDS, JobScreen
 from tui.screens.progress import COUNTED
@@ -68,7 +70,7 @@ class EverywhereProgressScreen(JobScreen):
 
     def heading(self) -> str:
         dry = "DRY RUN · " if self.first.dry_run else ""
-        return f"{dry}Remove {', '.join(self.first.addresses)} everywhere"
+        return f"{dry}Remove {shown(', '.join(self.first.addresses))} everywhere"
 
     def body(self) -> ComposeResult:
         yield ProgressBar(total=1, show_eta=False, id="bar")
@@ -92,9 +94,9 @@ class EverywhereProgressScreen(JobScreen):
             part = self.parts[part_id]
             for item in items:
                 member = item.member
-                who = [member.name or member.address or member.id] if who_width else []
+                who = [Text(shown(member.name or member.address or member.id))] if who_width else []
                 table.add_row(
-                    f"{part.container.where}\n{part.account}",
+                    Text(f"{shown(part.container.where, where_width)}\n{part.account}"),
                     *who,
                     "",
                     "",
@@ -122,7 +124,7 @@ class EverywhereProgressScreen(JobScreen):
                     table.update_cell(
                         row, "state", STATE_WORDS.get(state, state), update_width=True
                     )
-                    table.update_cell(row, "said", said, update_width=True)
+                    table.update_cell(row, "said", Text(shown(said)), update_width=True)
         done, total, counts = counted(self.progress(p) for p in self.parts)
         self.query_one(ProgressBar).update(total=max(1, total), progress=done)
         places = sum(1 for p in self.parts if self.progress(p).done == self.progress(p).total)
@@ -140,9 +142,13 @@ class EverywhereProgressScreen(JobScreen):
             return "Sending, each account at its own pace · c cancels"
         job = self.job
         lines = [f"Job {job.id} {job.state.value}."]
-        lines += [f"{p.container.where}: {p.note}" for p in job.parts if _stopped(p) and p.note][:2]
+        lines += [
+            f"{shown(p.container.where, 40)}: {shown(p.note)}"
+            for p in job.parts
+            if _stopped(p) and p.note
+        ][:2]
         if job.unsearched:
-            lines.append(f"Not searched: {'; '.join(u.why for u in job.unsearched)}")
+            lines.append(f"Not searched: {shown('; '.join(u.why for u in job.unsearched))}")
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

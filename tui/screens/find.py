@@ -4,6 +4,7 @@ place found, as one job."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from providers.errors import ProviderError
 from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
+from providers.text import shown
 from tui.messages import Propose
 from tui.screens.base import DeckScreen
 
@@ -44,7 +46,9 @@ class FindScreen(DeckScreen):
     def body(self) -> ComposeResult:
         yield Input(placeholder="their phones, emails or ids (any spelling), then enter", id="who")
         yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
-        yield Static("Every account is searched at once, a few calls each.", id="status")
+        yield Static(
+            "Every account is searched at once, a few calls each.", id="status", markup=False
+        )
 
     def on_mount(self) -> None:
         # Widths fixed from the start: measured from the rows, they would depend on which
@@ -84,7 +88,7 @@ class FindScreen(DeckScreen):
         try:
             entries = one_persons_addresses([event.value], names)
         except ProviderError as error:
-            self.say(error.message)
+            self.say(shown(error.message))
             return
         self.query_one(DataTable).clear()
         self.searched = 0
@@ -145,10 +149,12 @@ class FindScreen(DeckScreen):
         self.post_message(Propose(lambda desk: desk.propose_everywhere(plan)))
 
 
-def _rows(found: Found) -> list[tuple[str, str, str, str]]:
+def _rows(found: Found) -> list[tuple[str, str | Text, str | Text, str]]:
     """An account's answer as table rows: each place, and what could not be searched."""
     account = found.account.name
-    rows = [(account, "✗ not searched", found.error, "")] if found.error else []
+    rows: list[tuple[str, str | Text, str | Text, str]] = []
+    if found.error:
+        rows.append((account, "✗ not searched", Text(shown(found.error)), ""))
     for place in found.places:
         container, member = place.container, place.member
         if container.read_only:
@@ -157,8 +163,9 @@ def _rows(found: Found) -> list[tuple[str, str, str, str]]:
             removable = "⊘ locked"
         else:
             removable = "✓ yes"
-        rows.append(
-            (account, container.where, member.name or member.address or member.id, removable)
-        )
-    rows += [(account, c.parent or c.name, "", "? not searched") for c in found.unsearched]
+        who = Text(shown(member.name or member.address or member.id))
+        rows.append((account, Text(shown(container.where)), who, removable))
+    rows += [
+        (account, Text(shown(c.parent or c.name)), "", "? not searched") for c in found.unsearched
+    ]
     return rows

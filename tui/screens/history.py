@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -11,7 +12,11 @@ from textual.widgets import DataTable, Static
 from providers.jobs.plans import VERBS
 from providers.journal.records import JobState
 from providers.models import STATE_WORDS
+from providers.text import shown
 from tui.screens.base import DeckScreen
+
+#: the most of a container's name a row shows, so that its state stays in view
+NAME_CHARS = 36
 
 
 def outcomes(counts: Mapping[str, int]) -> str:
@@ -44,7 +49,7 @@ class HistoryScreen(DeckScreen):
         for job in journal.jobs():
             if job.part_of:
                 continue  # shown once, as its everywhere job
-            what = f"{VERBS[job.operation]} {job.container.name}" + (
+            what = f"{VERBS[job.operation]} {shown(job.container.name, NAME_CHARS)}" + (
                 " (dry run)" if job.dry_run else ""
             )
             rows.append(
@@ -52,13 +57,13 @@ class HistoryScreen(DeckScreen):
             )
         for e in journal.everywhere_jobs():
             more = f" +{len(e.addresses) - 1}" if len(e.addresses) > 1 else ""
-            what = f"everywhere, {len(e.parts)} places\n{e.addresses[0]}{more}"
+            what = f"everywhere, {len(e.parts)} places\n{shown(e.addresses[0])}{more}"
             rows.append((e.created_at, e.user, what, e.state, e.counts, e.id))
         rows.sort(key=lambda row: row[0], reverse=True)
         for created, user, what, state, counts, key in rows:
             table.add_row(
                 f"{created[5:16].replace('T', ' ')}\n{user}",
-                what,
+                Text(what),
                 f"{state.value}\n{outcomes(counts)}",
                 key=key,
                 height=2,

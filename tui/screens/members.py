@@ -18,12 +18,15 @@ from providers.jobs.plans import make_plan
 from providers.jobs.words import duration
 from providers.matching import PasteResult
 from providers.models import Container, ContainerKind, Member, MemberPage, Operation
+from providers.text import shown
 from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
 from tui.messages import Propose
 from tui.roster import Roster
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
+
+NAME_CHARS = 60
 
 
 class MembersScreen(DeckScreen):
@@ -70,8 +73,7 @@ class MembersScreen(DeckScreen):
         self.search_said = False
 
     def heading(self) -> str:
-        where = f"{self.container.parent} / " if self.container.parent else ""
-        return f"{self.account.name} › {where}{self.container.name}"
+        return f"{self.account.name} › {shown(self.container.where)}"
 
     def body(self) -> ComposeResult:
         yield Static("", id="counts", markup=False)
@@ -86,8 +88,14 @@ class MembersScreen(DeckScreen):
     def on_mount(self) -> None:
         self.query_one(MemberTable).focus()
         if self.container.read_only:
-            self.say(f"⊘ Read-only: {self.container.read_only_reason}.")
+            self.say(f"⊘ Read-only: {shown(self.container.read_only_reason)}.")
         self.load()
+
+    @property
+    def container_name(self) -> str:
+        """The container's name as a sentence shows it: a name of any length leaves the
+        rest of the sentence in view."""
+        return shown(self.container.name, NAME_CHARS)
 
     @property
     def table(self) -> MemberTable:
@@ -155,8 +163,8 @@ class MembersScreen(DeckScreen):
                 if self.roster.loaded
                 else ""
             )
-            self.say(f"✗ {message.error}{kept}")
-            self.notify(message.error, severity="error", timeout=8)
+            self.say(f"✗ {shown(message.error)}{kept}")
+            self.notify(shown(message.error), severity="error", timeout=8, markup=False)
 
     def on_member_table_marks_changed(self) -> None:
         self.show_counts()
@@ -206,7 +214,7 @@ class MembersScreen(DeckScreen):
     def on_members_screen_searched(self, message: Searched) -> None:
         label = self.account.provider.label
         if message.error:
-            self.say(f"✗ {label}'s search failed: {message.error}", search=True)
+            self.say(f"✗ {label}'s search failed: {shown(message.error)}", search=True)
             return
         added = self.roster.extend(message.found)
         self.roster.set_filter(self.roster.filter_text)
@@ -232,7 +240,7 @@ class MembersScreen(DeckScreen):
         filtered = " It ignores the filter." if roster.filter_text else ""
         detail = (
             f"Only {roster.loaded:,} of {roster.known_total:,} are loaded; {roster.shown:,} "
-            f"are shown. All marks every member of {self.container.name} except the locked, "
+            f"are shown. All marks every member of {self.container_name} except the locked, "
             f"each as it loads{wait}; the removal can start once all are here.{filtered}"
         )
         offered = list(roster.view)  # "only the shown" means these, however many load meanwhile
@@ -272,7 +280,7 @@ class MembersScreen(DeckScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Leave {self.container.name} with {marked:,} marked?",
+                f"Leave {self.container_name} with {marked:,} marked?",
                 "The marks are dropped (and what was loaded is read again next time). "
                 "Nothing is sent.",
                 confirm_label="Leave",
@@ -306,7 +314,7 @@ class MembersScreen(DeckScreen):
             left = self.loading_left()
             wait = f" (about {duration(left)} left)" if left else ""
             self.say(
-                f"⊘ All of {self.container.name} is being marked as it loads{wait}: "
+                f"⊘ All of {self.container_name} is being marked as it loads{wait}: "
                 f"{len(self.roster.marked):,} so far. d starts the removal once all are here."
             )
             return

@@ -17,6 +17,7 @@ from providers.jobs.plans import VERBS
 from providers.jobs.progress import Progress
 from providers.journal.records import Job
 from providers.models import STATE_WORDS, Operation, Outcome
+from providers.text import shown
 from tui.messages import Propose
 from tui.screens.job import REPAINT_SECONDS, JobScreen
 from tui.widgets.outcome_table import OutcomeTable
@@ -80,7 +81,8 @@ class ProgressScreen(JobScreen):
     def heading(self) -> str:
         job = self.job
         dry = "DRY RUN · " if job.dry_run else ""
-        return f"{dry}{VERBS[job.operation].capitalize()} {job.container.name} ({job.account})"
+        where = shown(job.container.name)
+        return f"{dry}{VERBS[job.operation].capitalize()} {where} ({job.account})"
 
     def body(self) -> ComposeResult:
         progress = self.progress(self.job_id)
@@ -127,7 +129,7 @@ class ProgressScreen(JobScreen):
                 table.refilter()
             if not running and (self._shown_state is None or self._shown_state[0]):
                 job = progress.ended or self.job
-                note = f" — {job.note}" if job.note else ""
+                note = f" — {shown(job.note)}" if job.note else ""
                 self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
             self._shown_state = state
             self.refresh_bindings()

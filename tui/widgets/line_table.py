@@ -10,6 +10,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from providers.text import shown
+
 
 def fit(text: str, width: int) -> str:
     """Pad or cut a cell to its width, with an ellipsis where it was cut."""
@@ -80,7 +82,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def _line(self, pointer: str, prefix: str, cells: list[str]) -> str:
         widths = self.widths(self.size.width)
-        body = " ".join(fit(cell, w) for cell, w in zip(cells, widths, strict=True))
+        body = " ".join(fit(shown(cell), w) for cell, w in zip(cells, widths, strict=True))
         return fit(pointer + prefix + body, self.size.width)
 
     def render_line(self, y: int) -> Strip:

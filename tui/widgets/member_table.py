@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from providers.models import Member, Role
+from providers.text import shown
 from tui.roster import Roster, SortKey
 from tui.widgets.line_table import LineTable
 
@@ -120,7 +121,10 @@ class MemberTable(LineTable):
         member = self.current
         if member is not None and member.locked:
             self.post_message(
-                self.Refused(f"{member.name or member.address} is locked: {member.locked_reason}.")
+                self.Refused(
+                    f"{shown(member.name or member.address, 40)} is locked: "
+                    f"{shown(member.locked_reason)}."
+                )
             )
             return True
         return False
