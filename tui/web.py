@@ -36,9 +36,11 @@ from textual_serve.server import Server, to_int
 
 OUTSIDE_FONTS = re.compile(rb"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.S)
 COOKIE = "rosterdeck_token"
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
-# A paste of a few thousand numbers from a ticket fits; a megabyte of keys, which would keep
-# the app busy for minutes, ends the session instead.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})  # as a Host header says them
+LOOPBACK_BINDS = frozenset({"localhost", "127.0.0.1", "::1"})  # as --host says them
+# A paste of a few thousand numbers from a ticket fits (the page brackets a paste: one event
+# for the app, 60 KB in well under a second). A megabyte of bare keys, about half a
+# millisecond each for the app, would keep it busy for minutes: it ends the session instead.
 MESSAGE_LIMIT = 64 * 1024
 QUIT_GRACE = 1.0  # seconds an app has to leave when asked, before it is killed
 # The terminal takes the keys as soon as the page has loaded, without a click first.
@@ -119,6 +121,8 @@ class DeckSession(AppService):
 
 
 class DeckServer(Server):
+    """textual-serve's server with RosterDeck's page, guards and sessions."""
+
     def __init__(
         self,
         argv: list[str],
@@ -149,7 +153,7 @@ class DeckServer(Server):
         """Without a token, a server on a loopback name answers to loopback names only: a page
         on another site that re-points its own name at 127.0.0.1 is refused. `--host` naming
         another address means the network was meant to reach it."""
-        if self.token or hostname(self.host) not in LOOPBACK_NAMES | {"::1"}:
+        if self.token or self.host.strip("[]").lower() not in LOOPBACK_BINDS:
             return True
         return hostname(request.host) in LOOPBACK_NAMES
 

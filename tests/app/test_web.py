@@ -106,15 +106,16 @@ async def test_a_token_is_needed_on_every_path_and_then_kept_for_the_connection(
 async def test_without_a_token_only_this_machines_names_are_answered(
     client_for: MakeClient,
 ) -> None:
-    local, _ = await client_for(host="localhost")
-    for name in ("localhost", "127.0.0.1", "[::1]"):
-        page = await local.get("/", headers={"Host": f"{name}:8000"})
-        assert page.status == 200, name
-    for name in ("rebound.example.com:8000", "localhost.example.com:8000", "10.0.0.5:8000"):
-        for path in ("/", "/static/js/textual.js", "/ws"):
-            refused = await local.get(path, headers={"Host": name})
-            assert refused.status == 403, (name, path)
-    assert "localhost" in await refused.text()
+    for bound in ("localhost", "127.0.0.1", "::1"):
+        local, _ = await client_for(host=bound)
+        for name in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST:8000"):
+            page = await local.get("/", headers={"Host": name})
+            assert page.status == 200, (bound, name)
+        for name in ("rebound.example.com:8000", "localhost.example.com:8000", "10.0.0.5:8000"):
+            for path in ("/", "/static/js/textual.js", "/ws"):
+                refused = await local.get(path, headers={"Host": name})
+                assert refused.status == 403, (bound, name, path)
+        assert "localhost" in await refused.text()
     # --host naming another address, or a token, lets other names in
     lan, _ = await client_for(host="0.0.0.0")
     assert (await lan.get("/", headers={"Host": "support-box.lan:8000"})).status == 200
@@ -224,3 +225,17 @@ def test_a_signal_ends_serve_and_every_tabs_app_at_once(
     asyncio.run(app_draws(f"ws://127.0.0.1:{served.port}/ws", served.origin, signal_it))
     print(f"{number.name}: serve and its app ended in {took[0]:.2f} s")
     assert took[0] < 2, took
+
+
+def test_an_app_ends_even_when_serve_is_killed_outright(serve: Callable[..., Served]) -> None:
+    served = serve()
+    apps: set[int] = set()
+
+    async def kill_it(ws: ClientWebSocketResponse) -> None:
+        apps.update(served.apps())
+        assert len(apps) == 1
+        served.process.kill()  # SIGKILL: serve cannot end its sessions; the app sees its input end
+        took = await until(lambda: not any(map(alive, apps)))
+        print(f"the app ended {took:.2f} s after serve was killed")
+
+    asyncio.run(app_draws(f"ws://127.0.0.1:{served.port}/ws", served.origin, kill_it))
