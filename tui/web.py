@@ -113,7 +113,8 @@ class DeckSession(AppService):
                 await self.send_meta({"type": "quit"})  # may wait on an app that reads nothing
                 await process.wait()
         if process.returncode is None:
-            # SIGTERM would only ask again (Textual's driver treats it as "quit").
+            # SIGTERM would only ask again (the app takes it as a polite stop); a job's
+            # journal is made to survive SIGKILL, and resume sends nothing twice.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # not reaped yet: the group is still ours
             await process.wait()
