@@ -22,6 +22,7 @@ from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.sandbox.serve import in_background
+from tests.serving import Served
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -136,3 +137,18 @@ def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Acc
 def text_of(pilot: Pilot[Any], selector: str) -> str:
     """What a Static on the current screen shows."""
     return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Served]]:
+    """Start `rosterdeck --demo serve ARGS` on a free port; ended, with its apps, after the
+    test."""
+    started: list[Served] = []
+
+    def start(*args: str) -> Served:
+        started.append(Served(*args))
+        return started[-1]
+
+    yield start
+    for served in started:
+        served.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import shlex
 import sys
 from collections.abc import Sequence
 
@@ -25,12 +24,9 @@ def serve(args: argparse.Namespace) -> int:
     --host says so, and then only a URL with the token opens it, when one is asked for."""
     from tui.web import DeckServer
 
-    command = f"{shlex.quote(sys.executable)} -m tui" + (" --demo" if args.demo else "")
-    command += " --real-pace" if args.real_pace else ""
+    argv = [sys.executable, "-m", "tui"] + (["--demo"] if args.demo else [])
+    argv += ["--real-pace"] if args.real_pace else []
     token = secrets.token_urlsafe(16) if args.require_token else ""
-    shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host
-    url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
-    print(f"RosterDeck in a browser: {url}  (Ctrl+C stops)", flush=True)
     if not token:
         print(
             "No login: anyone who can reach this address can use RosterDeck with this "
@@ -38,7 +34,8 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    DeckServer(command, host=args.host, port=args.port, token=token).serve()
+    title = "RosterDeck demo" if args.demo else "RosterDeck"
+    DeckServer(argv, host=args.host, port=args.port, token=token, title=title).serve()
     return 0
 
 
