@@ -126,6 +126,11 @@ class ConfigurationError(ProviderError):
     """The local setup is wrong: an unknown account, a missing token, an unusable keyring."""
 
 
+class JournalUnavailable(ConfigurationError):
+    """The journal cannot be read or written (locked, full, read-only, unreachable): nothing
+    more may be sent until it can, since what is sent must be journaled first."""
+
+
 def stops_run(error: BaseException) -> bool:
     """What an adapter must pass up rather than turn into outcomes: 401 and 403 (every
     further call would fail the same way), and a write held back or paused (not sent)."""
