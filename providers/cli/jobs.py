@@ -18,7 +18,7 @@ from providers.jobs.engine import Engine
 from providers.jobs.events import Event, Settled
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import VERBS, Plan, estimate, record_plan, undo_plan
-from providers.jobs.receipts import FORMATS, receipt
+from providers.jobs.receipts import FORMATS, receipt, receipt_head
 from providers.journal import Journal
 from providers.journal.records import Job, JobState
 from providers.matching import entries_from_file
@@ -143,7 +143,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         if not plan.members and not unmatched:
             reasons = "; ".join(sorted({reason for _, reason in plan.skipped}))
             raise ConfigurationError(f"Nothing can be removed from {container.name}: {reasons}.")
-        journal = Journal(workspace.journal_path())
+        journal = open_journal(workspace)
         if not args.json:
             print(describe(plan))
             for entry in unmatched:
@@ -163,16 +163,38 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         await adapter.aclose()
 
 
-def verify(journal: Journal, as_json: bool) -> int:
-    """Exit 0 when the chain holds and the tables agree with it; 1, saying where, if not."""
+def _receipt_breaks(journal: Journal, receipts: list[str]) -> list[str]:
+    """Each receipt names the chain's head when it was written: the chain must still hold it."""
+    breaks = []
+    for name in receipts:
+        try:
+            head = receipt_head(Path(name).expanduser().read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"The receipt {name} cannot be read: {error}.") from None
+        if head is None:
+            breaks.append(f"{name}: names no journal head (is it a RosterDeck receipt?)")
+        elif not journal.holds(head):
+            breaks.append(
+                f"{name}: the journal no longer holds event {head.seq} as this receipt saw "
+                "it: it was cut short or rewritten after the receipt was written"
+            )
+    return breaks
+
+
+def verify(journal: Journal, as_json: bool, receipts: list[str] | None = None) -> int:
+    """Exit 0 when the chain holds, the tables agree with it and it still holds each
+    receipt's head; 1, saying where, if not."""
     verdict = journal.verify()
+    breaks = verdict.breaks + _receipt_breaks(journal, receipts or [])
+    verdict = replace(verdict, breaks=breaks)
     if as_json:
         document = {"whole": verdict.whole, "events": verdict.events, "jobs": verdict.jobs}
         json.dump({**document, "breaks": verdict.breaks}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif verdict.whole:
         jobs = f"{verdict.jobs:,} job{'s' * (verdict.jobs != 1)}"
-        print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.")
+        held = f" It holds the head of {len(receipts)} receipt(s)." if receipts else ""
+        print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.{held}")
     else:
         print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
         for place in verdict.breaks[:20]:
@@ -180,10 +202,22 @@ def verify(journal: Journal, as_json: bool) -> int:
     return 0 if verdict.whole else 1
 
 
-async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
+def open_journal(workspace: Workspace) -> Journal:
+    """The workspace's journal; what opening it changed is said once, on stderr."""
     journal = Journal(workspace.journal_path())
+    for notice in journal.notices:
+        print(notice, file=sys.stderr)
+    return journal
+
+
+async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
+    journal = open_journal(workspace)
+    if args.receipt and args.action != "verify":
+        raise ConfigurationError(
+            "--receipt goes with verify: `rosterdeck jobs verify --receipt FILE`."
+        )
     if args.action == "verify":
-        return verify(journal, args.json)
+        return verify(journal, args.json, args.receipt)
     if args.action == "receipt":
         if not args.job:
             raise ConfigurationError("Which job? `rosterdeck jobs receipt JOB` (ids: `jobs`).")
@@ -235,7 +269,7 @@ def _counted(counts: dict[str, int]) -> str:
 
 
 async def resume(args: argparse.Namespace, workspace: Workspace) -> int:
-    journal = Journal(workspace.journal_path())
+    journal = open_journal(workspace)
     if journal.is_everywhere(args.job):
         everywhere = journal.everywhere(args.job)
         if not everywhere.unsettled and not everywhere.counts.get(Outcome.CANCELLED.value):
@@ -270,7 +304,7 @@ async def _resume_agreed(assume_yes: bool) -> None:
 
 
 async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
-    journal = Journal(workspace.journal_path())
+    journal = open_journal(workspace)
     if journal.is_everywhere(args.job):
         parts = [p.id for p in journal.everywhere(args.job).parts if p.counts.get("removed")]
         raise ConfigurationError(
@@ -337,6 +371,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "receipt JOB: the job's receipt, to attach to the ticket",
     )
     listing.add_argument("job", nargs="?", help="with receipt: the job's id")
+    listing.add_argument(
+        "--receipt",
+        nargs="+",
+        metavar="FILE",
+        help="with verify: receipts (md, json or csv) whose journal head must still be there",
+    )
     listing.add_argument(
         "--format", choices=FORMATS, default="md", help="with receipt: md (default), json or csv"
     )

@@ -1,14 +1,15 @@
 """The journal's hash chain: one event a transaction (a job planned, a batch marked sending,
 outcomes recorded, members reset, a state changed), each holding the hash of the event before
 it. An event that wrote steps names them (`steps`: first and last number within the job) and
-the last one's hash, which chains every step of the job before it; a plan's event also holds
-the job's facts and how many members it has.
+the last one's hash, which chains every step of the job before it; a plan's event holds the
+job's facts, its members' keyed digests in one hash, and how each member started.
 
 What the chain hashes holds no one's name, phone or email: a step names its member by their
 number in the job, and a member's details enter only as an HMAC under a key of their own
-(`people`). A plain hash of a phone number could be reversed by trying every number, so it
-would itself be personal data; a keyed digest cannot, and once a person's key and details are
-deleted, what is left in the chain says nothing about them, yet every hash still holds.
+(`people`, one row a person). A plain hash of a phone number could be reversed by trying
+every number, so it would itself be personal data; a keyed digest cannot, and once a
+person's key and details are deleted, what is left in the chain says nothing about them,
+yet every hash still holds.
 
 The chain's head (last number and hash) is also written after each commit to a file outside
 the database (`Anchor`), so a journal cut short, emptied or replaced shows even when every
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from providers.errors import JournalUnavailable
+from providers.journal.database import insert_many
 from providers.journal.hashing import GENESIS, body, event_hash, step_hash
 
 if TYPE_CHECKING:
@@ -44,7 +46,6 @@ class NewStep(NamedTuple):
     code: str = ""
     message: str = ""
     batch: int | None = None
-    mac: str = ""
 
 
 class Anchor:
@@ -55,10 +56,14 @@ class Anchor:
 
     def read(self) -> Head | None:
         try:
-            seq, digest = self.path.read_text(encoding="ascii").split()
-            return Head(int(seq), digest)
+            said = self.path.read_text(encoding="ascii").split()
         except FileNotFoundError:
             return None
+        if not said:  # a crash before the new head reached the disk: the journal's is newer
+            return None
+        try:
+            seq, digest = said
+            return Head(int(seq), digest)
         except (OSError, ValueError):
             return Head(-1, "unreadable")
 
@@ -67,8 +72,6 @@ class Anchor:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(f"{head.seq} {head.hash}\n")
-            out.flush()
-            os.fsync(out.fileno())
         os.replace(partial, self.path)
 
 
@@ -99,10 +102,9 @@ class Writing:
         for step in rows:
             seq += 1
             fields = (step.item, self.at, step.state, step.code, step.message, step.batch)
-            digest = step_hash(digest, seq, *fields, step.mac)
-            out.append((job_id, seq, *fields, step.mac, digest))
-        if out:
-            self.conn.execute(steps.insert(), [dict(zip(STEP_COLUMNS, row)) for row in out])
+            digest = step_hash(digest, seq, *fields)
+            out.append((job_id, seq, *fields, digest))
+        insert_many(self.conn, steps, out)
         return {"steps": [first + 1, seq] if out else [], "last": digest}
 
     def event(self, job_id: str, kind: str, payload: dict[str, Any]) -> None:
@@ -119,11 +121,6 @@ class Writing:
         )
         self.conn.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=digest))
         self.head = Head(seq, digest)
-
-
-STEP_COLUMNS = (
-    "job_id", "seq", "item", "at", "state", "code", "message", "batch", "mac", "hash"
-)
 
 
 class Chain:

@@ -19,7 +19,7 @@ from providers.errors import JournalUnavailable
 from providers.journal.location import masked, password
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Table
 
 #: how long a write waits for another writer before the journal is said to be locked
 LOCK_WAIT_SECONDS = 5.0
@@ -71,9 +71,12 @@ class Database:
     def read(self) -> Iterator[Connection]:
         """One consistent snapshot to read from."""
         options: dict[str, Any] = {} if self.is_file else {"isolation_level": "REPEATABLE READ"}
-        with self.failing_as_unavailable(), self.engine.connect() as conn:
-            with conn.execution_options(**options).begin():
-                yield conn
+        with (
+            self.failing_as_unavailable(),
+            self.engine.connect() as conn,
+            conn.execution_options(**options).begin(),
+        ):
+            yield conn
 
     @contextmanager
     def failing_as_unavailable(self) -> Iterator[None]:
@@ -123,6 +126,18 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    """Rows given in the table's column order, handed to the driver as they are: a plan of
+    100,000 members does not pay SQLAlchemy's work a row."""
+    if not rows:
+        return
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(column.name) for column in table.columns)
+    markers = ", ".join([marker] * len(table.columns))
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({markers})", rows)
 
 
 def _sqlite_connected(connection: Any, _: object) -> None:

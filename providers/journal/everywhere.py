@@ -53,9 +53,7 @@ class Everywhere:
                 "operator": stamps.operator(),
                 "host": stamps.host(),
                 "version": version(),
-                "unsearched": json.dumps(
-                    [u.model_dump() for u in unsearched], ensure_ascii=False
-                ),
+                "unsearched": json.dumps([u.model_dump() for u in unsearched], ensure_ascii=False),
                 "mac": mac(key, named),
             }
             writing.conn.execute(everywhere.insert(), {**row, "addresses": named})

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Iterable
 
 GENESIS = "0" * 64
-KEY_BYTES = 32
+KEY_BYTES = 16
 
 
 def _fields(values: Iterable[object]) -> bytes:
@@ -38,12 +38,16 @@ def step_hash(
     code: str,
     message: str,
     batch: int | None,
-    mac: str,
 ) -> str:
     """A step's hash chains the job's steps before it: the event that wrote a run of steps
     names the last one's hash, which holds them all."""
-    fields = (previous, seq, item, at, state, code, message, batch, mac)
+    fields = (previous, seq, item, at, state, code, message, batch)
     return hashlib.sha256(_fields(fields)).hexdigest()
+
+
+def members_digest(macs: Iterable[str]) -> str:
+    """A plan's members, in order, by their keyed digests: what its event holds of them."""
+    return hashlib.sha256("\n".join(macs).encode()).hexdigest()
 
 
 def body(payload: object) -> str:
@@ -52,10 +56,17 @@ def body(payload: object) -> str:
 
 def new_keys(count: int) -> list[str]:
     """Fresh keys, one a person, from one read of the system's randomness."""
-    pool = secrets.token_bytes(KEY_BYTES * count)
-    return [pool[i : i + KEY_BYTES].hex() for i in range(0, len(pool), KEY_BYTES)]
+    pool = secrets.token_hex(KEY_BYTES * count)
+    size = 2 * KEY_BYTES
+    return [pool[i : i + size] for i in range(0, len(pool), size)]
 
 
-def mac(key: str, *personal: str) -> str:
-    """The keyed digest of a person's fields: what the chain holds instead of them."""
-    return hmac.digest(bytes.fromhex(key), _fields(personal), "sha256").hex()
+def member_text(member_id: str, details: str) -> str:
+    """A member's personal fields as one text: their id, then their details (JSON)."""
+    return f"{len(member_id)}:{member_id}{details}"
+
+
+def mac(key: str | bytes, text: str) -> str:
+    """The keyed digest (HMAC-SHA256) of a person's fields: what the chain holds instead."""
+    secret = bytes.fromhex(key) if isinstance(key, str) else key
+    return hmac.digest(secret, text.encode(), "sha256").hex()

@@ -8,12 +8,18 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from providers.journal.records import PENDING, SENDING
+from providers.journal.records import PENDING, SENDING, Step
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from providers.journal.chain import NewStep
+
+
+def plan_step(created_at: str, planned: list[str] | None) -> Step:
+    """A member's first step: the plan, `pending` unless its event says otherwise."""
+    state, message = planned or (PENDING, "")
+    return Step(created_at, state, "", message)
 
 
 def changes(state: str, code: str, message: str, batch: int | None) -> dict[str, Any]:

@@ -112,22 +112,31 @@ class Reader:
         ]
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
+        """The plan (each member's first step, kept in its event), then the member's steps."""
         from sqlalchemy import select
 
-        from providers.journal.tables import items, steps
+        from providers.journal.items import plan_step
+        from providers.journal.tables import chain, items, steps
 
-        item = (
-            select(items.c.seq)
-            .where(items.c.job_id == job_id, items.c.member_id == member_id)
-            .scalar_subquery()
-        )
-        query = (
-            select(steps.c.at, steps.c.state, steps.c.code, steps.c.message)
-            .where(steps.c.job_id == job_id, steps.c.item == item)
-            .order_by(steps.c.seq)
-        )
         with self._db.read() as conn:
-            return [Step(*row) for row in conn.execute(query).all()]
+            item = conn.execute(
+                select(items.c.seq).where(items.c.job_id == job_id, items.c.member_id == member_id)
+            ).scalar()
+            plan = conn.execute(
+                select(chain.c.body).where(
+                    chain.c.job_id == job_id, chain.c.kind.in_(("planned", "adopted"))
+                )
+            ).scalar()
+            if item is None or plan is None:
+                return []
+            rows = conn.execute(
+                select(steps.c.at, steps.c.state, steps.c.code, steps.c.message)
+                .where(steps.c.job_id == job_id, steps.c.item == item)
+                .order_by(steps.c.seq)
+            ).all()
+        told = json.loads(plan)
+        first = plan_step(told["job"]["created_at"], told["planned"].get(str(item)))
+        return [first, *(Step(*row) for row in rows)]
 
     def numbers_in(self, job_id: str, states: Iterable[str] | None = None) -> dict[str, int]:
         """Each member's number in the job by id, in plan order; or only those in `states`."""

@@ -61,10 +61,10 @@ items = Table(
     _text("mac"),
     PrimaryKeyConstraint("job_id", "member_id"),
     Index("items_by_seq", "job_id", "seq", unique=True),
-    Index("items_by_state", "job_id", "state"),
 )
 
-#: each member's story, numbered within its job; `item` is the member's `items.seq`
+#: each member's story after the plan, numbered within its job; `item` is the member's
+#: `items.seq` (the plan itself is the first step of each: `plan_step`)
 steps = Table(
     "steps",
     metadata,
@@ -76,7 +76,6 @@ steps = Table(
     _text("code"),
     _text("message"),
     Column("batch", Integer),
-    _text("mac"),
     Column("hash", Text, nullable=False),
     PrimaryKeyConstraint("job_id", "seq"),
     Index("steps_by_item", "job_id", "item"),
@@ -90,6 +89,7 @@ people = Table(
     Column("seq", Integer, nullable=False),
     Column("key", Text, nullable=False),
     PrimaryKeyConstraint("job_id", "seq"),
+    sqlite_with_rowid=False,
 )
 
 chain = Table(

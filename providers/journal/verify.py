@@ -15,8 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from providers.journal.hashing import GENESIS, event_hash, mac, step_hash
-from providers.journal.items import changes
+from providers.journal.hashing import (
+    GENESIS,
+    event_hash,
+    mac,
+    member_text,
+    members_digest,
+    step_hash,
+)
+from providers.journal.items import changes, plan_step
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
     from providers.journal.chain import Head
     from providers.journal.database import Database
 
-ITEM_COLUMNS = ("state", "code", "message", "batch", "updated_at", "mac")
+ITEM_COLUMNS = ("state", "code", "message", "batch", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,9 @@ class _Told:
 
     facts: dict[str, Any] = field(default_factory=dict)
     items: int = 0
+    members: str = ""
+    #: members that did not start pending: their number -> [state, message]
+    planned: dict[str, list[str]] = field(default_factory=dict)
     #: (first step, last step, the last one's hash, the event's number)
     runs: list[tuple[int, int, str, int]] = field(default_factory=list)
 
@@ -54,7 +64,7 @@ def verify(db: Database, anchor: Head | None) -> Verdict:
 
 
 def _span(first: int, last: int) -> str:
-    return f"step {first}" if first == last else f"steps {first} to {last}"
+    return f"step {first} was" if first == last else f"steps {first} to {last} were"
 
 
 class _Verifier:
@@ -113,15 +123,15 @@ class _Verifier:
             )
         elif anchor.seq and hashes.get(anchor.seq) != anchor.hash:
             self.breaks.append(
-                f"event {anchor.seq} is not the one the head file names: the chain was "
-                "rewritten"
+                f"event {anchor.seq} is not the one the head file names: the chain was rewritten"
             )
 
     def _replay(self, seq: int, job_id: str, body: dict[str, Any]) -> None:
         told = self.told[job_id]
         if "job" in body:
             told.facts = dict(body["job"])
-            told.items = int(body.get("items", 0))
+            told.items, told.members = int(body["items"]), body["members"]
+            told.planned = body["planned"]
         if "state" in body:
             if not told.facts:
                 self.breaks.append(f"event {seq} changes job {job_id}, which was never planned")
@@ -135,8 +145,14 @@ class _Verifier:
     # -- steps -------------------------------------------------------------------------------
 
     def _steps(self) -> None:
+        for job_id, told in self.told.items():
+            for item in range(told.items):
+                start = plan_step(told.facts["created_at"], told.planned.get(str(item)))
+                self.members[(job_id, item)] = {"batch": None, "updated_at": start.at} | changes(
+                    start.state, start.code, start.message, None
+                )
         query = (
-            "SELECT job_id, seq, item, at, state, code, message, batch, mac, hash "
+            "SELECT job_id, seq, item, at, state, code, message, batch, hash "
             "FROM steps ORDER BY job_id, seq"
         )
         by_job: dict[str, list[Any]] = defaultdict(list)
@@ -150,14 +166,14 @@ class _Verifier:
         ends = {last: (first, digest, event) for first, last, digest, event in told.runs}
         written = max((last for _, last, _, _ in told.runs), default=0)
         previous, expected, clean = GENESIS, 1, True
-        for _, seq, item, at, state, code, message, batch, digest_mac, stored in rows:
+        for _, seq, item, at, state, code, message, batch, stored in rows:
             if seq > written:
                 self.breaks.append(f"job {job_id}: step {seq} has no history (inserted)")
                 continue
             if seq != expected:
                 self.breaks.append(f"job {job_id}: {_span(expected, seq - 1)} deleted")
                 clean = False
-            fields = (item, at, state, code, message, batch, digest_mac)
+            fields = (item, at, state, code, message, batch)
             if step_hash(previous, seq, *fields) != stored and seq == expected:
                 self.breaks.append(f"job {job_id}: step {seq} was changed")
                 clean = False
@@ -166,38 +182,30 @@ class _Verifier:
                 first, digest, event = ends[seq]
                 if clean and stored != digest:
                     self.breaks.append(
-                        f"job {job_id}: {_span(first, seq)} were rewritten (event {event} "
+                        f"job {job_id}: {_span(first, seq)} rewritten (event {event} "
                         "no longer matches them)"
                     )
                 clean = True
-            self._member(job_id, item, at, state, code, message, batch, digest_mac)
+            member = self.members.get((job_id, item))
+            if member is None:
+                self.breaks.append(f"job {job_id}: step {seq} names a member not in its plan")
+            else:
+                member.update(changes(state, code, message, batch), updated_at=at)
         if expected <= written:
             self.breaks.append(f"job {job_id}: {_span(expected, written)} deleted")
-
-    def _member(
-        self,
-        job_id: str,
-        item: int,
-        at: str,
-        state: str,
-        code: str,
-        message: str,
-        batch: int | None,
-        digest: str,
-    ) -> None:
-        member = self.members.setdefault((job_id, item), {"mac": digest, "batch": None})
-        member.update(changes(state, code, message, batch), updated_at=at)
 
     # -- members -----------------------------------------------------------------------------
 
     def _items(self) -> None:
         keys = {(j, s): k for j, s, k in self._rows("SELECT job_id, seq, key FROM people")}
+        macs: dict[str, list[str]] = defaultdict(list)
         query = (
             "SELECT job_id, seq, member_id, member, state, code, message, batch, updated_at, "
             "mac FROM items ORDER BY job_id, seq"
         )
         for row in self._rows(query).mappings():
             job_id, who = row["job_id"], f"member {row['member_id']}"
+            macs[job_id].append(row["mac"])
             said = self.members.pop((job_id, row["seq"]), None)
             if said is None:
                 self.breaks.append(f"job {job_id}: {who} has no history (inserted)")
@@ -211,10 +219,18 @@ class _Verifier:
             key = keys.get((job_id, row["seq"]))
             if key is None:
                 self.breaks.append(f"job {job_id}: {who}'s key is gone (deleted)")
-            elif mac(key, row["member_id"], row["member"]) != row["mac"]:
+            elif mac(key, member_text(row["member_id"], row["member"])) != row["mac"]:
                 self.breaks.append(f"job {job_id}: {who}'s id, name or address was changed")
         self.breaks += [
             f"job {job_id}: member #{seq + 1}'s row was deleted" for job_id, seq in self.members
+        ]
+        self.breaks += [
+            f"job {job_id}: its members' details or digests were changed (they no longer make "
+            "the digest its plan holds)"
+            for job_id, told in self.told.items()
+            if told.facts
+            and members_digest(macs.get(job_id, [])) != told.members
+            and not any(b.startswith(f"job {job_id}: member") for b in self.breaks)
         ]
 
     # -- jobs --------------------------------------------------------------------------------

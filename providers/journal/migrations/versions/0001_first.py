@@ -74,10 +74,7 @@ def upgrade() -> None:
     op.create_table(
         "everywhere",
         sa.Column("id", sa.Text, primary_key=True),
-        *(
-            sa.Column(name, sa.Text, nullable=False)
-            for name in ("created_at", "addresses")
-        ),
+        *(sa.Column(name, sa.Text, nullable=False) for name in ("created_at", "addresses")),
         sa.Column("dry_run", sa.Integer, nullable=False),
         *(
             sa.Column(name, sa.Text, nullable=False)

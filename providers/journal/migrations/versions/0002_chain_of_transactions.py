@@ -2,27 +2,36 @@
 details under keyed digests.
 
 The chain before this held members' ids in its events; it is replaced, not kept: each job and
-everywhere job is adopted as it stands (its steps renumbered and hashed, a key made for each
-person), after one `upgraded` event that names how many events the old chain had and its last
-hash, so a copy of the old journal can still be matched to this one.
+everywhere job is adopted as it stands (each member's first step kept as the plan, the others
+renumbered and hashed, a key made for each person), after one `upgraded` event that names
+how many events the old chain had and its last hash, so a copy of the old journal can still
+be matched to this one.
 
 Revision ID: 0002
 """
 
 import re
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-from providers.journal.hashing import GENESIS, body, event_hash, mac, new_keys, step_hash
+from providers.journal.hashing import (
+    GENESIS,
+    body,
+    event_hash,
+    mac,
+    member_text,
+    members_digest,
+    new_keys,
+    step_hash,
+)
 
 revision = "0002"
 down_revision = "0001"
 
-SENDING = "sending"
+PENDING, SENDING = "pending", "sending"
 CALL = re.compile(r"in call (\d+)")
 
 
@@ -33,6 +42,7 @@ def upgrade() -> None:
     op.add_column("items", sa.Column("mac", sa.Text, nullable=False, server_default=""))
     op.add_column("everywhere", sa.Column("mac", sa.Text, nullable=False, server_default=""))
     op.create_index("items_by_seq", "items", ["job_id", "seq"], unique=True)
+    op.drop_index("items_by_state", table_name="items")  # a job's rows are found by job_id
     op.create_table(
         "steps",
         sa.Column("job_id", sa.Text, sa.ForeignKey("jobs.id"), nullable=False),
@@ -43,7 +53,6 @@ def upgrade() -> None:
         sa.Column("code", sa.Text, nullable=False, server_default=""),
         sa.Column("message", sa.Text, nullable=False, server_default=""),
         sa.Column("batch", sa.Integer),
-        sa.Column("mac", sa.Text, nullable=False, server_default=""),
         sa.Column("hash", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("job_id", "seq"),
     )
@@ -54,6 +63,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("key", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("job_id", "seq"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "chain",
@@ -120,42 +130,49 @@ def _adopt_everywhere(conn: sa.Connection, chain: _Chain, row: dict[str, Any]) -
 
 
 def _adopt_job(conn: sa.Connection, chain: _Chain, job: dict[str, Any]) -> None:
+    """The job as it stands: each member's first step becomes their plan (kept in the event),
+    the others are numbered and hashed in the order they were written."""
     job_id = job["id"]
     items = _rows(conn, "SELECT * FROM items WHERE job_id = :job ORDER BY seq", job=job_id)
     keys = new_keys(len(items))
     seq_of = {item["member_id"]: item["seq"] for item in items}
-    told = defaultdict(list)  # only SQLite journals had rows before this revision
-    query = "SELECT rowid AS n, * FROM steps_old WHERE job_id = :job ORDER BY rowid"
-    for step in _rows(conn, query, job=job_id):
-        told[step["member_id"]].append(step)
+    planned: dict[str, list[str]] = {}
+    later = []
+    seen = set()
+    query = "SELECT * FROM steps_old WHERE job_id = :job ORDER BY rowid"
+    for step in _rows(conn, query, job=job_id):  # only SQLite journals had rows until now
+        member = step["member_id"]
+        if member in seen:
+            later.append(step)
+            continue
+        seen.add(member)
+        if (step["state"], step["message"]) != (PENDING, ""):
+            planned[str(seq_of[member])] = [step["state"], step["message"]]
     for item, key in zip(items, keys, strict=True):
-        item["mac"] = mac(key, item["member_id"], item["member"])
-        if item["member_id"] not in told:  # a member no step was written for: as it stands
-            told[item["member_id"]].append({**item, "at": item["updated_at"], "n": 0})
-    conn.execute(
-        sa.text("INSERT INTO people VALUES (:job_id, :seq, :key)"),
-        [{"job_id": job_id, "seq": i["seq"], "key": k} for i, k in zip(items, keys, strict=True)],
-    )
+        item["mac"] = mac(key, member_text(item["member_id"], item["member"]))
     if items:
+        conn.execute(
+            sa.text("INSERT INTO people VALUES (:job_id, :seq, :key)"),
+            [
+                {"job_id": job_id, "seq": i["seq"], "key": k}
+                for i, k in zip(items, keys, strict=True)
+            ],
+        )
         conn.execute(
             sa.text("UPDATE items SET mac = :mac WHERE job_id = :job_id AND seq = :seq"), items
         )
-    macs = {item["member_id"]: item["mac"] for item in items}
-    written = sorted((step for member in told.values() for step in member), key=_written)
     steps, last = [], GENESIS
-    for seq, old in enumerate(written, start=1):
-        member = old["member_id"]
+    for seq, old in enumerate(later, start=1):
         batch = CALL.search(old["message"]) if old["state"] == SENDING else None
         step = {
             "job_id": job_id,
             "seq": seq,
-            "item": seq_of[member],
+            "item": seq_of[old["member_id"]],
             "at": old["at"],
             "state": old["state"],
             "code": old["code"],
             "message": old["message"],
             "batch": int(batch.group(1)) - 1 if batch else None,
-            "mac": macs.pop(member, ""),  # the member's first step holds their digest
         }
         last = step["hash"] = step_hash(last, *(step[f] for f in list(step)[1:]))
         steps.append(step)
@@ -163,16 +180,16 @@ def _adopt_job(conn: sa.Connection, chain: _Chain, job: dict[str, Any]) -> None:
         conn.execute(
             sa.text(
                 "INSERT INTO steps VALUES (:job_id, :seq, :item, :at, :state, :code, "
-                ":message, :batch, :mac, :hash)"
+                ":message, :batch, :hash)"
             ),
             steps,
         )
-    span = [1, len(steps)] if steps else []
-    payload = {"job": job, "items": len(items), "steps": span, "last": last}
+    payload = {
+        "job": job,
+        "items": len(items),
+        "members": members_digest(item["mac"] for item in items),
+        "planned": planned,
+        "steps": [1, len(steps)] if steps else [],
+        "last": last,
+    }
     chain.append(job_id, "adopted", payload)
-
-
-
-def _written(step: dict[str, Any]) -> tuple[bool, int]:
-    """The order steps were written in; a member without one last."""
-    return step["n"] == 0, step["n"]
