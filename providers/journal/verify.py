@@ -97,7 +97,12 @@ class _Verifier:
         for seq, job_id, at, kind, body, digest in self._rows(query):
             events += 1
             if seq != expected:
-                self.breaks.append(f"events {expected} to {seq - 1} are missing (deleted)")
+                gone = (
+                    f"event {expected} is"
+                    if seq - 1 == expected
+                    else f"events {expected} to {seq - 1} are"
+                )
+                self.breaks.append(f"{gone} missing (deleted)")
             if event_hash(previous, seq, job_id, at, kind, body) != digest:
                 self.breaks.append(f"event {seq} ({kind} of job {job_id}, {at}) was changed")
             previous, expected, hashes[seq] = digest, seq + 1, digest
