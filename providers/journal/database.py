@@ -142,9 +142,10 @@ def insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> 
 
 def _sqlite_connected(connection: Any, _: object) -> None:
     """Transactions are the journal's own (BEGIN below), in WAL mode with synchronous
-    writes, so a crash keeps every committed step."""
+    writes, so a crash keeps every committed step; a cache of 64 MB lets a plan of 100,000
+    members reach the disk once, at its commit, rather than spilled on the way."""
     connection.isolation_level = None
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "cache_size=-65536"):
         connection.execute(f"PRAGMA {pragma}")
 
 
