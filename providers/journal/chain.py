@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -82,7 +82,6 @@ class Writing:
     conn: Connection
     head: Head
     at: str
-    written: list[Head] = field(default_factory=list)
 
     def steps(self, job_id: str, rows: Iterable[NewStep]) -> dict[str, Any]:
         """Append steps to the job's story; returns what the event says of them."""
