@@ -134,6 +134,11 @@ class NothingToDo(ConfigurationError):
     """Asked to resume or retry a job that has nothing left of that kind."""
 
 
+class JournalUnavailable(ConfigurationError):
+    """The journal cannot be read or written (locked, full, read-only, unreachable): nothing
+    more may be sent until it can, since what is sent must be journaled first."""
+
+
 def stops_run(error: BaseException) -> bool:
     """What an adapter must pass up rather than turn into outcomes: 401 and 403 (every
     further call would fail the same way), and a write held back or paused (not sent)."""

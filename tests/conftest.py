@@ -92,6 +92,33 @@ def journal(tmp_path: Path) -> Journal:
     return Journal(tmp_path / "journal.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[str]:
+    from tests.postgres import server
+
+    with server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgresql_url(postgresql_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test; dropped after it."""
+    from tests.postgres import create_database, drop_database
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[-55:].lower()
+    yield create_database(postgresql_server, name)
+    drop_database(postgresql_server, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_at(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a journal test's journal lives: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "journal.sqlite3"
+    url: str = request.getfixturevalue("postgresql_url")
+    return url
+
+
 FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
 
 OpenAdapter = Callable[..., Adapter]

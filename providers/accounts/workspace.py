@@ -45,7 +45,9 @@ class Workspace(Protocol):
         """Where this workspace keeps its journal and exports: the demo's apart from yours."""
         ...
 
-    def journal_path(self) -> Path: ...
+    def journal_path(self) -> Path | str:
+        """The journal's SQLite file, or the PostgreSQL URL the setting names."""
+        ...
 
     def exports_path(self) -> Path: ...
 
@@ -56,7 +58,7 @@ class Paths:
     def data_path(self) -> Path:
         raise NotImplementedError
 
-    def journal_path(self) -> Path:
+    def journal_path(self) -> Path | str:
         return self.data_path() / "journal.sqlite3"
 
     def exports_path(self) -> Path:
@@ -86,6 +88,12 @@ class LocalWorkspace(Paths):
 
     def data_path(self) -> Path:
         return data_dir()
+
+    def journal_path(self) -> Path | str:
+        """Yours may be a team's PostgreSQL (`ROSTERDECK_JOURNAL`); the demo's never is."""
+        from providers.journal.location import journal_target
+
+        return journal_target(self.data_path() / "journal.sqlite3")
 
     async def open(self, name: str) -> Adapter:
         account = self.store.get(name)

@@ -8,18 +8,17 @@ import json
 import sys
 
 from providers.accounts.workspace import Workspace
-from providers.cli.face import act
+from providers.cli.face import act, open_journal
 from providers.cli.find import said_found
 from providers.jobs.desk import Desk
 from providers.jobs.everywhere import (
     plan_everywhere,
 )
 from providers.jobs.find import find_everywhere, one_persons_addresses
-from providers.journal import Journal
 
 
 async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> int:
-    desk = Desk(workspace, Journal(workspace.journal_path()))
+    desk = Desk(workspace, open_journal(workspace))
     try:
         names = [a.name for a in workspace.accounts()]
         addresses = one_persons_addresses(args.everywhere, names)

@@ -23,6 +23,14 @@ async def ask(prompt: str) -> str:
     return (await asyncio.to_thread(input, prompt)).strip()
 
 
+def open_journal(workspace: Workspace) -> Journal:
+    """The workspace's journal; what opening it changed is said once, on stderr."""
+    journal = Journal(workspace.journal_path())
+    for notice in journal.notices:
+        print(notice, file=sys.stderr)
+    return journal
+
+
 def show(proposal: Proposal, dry_run: bool = False) -> None:
     if dry_run:
         print("DRY RUN: nothing will be sent.")

@@ -6,15 +6,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from providers.accounts.workspace import Workspace
 from providers.cli.everywhere import remove_everywhere
-from providers.cli.face import act, counted
+from providers.cli.face import act, counted, open_journal
 from providers.errors import ConfigurationError, NothingToDo
 from providers.jobs.desk import Desk
 from providers.jobs.plans import VERBS
-from providers.jobs.receipts import FORMATS, receipt
+from providers.jobs.receipts import FORMATS, receipt, receipt_head
 from providers.journal import Journal
 from providers.journal.records import Job
 from providers.matching import entries_from_file
@@ -44,7 +45,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
             "Name the account and the group or list: `rosterdeck remove ACCOUNT CONTAINER "
             "MEMBER...`, or `rosterdeck remove --everywhere ADDRESS...` for one person."
         )
-    desk = Desk(workspace, Journal(workspace.journal_path()))
+    desk = Desk(workspace, open_journal(workspace))
     try:
         operation = (
             Operation.DELETE_CONTACTS if args.delete_contacts else Operation.REMOVE_FROM_CONTAINER
@@ -69,16 +70,38 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         await desk.aclose()
 
 
-def verify(journal: Journal, as_json: bool) -> int:
-    """Exit 0 when the chain holds and the tables agree with it; 1, saying where, if not."""
+def _receipt_breaks(journal: Journal, receipts: list[str]) -> list[str]:
+    """Each receipt names the chain's head when it was written: the chain must still hold it."""
+    breaks = []
+    for name in receipts:
+        try:
+            head = receipt_head(Path(name).expanduser().read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigurationError(f"The receipt {name} cannot be read: {error}.") from None
+        if head is None:
+            breaks.append(f"{name}: names no journal head (is it a RosterDeck receipt?)")
+        elif not journal.holds(head):
+            breaks.append(
+                f"{name}: the journal no longer holds event {head.seq} as this receipt saw "
+                "it: it was cut short or rewritten after the receipt was written"
+            )
+    return breaks
+
+
+def verify(journal: Journal, as_json: bool, receipts: list[str] | None = None) -> int:
+    """Exit 0 when the chain holds, the tables agree with it and it still holds each
+    receipt's head; 1, saying where, if not."""
     verdict = journal.verify()
+    breaks = verdict.breaks + _receipt_breaks(journal, receipts or [])
+    verdict = replace(verdict, breaks=breaks)
     if as_json:
         document = {"whole": verdict.whole, "events": verdict.events, "jobs": verdict.jobs}
         json.dump({**document, "breaks": verdict.breaks}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif verdict.whole:
         jobs = f"{verdict.jobs:,} job{'s' * (verdict.jobs != 1)}"
-        print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.")
+        held = f" It holds the head of {len(receipts)} receipt(s)." if receipts else ""
+        print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.{held}")
     else:
         print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
         for place in verdict.breaks[:20]:
@@ -87,9 +110,13 @@ def verify(journal: Journal, as_json: bool) -> int:
 
 
 async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
-    journal = Journal(workspace.journal_path())
+    journal = open_journal(workspace)
+    if args.receipt and args.action != "verify":
+        raise ConfigurationError(
+            "--receipt goes with verify: `rosterdeck jobs verify --receipt FILE`."
+        )
     if args.action == "verify":
-        return verify(journal, args.json)
+        return verify(journal, args.json, args.receipt)
     if args.action == "receipt":
         if not args.job:
             raise ConfigurationError("Which job? `rosterdeck jobs receipt JOB` (ids: `jobs`).")
@@ -136,7 +163,7 @@ def _job_line(job: Job) -> str:
 
 
 async def _again(args: argparse.Namespace, workspace: Workspace, retry: bool) -> int:
-    desk = Desk(workspace, Journal(workspace.journal_path()))
+    desk = Desk(workspace, open_journal(workspace))
     try:
         try:
             proposal = await (desk.propose_retry if retry else desk.propose_resume)(args.job)
@@ -159,7 +186,7 @@ async def retry(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
-    desk = Desk(workspace, Journal(workspace.journal_path()))
+    desk = Desk(workspace, open_journal(workspace))
     try:
         return await act(desk, await desk.propose_undo(args.job), yes=args.yes)
     finally:
@@ -212,6 +239,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "receipt JOB: the job's receipt, to attach to the ticket",
     )
     listing.add_argument("job", nargs="?", help="with receipt: the job's id")
+    listing.add_argument(
+        "--receipt",
+        nargs="+",
+        metavar="FILE",
+        help="with verify: receipts (md, json or csv) whose journal head must still be there",
+    )
     listing.add_argument(
         "--format", choices=FORMATS, default="md", help="with receipt: md (default), json or csv"
     )

@@ -44,6 +44,8 @@ class Engine:
         self.on_event = on_event or (lambda event: None)
         self._halt: JobState | None = None
         self._halt_note = ""
+        #: the journal could not be written: the job stops, and this is raised once it has
+        self._lost: errors.JournalUnavailable | None = None
         #: failures in a row before this job began (an earlier place of the same account)
         self._failures_before = failed_in_row
         self.failed_in_row = failed_in_row
@@ -107,11 +109,19 @@ class Engine:
         async def send(number: int, batch: list[Member]) -> None:
             async with gate:
                 if self._halt is None:
-                    await self._send(job, number, batch)
+                    try:
+                        await self._send(job, number, batch)
+                    except errors.JournalUnavailable as error:
+                        # Nothing more leaves; members sent but not recorded stay `sending`,
+                        # so a resume settles them by reading.
+                        self._lost = self._lost or error
+                        self._stop(JobState.INTERRUPTED, error.message)
 
         async with asyncio.TaskGroup() as group:
             for number, batch in enumerate(batches):
                 group.create_task(send(number, batch))
+        if self._lost is not None:
+            raise self._lost
         if self._halt in (JobState.CANCELLED, JobState.STOPPED):
             cancelled = self.journal.cancel_pending(job_id, self._halt_note)
             self.on_event(

@@ -7,21 +7,26 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 from providers.jobs.plans import VERBS
 from providers.journal import Journal
+from providers.journal.chain import Head
+from providers.journal.files import write_private
 from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Member, Operation, Outcome, Provider
 from providers.text import json_text, shown
 
 FORMATS = ("md", "json", "csv")
 CHAIN_NOTE = (
-    "The journal this comes from is a hash chain: `rosterdeck jobs verify` checks that no "
-    "line of it was changed since."
+    "The journal this comes from is a hash chain; when this was written its head was {head}. "
+    "`rosterdeck jobs verify --receipt` this file checks that the journal still holds that "
+    "head and that no line of it was changed since."
 )
+_HEAD = re.compile(r"event (\d+), sha256 ([0-9a-f]{64})")
 DONE = {Outcome.REMOVED.value, Outcome.ALREADY_ABSENT.value, Outcome.RESTORED.value}
 #: what a removal of each kind leaves in place at the provider
 STILL_HELD = {
@@ -110,23 +115,51 @@ def _member(item: Item) -> dict[str, str]:
 def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
     if journal.is_everywhere(job_id):
         return everywhere_receipt(journal.everywhere(job_id), journal, form)
+    head = journal.head()
     job = journal.job(job_id)
     items = journal.items(job_id)
     members = [_member(i) for i in items]
     held = STILL_HELD.get((job.provider, job.operation), "")
     if form == "json":
         document = {"facts": facts(job), "members": members, "still_held": held}
-        return json_text(document) + "\n"
+        return json_text({**document, **_head(head)}) + "\n"
     if form == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=["job", *members[0]] if members else ["job"])
+        names = ["job", *_member(Item(Member(id=""), "")), *_head_columns(head)]
+        writer = csv.DictWriter(out, fieldnames=names)
         writer.writeheader()
-        writer.writerows(_cells({"job": job.id, **m}) for m in members)
+        writer.writerows(_cells({"job": job.id, **m, **_head_columns(head)}) for m in members)
         return out.getvalue()
-    return _markdown(job, items, held)
+    return _markdown(job, items, held, head)
 
 
-def _markdown(job: Job, items: list[Item], held: str) -> str:
+def _head(head: Head) -> dict[str, dict[str, object]]:
+    return {"journal": {"event": head.seq, "hash": head.hash}}
+
+
+def _head_columns(head: Head) -> dict[str, str]:
+    return {"journal_event": str(head.seq), "journal_hash": head.hash}
+
+
+def _said(head: Head) -> str:
+    return f"event {head.seq}, sha256 {head.hash}"
+
+
+def receipt_head(text: str) -> Head | None:
+    """The journal's head a receipt (md, json or csv) was written at; None if it names none."""
+    try:
+        told = json.loads(text).get("journal", {})
+        return Head(int(told["event"]), str(told["hash"]))
+    except (ValueError, AttributeError, KeyError, TypeError):
+        pass
+    row = next(csv.DictReader(io.StringIO(text)), None)
+    if row and row.get("journal_hash"):
+        return Head(int(row.get("journal_event") or 0), row["journal_hash"])
+    found = _HEAD.search(text)
+    return Head(int(found[1]), found[2]) if found else None
+
+
+def _markdown(job: Job, items: list[Item], held: str, head: Head) -> str:
     lines = [f"# Removal receipt: job {job.id}", ""]
     lines += _fact_lines(facts(job))
     done = [i for i in items if i.state in DONE]
@@ -141,7 +174,7 @@ def _markdown(job: Job, items: list[Item], held: str) -> str:
             lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
     if held:
         lines += ["", "## Still held elsewhere", "", held]
-    lines += ["", CHAIN_NOTE, ""]
+    lines += ["", CHAIN_NOTE.format(head=_said(head)), ""]
     return "\n".join(lines)
 
 
@@ -162,6 +195,7 @@ def _who(item: Item) -> str:
 def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
     """One person off every place: each place's outcomes, what was not searched, and what
     every provider involved still holds."""
+    head = journal.head()
     places = [(part, journal.items(part.id)) for part in job.parts]
     held = [STILL_HELD_EVERYWHERE[p] for p in dict.fromkeys(part.provider for part in job.parts)]
     told = {
@@ -191,20 +225,23 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
             ],
             "not_searched": [u.model_dump() for u in job.unsearched],
             "still_held": held,
+            **_head(head),
         }
         return json_text(document) + "\n"
     if form == "csv":
         out = io.StringIO()
+        anchor = _head_columns(head)
         names = ["job", "part", "account", "provider", "where", *_member(Item(Member(id=""), ""))]
-        writer = csv.DictWriter(out, fieldnames=names)
+        writer = csv.DictWriter(out, fieldnames=[*names, *anchor])
         writer.writeheader()
         for part, items in places:
-            place = {"job": job.id, "part": part.id, **_place(part)}
+            place = {"job": job.id, "part": part.id, **_place(part), **anchor}
             writer.writerows(_cells({**place, **_member(i)}) for i in items)
         for blind in job.unsearched:  # a place nobody could look in is part of the record
             writer.writerow(
                 _cells(
                     {
+                        **anchor,
                         "job": job.id,
                         "account": blind.account,
                         "where": blind.where,
@@ -238,7 +275,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
         ]
     if held:
         lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]
-    lines += ["", CHAIN_NOTE, ""]
+    lines += ["", CHAIN_NOTE.format(head=_said(head)), ""]
     return "\n".join(lines)
 
 
@@ -259,9 +296,9 @@ def _cells(row: dict[str, str]) -> dict[str, str]:
 
 
 def export(journal: Journal, job_id: str, directory: Path) -> Path:
-    """Write the receipt in every form beside each other; returns the Markdown one."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write the receipt in every form beside each other, for its owner's eyes only (they
+    name people); returns the Markdown one."""
     base = directory / f"rosterdeck-job-{job_id}"
     for form in FORMATS:
-        base.with_suffix(f".{form}").write_text(receipt(journal, job_id, form), encoding="utf-8")
+        write_private(base.with_suffix(f".{form}"), receipt(journal, job_id, form))
     return base.with_suffix(".md")

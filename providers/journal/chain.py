@@ -1,141 +1,182 @@
-"""The journal's hash chain: every job event (a job planned, a member's step, a job's state)
-carries a SHA-256 of itself and of the event before it, so that an edit, a deletion or an
-insertion anywhere in the journal's history shows, and `rosterdeck jobs verify` can say
-where. The chain proves the history is whole; replaying it proves the journal's tables
-still say what the history says."""
+"""The journal's hash chain: one event a transaction (a job planned, a batch marked sending,
+outcomes recorded, members reset, a state changed), each holding the hash of the event before
+it. An event that wrote steps names them (`steps`: first and last number within the job) and
+the last one's hash, which chains every step of the job before it; a plan's event holds the
+job's facts, its members' keyed digests in one hash, and how each member started.
+
+What the chain hashes holds no one's name, phone or email: a step names its member by their
+number in the job, and a member's details enter only as an HMAC under a key of their own
+(`people`, one row a person). A plain hash of a phone number could be reversed by trying
+every number, so it would itself be personal data; a keyed digest cannot, and once a
+person's key and details are deleted, what is left in the chain says nothing about them,
+yet every hash still holds.
+
+The chain's head (last number and hash) is also written after each commit to a file outside
+the database (`Anchor`), so a journal cut short, emptied or replaced shows even when every
+hash inside it was recomputed.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import sqlite3
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS chain (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    job_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    body TEXT NOT NULL,
-    hash TEXT NOT NULL
-);
-"""
-GENESIS = "0" * 64
+from providers.errors import JournalUnavailable
+from providers.journal.database import insert_many
+from providers.journal.hashing import GENESIS, body, event_hash, step_hash
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
-def _digest(previous: str, job_id: str, at: str, kind: str, body: str) -> str:
-    return hashlib.sha256("\n".join((previous, job_id, at, kind, body)).encode()).hexdigest()
+    from providers.journal.database import Database
 
 
-def append(db: sqlite3.Connection, job_id: str, at: str, kind: str, payload: object) -> None:
-    """Add one event after the last; call inside the transaction that makes the change."""
-    body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-    row = db.execute("SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
-    digest = _digest(row[0] if row else GENESIS, job_id, at, kind, body)
-    db.execute(
-        "INSERT INTO chain (job_id, at, kind, body, hash) VALUES (?,?,?,?,?)",
-        (job_id, at, kind, body, digest),
-    )
+class Head(NamedTuple):
+    seq: int
+    hash: str
 
 
-@dataclass(frozen=True)
-class Verdict:
-    events: int
-    jobs: int
-    breaks: list[str]
-
-    @property
-    def whole(self) -> bool:
-        return not self.breaks
+class NewStep(NamedTuple):
+    item: int
+    state: str
+    code: str = ""
+    message: str = ""
+    batch: int | None = None
 
 
-def adopt(db: sqlite3.Connection, at: str) -> None:
-    """A journal written before the chain existed: its jobs, as they are now, open the chain."""
-    for job_id, state in db.execute("SELECT id, state FROM jobs ORDER BY created_at").fetchall():
-        members = dict(
-            db.execute("SELECT member_id, state FROM items WHERE job_id = ?", (job_id,)).fetchall()
-        )
-        append(db, job_id, at, "adopted", {"state": state, "members": members})
+class Anchor:
+    """The chain's head kept in a small file beside the journal, replaced atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> Head | None:
+        try:
+            said = self.path.read_text(encoding="ascii").split()
+        except FileNotFoundError:
+            return None
+        if not said:  # a crash before the new head reached the disk: the journal's is newer
+            return None
+        try:
+            seq, digest = said
+            return Head(int(seq), digest)
+        except (OSError, ValueError):
+            return Head(-1, "unreadable")
+
+    def write(self, head: Head) -> None:
+        partial = self.path.with_name(self.path.name + ".partial")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(f"{head.seq} {head.hash}\n")
+        os.replace(partial, self.path)
 
 
-def verify(db: sqlite3.Connection) -> Verdict:
-    """Walk the chain, then compare what it says with the journal's tables."""
-    breaks: list[str] = []
-    previous, expected_seq = GENESIS, 1
-    last_step: dict[tuple[str, str], str] = {}
-    last_state: dict[str, str] = {}
-    planned: dict[str, dict[str, object]] = {}
-    everywhere: dict[str, dict[str, object]] = {}
-    events = 0
-    for seq, job_id, at, kind, body, digest in db.execute(
-        "SELECT seq, job_id, at, kind, body, hash FROM chain ORDER BY seq"
-    ):
-        events += 1
-        if seq != expected_seq:
-            breaks.append(f"events {expected_seq} to {seq - 1} are missing (deleted)")
-        expected_seq = seq + 1
-        if _digest(previous, job_id, at, kind, body) != digest:
-            breaks.append(f"event {seq} ({kind} of job {job_id}, {at}) was changed")
-        previous = digest
-        payload = json.loads(body)
-        if kind == "step":
-            last_step[(job_id, payload[0])] = payload[1]
-        elif kind == "state":
-            last_state[job_id] = payload[0]
-        elif kind == "job":
-            last_state.setdefault(job_id, "planned")
-            planned[job_id] = payload
-        elif kind == "everywhere":
-            everywhere[job_id] = payload
-        elif kind == "adopted":  # a job from before the chain: its state when the chain began
-            last_state[job_id] = payload["state"]
-            for member_id, state in payload["members"].items():
-                last_step[(job_id, member_id)] = state
-    for job_id, member_id, state in db.execute("SELECT job_id, member_id, state FROM items"):
-        told = last_step.get((job_id, member_id))
-        if told is None:
-            breaks.append(f"job {job_id}: member {member_id} has no history (inserted)")
-        elif told != state:
-            breaks.append(
-                f"job {job_id}: member {member_id} reads {state!r}, its history says {told!r}"
+@dataclass
+class Writing:
+    """One write transaction of the journal: its steps and its events, in chain order."""
+
+    conn: Connection
+    head: Head
+    at: str
+
+    def steps(self, job_id: str, rows: Iterable[NewStep]) -> dict[str, Any]:
+        """Append steps to the job's story; returns what the event says of them."""
+        from sqlalchemy import select
+
+        from providers.journal.tables import steps
+
+        last = self.conn.execute(
+            select(steps.c.seq, steps.c.hash)
+            .where(steps.c.job_id == job_id)
+            .order_by(steps.c.seq.desc())
+            .limit(1)
+        ).first()
+        first = seq = last[0] if last else 0
+        digest = last[1] if last else GENESIS
+        out = []
+        for step in rows:
+            seq += 1
+            fields = (step.item, self.at, step.state, step.code, step.message, step.batch)
+            digest = step_hash(digest, seq, *fields)
+            out.append((job_id, seq, *fields, digest))
+        insert_many(self.conn, steps, out)
+        return {"steps": [first + 1, seq] if out else [], "last": digest}
+
+    def event(self, job_id: str, kind: str, payload: dict[str, Any]) -> None:
+        from sqlalchemy import update
+
+        from providers.journal.tables import chain, head
+
+        seq, text = self.head.seq + 1, body(payload)
+        digest = event_hash(self.head.hash, seq, job_id, self.at, kind, text)
+        self.conn.execute(
+            chain.insert().values(
+                seq=seq, job_id=job_id, at=self.at, kind=kind, body=text, hash=digest
             )
-    jobs = 0
-    cursor = db.execute("SELECT * FROM jobs")
-    columns = [d[0] for d in cursor.description]
-    for values in cursor.fetchall():
-        jobs += 1
-        row = dict(zip(columns, values, strict=True))
-        job_id = str(row["id"])
-        told = last_state.get(job_id)
-        if told is None:
-            breaks.append(f"job {job_id} has no history (inserted)")
-        elif told != row["state"]:
-            breaks.append(f"job {job_id} reads {row['state']!r}, its history says {told!r}")
-        for field, said in planned.pop(job_id, {}).items():
-            if field not in ("state", "note") and row.get(field) != said:
-                breaks.append(f"job {job_id}: its {field} reads {row.get(field)!r}, was {said!r}")
-    breaks += [f"job {job_id} is gone from the journal (deleted)" for job_id in planned]
-    breaks += _compare_rows(db, "everywhere", everywhere)
-    return Verdict(events, jobs, breaks)
+        )
+        self.conn.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=digest))
+        self.head = Head(seq, digest)
 
 
-def _compare_rows(
-    db: sqlite3.Connection, table: str, told: dict[str, dict[str, object]]
-) -> list[str]:
-    """Rows written once and never changed (an everywhere job's plan) against their events."""
-    breaks: list[str] = []
-    cursor = db.execute(f"SELECT * FROM {table}")
-    columns = [d[0] for d in cursor.description]
-    for values in cursor.fetchall():
-        row = dict(zip(columns, values, strict=True))
-        said = told.pop(str(row["id"]), None)
+class Chain:
+    """Writes go through `writing()`: the head row is locked first, so two writers (two
+    processes on one PostgreSQL) never hang events on the same head."""
+
+    def __init__(self, db: Database, anchor: Anchor) -> None:
+        self._db = db
+        self.anchor = anchor
+        #: the head file is written only while the chain still holds what it says
+        self._anchored = True
+
+    def open(self) -> None:
+        said = self.anchor.read()
+        self._anchored = said is None or self.holds(said)
         if said is None:
-            breaks.append(f"job {row['id']} has no history (inserted)")
-            continue
-        breaks += [
-            f"job {row['id']}: its {field} reads {row.get(field)!r}, was {value!r}"
-            for field, value in said.items()
-            if row.get(field) != value
-        ]
-    return breaks + [f"job {job_id} is gone from the journal (deleted)" for job_id in told]
+            self._write_anchor(self.head())
+
+    @contextmanager
+    def writing(self, at: str) -> Iterator[Writing]:
+        from sqlalchemy import select
+
+        from providers.journal.tables import head
+
+        with self._db.write() as conn:
+            row = conn.execute(select(head.c.seq, head.c.hash).with_for_update()).first()
+            if row is None:
+                raise JournalUnavailable(
+                    f"The journal {self._db.where} has lost its chain's head: it was changed "
+                    "outside RosterDeck (`rosterdeck jobs verify` says where)."
+                )
+            writing = Writing(conn, Head(*row), at)
+            yield writing
+        self._write_anchor(writing.head)
+
+    def _write_anchor(self, head: Head) -> None:
+        if self._anchored and head.seq:
+            with self._db.failing_as_unavailable():
+                self.anchor.write(head)
+
+    def head(self) -> Head:
+        from sqlalchemy import select
+
+        from providers.journal.tables import head
+
+        with self._db.read() as conn:
+            row = conn.execute(select(head.c.seq, head.c.hash)).first()
+        return Head(*row) if row else Head(0, GENESIS)  # emptied: `verify` says so
+
+    def holds(self, said: Head) -> bool:
+        """Whether the chain's event `said.seq` is still the one with that hash."""
+        from sqlalchemy import select
+
+        from providers.journal.tables import chain
+
+        if said.seq == 0:
+            return said.hash == GENESIS
+        with self._db.read() as conn:
+            found = conn.execute(select(chain.c.hash).where(chain.c.seq == said.seq)).scalar()
+        return found == said.hash

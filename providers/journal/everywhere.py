@@ -1,64 +1,33 @@
 """The journal's everywhere jobs: one row naming the person and why, and one ordinary job a
-place (`jobs.part_of`), all written in one transaction before anything is sent."""
+place (`jobs.part_of`), all written in one transaction before anything is sent. The person's
+addresses enter the chain only as a keyed digest (see `chain`)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from providers import version
-from providers.errors import ConfigurationError
-from providers.journal import chain
-from providers.journal.records import EverywhereJob, Job, NewJob, Unsearched
+from providers.journal.hashing import mac, new_keys
+from providers.journal.reading import no_job
+from providers.journal.records import EverywhereJob, NewJob, Unsearched
+from providers.journal.writes import Stamps, write_plan
 
-EVERYWHERE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS everywhere (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    addresses TEXT NOT NULL,
-    dry_run INTEGER NOT NULL,
-    reason TEXT NOT NULL,
-    user TEXT NOT NULL,
-    operator TEXT NOT NULL,
-    host TEXT NOT NULL,
-    version TEXT NOT NULL,
-    unsearched TEXT NOT NULL
-);
-"""
-COLUMNS = "id, created_at, addresses, dry_run, reason, user, operator, host, version, unsearched"
+if TYPE_CHECKING:
+    from providers.journal.chain import Chain
+    from providers.journal.database import Database
+    from providers.journal.reading import Reader
 
 
-class EverywhereJobs:
-    """Mixed into `Journal`, which owns the connection and writes each part as a job."""
+class Everywhere:
+    def __init__(self, db: Database, chain: Chain, reader: Reader, stamps: Stamps) -> None:
+        self._db = db
+        self._chain = chain
+        self._reader = reader
+        self._stamps = stamps
 
-    _db: sqlite3.Connection
-    now: Callable[[], str]
-    new_id: Callable[[], str]
-    user: Callable[[], str]
-    operator: Callable[[], str]
-    host: Callable[[], str]
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
-
-    def _insert_job(
-        self,
-        db: sqlite3.Connection,
-        job: NewJob,
-        now: str,
-        reason: str,
-        *,
-        undo_of: str | None = None,
-        part_of: str = "",
-    ) -> str:
-        raise NotImplementedError
-
-    def job(self, job_id: str) -> Job:
-        raise NotImplementedError
-
-    def create_everywhere(
+    def create(
         self,
         *,
         addresses: Sequence[str],
@@ -68,72 +37,80 @@ class EverywhereJobs:
         dry_run: bool,
     ) -> str:
         """The whole plan, every place of it, before anything is sent; returns its id."""
-        everywhere_id = self.new_id()
-        now = self.now()
-        row = {
-            "id": everywhere_id,
-            "created_at": now,
-            "addresses": json.dumps(list(addresses), ensure_ascii=False),
-            "dry_run": int(dry_run),
-            "reason": reason,
-            "user": self.user(),
-            "operator": self.operator(),
-            "host": self.host(),
-            "version": version(),
-            "unsearched": json.dumps([u.model_dump() for u in unsearched], ensure_ascii=False),
-        }
-        with self._transaction() as db:
-            db.execute(
-                f"INSERT INTO everywhere ({COLUMNS}) VALUES ({','.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            chain.append(db, everywhere_id, now, "everywhere", row)
+        from providers.journal.tables import everywhere, people
+
+        stamps = self._stamps
+        everywhere_id = stamps.new_id()
+        named = json.dumps(list(addresses), ensure_ascii=False)
+        (key,) = new_keys(1)
+        with self._chain.writing(stamps.now()) as writing:
+            row = {
+                "id": everywhere_id,
+                "created_at": writing.at,
+                "dry_run": int(dry_run),
+                "reason": reason,
+                "user": stamps.user(),
+                "operator": stamps.operator(),
+                "host": stamps.host(),
+                "version": version(),
+                "unsearched": json.dumps([u.model_dump() for u in unsearched], ensure_ascii=False),
+                "mac": mac(key, named),
+            }
+            writing.conn.execute(everywhere.insert(), {**row, "addresses": named})
+            writing.conn.execute(people.insert(), {"job_id": everywhere_id, "seq": 0, "key": key})
+            writing.event(everywhere_id, "everywhere", {"everywhere": row})
             for part in parts:
-                self._insert_job(db, part, now, reason, part_of=everywhere_id)
+                write_plan(writing, stamps, part, reason, part_of=everywhere_id)
         return everywhere_id
 
     def is_everywhere(self, job_id: str) -> bool:
-        found = self._db.execute("SELECT 1 FROM everywhere WHERE id = ?", (job_id,)).fetchone()
-        return found is not None
+        from sqlalchemy import select
 
-    def everywhere(self, everywhere_id: str) -> EverywhereJob:
-        row = self._db.execute(
-            f"SELECT {COLUMNS} FROM everywhere WHERE id = ?", (everywhere_id,)
-        ).fetchone()
+        from providers.journal.tables import everywhere
+
+        with self._db.read() as conn:
+            found = conn.execute(select(everywhere.c.id).where(everywhere.c.id == job_id))
+            return found.first() is not None
+
+    def get(self, everywhere_id: str) -> EverywhereJob:
+        from sqlalchemy import select
+
+        from providers.journal.tables import everywhere
+
+        with self._db.read() as conn:
+            row = conn.execute(select(everywhere).where(everywhere.c.id == everywhere_id)).first()
         if row is None:
-            raise ConfigurationError(
-                f"No job {everywhere_id!r} in the journal (`rosterdeck jobs` lists them)."
-            )
-        job_id, created, addresses, dry, reason, user, operator, host, version, unsearched = row
-        parts = [
-            self.job(str(part))
-            for (part,) in self._db.execute(
-                "SELECT id FROM jobs WHERE part_of = ? ORDER BY rowid", (everywhere_id,)
-            )
-        ]
+            raise no_job(everywhere_id)
         return EverywhereJob(
-            id=str(job_id),
-            created_at=str(created),
-            addresses=json.loads(addresses),
-            dry_run=bool(dry),
-            reason=str(reason),
-            user=str(user),
-            operator=str(operator),
-            host=str(host),
-            version=str(version),
-            unsearched=[Unsearched.model_validate(u) for u in json.loads(unsearched)],
-            parts=parts,
+            id=row.id,
+            created_at=row.created_at,
+            addresses=json.loads(row.addresses),
+            dry_run=bool(row.dry_run),
+            reason=row.reason,
+            user=row.user,
+            operator=row.operator,
+            host=row.host,
+            version=row.version,
+            unsearched=[Unsearched.model_validate(u) for u in json.loads(row.unsearched)],
+            parts=self._reader.jobs(part_of=everywhere_id),
         )
 
-    def newest_everywhere(self) -> str:
+    def newest(self) -> str:
         """The id of the latest everywhere job ('' when none): cheap to ask often."""
-        row = self._db.execute(
-            "SELECT id FROM everywhere ORDER BY created_at DESC, rowid DESC LIMIT 1"
-        ).fetchone()
-        return str(row[0]) if row else ""
+        return next(iter(self._ids(1)), "")
 
-    def everywhere_jobs(self, limit: int = 50) -> list[EverywhereJob]:
-        ids = self._db.execute(
-            "SELECT id FROM everywhere ORDER BY created_at DESC LIMIT ?", (limit,)
-        ).fetchall()
-        return [self.everywhere(str(row[0])) for row in ids]
+    def listed(self, limit: int = 50) -> list[EverywhereJob]:
+        return [self.get(everywhere_id) for everywhere_id in self._ids(limit)]
+
+    def _ids(self, limit: int) -> list[str]:
+        from sqlalchemy import select
+
+        from providers.journal.tables import everywhere
+
+        query = (
+            select(everywhere.c.id)
+            .order_by(everywhere.c.created_at.desc(), everywhere.c.id.desc())
+            .limit(limit)
+        )
+        with self._db.read() as conn:
+            return [str(everywhere_id) for everywhere_id in conn.execute(query).scalars()]

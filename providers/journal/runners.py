@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from providers.errors import ConfigurationError
 
-RUNNERS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runners (
-    job_id TEXT PRIMARY KEY REFERENCES jobs(id),
-    pid INTEGER NOT NULL,
-    host TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    heartbeat REAL NOT NULL
-);
-"""
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Connection
+
+    from providers.journal.database import Database
 
 
 class JobBusy(ConfigurationError):
@@ -45,58 +39,87 @@ def _process_alive(pid: int) -> bool:
 HEARTBEAT_STALE_SECONDS = 60.0
 
 
-class RunnerLocks:
-    """The journal's lock table; mixed into `Journal`, which owns the connection."""
+def _alive(pid: int, host: str, heartbeat: float) -> bool:
+    if host == socket.gethostname():
+        return _process_alive(pid)
+    return time.time() - heartbeat < HEARTBEAT_STALE_SECONDS
 
-    _db: sqlite3.Connection
-    now: Callable[[], str]
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
+def _mine(job_id: str) -> ColumnElement[bool]:
+    """This process's lock on the job."""
+    from sqlalchemy import and_
 
-    # -- who runs a job ----------------------------------------------------------------------
+    from providers.journal.tables import runners
+
+    return and_(
+        runners.c.job_id == job_id,
+        runners.c.pid == os.getpid(),
+        runners.c.host == socket.gethostname(),
+    )
+
+
+class Runners:
+    """The lock rows: not part of the chain, since they say who runs, not what was done."""
+
+    def __init__(self, db: Database, now: Callable[[], str]) -> None:
+        self._db = db
+        self._now = now
 
     def claim(self, job_id: str) -> None:
         """Become the job's only runner, or raise `JobBusy` naming the living one."""
+        from sqlalchemy import delete, select
+
+        from providers.journal.tables import runners
+
         me = (os.getpid(), socket.gethostname())
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT pid, host, started_at, heartbeat FROM runners WHERE job_id = ?", (job_id,)
-            ).fetchone()
-            if row is not None and (row[0], row[1]) != me and self._alive(*row):
-                pid, host, started, _ = row
+        with self._db.write() as conn:
+            row = conn.execute(
+                select(runners.c.pid, runners.c.host, runners.c.started_at, runners.c.heartbeat)
+                .where(runners.c.job_id == job_id)
+                .with_for_update()
+            ).first()
+            if row is not None and (row.pid, row.host) != me and _alive(*row[:2], row[3]):
                 raise JobBusy(
-                    f"Job {job_id} is being run by process {pid} on {host} since "
-                    f"{started[:19]}; stop that one first, or wait for it to finish."
+                    f"Job {job_id} is being run by process {row.pid} on {row.host} since "
+                    f"{row.started_at[:19]}; stop that one first, or wait for it to finish."
                 )
-            db.execute(
-                "INSERT OR REPLACE INTO runners VALUES (?,?,?,?,?)",
-                (job_id, me[0], me[1], self.now(), time.time()),
+            conn.execute(delete(runners).where(runners.c.job_id == job_id))
+            conn.execute(
+                runners.insert().values(
+                    job_id=job_id,
+                    pid=me[0],
+                    host=me[1],
+                    started_at=self._now(),
+                    heartbeat=time.time(),
+                )
             )
 
     def beat(self, job_id: str) -> None:
         """Say the runner is still alive (read by runners on other machines)."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE runners SET heartbeat = ? WHERE job_id = ? AND pid = ? AND host = ?",
-                (time.time(), job_id, os.getpid(), socket.gethostname()),
-            )
+        from sqlalchemy import update
+
+        from providers.journal.tables import runners
+
+        with self._db.write() as conn:
+            conn.execute(update(runners).where(_mine(job_id)).values(heartbeat=time.time()))
 
     def release(self, job_id: str) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "DELETE FROM runners WHERE job_id = ? AND pid = ? AND host = ?",
-                (job_id, os.getpid(), socket.gethostname()),
-            )
+        from sqlalchemy import delete
+
+        from providers.journal.tables import runners
+
+        with self._db.write() as conn:
+            conn.execute(delete(runners).where(_mine(job_id)))
 
     @staticmethod
-    def _alive(pid: int, host: str, started: str, heartbeat: float) -> bool:
-        if host == socket.gethostname():
-            return _process_alive(pid)
-        return time.time() - heartbeat < HEARTBEAT_STALE_SECONDS
+    def alive(conn: Connection, job_id: str) -> bool:
+        from sqlalchemy import select
 
-    def _runner_alive(self, job_id: str) -> bool:
-        row = self._db.execute(
-            "SELECT pid, host, started_at, heartbeat FROM runners WHERE job_id = ?", (job_id,)
-        ).fetchone()
-        return row is not None and self._alive(*row)
+        from providers.journal.tables import runners
+
+        row = conn.execute(
+            select(runners.c.pid, runners.c.host, runners.c.heartbeat).where(
+                runners.c.job_id == job_id
+            )
+        ).first()
+        return row is not None and _alive(*row)

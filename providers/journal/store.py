@@ -1,93 +1,45 @@
-"""The SQLite journal of every removal job and every member in it.
+"""The journal of every removal job and every member in it.
 
 It is written before anything is sent (the plan), before each request (the batch's intent:
-its members become `sending`) and after each answer (each member's outcome), in WAL mode with
-synchronous writes. After a crash, a kill -9 or a dropped SSH link it knows every member's
-last state, which is what `resume` needs to finish without sending anything twice.
+its members become `sending`) and after each answer (each member's outcome). After a crash, a
+kill -9 or a dropped SSH link it knows every member's last state, which is what `resume`
+needs to finish without sending anything twice. It lives in a SQLite file, or in PostgreSQL
+for a team (`location`); each write is one transaction and one event of the hash chain.
+
+The journal is made of parts it holds and speaks for: the database (`database`), the chain
+(`chain`), what it reads (`reading`), who runs a job (`runners`) and everywhere jobs
+(`everywhere`). SQLAlchemy and Alembic load when a journal is opened, not when this module is
+imported, so the app's first screen does not wait for them.
 """
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import socket
-import sqlite3
 import uuid
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from providers import version
-from providers.errors import ConfigurationError
-from providers.journal import chain
-from providers.journal.everywhere import EVERYWHERE_SCHEMA, EverywhereJobs
-from providers.journal.records import PENDING, SENDING, Item, Job, JobState, NewJob, Step
-from providers.journal.runners import RUNNERS_SCHEMA, RunnerLocks
+from providers.journal.location import head_file
+from providers.journal.records import (
+    PENDING,
+    SENDING,
+    EverywhereJob,
+    Item,
+    Job,
+    JobState,
+    NewJob,
+    Step,
+    Unsearched,
+)
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    account TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    container TEXT NOT NULL,
-    operation TEXT NOT NULL,
-    dry_run INTEGER NOT NULL,
-    undo_of TEXT,
-    state TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '',
-    reason TEXT NOT NULL DEFAULT '',
-    operator TEXT NOT NULL DEFAULT '',
-    host TEXT NOT NULL DEFAULT '',
-    version TEXT NOT NULL DEFAULT '',
-    part_of TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS items (
-    job_id TEXT NOT NULL REFERENCES jobs(id),
-    seq INTEGER NOT NULL,
-    member_id TEXT NOT NULL,
-    member TEXT NOT NULL,
-    state TEXT NOT NULL,
-    batch INTEGER,
-    code TEXT NOT NULL DEFAULT '',
-    message TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (job_id, member_id)
-);
-CREATE INDEX IF NOT EXISTS items_by_state ON items (job_id, state);
-CREATE TABLE IF NOT EXISTS steps (
-    job_id TEXT NOT NULL REFERENCES jobs(id),
-    member_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    state TEXT NOT NULL,
-    code TEXT NOT NULL DEFAULT '',
-    message TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS steps_by_member ON steps (job_id, member_id);
-"""
-
-#: columns older journals gain, empty: why a job was run and by whom, and what it is part of
-LATER_COLUMNS = ("reason", "operator", "host", "version", "part_of")
-JOB_COLUMNS = (
-    "id, created_at, user, account, provider, container, operation, dry_run, undo_of, state, "
-    "note, reason, operator, host, version, part_of"
-)
-
-StepRow = tuple[str, str, str, str]  # member id, state, code, message
-
-
-def _write_steps(db: sqlite3.Connection, job_id: str, now: str, rows: Iterable[StepRow]) -> None:
-    """Each step goes into the member's story and onto the journal's hash chain."""
-    for member, state, code, message in rows:
-        db.execute(
-            "INSERT INTO steps VALUES (?,?,?,?,?,?)", (job_id, member, now, state, code, message)
-        )
-        chain.append(db, job_id, now, "step", [member, state, code, message])
+if TYPE_CHECKING:
+    from providers.journal.chain import Head, NewStep
+    from providers.journal.verify import Verdict
 
 
 def _now() -> str:
@@ -106,53 +58,44 @@ def _operator() -> str:
     return f"{user} from {client}" if client else user
 
 
-class Journal(RunnerLocks, EverywhereJobs):
+class Journal:
     """`now`, `new_id`, `user`, `operator` and `host` are attributes so that pictures of the
-    app can be repeatable."""
+    app can be repeatable. `path` is a SQLite file, or a PostgreSQL URL."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
+        from providers.journal.chain import Anchor, Chain
+        from providers.journal.database import Database
+        from providers.journal.everywhere import Everywhere
+        from providers.journal.files import private_file
+        from providers.journal.migrations import open_database
+        from providers.journal.reading import Reader
+        from providers.journal.runners import Runners
+
         self.path = path
         self.now = _now
         self.new_id = _new_id
         self.user = getpass.getuser
         self.operator = _operator
         self.host = socket.gethostname
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        had_chain = self._has_table("chain")
-        self._db.executescript(SCHEMA + chain.SCHEMA + RUNNERS_SCHEMA + EVERYWHERE_SCHEMA)
-        self._add_missing_columns()
-        if not had_chain:
-            with self._transaction() as db:
-                chain.adopt(db, self.now())
-
-    def _has_table(self, name: str) -> bool:
-        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-        return self._db.execute(query, (name,)).fetchone() is not None
-
-    def _add_missing_columns(self) -> None:
-        """A journal from before jobs said why, by whom and what they are part of gains the
-        columns, empty."""
-        have = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
-        for column in LATER_COLUMNS:
-            if column not in have:
-                self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        #: what opening it changed, to say once (files made private)
+        self.notices: list[str] = []
+        anchor = Path(f"{path}.head") if isinstance(path, Path) else head_file(path)
+        self._db = Database(path)
+        with self._db.failing_as_unavailable():
+            if isinstance(path, Path):
+                self.notices += private_file(path)
+            self.notices += private_file(anchor, create=False)
+        open_database(self._db)
+        self._chain = Chain(self._db, Anchor(anchor))
+        self._chain.open()
+        self._runners = Runners(self._db, lambda: self.now())
+        self._reader = Reader(self._db, Runners.alive)
+        self._everywhere = Everywhere(self._db, self._chain, self._reader, self)
+        #: each job's members' numbers by id: fixed once the plan is written
+        self._numbers: dict[str, dict[str, int]] = {}
 
     def close(self) -> None:
         self._db.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -171,238 +114,158 @@ class Journal(RunnerLocks, EverywhereJobs):
     ) -> str:
         """Write the whole plan before anything is sent, with why and by whom; returns the
         job's id."""
-        job = NewJob(account, provider, container, operation, members, protected, dry_run)
-        with self._transaction() as db:
-            return self._insert_job(db, job, self.now(), reason, undo_of=undo_of)
+        from providers.journal.writes import write_plan
 
-    def _insert_job(
-        self,
-        db: sqlite3.Connection,
-        job: NewJob,
-        now: str,
-        reason: str,
-        *,
-        undo_of: str | None = None,
-        part_of: str = "",
-    ) -> str:
-        """One job's row, its members and their first steps, inside the caller's transaction."""
-        job_id = self.new_id()
-        row = {
-            "id": job_id,
-            "created_at": now,
-            "user": self.user(),
-            "account": job.account,
-            "provider": job.provider.value,
-            "container": job.container.model_dump_json(),
-            "operation": job.operation.value,
-            "dry_run": int(job.dry_run),
-            "undo_of": undo_of,
-            "state": JobState.PLANNED.value,
-            "note": "",
-            "reason": reason,
-            "operator": self.operator(),
-            "host": self.host(),
-            "version": version(),
-            "part_of": part_of,
-        }
-        db.execute(
-            f"INSERT INTO jobs ({', '.join(row)}) VALUES ({','.join('?' * len(row))})",
-            tuple(row.values()),
-        )
-        chain.append(db, job_id, now, "job", row)
-        rows = [(m, PENDING, "") for m in job.members] + [
-            (m, Outcome.PROTECTED.value, why) for m, why in job.protected
-        ]
-        db.executemany(
-            "INSERT INTO items VALUES (?,?,?,?,?,NULL,'',?,?)",
-            (
-                (job_id, seq, m.id, json.dumps(m.as_dict()), state, message, now)
-                for seq, (m, state, message) in enumerate(rows)
-            ),
-        )
-        _write_steps(db, job_id, now, ((m.id, state, "", message) for m, state, message in rows))
+        job = NewJob(account, provider, container, operation, members, protected, dry_run)
+        with self._chain.writing(self.now()) as writing:
+            job_id, numbers = write_plan(writing, self, job, reason, undo_of=undo_of)
+        self._numbers[job_id] = numbers
         return job_id
 
     def set_state(self, job_id: str, state: JobState, note: str = "") -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE jobs SET state = ?, note = ? WHERE id = ?", (state.value, note, job_id)
+        from sqlalchemy import update
+
+        from providers.journal.tables import jobs
+
+        with self._chain.writing(self.now()) as writing:
+            writing.conn.execute(
+                update(jobs).where(jobs.c.id == job_id).values(state=state.value, note=note)
             )
-            chain.append(db, job_id, self.now(), "state", [state.value, note])
+            writing.event(job_id, "state", {"state": state.value, "note": note})
 
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
-        now = self.now()
-        ids = list(member_ids)
-        with self._transaction() as db:
-            db.executemany(
-                "UPDATE items SET state = ?, batch = ?, updated_at = ? "
-                "WHERE job_id = ? AND member_id = ?",
-                ((SENDING, batch, now, job_id, m) for m in ids),
-            )
-            _write_steps(db, job_id, now, ((m, SENDING, "", f"in call {batch + 1}") for m in ids))
+        from providers.journal.chain import NewStep
+
+        steps = [
+            NewStep(seq, SENDING, "", f"in call {batch + 1}", batch)
+            for seq in self._seqs(job_id, member_ids)
+        ]
+        self._settle(job_id, "sending", steps)
 
     def record(self, job_id: str, outcomes: Iterable[MemberOutcome]) -> None:
-        now = self.now()
+        """Each member's outcome, after the provider answered."""
+        from providers.journal.chain import NewStep
+
         settled = list(outcomes)
-        with self._transaction() as db:
-            db.executemany(
-                "UPDATE items SET state = ?, code = ?, message = ?, updated_at = ? "
-                "WHERE job_id = ? AND member_id = ?",
-                ((o.outcome.value, o.code, o.message, now, job_id, o.member_id) for o in settled),
-            )
-            _write_steps(
-                db,
-                job_id,
-                now,
-                ((o.member_id, o.outcome.value, o.code, o.message) for o in settled),
-            )
+        seqs = self._seqs(job_id, (o.member_id for o in settled))
+        steps = [
+            NewStep(seq, o.outcome.value, o.code, o.message)
+            for seq, o in zip(seqs, settled, strict=True)
+        ]
+        self._settle(job_id, "recorded", steps)
 
     def reset(self, job_id: str, member_ids: Iterable[str], why: str = "due again") -> None:
         """Make members due again (retry failed, or found still present on resume)."""
-        now = self.now()
-        ids = list(member_ids)
-        with self._transaction() as db:
-            db.executemany(
-                "UPDATE items SET state = ?, code = '', message = '', updated_at = ? "
-                "WHERE job_id = ? AND member_id = ?",
-                ((PENDING, now, job_id, m) for m in ids),
-            )
-            _write_steps(db, job_id, now, ((m, PENDING, "", why) for m in ids))
+        from providers.journal.chain import NewStep
+
+        steps = [NewStep(seq, PENDING, "", why) for seq in self._seqs(job_id, member_ids)]
+        self._settle(job_id, "reset", steps)
 
     def cancel_pending(self, job_id: str, message: str) -> list[str]:
-        with self._transaction() as db:
-            ids = [
-                row[0]
-                for row in db.execute(
-                    "SELECT member_id FROM items WHERE job_id = ? AND state = ?", (job_id, PENDING)
-                )
-            ]
-            now = self.now()
-            db.execute(
-                "UPDATE items SET state = ?, message = ?, updated_at = ? "
-                "WHERE job_id = ? AND state = ?",
-                (Outcome.CANCELLED.value, message, now, job_id, PENDING),
-            )
-            _write_steps(db, job_id, now, ((m, Outcome.CANCELLED.value, "", message) for m in ids))
-        return ids
+        from providers.journal.chain import NewStep
+
+        pending = self._reader.numbers_in(job_id, [PENDING])
+        steps = [NewStep(seq, Outcome.CANCELLED.value, "", message) for seq in pending.values()]
+        self._settle(job_id, "cancelled", steps)
+        return list(pending)
+
+    def _seqs(self, job_id: str, member_ids: Iterable[str]) -> list[int]:
+        numbers = self._numbers.get(job_id)
+        if numbers is None:
+            numbers = self._numbers[job_id] = self._reader.numbers_in(job_id)
+        return [numbers[m] for m in member_ids]
+
+    def _settle(self, job_id: str, kind: str, steps: list[NewStep]) -> None:
+        """Members' new states and their steps, and the event that holds them, as one."""
+        if not steps:
+            return
+        from providers.journal.items import apply
+
+        with self._chain.writing(self.now()) as writing:
+            apply(writing.conn, job_id, writing.at, steps)
+            writing.event(job_id, kind, writing.steps(job_id, steps))
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _job(self, row: sqlite3.Row | tuple[object, ...]) -> Job:
-        (
-            job_id,
-            created,
-            user,
-            account,
-            provider,
-            container,
-            operation,
-            dry,
-            undo_of,
-            state,
-            note,
-            reason,
-            operator,
-            host,
-            version,
-            part_of,
-        ) = row
-        counts = Counter(
-            dict(
-                self._db.execute(
-                    "SELECT state, count(*) FROM items WHERE job_id = ? GROUP BY state", (job_id,)
-                ).fetchall()
-            )
-        )
-        return Job(
-            id=str(job_id),
-            created_at=str(created),
-            user=str(user),
-            account=str(account),
-            provider=Provider(str(provider)),
-            container=Container.model_validate_json(str(container)),
-            operation=Operation(str(operation)),
-            dry_run=bool(dry),
-            undo_of=str(undo_of) if undo_of else None,
-            state=self._live_state(str(job_id), JobState(str(state))),
-            note=str(note),
-            counts=dict(counts),
-            reason=str(reason),
-            operator=str(operator),
-            host=str(host),
-            version=str(version),
-            part_of=str(part_of),
-        )
-
-    def _live_state(self, job_id: str, state: JobState) -> JobState:
-        """A job journaled as running whose runner is gone was interrupted, not running."""
-        if state is JobState.RUNNING and not self._runner_alive(job_id):
-            return JobState.INTERRUPTED
-        return state
-
     def job(self, job_id: str) -> Job:
-        row = self._db.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None:
-            raise ConfigurationError(
-                f"No job {job_id!r} in the journal (`rosterdeck jobs` lists them)."
-            )
-        return self._job(row)
+        return self._reader.job(job_id)
 
     def jobs(self, limit: int = 200) -> list[Job]:
-        rows = self._db.execute(
-            f"SELECT {JOB_COLUMNS} FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)
-        ).fetchall()
-        return [self._job(row) for row in rows]
+        return self._reader.jobs(limit)
 
     def unfinished(self) -> list[Job]:
         """Jobs that stopped with members not yet settled: what `resume` is for."""
-        return [
-            job
-            for job in self.jobs()
-            if job.unsettled
-            and job.state
-            in (JobState.RUNNING, JobState.INTERRUPTED, JobState.PAUSED, JobState.PLANNED)
-        ]
+        return self._reader.unfinished()
 
     def sent_today(self, account: str, container_prefix: str) -> int:
-        """Members sent to the provider since local midnight, in real (not dry-run) jobs of
-        this account on containers whose id starts with the prefix: what a daily budget
-        counts. A refused or failed send counts too: the provider saw it."""
-        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        since = midnight.astimezone(UTC).isoformat(timespec="milliseconds")
-        not_sent = (PENDING, Outcome.CANCELLED.value, Outcome.PROTECTED.value)
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM items JOIN jobs ON jobs.id = items.job_id"
-            " WHERE jobs.account = ? AND jobs.dry_run = 0"
-            " AND substr(json_extract(jobs.container, '$.id'), 1, ?) = ?"
-            " AND items.updated_at >= ? AND items.state NOT IN (?,?,?)",
-            (account, len(container_prefix), container_prefix, since, *not_sent),
-        ).fetchone()
-        return int(row[0])
-
-    def verify(self) -> chain.Verdict:
-        """Whether the journal's history is whole, and its tables say what it says."""
-        return chain.verify(self._db)
+        """What a daily budget counts (`Reader.sent_today`)."""
+        return self._reader.sent_today(account, container_prefix)
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""
-        rows = self._db.execute(
-            "SELECT at, state, code, message FROM steps WHERE job_id = ? AND member_id = ? "
-            "ORDER BY rowid",
-            (job_id, member_id),
-        ).fetchall()
-        return [Step(*row) for row in rows]
+        return self._reader.story(job_id, member_id)
 
     def items(self, job_id: str, states: Iterable[str] | None = None) -> list[Item]:
-        query = "SELECT member, state, code, message FROM items WHERE job_id = ?"
-        params: list[object] = [job_id]
-        wanted = list(states) if states is not None else None
-        if wanted is not None:
-            query += f" AND state IN ({','.join('?' * len(wanted))})"
-            params += wanted
-        rows = self._db.execute(query + " ORDER BY seq", params).fetchall()
-        return [
-            Item(Member.from_dict(json.loads(member)), state, code, message)
-            for member, state, code, message in rows
-        ]
+        return self._reader.items(job_id, states)
+
+    # -- proving ---------------------------------------------------------------------------
+
+    def verify(self) -> Verdict:
+        """Whether the journal's history is whole, and its tables say what it says."""
+        from providers.journal.verify import verify
+
+        return verify(self._db, self._chain.anchor.read())
+
+    def head(self) -> Head:
+        """The chain's last event (number and hash): what a receipt carries."""
+        return self._chain.head()
+
+    def holds(self, head: Head) -> bool:
+        """Whether the chain still has this head (a receipt's) as one of its events."""
+        return self._chain.holds(head)
+
+    # -- who runs a job ----------------------------------------------------------------------
+
+    def claim(self, job_id: str) -> None:
+        """Become the job's only runner, or raise `JobBusy` naming the living one."""
+        self._runners.claim(job_id)
+
+    def beat(self, job_id: str) -> None:
+        self._runners.beat(job_id)
+
+    def release(self, job_id: str) -> None:
+        self._runners.release(job_id)
+
+    # -- everywhere jobs ---------------------------------------------------------------------
+
+    def create_everywhere(
+        self,
+        *,
+        addresses: Sequence[str],
+        parts: Sequence[NewJob],
+        unsearched: Sequence[Unsearched],
+        reason: str,
+        dry_run: bool,
+    ) -> str:
+        """The whole plan, every place of it, before anything is sent; returns its id."""
+        return self._everywhere.create(
+            addresses=addresses,
+            parts=parts,
+            unsearched=unsearched,
+            reason=reason,
+            dry_run=dry_run,
+        )
+
+    def is_everywhere(self, job_id: str) -> bool:
+        return self._everywhere.is_everywhere(job_id)
+
+    def everywhere(self, everywhere_id: str) -> EverywhereJob:
+        return self._everywhere.get(everywhere_id)
+
+    def newest_everywhere(self) -> str:
+        """The id of the latest everywhere job ('' when none): cheap to ask often."""
+        return self._everywhere.newest()
+
+    def everywhere_jobs(self, limit: int = 50) -> list[EverywhereJob]:
+        return self._everywhere.listed(limit)

@@ -344,3 +344,30 @@ def test_plan_needs_typed_confirmation_above_twenty_or_when_irreversible() -> No
         make_plan("a", Provider.RASL, group, [], Operation.DELETE_SOURCE).confirmation_word
         == "Board"
     )
+
+
+async def test_a_journal_that_cannot_record_stops_the_job_and_a_resume_settles_it(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provider answered, but the answer cannot be journaled (the disk is full): nothing
+    more leaves, the error is one sentence (no ExceptionGroup), and the batch stays
+    `sending` until a resume reads what became of it."""
+    from providers.errors import JournalUnavailable
+
+    adapter = connect(Provider.WASEND)
+    container, members = await pick(adapter, "Choir", 6)
+    job_id = start(journal, adapter, container, members)
+    record = journal.record
+
+    def full(job: str, outcomes: object) -> None:
+        raise JournalUnavailable(f"The journal {journal.path} is full.")
+
+    monkeypatch.setattr(journal, "record", full)
+    with pytest.raises(JournalUnavailable, match="is full"):
+        await Engine(adapter, journal, concurrency=1).run(job_id)
+    assert len(sandbox.wasend.removals) == 1  # the one answered; nothing after it
+    assert journal.job(job_id).counts == {"sending": 1, "pending": 5}
+    monkeypatch.setattr(journal, "record", record)
+    job = await Engine(adapter, journal).run(job_id)
+    assert job.counts == {Outcome.REMOVED.value: 6} and len(sandbox.wasend.removals) == 6
+    assert journal.verify().whole

@@ -207,7 +207,7 @@ async def test_a_changed_everywhere_job_breaks_the_chain(
     db.execute("UPDATE everywhere SET reason = 'nobody asked' WHERE id = ?", (job_id,))
     db.commit()
     breaks = journal.verify().breaks
-    assert breaks == [f"job {job_id}: its reason reads 'nobody asked', was 'T-1'"]
+    assert breaks == [f"job {job_id}: its reason reads 'nobody asked', its history says 'T-1'"]
     db.execute("DELETE FROM everywhere")
     db.commit()
     assert journal.verify().breaks == [f"job {job_id} is gone from the journal (deleted)"]

@@ -1,16 +1,15 @@
-"""The journal's hash chain: a real job verifies whole; an edit, a deletion or an inserted
-row is found and said where."""
+"""The journal's hash chain: a real job verifies whole, on SQLite and on PostgreSQL; an edit,
+a deletion or an inserted row is found and said where (more in test_journal_proof)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from providers.accounts.store import AccountStore
-from providers.jobs.receipts import receipt
+from providers.jobs.receipts import receipt, receipt_head
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import (
@@ -46,40 +45,54 @@ def finished_job(journal: Journal) -> str:
             MemberOutcome(member_id="3", outcome=Outcome.FAILED, code="403", message="no"),
         ],
     )
-    journal.set_state(job_id, JobState.FINISHED)
+    journal.set_state(job_id, JobState.FINISHED, "2 removed, 1 failed")
     return job_id
 
 
-def test_a_job_records_why_and_who_and_verifies_whole(tmp_path: Path) -> None:
-    journal = Journal(tmp_path / "j.sqlite3")
+def tamper(where: Path | str, *statements: str) -> None:
+    """Change the journal behind RosterDeck's back, as anyone with the file or a login could."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{where}" if isinstance(where, Path) else where
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_a_job_records_why_and_who_and_verifies_whole(journal_at: Path | str) -> None:
+    journal = Journal(journal_at)
     job = journal.job(finished_job(journal))
     assert job.reason == "TICKET-42 unsubscribe" and job.operator and job.host and job.version
     verdict = journal.verify()
-    assert verdict.whole and verdict.jobs == 1 and verdict.events == 1 + 3 * 3 + 1
+    assert (
+        verdict.whole and verdict.jobs == 1 and verdict.events == 4
+    )  # planned, sending, recorded, finished
 
 
 @pytest.mark.parametrize(
-    ("tamper", "said"),
+    ("statement", "said"),
     [
         ("UPDATE items SET state = 'removed' WHERE member_id = '3'", "reads 'removed'"),
-        ("UPDATE chain SET body = replace(body, 'failed', 'removed')", "was changed"),
-        ("DELETE FROM chain WHERE seq = 5", "missing (deleted)"),
-        ("UPDATE jobs SET reason = 'nothing to see'", "job"),
+        ("UPDATE chain SET body = replace(body, 'TICKET-42', 'TICKET-9')", "was changed"),
+        ("DELETE FROM chain WHERE seq = 2", "event 2 is missing (deleted)"),
+        ("UPDATE jobs SET reason = 'nothing to see'", "its reason reads 'nothing to see'"),
         (
-            "INSERT INTO items VALUES ((SELECT id FROM jobs), 9, '9', '{\"id\": \"9\"}', "
-            "'removed', 0, '', '', '2026-01-01')",
-            "no history (inserted)",
+            "INSERT INTO items (job_id, seq, member_id, member, state, updated_at) "
+            "SELECT id, 9, '9', '{\"id\": \"9\"}', 'removed', '2026-01-01' FROM jobs",
+            "member 9 has no history (inserted)",
         ),
     ],
 )
-def test_a_change_outside_rosterdeck_is_found(tmp_path: Path, tamper: str, said: str) -> None:
-    path = tmp_path / "j.sqlite3"
-    journal = Journal(path)
+def test_a_change_outside_rosterdeck_is_found(
+    journal_at: Path | str, statement: str, said: str
+) -> None:
+    journal = Journal(journal_at)
     finished_job(journal)
     journal.close()
-    with sqlite3.connect(path) as db:
-        db.execute(tamper)
-    verdict = Journal(path).verify()
+    tamper(journal_at, statement)
+    verdict = Journal(journal_at).verify()
     assert not verdict.whole
     assert any(said in place for place in verdict.breaks), verdict.breaks
 
@@ -107,9 +120,9 @@ def test_the_shell_keeps_the_reason_and_an_account_can_require_one(
 
 
 def test_a_receipt_says_what_was_done_what_was_not_and_what_is_still_held(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    journal_at: Path | str,
 ) -> None:
-    journal = Journal(tmp_path / "j.sqlite3")
+    journal = Journal(journal_at)
     job_id = journal.create(
         account="acme",
         provider=Provider.RASL,
@@ -136,3 +149,6 @@ def test_a_receipt_says_what_was_done_what_was_not_and_what_is_still_held(
     rows = receipt(journal, job_id, "csv").splitlines()
     assert rows[0].startswith("job,member_id,name,address,outcome") and len(rows) == 4
     assert json.loads(receipt(journal, job_id, "json"))["facts"]["why"] == "TICKET-42 unsubscribe"
+    head = journal.head()
+    for form in ("md", "json", "csv"):
+        assert receipt_head(receipt(journal, job_id, form)) == head

@@ -1,0 +1,56 @@
+"""The journal's schema changes, as Alembic migrations run when a journal is opened.
+
+A journal already at `HEAD` opens without loading Alembic. A SQLite journal from before
+migrations (no `alembic_version` table, but jobs) is today's first revision: it is stamped
+so, then upgraded like any other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from providers.journal.database import Database
+
+HEAD = "0002"
+FIRST = "0001"
+
+
+def revision(conn: Connection) -> str | None:
+    """The journal's revision: None when it has none yet."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return FIRST if inspect(conn).has_table("jobs") else None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(conn: Connection) -> None:
+    """Bring the journal to `HEAD`, inside the caller's transaction."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent))
+    config.attributes["connection"] = conn
+    if inspect(conn).has_table("jobs") and not inspect(conn).has_table("alembic_version"):
+        command.stamp(config, FIRST)
+    command.upgrade(config, HEAD)
+
+
+def open_database(db: Database) -> None:
+    """Check the journal's revision; migrate, under a lock, only when it is behind."""
+    with db.read() as conn:
+        if revision(conn) == HEAD:
+            return
+    with db.write() as conn:
+        if conn.dialect.name == "postgresql":  # two first openers: one migrates, one waits
+            from sqlalchemy import text
+
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        if revision(conn) != HEAD:
+            upgrade(conn)

@@ -1,0 +1,94 @@
+"""A job's plan, written in one transaction: its row, its members, a key a person, and one
+event for them all. The event names its members only by their keyed digests, in order, and
+says which of them did not start `pending` (those protected, with why): the plan is each
+member's first step, without a row of its own, so that writing 100,000 stays quick."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from json.encoder import encode_basestring_ascii as _quoted
+from typing import Protocol
+
+from providers import version
+from providers.journal.chain import Writing
+from providers.journal.database import insert_many
+from providers.journal.hashing import KEY_BYTES, mac, member_text, members_digest, new_keys
+from providers.journal.records import PENDING, JobState, NewJob
+from providers.models import Member, Outcome
+
+
+def _details(member: Member) -> str:
+    """`json.dumps(member.as_dict())`, five times faster: a plan may have 100,000."""
+    return (
+        f'{{"id": {_quoted(member.id)}, "name": {_quoted(member.name)}, '
+        f'"address": {_quoted(member.address)}, "role": {_quoted(member.role.value)}, '
+        f'"locked_reason": {_quoted(member.locked_reason)}}}'
+    )
+
+
+class Stamps(Protocol):
+    """When, which id, and by whom: the journal's attributes, which tests may set."""
+
+    now: Callable[[], str]
+    new_id: Callable[[], str]
+    user: Callable[[], str]
+    operator: Callable[[], str]
+    host: Callable[[], str]
+
+
+def write_plan(
+    writing: Writing,
+    stamps: Stamps,
+    job: NewJob,
+    reason: str,
+    *,
+    undo_of: str | None = None,
+    part_of: str = "",
+) -> tuple[str, dict[str, int]]:
+    """Returns the job's id and its members' numbers by id."""
+    from providers.journal.tables import items, jobs, people
+
+    job_id = stamps.new_id()
+    row = {
+        "id": job_id,
+        "created_at": writing.at,
+        "user": stamps.user(),
+        "account": job.account,
+        "provider": job.provider.value,
+        "container": job.container.model_dump_json(),
+        "operation": job.operation.value,
+        "dry_run": int(job.dry_run),
+        "undo_of": undo_of,
+        "state": JobState.PLANNED.value,
+        "note": "",
+        "reason": reason,
+        "operator": stamps.operator(),
+        "host": stamps.host(),
+        "version": version(),
+        "part_of": part_of,
+    }
+    writing.conn.execute(jobs.insert(), row)
+    planned = [(m, PENDING, "") for m in job.members]
+    planned += [(m, Outcome.PROTECTED.value, why) for m, why in job.protected]
+    keys = new_keys(len(planned))
+    secrets = bytes.fromhex("".join(keys))
+    members, kept, seqs = [], [], {}
+    at = writing.at
+    for seq, ((member, state, message), key) in enumerate(zip(planned, keys, strict=True)):
+        details = _details(member)
+        secret = secrets[seq * KEY_BYTES : (seq + 1) * KEY_BYTES]
+        digest = mac(secret, member_text(member.id, details))
+        seqs[member.id] = seq
+        members.append((job_id, seq, member.id, details, state, None, "", message, at, digest))
+        kept.append((job_id, seq, key))
+    insert_many(writing.conn, items, members)
+    insert_many(writing.conn, people, kept)
+    exceptions = {str(m[1]): [m[4], m[7]] for m in members if m[4] != PENDING}
+    said = {
+        "job": row,
+        "items": len(members),
+        "members": members_digest(m[9] for m in members),
+        "planned": exceptions,
+    }
+    writing.event(job_id, "planned", said)
+    return job_id, seqs
