@@ -1,20 +1,16 @@
-"""Shared fixtures: an in-memory keyring, a private ROSTERDECK_HOME, and the sandbox."""
+"""Fixtures: an in-memory keyring and a private ROSTERDECK_HOME for every test, the sandbox,
+its adapters and a journal; tests under tests/e2e are marked `e2e`."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import keyring
 import keyring.backend
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import Static
 
 from providers.accounts.connect import open_adapter
-from providers.accounts.store import Account
 from providers.accounts.workspace import sandbox_accounts
 from providers.journal import Journal
 from providers.models import Provider
@@ -22,28 +18,8 @@ from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.sandbox.serve import in_background
-from tests.serving import Served
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that forgets everything when the test ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.secrets:
-            raise keyring.errors.PasswordDeleteError("no such password")
-        del self.secrets[(service, username)]
+from tests.helpers import FAST, MemoryKeyring, OpenAdapter, Sleeps
+from tests.helpers.serving import Served
 
 
 @pytest.fixture(autouse=True)
@@ -64,18 +40,6 @@ def memory_keyring(
     keyring.set_keyring(previous)
 
 
-class Sleeps:
-    """A stand-in for asyncio.sleep that records each wait and really waits at most `cap`."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-        self.cap = 0.0
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        await asyncio.sleep(min(seconds, self.cap))
-
-
 @pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
@@ -94,7 +58,7 @@ def journal(tmp_path: Path) -> Journal:
 
 @pytest.fixture(scope="session")
 def postgresql_server() -> Iterator[str]:
-    from tests.postgres import server
+    from tests.helpers.postgres import server
 
     with server() as url:
         yield url
@@ -103,7 +67,7 @@ def postgresql_server() -> Iterator[str]:
 @pytest.fixture
 def postgresql_url(postgresql_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test; dropped after it."""
-    from tests.postgres import create_database, drop_database
+    from tests.helpers.postgres import create_database, drop_database
 
     name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[-55:].lower()
     yield create_database(postgresql_server, name)
@@ -117,11 +81,6 @@ def journal_at(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
         return tmp_path / "journal.sqlite3"
     url: str = request.getfixturevalue("postgresql_url")
     return url
-
-
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
-
-OpenAdapter = Callable[..., Adapter]
 
 
 @pytest.fixture
@@ -153,19 +112,6 @@ def wire_origin(sandbox: Sandbox) -> Iterator[str]:
         yield origin
 
 
-def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Account, str]:
-    return next(
-        (a, t)
-        for a, t in sandbox_accounts(sandbox, origin=origin, options=FAST)
-        if a.provider is provider
-    )
-
-
-def text_of(pilot: Pilot[Any], selector: str) -> str:
-    """What a Static on the current screen shows."""
-    return str(pilot.app.screen.query_one(selector, Static).render())
-
-
 @pytest.fixture
 def serve() -> Iterator[Callable[..., Served]]:
     """Start `rosterdeck --demo serve ARGS` on a free port; ended, with its apps, after the
@@ -179,3 +125,10 @@ def serve() -> Iterator[Callable[..., Served]]:
     yield start
     for served in started:
         served.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start processes, terminals or browsers are `e2e`: `-m "not e2e"` skips them."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)

@@ -29,7 +29,7 @@ from providers.models import Provider
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.text import HIDDEN, json_text, shown
-from tests.conftest import FAST
+from tests.helpers import FAST
 from tests.scenes import accounts, quick_app, status, until
 from tui.main import main
 

@@ -11,8 +11,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from providers.models import Provider
 from providers.sandbox import TOKENS, Sandbox
-from tests.conftest import OpenAdapter
 from tests.contracts import wasend_sdk as sdk
+from tests.helpers import OpenAdapter
 
 SESSION = "sess_events"
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.serving import Served
+from tests.helpers.serving import Served
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Route

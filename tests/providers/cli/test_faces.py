@@ -15,8 +15,7 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, ContainerKind, Member, Provider
 from providers.sandbox import Sandbox
-from tests.conftest import text_of
-from tests.core.test_cli import run
+from tests.helpers import run, text_of
 from tests.scenes import open_members, until
 from tui.app import RosterDeckApp, demo_workspace
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen

@@ -1,0 +1,96 @@
+"""What many tests share and no test owns: an in-memory keyring, a recording sleep, the
+shell run in process, and small ways into the app and the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import keyring
+import keyring.backend
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from providers.accounts.store import Account
+from providers.accounts.workspace import sandbox_accounts
+from providers.models import Provider
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+from tui.main import main
+
+FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
+
+OpenAdapter = Callable[..., Adapter]
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.secrets:
+            raise keyring.errors.PasswordDeleteError("no such password")
+        del self.secrets[(service, username)]
+
+
+class Sleeps:
+    """A stand-in for asyncio.sleep that records each wait and really waits at most `cap`."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self.cap = 0.0
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await asyncio.sleep(min(seconds, self.cap))
+
+
+def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Account, str]:
+    return next(
+        (a, t)
+        for a, t in sandbox_accounts(sandbox, origin=origin, options=FAST)
+        if a.provider is provider
+    )
+
+
+def text_of(pilot: Pilot[Any], selector: str) -> str:
+    """What a Static on the current screen shows."""
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    """A `rosterdeck` command run in process: its exit status, stdout and stderr."""
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(argv))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def in_whatsapp_group(sandbox: Sandbox, subject: str, phone: str) -> dict[str, object]:
+    """The person's own entry in a sandbox WhatsApp group, to change behind the app's back."""
+    return next(
+        participant
+        for groups in sandbox.wasend.groups.values()
+        for group in groups.values()
+        if group["subject"] == subject
+        for participant in group["participants"].values()
+        if participant["phoneNumber"] == phone
+    )

@@ -1,0 +1,126 @@
+"""AutoSend against its sandbox: lists and segments, both list keys, removal counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers import errors
+from providers.models import Container, ContainerKind, Member, Outcome, Provider
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+from tests.helpers import OpenAdapter
+
+
+async def _list(adapter: Adapter, name: str) -> Container:
+    return next(c for c in await adapter.containers() if c.name == name)
+
+
+@pytest.mark.parametrize("key", ["lists", "contacts"])
+async def test_lists_under_either_documented_key(
+    sandbox: Sandbox, connect: OpenAdapter, key: str
+) -> None:
+    sandbox.autosend.lists_key = key
+    found = await connect(Provider.AUTOSEND).containers()
+    by_name = {c.name: c for c in found}
+    assert by_name["Monthly newsletter"].member_count == 1_000
+    assert by_name["All contacts"].read_only
+    assert by_name["Inactive 90 days"].kind is ContainerKind.SEGMENT
+    assert by_name["Inactive 90 days"].read_only
+
+
+async def test_members_stream_with_totals(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    newsletter = await _list(adapter, "Monthly newsletter")
+    pages = [page async for page in adapter.members(newsletter)]
+    assert len(pages) == 10 and all(p.total == 1_000 for p in pages)
+    assert len({m.id for p in pages for m in p.members}) == 1_000
+
+
+async def test_search_by_email(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    newsletter = await _list(adapter, "Monthly newsletter")
+    found = [m async for p in adapter.members(newsletter, search="amara.") for m in p.members]
+    assert found and all("amara." in m.address for m in found)
+
+
+async def test_segment_members_are_locked_and_never_sent(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    segment = await _list(adapter, "Inactive 90 days")
+    first = await anext(adapter.members(segment))
+    assert all(m.locked for m in first.members)
+    before = sandbox.calls(Provider.AUTOSEND)
+    outcomes = await adapter.remove(segment, first.members[:2])
+    assert {o.outcome for o in outcomes} == {Outcome.PROTECTED}
+    assert sandbox.calls(Provider.AUTOSEND) == before
+
+
+async def test_remove_counts_become_outcomes(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    beta = await _list(adapter, "Beta testers")
+    members = [m async for p in adapter.members(beta) for m in p.members]
+    first, second, third = members[:3]
+    assert [o.outcome for o in await adapter.remove(beta, [first])] == [Outcome.REMOVED]
+    assert [o.outcome for o in await adapter.remove(beta, [first])] == [Outcome.ALREADY_ABSENT]
+    calls = sandbox.calls(Provider.AUTOSEND)
+    mixed = await adapter.remove(beta, [first, second, third])
+    # "removed 2" of three who are all out now: which two, the answer does not say, and a
+    # read afterwards cannot tell. Said as such, never guessed as "removed".
+    assert {o.outcome for o in mixed} == {Outcome.GONE}
+    assert "removed 2 of these 3 and does not say which" in mixed[0].message
+    # The list has 75 people: one page read costs less than three searches.
+    assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 1
+    assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 72
+
+
+async def test_an_unknown_contact_is_failed_with_the_reason(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    beta = await _list(adapter, "Beta testers")
+    ghost = Member(id="ffffffffffffffffffffffff", address="ghost@example.com")
+    outcome = (await adapter.remove(beta, [ghost]))[0]
+    assert outcome.outcome is Outcome.FAILED and outcome.message == "No such contact"
+
+
+async def test_add_back(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    beta = await _list(adapter, "Beta testers")
+    member = (await anext(adapter.members(beta))).members[0]
+    await adapter.remove(beta, [member])
+    assert (await adapter.add(beta, [member]))[0].outcome is Outcome.RESTORED
+    assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 75
+
+
+async def test_unknown_list_is_not_found(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    ghost = Container(id="000000000000000000000000", name="ghost", kind=ContainerKind.LIST)
+    with pytest.raises(errors.NotFound, match="Contact list not found"):
+        await anext(adapter.members(ghost))
+
+
+async def test_a_page_failing_midway_keeps_what_came_before(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """Partial results: the pages already streamed stay with the caller; the error says why."""
+    adapter = connect(Provider.AUTOSEND)
+    newsletter = await _list(adapter, "Monthly newsletter")
+    faults = sandbox.faults[Provider.AUTOSEND]
+    received = []
+    with pytest.raises(errors.ServerError):
+        async for page in adapter.members(newsletter):
+            received.extend(page.members)
+            if len(received) == 300:
+                faults.error_rate = 1.0
+    assert len(received) == 300
+
+
+async def test_a_list_is_typed_by_itself_not_by_the_query(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """A server that ignores `type=` must not turn every list into a read-only segment."""
+    sandbox.autosend.ignores_type_filter = True
+    found = {c.name: c for c in await connect(Provider.AUTOSEND).containers()}
+    assert not found["Webinar attendees"].read_only
+    assert found["Webinar attendees"].kind is ContainerKind.LIST
+    assert found["Inactive 90 days"].read_only and found["All contacts"].read_only
+    assert len(found) == len(sandbox.autosend.lists)

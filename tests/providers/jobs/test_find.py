@@ -1,0 +1,55 @@
+"""One person, found everywhere: every account searched at once, a few calls each."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.accounts.workspace import SandboxWorkspace
+from providers.jobs.find import find_everywhere
+from providers.models import Provider
+from providers.sandbox import Sandbox
+from tests.helpers import FAST, run
+
+
+async def test_one_person_in_three_accounts_for_a_few_calls_each(sandbox: Sandbox) -> None:
+    person = sandbox.everywhere[0]
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    spaced = f"+1 ({person['phone'][2:5]}) {person['phone'][5:8]}-{person['phone'][8:]}"
+    found = {
+        f.account.provider: f
+        for f in await find_everywhere(workspace, [spaced, person["email"].upper()])
+    }
+    assert not any(f.error for f in found.values())
+    where = {p: sorted(pl.container.name for pl in f.places) for p, f in found.items()}
+    assert len(where[Provider.RASL]) >= 2
+    assert where[Provider.WASEND] == ["Choir", "Harbour Runners"]
+    assert "All contacts" in where[Provider.AUTOSEND]
+    for provider, result in found.items():
+        assert result.calls == sandbox.calls(provider), provider  # counted, not guessed
+    # RASL: the group list, then one contact search; AutoSend: the lists, one search a list
+    # for the email (the phone is not searchable there); WaSend: sessions, groups, a read each
+    assert found[Provider.RASL].calls <= 6
+    assert found[Provider.AUTOSEND].calls == 1 + len(sandbox.autosend.lists)
+    assert found[Provider.WASEND].calls == 1 + 2 + 6
+    read_only = [p for p in found[Provider.AUTOSEND].places if p.container.read_only]
+    assert read_only and "no removal" in read_only[0].container.read_only_reason
+    choir = next(p for p in found[Provider.WASEND].places if p.container.name == "Choir")
+    assert choir.member.id.endswith("@lid") and choir.member.address == person["phone"]
+
+
+async def test_nobody_found_and_an_account_that_refuses(sandbox: Sandbox) -> None:
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    workspace._accounts["sandbox-rasl"] = (workspace.account("sandbox-rasl"), "revoked")
+    found = {
+        f.account.provider: f for f in await find_everywhere(workspace, ["nobody@example.com"])
+    }
+    assert "token" in found[Provider.RASL].error.lower()
+    assert not found[Provider.AUTOSEND].places and not found[Provider.AUTOSEND].error
+
+
+def test_find_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    person = Sandbox().everywhere[1]
+    code, out, _ = run(capsys, "--demo", "find", person["phone"], person["email"])
+    assert code == 0
+    assert "sandbox-wasend (WaSend): 1 place" in out and "Parents Network" in out
+    assert "⊘ read-only" in out and "calls." in out

@@ -1,0 +1,118 @@
+"""A job costs calls in proportion to the people it names, never to the size of the list.
+
+Each job here runs as `rosterdeck remove` runs it (find the container, look up the entries,
+plan, journal, send) against a sandbox holding lists of 20,000 and 100,000, and the calls
+that reached the sandbox are counted. Counts do not depend on the pace, so the pace is
+lifted; tests/benchmarks/scale.py runs the same jobs at the documented limits, in real time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from providers.jobs.engine import Engine
+from providers.jobs.lookup import find_members, plan_for_entries
+from providers.jobs.plans import make_plan, record_plan
+from providers.journal import Journal
+from providers.journal.records import Job
+from providers.models import Outcome, Provider
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+from providers.sandbox.autosend import AutoSendState, contact_id
+from providers.sandbox.people import email_of
+from tests.helpers import OpenAdapter
+
+NEWSLETTER = "65f0c0ffee00000000000000"
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    """Lists of real size: 100,000 at AutoSend, 20,000 in one RASL group."""
+    big = Sandbox(autosend=AutoSendState.seeded(big_list=100_000)).unlimited()
+    big.rasl.add_big_group(20_000)
+    return big
+
+
+async def remove_entries(
+    adapter: Adapter, journal: Journal, container_id: str, entries: Sequence[str]
+) -> Job:
+    plan, unmatched = await plan_for_entries(adapter, "test", container_id, entries)
+    assert not unmatched
+    return await Engine(adapter, journal).run(record_plan(journal, plan))
+
+
+async def test_three_emails_from_a_100000_list_cost_five_calls(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    emails = [email_of(n).upper() for n in (10, 50_000, 99_999)]
+    job = await remove_entries(adapter, journal, NEWSLETTER, emails)
+    assert job.counts == {Outcome.REMOVED.value: 3}
+    # the lists (1), a search per email (3), one removal (1); a full read would be 1,000
+    assert sandbox.calls(Provider.AUTOSEND) == 5
+
+
+async def test_2000_ids_from_a_100000_list_cost_one_call_a_batch(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    ids = [contact_id(n) for n in range(0, 100_000, 50)]
+    job = await remove_entries(adapter, journal, NEWSLETTER, ids)
+    assert job.counts == {Outcome.REMOVED.value: 2000}
+    assert sandbox.calls(Provider.AUTOSEND) == 1 + 2000 // 100  # ids are trusted as given
+
+
+async def test_300_ids_from_a_20000_group_cost_four_calls(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    adapter = connect(Provider.RASL)
+    group = max(sandbox.rasl.groups)
+    ids = [str(1001 + n) for n in range(0, 20_000, 66)][:300]
+    job = await remove_entries(adapter, journal, str(group), ids)
+    assert job.counts == {Outcome.REMOVED.value: 300}
+    assert sandbox.calls(Provider.RASL) == 1 + 3  # the group, three batches of 100
+
+
+async def test_three_emails_from_a_20000_group_cost_five_calls(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    adapter = connect(Provider.RASL)
+    group = max(sandbox.rasl.groups)
+    emails = [email_of(n) for n in (7, 7_000, 19_999)]
+    job = await remove_entries(adapter, journal, f"group:{group}", emails)
+    assert job.counts == {Outcome.REMOVED.value: 3}
+    assert sandbox.calls(Provider.RASL) == 1 + 3 + 1  # the group, a search each, one removal
+
+
+async def test_ids_some_of_which_left_meanwhile_are_said_gone_with_few_reads(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    """Ids trusted as given, one of which someone else took out first: the short count is
+    settled without reading 20,000 (the members have no address to search, so the group is
+    read; the decision is by the numbers, and here it says the read is unavoidable)."""
+    adapter = connect(Provider.RASL)
+    group = max(sandbox.rasl.groups)
+    emails = [email_of(n) for n in (1, 2, 3)]
+    container = await adapter.container(str(group))
+    found = await find_members(adapter, container, emails)
+    chosen = [m for ms in found.matched.values() for m in ms]
+    sandbox.rasl.contacts[int(chosen[1].id)]["group_id"].remove(group)
+    calls = sandbox.calls(Provider.RASL)
+    plan = make_plan("test", Provider.RASL, container, chosen)
+    job = await Engine(adapter, journal).run(record_plan(journal, plan))
+    assert job.counts == {Outcome.GONE.value: 3}
+    assert sandbox.calls(Provider.RASL) - calls == 1 + 3, "one removal, one search each"
+
+
+async def test_a_read_only_list_is_refused_before_any_member_is_read(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    from providers.errors import ConfigurationError
+
+    adapter = connect(Provider.AUTOSEND)
+    everyone = await adapter.container("GLOBAL_CONTACT_LIST")
+    with pytest.raises(ConfigurationError, match="read-only"):
+        await find_members(adapter, everyone, [email_of(1)])
+    assert sandbox.calls(Provider.AUTOSEND) == 1  # the lists, nothing else

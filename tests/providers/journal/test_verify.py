@@ -1,0 +1,183 @@
+"""What `jobs verify` proves, on SQLite and on PostgreSQL: every edit, deletion, insertion or
+reorder of a table a receipt or a resume reads is named; a journal cut short, emptied or
+rewritten whole is caught by the head file beside it, or by a receipt."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from providers.jobs.receipts import export
+from providers.journal import Journal
+from providers.journal.hashing import GENESIS, step_hash
+from tests.helpers import run
+from tests.providers.journal.test_chain import finished_job, tamper
+
+NOTE = "2 removed, 1 failed"
+
+
+@pytest.mark.parametrize(
+    ("statements", "said"),
+    [
+        (["DELETE FROM items WHERE member_id = '2'"], "member #2's row was deleted"),
+        (["UPDATE items SET code = '200' WHERE member_id = '3'"], "member 3's code reads '200'"),
+        (["UPDATE items SET message = 'ok' WHERE member_id = '3'"], "member 3's message reads"),
+        (
+            ["UPDATE items SET member = replace(member, 'Person 1', 'Pat') WHERE member_id = '1'"],
+            "member 1's id, name or address was changed",
+        ),
+        (["UPDATE steps SET message = 'x' WHERE seq = 2"], "step 2 was changed"),
+        (["UPDATE steps SET state = 'removed' WHERE seq = 6"], "step 6 was changed"),
+        (["DELETE FROM steps WHERE seq = 2"], "step 2 was deleted"),
+        (["DELETE FROM steps WHERE seq = 6"], "step 6 was deleted"),
+        (
+            [
+                "UPDATE steps SET seq = 100 WHERE seq = 4",
+                "UPDATE steps SET seq = 4 WHERE seq = 5",
+                "UPDATE steps SET seq = 5 WHERE seq = 100",
+            ],
+            "step 4 was changed",
+        ),
+        (
+            ["UPDATE jobs SET note = 'all fine'"],
+            f"its note reads 'all fine', its history says '{NOTE}'",
+        ),
+        (["DELETE FROM people WHERE seq = 0"], "member 1's key is gone"),
+    ],
+    ids=[
+        "row deleted",
+        "code",
+        "message",
+        "name",
+        "step edited",
+        "last step edited",
+        "step deleted",
+        "last step deleted",
+        "steps swapped",
+        "note",
+        "key deleted",
+    ],
+)
+def test_each_change_is_named(journal_at: Path | str, statements: list[str], said: str) -> None:
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    journal.close()
+    tamper(journal_at, *statements)
+    breaks = Journal(journal_at).verify().breaks
+    assert any(b.startswith(f"job {job_id}: ") and said in b for b in breaks), breaks
+
+
+def test_steps_rewritten_with_their_hashes_recomputed_are_named(journal_at: Path | str) -> None:
+    """A careful hand edits a step and recomputes every step hash after it: the event that
+    wrote those steps still names the old last hash."""
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    journal.close()
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE steps SET code = '', state = 'removed' WHERE seq = 6"))
+        previous = GENESIS
+        query = "SELECT seq, item, at, state, code, message, batch FROM steps ORDER BY seq"
+        for seq, *fields in conn.execute(text(query)).all():
+            previous = step_hash(previous, seq, *fields)
+            conn.execute(
+                text("UPDATE steps SET hash = :h WHERE seq = :s"), {"h": previous, "s": seq}
+            )
+        conn.execute(text("UPDATE items SET state = 'removed', code = '' WHERE member_id = '3'"))
+    engine.dispose()
+    breaks = Journal(journal_at).verify().breaks
+    assert breaks == [
+        f"job {job_id}: steps 4 to 6 were rewritten (event 3 no longer matches them)"
+    ], breaks
+
+
+def _two_jobs(where: Path | str) -> tuple[Journal, str]:
+    journal = Journal(where)
+    finished_job(journal)
+    return journal, finished_job(journal)
+
+
+def _delete_newest(where: Path | str, job_id: str) -> None:
+    """The newest job gone with every row and event it had, the head row set back."""
+    tamper(
+        where,
+        *(f"DELETE FROM {table} WHERE job_id = '{job_id}'" for table in ("items", "steps")),
+        f"DELETE FROM people WHERE job_id = '{job_id}'",
+        f"DELETE FROM jobs WHERE id = '{job_id}'",
+        f"DELETE FROM chain WHERE job_id = '{job_id}'",
+        "UPDATE head SET seq = 4, hash = (SELECT hash FROM chain WHERE seq = 4)",
+    )
+
+
+def _empty(where: Path | str) -> None:
+    tables = ("runners", "steps", "items", "people", "jobs", "everywhere", "chain", "head")
+    tamper(where, *(f"DELETE FROM {table}" for table in tables))
+
+
+def _rewrite(where: Path | str) -> None:
+    """A whole other history, written by RosterDeck itself, in place of the real one."""
+    _empty(where)
+    tamper(where, "INSERT INTO head VALUES (1, 0, '" + GENESIS + "')")
+    head = Path(f"{where}.head") if isinstance(where, Path) else None
+    kept = head.read_text() if head else ""
+    forged = Journal(where)
+    finished_job(forged)
+    finished_job(forged)
+    forged.close()
+    if head:
+        head.write_text(kept)
+
+
+CUT = {"newest job deleted": "deleted", "emptied": "emptied", "rewritten": "rewritten"}
+
+
+@pytest.mark.parametrize("cut", CUT)
+def test_a_cut_or_rewritten_journal_is_caught_by_its_head_file(
+    journal_at: Path | str, cut: str
+) -> None:
+    journal, newest = _two_jobs(journal_at)
+    journal.close()
+    if cut == "newest job deleted":
+        _delete_newest(journal_at, newest)
+    elif cut == "emptied":
+        _empty(journal_at)
+    else:
+        _rewrite(journal_at)
+    breaks = Journal(journal_at).verify().breaks
+    assert any("head file" in b for b in breaks), breaks
+
+
+@pytest.mark.parametrize("cut", CUT)
+@pytest.mark.parametrize("form", ["md", "json", "csv"])
+def test_a_receipt_catches_what_the_head_file_cannot(
+    journal_at: Path | str,
+    cut: str,
+    form: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Whoever holds both the journal and its head file can cut or rewrite both: a receipt
+    given away earlier still names the head the journal had."""
+    monkeypatch.setenv("ROSTERDECK_JOURNAL", str(journal_at))
+    journal, newest = _two_jobs(journal_at)
+    paper = export(journal, newest, tmp_path / "exports").with_suffix(f".{form}")
+    journal.close()
+    code, out, _ = run(capsys, "jobs", "verify", "--receipt", str(paper))
+    assert code == 0 and "holds the head of 1 receipt" in out
+    if cut == "newest job deleted":
+        _delete_newest(journal_at, newest)
+    elif cut == "emptied":
+        _empty(journal_at)
+    else:
+        _rewrite(journal_at)
+    head = Path(f"{journal_at}.head") if isinstance(journal_at, Path) else None
+    for anchor in [head] if head else Path(os.environ["ROSTERDECK_HOME"]).glob("*.head"):
+        anchor.unlink()
+    code, out, _ = run(capsys, "jobs", "verify", "--receipt", str(paper))
+    assert code == 1 and f"{paper}: the journal no longer holds event 8" in out, out

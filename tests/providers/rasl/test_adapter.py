@@ -1,0 +1,190 @@
+"""RASL against its sandbox: pages, removals told apart by count, batch delete, sources."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers import errors
+from providers.accounts.workspace import sandbox_accounts
+from providers.models import Container, ContainerKind, Member, Outcome, Provider
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+from tests.helpers import OpenAdapter
+
+
+async def _group(adapter: Adapter, name: str) -> Container:
+    return next(c for c in await adapter.containers() if c.name == name)
+
+
+async def _all(adapter: Adapter, container: Container) -> list[Member]:
+    return [m async for page in adapter.members(container) for m in page.members]
+
+
+def _in_group(sandbox: Sandbox, group: Container) -> set[str]:
+    number = int(group.id.split(":")[1])
+    return {str(c["id"]) for c in sandbox.rasl.members_of(number)}
+
+
+async def test_containers_are_groups_sources_and_the_contact_book(connect: OpenAdapter) -> None:
+    found = await connect(Provider.RASL).containers()
+    kinds = [c.kind for c in found]
+    assert kinds.count(ContainerKind.GROUP) == 6
+    assert kinds.count(ContainerKind.SOURCE) == 5
+    assert found[-1].kind is ContainerKind.CONTACT_BOOK and found[-1].member_count == 600
+    assert next(c for c in found if c.name == "Newsletter (WhatsApp)").member_count == 310
+
+
+async def test_members_stream_page_by_page(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Newsletter (WhatsApp)")
+    pages = [page async for page in adapter.members(group)]
+    assert [len(p.members) for p in pages] == [100, 100, 100, 10]
+    assert all(p.total == 310 for p in pages)
+    assert {m.id for p in pages for m in p.members} == _in_group(sandbox, group)
+
+
+async def test_a_short_page_ends_the_list_when_meta_is_missing(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """The pagination metadata is undocumented: without it, a short page is the last."""
+    from starlette.responses import JSONResponse
+
+    original = JSONResponse.render
+
+    def without_meta(self: JSONResponse, content: object) -> bytes:
+        if isinstance(content, dict):
+            content = {k: v for k, v in content.items() if k != "meta"}
+        return original(self, content)
+
+    pytest.MonkeyPatch().setattr(JSONResponse, "render", without_meta)
+    try:
+        adapter = connect(Provider.RASL)
+        group = next(c for c in await adapter.containers() if c.name == "Lapsed Members")
+        members = await _all(adapter, group)
+    finally:
+        JSONResponse.render = original  # type: ignore[method-assign]
+    assert len(members) == 180
+
+
+async def test_a_change_racing_the_call_is_said_plainly_never_guessed(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """Someone else took `second` out after our listing: RASL answers "removed 2" of three,
+    and a read afterwards finds all three out. Which two were ours is not known: said."""
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Volunteers")
+    first, second, third = (await _all(adapter, group))[:3]
+    sandbox.rasl.contacts[int(second.id)]["group_id"].remove(int(group.id.split(":")[1]))
+    calls = sandbox.calls(Provider.RASL)
+    result = await adapter.remove(group, [first, second, third])
+    assert {o.outcome for o in result} == {Outcome.GONE}
+    assert all("removed 2 of these 3 and does not say which" in o.message for o in result)
+    assert sandbox.calls(Provider.RASL) - calls == 2, "the removal, then one page of 45"
+    assert not {first.id, second.id, third.id} & _in_group(sandbox, group)
+
+
+async def test_removal_reads_nothing_first_and_a_full_count_is_exact(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Newsletter (WhatsApp)")
+    members = (await _all(adapter, group))[:150]
+    calls = sandbox.calls(Provider.RASL)
+    result = await adapter.remove(group, members[:100])
+    result += await adapter.remove(group, members[100:])
+    assert {o.outcome for o in result} == {Outcome.REMOVED}
+    assert sandbox.calls(Provider.RASL) - calls == 2, "one call a batch, no read of the group"
+
+
+async def test_all_absent_and_add_back(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Board")
+    members = await _all(adapter, group)
+    assert {o.outcome for o in await adapter.remove(group, members)} == {Outcome.REMOVED}
+    assert {o.outcome for o in await adapter.remove(group, members)} == {Outcome.ALREADY_ABSENT}
+    assert {o.outcome for o in await adapter.add(group, members)} == {Outcome.RESTORED}
+    assert _in_group(sandbox, group) == {m.id for m in members}
+
+
+async def test_a_lost_answer_is_settled_by_reading(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    faults = sandbox.faults[Provider.RASL]
+    adapter = connect(Provider.RASL, timeout=0.2)
+    group = await _group(adapter, "Board")
+    members = await _all(adapter, group)
+    faults.timeout_rate, faults.hang_seconds, faults.methods = 1.0, 5.0, frozenset({"DELETE"})
+    outcomes = await adapter.remove(group, members[:2])
+    assert [o.outcome for o in outcomes] == [Outcome.REMOVED, Outcome.REMOVED]
+    assert "answer was lost" in outcomes[0].message
+
+
+async def test_server_failure_fails_the_batch_with_the_code(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Board")
+    members = await _all(adapter, group)
+    faults = sandbox.faults[Provider.RASL]
+    faults.error_rate, faults.error_status, faults.methods = 1.0, 500, frozenset({"DELETE"})
+    outcomes = await adapter.remove(group, members[:2])
+    assert {(o.outcome, o.code) for o in outcomes} == {(Outcome.FAILED, "INTERNAL_ERROR")}
+    assert _in_group(sandbox, group) >= {m.id for m in members[:2]}
+
+
+async def test_batch_delete_reports_each_contact(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    adapter = connect(Provider.RASL)
+    book = next(c for c in await adapter.containers() if c.kind is ContainerKind.CONTACT_BOOK)
+    members = (await _all(adapter, book))[:3]
+    del sandbox.rasl.contacts[int(members[1].id)]
+    outcomes = {o.member_id: o.outcome for o in await adapter.delete_contacts(members)}
+    assert outcomes == {
+        members[0].id: Outcome.REMOVED,
+        members[1].id: Outcome.ALREADY_ABSENT,
+        members[2].id: Outcome.REMOVED,
+    }
+    assert not {int(m.id) for m in members} & set(sandbox.rasl.contacts)
+
+
+async def test_removing_from_a_source_is_refused_not_turned_into_a_delete(
+    connect: OpenAdapter,
+) -> None:
+    adapter = connect(Provider.RASL)
+    source = next(c for c in await adapter.containers() if c.kind is ContainerKind.SOURCE)
+    with pytest.raises(errors.InvalidRequest, match="separate operation"):
+        await adapter.remove(source, [Member(id="1001")])
+
+
+async def test_a_source_in_use_is_refused_with_the_count(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.RASL)
+    containers = await adapter.containers()
+    used = next(c for c in containers if c.name == "Website form")
+    refused = await adapter.delete_source(used)
+    assert not refused.deleted and refused.contacts_in_use == 150
+    unused = next(c for c in containers if c.name == "Old CRM (unused)")
+    assert (await adapter.delete_source(unused)).deleted
+
+
+async def test_an_unknown_group_is_not_found(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.RASL)
+    ghost = Container(id="group:999", name="ghost", kind=ContainerKind.GROUP)
+    outcomes = await adapter.remove(ghost, [Member(id="1001")])
+    assert outcomes[0].outcome is Outcome.FAILED and outcomes[0].code == "NOT_FOUND"
+
+
+async def test_an_invalid_per_page_names_the_field(connect: OpenAdapter) -> None:
+    adapter = connect(Provider.RASL)
+    with pytest.raises(errors.InvalidRequest) as caught:
+        await adapter.http.get("/groups", {"per_page": 500})  # type: ignore[attr-defined]
+    assert caught.value.fields == {"per_page": "Must be between 1 and 100."}
+
+
+async def test_the_tenants_limit_sets_the_pace(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    from providers.accounts.connect import open_adapter
+
+    account, token = sandbox_accounts(sandbox)[0]
+    adapter = open_adapter(account, token, transport=sandbox.transport())
+    try:
+        sandbox.rasl.calls_per_minute = 120
+        await adapter.check()
+        assert adapter.capabilities.requests_per_second == 2.0
+    finally:
+        await adapter.aclose()

@@ -1,0 +1,125 @@
+"""What a newcomer meets: the demo, the screenshots, the browser, and life over SSH."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from textual.widgets import DataTable, Input
+
+from providers.journal.records import JobState
+from providers.models import Outcome
+from providers.sandbox.serve import bind
+from tests.helpers import text_of
+from tests.scenes import SCENES, open_members, quick_app, until
+from tui.app import RosterDeckApp, demo_workspace
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
+from tui.screens.progress import ProgressScreen
+
+
+async def test_the_demo_command_opens_on_the_sandbox_with_all_three_providers() -> None:
+    app = RosterDeckApp(demo_workspace())  # what `rosterdeck --demo` runs
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        await until(
+            pilot,
+            lambda: (
+                table.row_count == 3 and all("✓" in str(table.get_row_at(r)[3]) for r in range(3))
+            ),
+        )
+        assert "SANDBOX DEMO" in text_of(pilot, "SandboxBanner")
+        assert "nothing real is touched" in text_of(pilot, "SandboxBanner")
+        assert {str(table.get_row_at(r)[1]) for r in range(3)} == {"RASL", "WaSend", "AutoSend"}
+
+
+async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
+    app = RosterDeckApp(demo_workspace())
+    sandbox = app.workspace.sandbox  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("a", "d")
+        app.screen.query_one("#typed", Input).value = "52"
+        await pilot.click("#confirm")
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running, 60
+        )
+        (job,) = app.desk.journal.jobs()
+        assert job.counts.get(Outcome.FAILED.value, 0) > 0  # the demo's one-in-twenty failure
+        for faults in sandbox.faults.values():
+            faults.error_rate = 0
+        await pilot.press("R")  # the failed alone, confirmed first
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await pilot.press("y")
+        await until(
+            pilot,
+            lambda: (
+                not app.desk.running and app.desk.journal.job(job.id).counts.get("removed") == 52
+            ),
+            60,
+        )
+
+
+async def test_hangup_stops_dispatch_keeps_the_journal_and_exits() -> None:
+    app = quick_app(seconds_between_writes=0.2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_members(pilot, 1, "harbour")
+        await pilot.press("a", "d")
+        app.screen.query_one("#typed", Input).value = "246"
+        await pilot.click("#confirm")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ProgressScreen)
+                and app.desk.progress(app.desk.journal.jobs()[0].id).done >= 10
+            ),
+        )
+        os.kill(os.getpid(), signal.SIGHUP)
+        await until(pilot, lambda: app.return_code is not None)
+    (job,) = app.desk.journal.jobs()
+    assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0
+    assert app.desk.journal.unfinished() == [job] or [
+        j.id for j in app.desk.journal.unfinished()
+    ] == [job.id]
+
+
+def test_the_screenshot_command_writes_every_scene(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.scenes", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert {p.stem for p in out.glob("*.svg")} == set(SCENES)
+    assert all("SANDBOX" in p.read_text() for p in out.glob("*.svg"))
+
+
+def test_serve_answers_a_browser_on_localhost() -> None:
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    sock.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--demo", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        said = ""
+        for line in server.stdout:  # each line as the server says it; it ends if it dies
+            said += line
+            if line.startswith("Listening on"):
+                break
+        assert "Listening on localhost" in said, said
+        page = httpx.get(f"http://localhost:{port}/", timeout=10)
+        assert page.status_code == 200 and "textual.js" in page.text
+        assert "RosterDeck" in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
