@@ -128,7 +128,8 @@ class RosterDeckApp(App[None]):
         except ProviderError as error:
             self.notify(shown(str(error)), severity="warning", markup=False)
             return
-        self.screen.post_message(JobStarted(ticket.job_id, ticket.everywhere))
+        started = JobStarted(ticket.job_id, ticket.everywhere)
+        self.screen.post_message(started)
 
         async def run() -> None:
             error = ""
@@ -136,6 +137,7 @@ class RosterDeckApp(App[None]):
                 await running
             except ProviderError as failure:  # e.g. another process runs it: nothing was sent
                 error = failure.message
+            await started.shown.wait()
             journal = self.desk.journal
             ended = (
                 journal.everywhere(ticket.job_id)
@@ -153,6 +155,7 @@ class RosterDeckApp(App[None]):
 
         screen = EverywhereProgressScreen if message.everywhere else ProgressScreen
         self.push_screen(screen(message.job_id))
+        message.shown.set()
 
     def on_job_ended(self, message: JobEnded) -> None:
         """No screen in front shows the job: say how it ended in a toast."""

@@ -8,6 +8,7 @@ app, which opens the job's screen or says it in a toast.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from textual.message import Message
@@ -34,12 +35,14 @@ class Cancel(Message):
 
 
 class JobStarted(Message):
-    """A job was confirmed and runs now."""
+    """A job was confirmed and runs now. `shown` is set once a screen shows it, so that the
+    news of its end (however soon) goes to that screen."""
 
     def __init__(self, job_id: str, everywhere: bool) -> None:
         super().__init__()
         self.job_id = job_id
         self.everywhere = everywhere
+        self.shown = asyncio.Event()
 
 
 class JobEnded(Message):

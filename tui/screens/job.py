@@ -83,6 +83,7 @@ class JobScreen(DeckScreen):
         """Resumed or retried from here: this screen shows it."""
         if message.job_id == self.job_id:
             message.stop()
+            message.shown.set()
             self.say("Sending…")
             self.refresh_bindings()
 
