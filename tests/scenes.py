@@ -245,6 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Write a picture of every main screen.")
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     parser.add_argument("--size", default="80x24", help="columns x rows")
+    parser.add_argument("scenes", nargs="*", choices=[[], *SCENES], help="only these (all)")
     args = parser.parse_args()
     columns, rows = (int(n) for n in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -254,7 +255,7 @@ def main() -> None:
         # the receipt's folder then reads the same in every picture, and nothing of yours moves
         os.chdir(home)
         os.environ["ROSTERDECK_HOME"] = "rosterdeck-home"
-        for name in SCENES:
+        for name in args.scenes or SCENES:
             svg = asyncio.run(shoot(name, out, (columns, rows), Path(home)))
             if converter:
                 png = svg.with_suffix(".png")

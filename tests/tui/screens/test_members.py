@@ -6,6 +6,7 @@ The sandbox keeps AutoSend's documented pace (2 calls a second, 100 contacts a p
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import events
@@ -41,9 +42,10 @@ async def test_loading_shows_progress_and_time_left() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_newsletter(pilot)
         counts = text_of(pilot, "#counts")
-        # 19,900 to go at 200 a second is over a minute
+        # 19,900 to go at about 200 a second (the pace seen so far) is over a minute
         assert f"loading {screen.roster.loaded:,} of {BIG:,} ·" in counts
-        assert counts.endswith("min left")
+        left = re.search(r"· (\d+) (s|min) left$", counts)
+        assert left is not None and (left.group(2) == "min" or int(left.group(1)) >= 60), counts
         assert not screen.roster.complete
 
 
