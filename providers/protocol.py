@@ -80,6 +80,11 @@ class Adapter(Protocol):
         """Whether an entry is an id this provider issues (trusted as given, not looked up)."""
         ...
 
+    def searchable(self, entry: str) -> bool:
+        """Whether the provider's search can find someone by this entry (AutoSend: emails
+        only), so that a look-up is neither sent nor counted for one it cannot."""
+        ...
+
     def waiting(self) -> float:
         """How long the oldest call in flight has waited for its answer (0 when none)."""
         ...
@@ -177,11 +182,16 @@ class HttpAdapter:
         raise no_such_container(wanted)
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
+        """Everyone the entry names, namesakes included (the caller says they are several)."""
         everyone = [m async for page in self.members(container) for m in page.members]
-        return match([entry], everyone).matched.get(entry, [])
+        found = match([entry], everyone)
+        return found.matched_members() + [m for ms in found.ambiguous.values() for m in ms]
 
     def is_id(self, entry: str) -> bool:
         return False
+
+    def searchable(self, entry: str) -> bool:
+        return True
 
     def estimate(self, container: Container, count: int) -> Estimate:
         calls = -(-count // max(1, self.capabilities.max_batch))

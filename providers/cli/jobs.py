@@ -21,14 +21,14 @@ from providers.jobs.plans import VERBS, Plan, estimate, record_plan, undo_plan
 from providers.jobs.receipts import FORMATS, receipt
 from providers.journal import Journal
 from providers.journal.records import Job, JobState
-from providers.matching import entries_from_file
+from providers.matching import Given, entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.signals import stopping_on_signals
 
 
-def _entries(args: argparse.Namespace) -> list[str]:
-    entries = list(args.members)
+def _entries(args: argparse.Namespace) -> list[Given]:
+    entries: list[Given] = list(args.members)
     if args.from_file:
         entries += entries_from_file(Path(args.from_file).expanduser())
     if not entries:
@@ -121,6 +121,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
             f"The account {args.account} asks why for every job: give --reason "
             '"TICKET-123: unsubscribe" (a ticket or a few words). Nothing was sent.'
         )
+    entries = _entries(args)  # a file that cannot be read is said before any call
     adapter = await workspace.open(args.account)
     try:
         operation = (
@@ -129,12 +130,12 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         if args.delete_contacts and not adapter.capabilities.can_delete_contacts:
             raise ConfigurationError(f"{adapter.provider.label} cannot delete contacts.")
         plan, unmatched = await plan_for_entries(
-            adapter, args.account, args.container, _entries(args), operation, dry_run=args.dry_run
+            adapter, args.account, args.container, entries, operation, dry_run=args.dry_run
         )
         plan = replace(plan, reason=reason)
         container = plan.container
         if unmatched and not args.ignore_absent:
-            listed = ", ".join(unmatched[:10])
+            listed = ", ".join(str(row) for row in unmatched[:10])
             raise ConfigurationError(
                 f"{len(unmatched)} of the given members matched nobody in "
                 f"{container.name}: {listed}. Nothing was sent (--ignore-absent removes the "

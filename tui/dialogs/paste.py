@@ -12,14 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from providers.errors import ConfigurationError, ProviderError
-from providers.matching import PasteResult, entries_from_file, match, tokens
+from providers.matching import Given, PasteResult, entries_from_file, match, tokens
 from tui.dialogs.modal import DeckModal
 from tui.roster import Roster
 
 SHOWN_UNMATCHED = 8
 
-#: asks the provider about entries the loaded rows do not hold
-LookUp = Callable[[Sequence[str]], Awaitable[PasteResult]]
+#: asks the provider about the pasted rows the loaded members do not hold
+LookUp = Callable[[Sequence[Given]], Awaitable[PasteResult]]
 
 
 def report(result: PasteResult, marked: int, asked: str = "") -> str:
@@ -32,8 +32,8 @@ def report(result: PasteResult, marked: int, asked: str = "") -> str:
         lines.append(
             f"? {len(several)} people are called {name}: not marked (paste a number or email)"
         )
-    if result.unmatched:
-        listed = ", ".join(result.unmatched[:SHOWN_UNMATCHED])
+    if result.unmatched:  # a spreadsheet row is one person: listed once, all its addresses
+        listed = ", ".join(str(row) for row in result.unmatched[:SHOWN_UNMATCHED])
         more = (
             f" and {len(result.unmatched) - SHOWN_UNMATCHED} more"
             if len(result.unmatched) > SHOWN_UNMATCHED
@@ -86,7 +86,7 @@ class PasteScreen(DeckModal[int | None]):
         self.mark()
 
     def mark(self) -> None:
-        entries = tokens(self.query_one(TextArea).text)
+        entries: list[Given] = [*tokens(self.query_one(TextArea).text)]
         path = self.query_one("#csv", Input).value.strip()
         out = self.query_one("#report", Static)
         if path:
