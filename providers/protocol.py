@@ -206,12 +206,21 @@ class HttpAdapter:
         return self.http.sent
 
     async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
-        """By default, each container's own search for each entry."""
+        """By default, each container's own search for each entry. A place that answers an
+        error (a list deleted meanwhile, a server failing) is said not searched, in the
+        provider's words, and the others are still searched."""
         found: list[Place] = []
+        unsearched: list[Container] = []
         for container in await self.containers():
-            for entry in entries:
-                found += [Place(container, m) for m in await self.candidates(container, entry)]
-        return Whereabouts(unique(found))
+            try:
+                for entry in entries:
+                    named = await self.candidates(container, entry)
+                    found += [Place(container, m) for m in named]
+            except errors.ProviderError as error:
+                if errors.stops_run(error):
+                    raise
+                unsearched.append(not_searched(container, error))
+        return Whereabouts(unique(found), unsearched)
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")
@@ -310,6 +319,13 @@ class HttpAdapter:
 def unique(places: Iterable[Place]) -> list[Place]:
     """Each member of each container once, in the order found."""
     return list({(p.container.id, p.member.id): p for p in places}.values())
+
+
+def not_searched(container: Container, error: errors.ProviderError) -> Container:
+    """A place whose search failed, as an unsearched place: why, in the provider's words."""
+    return container.model_copy(
+        update={"read_only": True, "read_only_reason": f"{container.where}: {error.message}"}
+    )
 
 
 def no_such_container(wanted: str) -> errors.ConfigurationError:
