@@ -20,7 +20,7 @@ from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import VERBS, Plan, estimate, record_plan, undo_plan
 from providers.jobs.receipts import FORMATS, receipt
 from providers.journal import Journal
-from providers.journal.records import Job, JobState
+from providers.journal.records import EverywhereJob, Job, JobState
 from providers.matching import Given, entries_from_file
 from providers.models import STATE_WORDS, Member, Operation, Outcome
 from providers.protocol import Adapter
@@ -190,35 +190,39 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             raise ConfigurationError("Which job? `rosterdeck jobs receipt JOB` (ids: `jobs`).")
         sys.stdout.write(receipt(journal, args.job, args.format))
         return 0
-    listed = journal.jobs()
-    everywhere = journal.everywhere_jobs()
+    # newest first; an everywhere job before its places, each place right after it
+    entries: list[tuple[str, Job | EverywhereJob]] = [
+        (job.created_at, job) for job in journal.jobs() if not job.part_of
+    ]
+    entries += [(e.created_at, e) for e in journal.everywhere_jobs()]
+    ordered = [item for _, item in sorted(entries, key=lambda entry: entry[0], reverse=True)]
     if args.json:
-        documents = [j.model_dump(mode="json") for j in listed]
-        documents += [
-            {**e.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
-            for e in everywhere
-        ]
+        documents: list[dict[str, object]] = []
+        for item in ordered:
+            if isinstance(item, EverywhereJob):
+                documents.append(
+                    {**item.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
+                )
+                documents += [part.model_dump(mode="json") for part in item.parts]
+            else:
+                documents.append(item.model_dump(mode="json"))
         json.dump(documents, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    if not listed:
+    if not ordered:
         print("No jobs yet.")
         return 0
-    apart = [(job.created_at, [_job_line(job)]) for job in listed if not job.part_of]
-    apart += [
-        (
-            e.created_at,
-            [
-                f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
-                f"{', '.join(e.addresses)}  {e.state.value}  {_counted(e.counts)}"
-                + (f"  why: {e.reason}" if e.reason else ""),
-                *(f"  ↳ {_job_line(part)}" for part in e.parts),
-            ],
-        )
-        for e in everywhere
-    ]
-    for _, lines in sorted(apart, key=lambda entry: entry[0], reverse=True):
-        print("\n".join(lines))
+    for item in ordered:
+        if isinstance(item, EverywhereJob):
+            print(
+                f"{item.id}  {item.created_at[:19]}  {item.operator or item.user}  everywhere: "
+                f"remove {', '.join(item.addresses)}  {item.state.value}  "
+                f"{_counted(item.counts)}" + (f"  why: {item.reason}" if item.reason else "")
+            )
+            for part in item.parts:
+                print(f"  ↳ {_job_line(part)}")
+        else:
+            print(_job_line(item))
     return 0
 
 
