@@ -294,10 +294,6 @@ class Keyed(Generic[V]):
         first = self.first.get(key)
         return [] if first is None else [first, *self.more.get(key, ())]
 
-    def one(self, key: str) -> V | None:
-        """The value of a key that has exactly one."""
-        return None if key in self.more else self.first.get(key)
-
 
 class MemberIndex:
     """The members by every key that names them: one dictionary look-up an address. What
@@ -307,19 +303,23 @@ class MemberIndex:
     def __init__(self, members: Iterable[Member]) -> None:
         self.members = list(members)
         self.keyed: Keyed[Member] = Keyed()
-        add = self.keyed.add
-        for member in self.members:
-            add(key_of(member.id), member)
+        first, more = self.keyed.first, self.keyed.more
+        for member in self.members:  # Keyed.add, written out: this runs for every member
+            key = key_of(member.id)
+            if first.setdefault(key, member) is not member:
+                more.setdefault(key, []).append(member)
             if member.address:
-                add(key_of(member.address), member)
+                key = key_of(member.address)
+                if first.setdefault(key, member) is not member:
+                    more.setdefault(key, []).append(member)
         #: the full numbers by their last digits, for numbers written without a country code
         self._tails: Keyed[str] | None = None
         self._names: Keyed[Member] | None = None
 
-    def find(self, address: str) -> tuple[list[Member], list[Member]]:
-        """The members an address names, and the namesakes when it is a name several share
-        (then it names nobody)."""
-        key = key_of(address)
+    def find(self, address: str, key: str = "") -> tuple[list[Member], list[Member]]:
+        """The members an address names (its key given when known), and the namesakes when
+        it is a name several share (then it names nobody)."""
+        key = key or key_of(address)
         found = self.keyed.get(key) or self._by_national(key)
         if found or not is_name(address):
             return found, []
@@ -359,16 +359,17 @@ def match(given: Iterable[Given], members: Iterable[Member]) -> PasteResult:
 def match_rows(rows: Iterable[Given], members: Iterable[Member]) -> PasteResult:
     """`match` for rows as `rows_of` gives them."""
     index = MemberIndex(members)
-    one = index.keyed.one
+    first, more = index.keyed.first, index.keyed.more
     result = PasteResult()
     matched = result.matched
     for row in rows:
         if isinstance(row, str):
-            member = one(key_of(row))
-            if member is not None:  # most entries: one member, one look-up
+            key = key_of(row)
+            member = first.get(key)
+            if member is not None and key not in more:  # most entries: one member
                 matched[row] = [member]
             else:
-                result.settle(row, *index.find(row))
+                result.settle(row, *index.find(row, key))
             continue
         found: list[Member] = []
         namesakes: list[Member] = []
