@@ -81,9 +81,9 @@ def addresses_of(row: Given) -> tuple[str, ...]:
 def is_name(entry: str) -> bool:
     """A person's name, not an address: words alone, no digit."""
     return (
-        not any(c.isdigit() for c in entry)
-        and NAME_LIKE.match(entry) is not None
+        NAME_LIKE.match(entry) is not None
         and not entry.endswith(":")
+        and not any(map(str.isdigit, entry))
     )
 
 
@@ -374,7 +374,12 @@ def match_rows(rows: Iterable[Given], members: Iterable[Member]) -> PasteResult:
         found: list[Member] = []
         namesakes: list[Member] = []
         for address in row.addresses:
-            named, shared = index.find(address)
+            key = key_of(address)
+            member = first.get(key)
+            if member is not None and key not in more:
+                found.append(member)
+                continue
+            named, shared = index.find(address, key)
             found += named
             namesakes = namesakes or shared
         result.settle(row, found, namesakes)
