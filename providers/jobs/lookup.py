@@ -53,7 +53,7 @@ async def find_members(
         found: list[Member] = []
         namesakes: list[Member] = []
         for address in addresses_of(row):
-            if not adapter.searchable(address):
+            if not searchable(address):
                 continue
             named = await adapter.candidates(container, address)
             if is_name(address) and len({m.id for m in named}) > 1:
