@@ -84,6 +84,11 @@ class Adapter(Protocol):
         """Whether an entry is an id this provider issues (trusted as given, not looked up)."""
         ...
 
+    def searchable(self, entry: str) -> bool:
+        """Whether the provider's search can find someone by this entry (AutoSend: emails
+        only), so that a look-up is neither sent nor counted for one it cannot."""
+        ...
+
     def waiting(self) -> float:
         """How long the oldest call in flight has waited for its answer (0 when none)."""
         ...
@@ -184,11 +189,16 @@ class HttpAdapter:
         raise no_such_container(wanted)
 
     async def candidates(self, container: Container, entry: str) -> list[Member]:
+        """Everyone the entry names, namesakes included (the caller says they are several)."""
         everyone = [m async for page in self.members(container) for m in page.members]
-        return match([entry], everyone).matched.get(entry, [])
+        found = match([entry], everyone)
+        return found.matched_members() + [m for ms in found.ambiguous.values() for m in ms]
 
     def is_id(self, entry: str) -> bool:
         return False
+
+    def searchable(self, entry: str) -> bool:
+        return True
 
     def estimate(self, container: Container, count: int) -> Estimate:
         calls = -(-count // max(1, self.capabilities.max_batch))
@@ -203,12 +213,21 @@ class HttpAdapter:
         return self.http.sent
 
     async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
-        """By default, each container's own search for each entry."""
+        """By default, each container's own search for each entry. A place that answers an
+        error (a list deleted meanwhile, a server failing) is said not searched, in the
+        provider's words, and the others are still searched."""
         found: list[Place] = []
+        unsearched: list[Container] = []
         for container in await self.containers():
-            for entry in entries:
-                found += [Place(container, m) for m in await self.candidates(container, entry)]
-        return Whereabouts(unique(found))
+            try:
+                for entry in entries:
+                    named = await self.candidates(container, entry)
+                    found += [Place(container, m) for m in named]
+            except errors.ProviderError as error:
+                if errors.stops_run(error):
+                    raise
+                unsearched.append(not_searched(container, error))
+        return Whereabouts(unique(found), unsearched)
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")
@@ -307,6 +326,13 @@ class HttpAdapter:
 def unique(places: Iterable[Place]) -> list[Place]:
     """Each member of each container once, in the order found."""
     return list({(p.container.id, p.member.id): p for p in places}.values())
+
+
+def not_searched(container: Container, error: errors.ProviderError) -> Container:
+    """A place whose search failed, as an unsearched place: why, in the provider's words."""
+    return container.model_copy(
+        update={"read_only": True, "read_only_reason": f"{container.where}: {error.message}"}
+    )
 
 
 def no_such_container(wanted: str) -> errors.ConfigurationError:

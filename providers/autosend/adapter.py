@@ -114,6 +114,10 @@ class AutoSendAdapter(HttpAdapter):
     def is_id(self, entry: str) -> bool:
         return CONTACT_ID.fullmatch(entry) is not None
 
+    def searchable(self, entry: str) -> bool:
+        """AutoSend's search takes an email, nothing else."""
+        return "@" in entry
+
     async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """AutoSend looks people up by email alone: with none given, no list can be searched,
         and the answer says so rather than "nowhere"."""

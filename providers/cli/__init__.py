@@ -29,6 +29,10 @@ from providers.protocol import Adapter
 from providers.text import json_text, shown
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
+RASL_NAME_FIELDS = {
+    "firstname": ("firstname", "lastname"),
+    "first_name": ("first_name", "last_name"),
+}
 
 
 def _print_table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
@@ -202,6 +206,7 @@ async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
         faults.error_after_rate = args.error_after_rate
         faults.drop_after_rate = args.drop_after_rate
         faults.hang_rate = args.hang_rate
+    sandbox.rasl.name_fields = RASL_NAME_FIELDS[args.rasl_names]
     whatsapp = sandbox.wasend
     whatsapp.shapes.lists = args.wasend_lists
     whatsapp.misbehaviour.stale_reads = args.wasend_stale_reads
@@ -295,6 +300,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--hang-rate", type=float, default=0.0, help="share never answered")
     serve.add_argument(
         "--no-limits", action="store_true", help="lift the providers' documented rate limits"
+    )
+    serve.add_argument(
+        "--rasl-names",
+        choices=list(RASL_NAME_FIELDS),
+        default="firstname",
+        help="RASL: contacts' names as the API sorts and searches them (firstname, lastname) "
+        "or as first_name, last_name",
     )
     serve.add_argument(
         "--wasend-lists",

@@ -17,14 +17,14 @@ from providers.jobs.desk import Desk
 from providers.jobs.plans import VERBS
 from providers.jobs.receipts import FORMATS, receipt, receipt_head
 from providers.journal import Journal
-from providers.journal.records import Job
-from providers.matching import entries_from_file
+from providers.journal.records import EverywhereJob, Job
+from providers.matching import Given, entries_from_file
 from providers.models import Operation
 from providers.text import json_text, shown
 
 
-def _entries(args: argparse.Namespace) -> list[str]:
-    entries = list(args.members)
+def _entries(args: argparse.Namespace) -> list[Given]:
+    entries: list[Given] = list(args.members)
     if args.from_file:
         entries += entries_from_file(Path(args.from_file).expanduser())
     if not entries:
@@ -45,6 +45,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
             "Name the account and the group or list: `rosterdeck remove ACCOUNT CONTAINER "
             "MEMBER...`, or `rosterdeck remove --everywhere ADDRESS...` for one person."
         )
+    entries = _entries(args)  # a file that cannot be read is said before any call
     desk = Desk(workspace, open_journal(workspace))
     try:
         operation = (
@@ -53,7 +54,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         proposal = await desk.propose_entries(
             args.account,
             args.container,
-            _entries(args),
+            entries,
             operation,
             ignore_absent=args.ignore_absent,
             reason=args.reason,
@@ -122,34 +123,38 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             raise ConfigurationError("Which job? `rosterdeck jobs receipt JOB` (ids: `jobs`).")
         sys.stdout.write(receipt(journal, args.job, args.format))
         return 0
-    listed = journal.jobs()
-    everywhere = journal.everywhere_jobs()
+    # newest first; an everywhere job before its places, each place right after it
+    entries: list[tuple[str, Job | EverywhereJob]] = [
+        (job.created_at, job) for job in journal.jobs() if not job.part_of
+    ]
+    entries += [(e.created_at, e) for e in journal.everywhere_jobs()]
+    ordered = [item for _, item in sorted(entries, key=lambda entry: entry[0], reverse=True)]
     if args.json:
-        documents = [j.model_dump(mode="json") for j in listed]
-        documents += [
-            {**e.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
-            for e in everywhere
-        ]
+        documents: list[dict[str, object]] = []
+        for item in ordered:
+            if isinstance(item, EverywhereJob):
+                documents.append(
+                    {**item.model_dump(mode="json", exclude={"parts"}), "kind": "everywhere"}
+                )
+                documents += [part.model_dump(mode="json") for part in item.parts]
+            else:
+                documents.append(item.model_dump(mode="json"))
         sys.stdout.write(json_text(documents) + "\n")
         return 0
-    if not listed:
+    if not ordered:
         print("No jobs yet.")
         return 0
-    apart = [(job.created_at, [_job_line(job)]) for job in listed if not job.part_of]
-    apart += [
-        (
-            e.created_at,
-            [
-                f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
-                f"{shown(', '.join(e.addresses))}  {e.state.value}  {counted(e.counts)}"
-                + (f"  why: {shown(e.reason)}" if e.reason else ""),
-                *(f"  ↳ {_job_line(part)}" for part in e.parts),
-            ],
-        )
-        for e in everywhere
-    ]
-    for _, lines in sorted(apart, key=lambda entry: entry[0], reverse=True):
-        print("\n".join(lines))
+    for item in ordered:
+        if isinstance(item, EverywhereJob):
+            print(
+                f"{item.id}  {item.created_at[:19]}  {item.operator or item.user}  everywhere: "
+                f"remove {shown(', '.join(item.addresses))}  {item.state.value}  "
+                f"{counted(item.counts)}" + (f"  why: {shown(item.reason)}" if item.reason else "")
+            )
+            for part in item.parts:
+                print(f"  ↳ {_job_line(part)}")
+        else:
+            print(_job_line(item))
     return 0
 
 

@@ -52,6 +52,7 @@ from providers.jobs.words import (
 )
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
+from providers.matching import Given
 from providers.models import Operation, Outcome
 from providers.protocol import Adapter
 from providers.text import shown
@@ -203,7 +204,7 @@ class Desk:
         self,
         account: str,
         container_id: str,
-        entries: Sequence[str],
+        entries: Sequence[Given],
         operation: Operation = Operation.REMOVE_FROM_CONTAINER,
         *,
         ignore_absent: bool = False,
@@ -215,9 +216,12 @@ class Desk:
         if reason_required(self.workspace.account(account)) and not reason.strip():
             raise Refused(WHY_REQUIRED.format(account=account))
         adapter = await self.adapter(account)
-        plan, unmatched = await plan_for_entries(adapter, account, container_id, entries, operation)
+        plan, matched_nobody = await plan_for_entries(
+            adapter, account, container_id, entries, operation
+        )
+        unmatched = [str(given) for given in matched_nobody]  # a spreadsheet row, whole
         if unmatched and not ignore_absent:
-            listed = ", ".join(unmatched[:10])
+            listed = ", ".join(shown(given, 60) for given in unmatched[:10])
             raise Refused(
                 f"{len(unmatched):,} of the given members matched nobody in "
                 f"{plan.container.name}: {listed}. Nothing was sent (--ignore-absent removes "

@@ -1,62 +1,89 @@
-"""Find the members a list of phones, emails and ids names, at a cost that follows the list.
+"""Find the members a list of phones, emails, ids and names names, at a cost that follows
+the list.
 
 Ids the provider issues are trusted as given (the removal's answer tells whether they were
-members); everything else is looked up with the provider's own search, one call an entry,
-unless reading the whole container is cheaper by the numbers.
+members); every other address the provider can search is looked up with its own search, one
+call an address, unless reading the whole container is cheaper by the numbers. A spreadsheet
+row is one person: it is found when any of its addresses is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from providers import errors
 from providers.jobs.plans import Plan, make_plan
-from providers.matching import PasteResult, match
+from providers.matching import Given, PasteResult, addresses_of, is_name, match_rows, rows_of
 from providers.models import Container, Member, Operation
 from providers.protocol import Adapter, read_whole
 
 
 async def find_members(
-    adapter: Adapter, container: Container, entries: Sequence[str]
+    adapter: Adapter, container: Container, given: Iterable[Given]
 ) -> PasteResult:
-    """Who of the container the entries name; `unmatched` are in it nowhere."""
+    """Who of the container the entries and rows name; `unmatched` are in it nowhere."""
     if container.read_only:
         raise errors.ConfigurationError(
             f"{container.name} is read-only: {container.read_only_reason}. Nothing was sent."
         )
-    entries = list(dict.fromkeys(e.strip() for e in entries if e.strip()))
-    trusted = [e for e in entries if adapter.is_id(e)]
-    searched = [e for e in entries if e not in trusted]
-    page = adapter.capabilities.page_size
-    if searched and read_whole(len(searched), container.member_count, page):
-        everyone = [m async for p in adapter.members(container) for m in p.members]
-        result = match(entries, everyone)
-        return result
+    rows = rows_of(given)
+    trusted: list[tuple[Given, list[str]]] = []
+    searched: list[Given] = []
+    lookups = 0
+    is_id, searchable = adapter.is_id, adapter.searchable
+    for row in rows:
+        if isinstance(row, str):  # most rows: one address
+            if is_id(row):
+                trusted.append((row, [row]))
+            else:
+                searched.append(row)
+                lookups += searchable(row)
+        elif ids := [a for a in row.addresses if is_id(a)]:
+            trusted.append((row, ids))
+        else:
+            searched.append(row)
+            lookups += sum(map(searchable, row.addresses))
+    if lookups and read_whole(lookups, container.member_count, adapter.capabilities.page_size):
+        everyone = [m async for page in adapter.members(container) for m in page.members]
+        return match_rows(rows, everyone)
     result = PasteResult()
-    for entry in searched:
-        found = await adapter.candidates(container, entry)
-        if not found:
-            result.unmatched.append(entry)
-            continue
-        result.matched[entry] = found
-        result.locked.extend(m for m in found if m.locked and m not in result.locked)
-    for entry in trusted:
-        result.matched[entry] = [Member(id=entry)]
-    return result
+    for row, ids in trusted:
+        result.settle(row, [Member(id=i) for i in ids], [])
+    for row in searched:
+        found: list[Member] = []
+        namesakes: list[Member] = []
+        for address in addresses_of(row):
+            if not searchable(address):
+                continue
+            named = await adapter.candidates(container, address)
+            if is_name(address) and len({m.id for m in named}) > 1:
+                namesakes = namesakes or named
+            else:
+                found += named
+        result.settle(row, found, namesakes)
+    return result.finish()
 
 
 async def plan_for_entries(
     adapter: Adapter,
     account: str,
     container_id: str,
-    entries: Sequence[str],
+    given: Iterable[Given],
     operation: Operation = Operation.REMOVE_FROM_CONTAINER,
     *,
     dry_run: bool = False,
-) -> tuple[Plan, list[str]]:
-    """The plan for the members the entries name, and the entries that named nobody."""
+) -> tuple[Plan, list[Given]]:
+    """The plan for the members the rows name, and the rows that named nobody. A name that
+    several members share is refused: a job never guesses between namesakes."""
     container = await adapter.container(container_id)
-    found = await find_members(adapter, container, entries)
-    chosen = list({m.id: m for ms in found.matched.values() for m in ms}.values())
+    found = await find_members(adapter, container, given)
+    if found.ambiguous:
+        row, namesakes = next(iter(found.ambiguous.items()))
+        who = ", ".join(m.address or m.id for m in namesakes[:5])
+        raise errors.ConfigurationError(
+            f"{len(namesakes)} members of {container.name} are called {row} ({who}): give "
+            "the phone, email or id of the one meant. Nothing was sent."
+        )
+    chosen = found.matched_members()
     plan = make_plan(account, adapter.provider, container, chosen, operation, dry_run=dry_run)
     return plan, found.unmatched

@@ -90,7 +90,7 @@ def plan_words(
         member, why = plan.skipped[0]
         lines.append(f"Skipped, never sent: {len(plan.skipped):,} — {who(member)}: {shown(why)}")
     if unmatched:
-        listed = ", ".join(shown(entry, NAME_CHARS) for entry in unmatched[:SHOWN_NAMES])
+        listed = ", ".join(shown(entry, PLACE_CHARS) for entry in unmatched[:SHOWN_NAMES])
         more = f" and {len(unmatched) - SHOWN_NAMES:,} more" if len(unmatched) > SHOWN_NAMES else ""
         lines.append(f"Not members, nothing sent for them: {len(unmatched):,} — {listed}{more}")
     if estimate is not None and plan.members:

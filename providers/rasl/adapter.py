@@ -8,7 +8,7 @@ from typing import Any
 
 from providers import errors
 from providers.http.client import ProviderHttp
-from providers.matching import match
+from providers.matching import is_name, match
 from providers.models import (
     Capabilities,
     Container,
@@ -168,23 +168,42 @@ class RaslAdapter(HttpAdapter):
         """RASL's contact ids are small integers; phone numbers are longer."""
         return entry.isdigit() and len(entry) < PHONE_SEARCH_DIGITS
 
+    def searchable(self, entry: str) -> bool:
+        """Its search takes a name, an email or a phone."""
+        return "@" in entry or _is_phone(entry) or is_name(entry)
+
     async def candidates(self, container: Container, entry: str) -> list[Member]:
-        """The container's contacts with this email or phone: one search, then exact."""
+        """The container's contacts with this email, phone or whole name: one search (a
+        page more when it has more), then exact."""
         return [c.as_member() for c in await self._contacts_matching(container, entry)]
 
     async def _contacts_matching(self, container: Container, entry: str) -> list[RaslContact]:
-        digits = re.sub(r"\D", "", entry)
-        phone = "@" not in entry and len(digits) >= 6
-        params: dict[str, Any] = {"per_page": PER_PAGE, **_filter(container)}
-        params["search"] = digits[-PHONE_SEARCH_DIGITS:] if phone else entry.strip()
-        body = await self.http.get("/contacts", params)
-        contacts = self.parse(ContactPage, body, "the contact search").data
-        return [
-            c
-            for c in contacts
-            if (c.email or "").casefold() == entry.strip().casefold()
-            or (phone and c.phone and match([entry], [c.as_member()]).matched)
-        ]
+        entry = entry.strip()
+        phone = _is_phone(entry)
+        name = not phone and is_name(entry)
+        wanted = " ".join(entry.casefold().split())
+        if phone:
+            search = re.sub(r"\D", "", entry)[-PHONE_SEARCH_DIGITS:]
+        elif name:  # its rarest-looking word: a search may look in one name field at a time
+            search = max(entry.split(), key=len)
+        else:
+            search = entry
+        params: dict[str, Any] = {"per_page": PER_PAGE, **_filter(container), "search": search}
+        found: list[RaslContact] = []
+        page = 1
+        while True:
+            body = await self.http.get("/contacts", {**params, "page": page})
+            parsed = self.parse(ContactPage, body, "the contact search")
+            found += [
+                c
+                for c in parsed.data
+                if (c.email or "").casefold() == wanted
+                or (phone and c.phone and match([entry], [c.as_member()]).matched)
+                or (name and " ".join(c.full_name.casefold().split()) == wanted)
+            ]
+            if _last(parsed.meta, page, len(parsed.data)):
+                return found
+            page += 1
 
     async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """One search of the whole contact book per phone or email; each contact found names
@@ -283,6 +302,10 @@ class RaslAdapter(HttpAdapter):
             )
         message = (body or {}).get("message", "") if isinstance(body, dict) else ""
         return SourceDeletion(deleted=True, message=str(message) or "Source deleted.")
+
+
+def _is_phone(entry: str) -> bool:
+    return "@" not in entry and sum(c.isdigit() for c in entry) >= 6
 
 
 def _data(body: Any) -> Any:

@@ -46,6 +46,19 @@ class RaslContact(Lenient):
     group_id: list[int] = []
     source_id: int | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _names(cls, data: Any) -> Any:
+        """The API sorts and searches by `firstname` and `lastname`; some answers spell them
+        `first_name` and `last_name`. Whichever holds the name is read."""
+        if not isinstance(data, dict):
+            return data
+        return {
+            **data,
+            "first_name": data.get("firstname") or data.get("first_name"),
+            "last_name": data.get("lastname") or data.get("last_name"),
+        }
+
     @field_validator("group_id", mode="before")
     @classmethod
     def _group_ids(cls, value: Any) -> Any:
@@ -56,9 +69,12 @@ class RaslContact(Lenient):
             value = json.loads(value) if value.strip() else []
         return [value] if isinstance(value, int) else value
 
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
     def as_member(self) -> Member:
-        name = " ".join(part for part in (self.first_name, self.last_name) if part)
-        return Member(id=str(self.id), name=name, address=self.phone or self.email or "")
+        return Member(id=str(self.id), name=self.full_name, address=self.phone or self.email or "")
 
 
 class PageMeta(Lenient):

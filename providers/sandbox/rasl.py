@@ -55,6 +55,9 @@ class RaslState:
     groups: dict[int, dict[str, Any]] = field(default_factory=dict)
     sources: dict[int, dict[str, Any]] = field(default_factory=dict)
     calls_per_minute: int = 60
+    #: how a contact's names are spelled in answers: the API's own sort and search fields
+    #: (`firstname`, `lastname`), or `first_name`, `last_name` as some answers have them
+    name_fields: tuple[str, str] = ("firstname", "lastname")
     removals: list[tuple[int, int]] = field(default_factory=list)  # (group, contact), each real one
 
     @classmethod
@@ -101,6 +104,12 @@ class RaslState:
 
     def group_view(self, group: dict[str, Any]) -> dict[str, Any]:
         return {**group, "contacts_count": len(self.members_of(group["id"]))}
+
+    def contact_view(self, contact: dict[str, Any]) -> dict[str, Any]:
+        """A contact as answered, its names under `name_fields`."""
+        first, last = self.name_fields
+        view = {k: v for k, v in contact.items() if k not in ("first_name", "last_name")}
+        return {**view, first: contact["first_name"], last: contact["last_name"]}
 
 
 def _contact(index: int) -> dict[str, Any]:
@@ -243,8 +252,9 @@ def build(state: RaslState) -> Starlette:
         if (source_id := query.get("filter[source_id]")) is not None:
             wanted = _int(source_id, 0, "filter.source_id", low=0)
             items = [c for c in items if c["source_id"] == wanted]
+        items = [state.contact_view(c) for c in items]
         if search := query.get("search"):
-            items = _search(items, search, ("first_name", "last_name", "email", "phone", "company"))
+            items = _search(items, search, (*state.name_fields, "email", "phone", "company"))
         return _page(request, items)
 
     async def group_contacts(request: Request) -> JSONResponse:

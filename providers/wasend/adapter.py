@@ -33,7 +33,7 @@ from providers.models import (
     Role,
     Whereabouts,
 )
-from providers.protocol import HttpAdapter, failed, outcomes, unique
+from providers.protocol import HttpAdapter, failed, not_searched, outcomes, unique
 from providers.wasend.answers import (
     WORKING,
     AddAnswer,
@@ -164,14 +164,21 @@ class WaSendAdapter(HttpAdapter):
     async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
         """One read of each working group's participants, matched by phone (any spelling),
         phone JID or privacy id; a group of 1,024 is one call, so this is the cheapest way.
-        A session that is not working cannot be looked in, and is said to be unsearched."""
+        A session that is not working cannot be looked in, and a group whose read fails (left
+        or deleted meanwhile) is not searched: both are said so, and the rest still are."""
         found: list[Place] = []
         unsearched: list[Container] = []
         for group in await self.containers():
             if group.status != WORKING:
                 unsearched.append(group)
                 continue
-            listed = [m async for page in self.members(group) for m in page.members]
+            try:
+                listed = [m async for page in self.members(group) for m in page.members]
+            except errors.ProviderError as error:
+                if errors.stops_run(error):
+                    raise
+                unsearched.append(not_searched(group, error))
+                continue
             found += [Place(group, m) for m in match(entries, listed).matched_members()]
         return Whereabouts(unique(found), unsearched)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -94,3 +95,12 @@ def in_whatsapp_group(sandbox: Sandbox, subject: str, phone: str) -> dict[str, o
         for participant in group["participants"].values()
         if participant["phoneNumber"] == phone
     )
+
+
+def demo_choir(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, object]]]:
+    """The demo's WhatsApp group "Choir": its id, and its members as `members --json` lists
+    them."""
+    _, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend", "--json")
+    choir = next(g for g in json.loads(out) if g["name"] == "Choir")
+    _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")
+    return choir["id"], json.loads(out)["members"]

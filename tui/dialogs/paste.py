@@ -12,15 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
 from providers.errors import ConfigurationError, ProviderError
-from providers.matching import PasteResult, entries_from_file, match, tokens
+from providers.matching import Given, PasteResult, entries_from_file, match, tokens
 from providers.text import shown
 from tui.dialogs.modal import DeckModal
 from tui.roster import Roster
 
 SHOWN_UNMATCHED = 8
 
-#: asks the provider about entries the loaded rows do not hold
-LookUp = Callable[[Sequence[str]], Awaitable[PasteResult]]
+#: asks the provider about the pasted rows the loaded members do not hold
+LookUp = Callable[[Sequence[Given]], Awaitable[PasteResult]]
 
 
 def report(result: PasteResult, marked: int, asked: str = "") -> str:
@@ -31,11 +31,11 @@ def report(result: PasteResult, marked: int, asked: str = "") -> str:
         lines.append(f"⊘ Locked, not marked ({len(result.locked)}): {names}")
     for name, several in result.ambiguous.items():
         lines.append(
-            f"? {len(several)} people are called {shown(name, 30)}: not marked "
+            f"? {len(several)} people are called {shown(str(name), 30)}: not marked "
             "(paste a number or email)"
         )
-    if result.unmatched:
-        listed = ", ".join(shown(entry, 30) for entry in result.unmatched[:SHOWN_UNMATCHED])
+    if result.unmatched:  # a spreadsheet row is one person: listed once, all its addresses
+        listed = ", ".join(shown(str(row), 60) for row in result.unmatched[:SHOWN_UNMATCHED])
         more = (
             f" and {len(result.unmatched) - SHOWN_UNMATCHED} more"
             if len(result.unmatched) > SHOWN_UNMATCHED
@@ -88,7 +88,7 @@ class PasteScreen(DeckModal[int | None]):
         self.mark()
 
     def mark(self) -> None:
-        entries = tokens(self.query_one(TextArea).text)
+        entries: list[Given] = [*tokens(self.query_one(TextArea).text)]
         path = self.query_one("#csv", Input).value.strip()
         out = self.query_one("#report", Static)
         if path:

@@ -16,7 +16,7 @@ from providers.errors import ProviderError
 from providers.jobs.lookup import find_members
 from providers.jobs.plans import make_plan
 from providers.jobs.words import duration
-from providers.matching import PasteResult
+from providers.matching import Given, PasteResult
 from providers.models import Container, ContainerKind, Member, MemberPage, Operation
 from providers.text import shown
 from tui.dialogs.choice import ChoiceScreen
@@ -360,7 +360,7 @@ class MembersScreen(DeckScreen):
         lookup = None if self.roster.complete else self.look_up
         self.app.push_screen(PasteScreen(self.roster, lookup), pasted)
 
-    async def look_up(self, entries: Sequence[str]) -> PasteResult:
+    async def look_up(self, entries: Sequence[Given]) -> PasteResult:
         """Ask the provider about entries the loaded rows do not hold (a few calls each)."""
         adapter = await self.deck.desk.adapter(self.account.name)
         return await find_members(adapter, self.container, entries)

@@ -15,7 +15,7 @@ from keyring.backends import fail
 
 from providers.models import Provider
 from providers.sandbox import TOKENS, Sandbox
-from tests.helpers import MemoryKeyring, run
+from tests.helpers import MemoryKeyring, demo_choir, run
 
 
 def _home() -> Path:
@@ -171,15 +171,8 @@ def test_sandbox_serve_answers_plain_http() -> None:
         process.wait(timeout=10)
 
 
-def _choir(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, object]]]:
-    _, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend", "--json")
-    choir = next(g for g in json.loads(out) if g["name"] == "Choir")
-    _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")
-    return choir["id"], json.loads(out)["members"]
-
-
 def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixture[str]) -> None:
-    choir, members = _choir(capsys)
+    choir, members = demo_choir(capsys)
     owner = next(m for m in members if m["role"] == "owner")
     plain = [m for m in members if not m["locked"]][:3]
     code, out, _ = run(
@@ -202,7 +195,7 @@ def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixt
 
 
 def test_remove_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:
-    choir, members = _choir(capsys)
+    choir, members = demo_choir(capsys)
     code, _, err = run(capsys, "--demo", "remove", "sandbox-wasend", choir, str(members[3]["id"]))
     assert code == 1 and "without --yes" in err
     code, out, _ = run(

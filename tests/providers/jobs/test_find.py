@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from providers.accounts.workspace import SandboxWorkspace
+from providers.autosend.adapter import AutoSendAdapter
+from providers.cli.find import said_found
 from providers.jobs.find import find_everywhere
-from providers.models import Provider
+from providers.models import Container, Provider
 from providers.sandbox import Sandbox
 from tests.helpers import FAST, run
 
@@ -53,3 +55,49 @@ def test_find_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "sandbox-wasend (WaSend): 1 place" in out and "Parents Network" in out
     assert "⊘ read-only" in out and "calls." in out
+
+
+async def test_a_list_deleted_mid_search_is_not_searched_and_the_rest_are(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lists are listed, then one is deleted before its search: that list is said not
+    searched, in AutoSend's words, and the person is still found in the others."""
+    person = sandbox.everywhere[0]
+    beta = next(k for k, v in sandbox.autosend.lists.items() if v.name == "Beta testers")
+    listed = AutoSendAdapter.containers
+
+    async def listed_then_deleted(self: AutoSendAdapter) -> list[Container]:
+        found = await listed(self)
+        del sandbox.autosend.lists[beta]
+        return found
+
+    monkeypatch.setattr(AutoSendAdapter, "containers", listed_then_deleted)
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = {f.account.provider: f for f in await find_everywhere(workspace, [person["email"]])}
+    mail = found[Provider.AUTOSEND]
+    assert not mail.error and "All contacts" in {p.container.name for p in mail.places}
+    (gone,) = mail.unsearched
+    assert gone.name == "Beta testers"
+    assert gone.read_only_reason.startswith("Beta testers: AutoSend")
+    assert "Contact list not found" in gone.read_only_reason
+
+
+async def test_a_group_that_answers_500_is_not_searched_and_the_rest_are(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    person = sandbox.everywhere[0]
+    choir = next(
+        jid for groups in sandbox.wasend.groups.values() for jid, g in groups.items()
+        if g["subject"] == "Choir"
+    )  # fmt: skip
+    faults = sandbox.faults[Provider.WASEND]
+    faults.match, faults.error_rate, faults.error_status = f"{choir}/participants", 1.0, 500
+    workspace = SandboxWorkspace(sandbox, options=FAST)
+    found = await find_everywhere(workspace, [person["phone"]], said_found)
+    whatsapp = next(f for f in found if f.account.provider is Provider.WASEND)
+    assert not whatsapp.error
+    assert [p.container.name for p in whatsapp.places] == ["Harbour Runners"]
+    failed = next(c for c in whatsapp.unsearched if c.name == "Choir")
+    assert "failed on its side (HTTP 500)" in failed.read_only_reason
+    out = capsys.readouterr().out
+    assert f"not searched: {failed.where}: WaSend" in out and "Harbour Runners" in out

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from providers import errors
 from providers.accounts.workspace import sandbox_accounts
+from providers.jobs.lookup import plan_for_entries
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
-from tests.helpers import OpenAdapter
+from tests.helpers import OpenAdapter, run
 
 
 async def _group(adapter: Adapter, name: str) -> Container:
@@ -188,3 +191,40 @@ async def test_the_tenants_limit_sets_the_pace(sandbox: Sandbox, connect: OpenAd
         assert adapter.capabilities.requests_per_second == 2.0
     finally:
         await adapter.aclose()
+
+
+@pytest.mark.parametrize(
+    "spelling", [None, ("first_name", "last_name")], ids=["firstname", "first_name"]
+)
+async def test_names_read_in_either_spelling_and_a_whole_name_is_found(
+    sandbox: Sandbox, connect: OpenAdapter, spelling: tuple[str, str] | None
+) -> None:
+    """The API's own fields are `firstname` and `lastname` (the sandbox's default); some
+    answers say `first_name` and `last_name`. Either way names show, and a name given whole
+    finds its contact with one search; a name two contacts share is refused, not guessed."""
+    if spelling is not None:
+        sandbox.rasl.name_fields = spelling
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Volunteers")
+    jo, namesake = (await _all(adapter, group))[:2]
+    contacts = sandbox.rasl.contacts
+    contacts[int(jo.id)].update(first_name="Jo", last_name="Common")
+    listed = {m.id: m.name for m in await _all(adapter, group)}
+    assert all(listed.values()) and listed[jo.id] == "Jo Common"
+    calls = sandbox.calls(Provider.RASL)
+    plan, unmatched = await plan_for_entries(adapter, "t", group.id, ["jo  COMMON"])
+    assert [m.id for m in plan.members] == [jo.id] and not unmatched
+    assert sandbox.calls(Provider.RASL) - calls == 2, "the group, one search"
+    contacts[int(namesake.id)].update(first_name="Jo", last_name="Common")
+    with pytest.raises(errors.ConfigurationError, match="2 members of Volunteers are called"):
+        await plan_for_entries(adapter, "t", group.id, ["Jo Common"])
+
+
+def test_remove_by_a_whole_name_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--demo", "members", "sandbox-rasl", "Board", "--json")
+    board = json.loads(out)["members"]
+    names = [m["name"] for m in board]
+    person = next(m for m in board if m["name"] and names.count(m["name"]) == 1)
+    code, out, err = run(capsys, "--demo", "remove", "sandbox-rasl", "Board", person["name"])
+    assert code == 1 and "without --yes" in err  # found, and only the confirmation is missing
+    assert f"{person['name']}" in out and "Board: 1 member." in out

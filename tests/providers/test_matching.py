@@ -1,0 +1,136 @@
+"""Tokenising, matching and planning a paste do work in proportion to its lines and the
+container's members, never to their product: no entry is compared with every other entry,
+nor with every member. Counted here, not timed (tests/benchmarks/paste_scale.py times it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pytest
+
+from providers import matching
+from providers.jobs.lookup import find_members, plan_for_entries
+from providers.models import Capabilities, Container, ContainerKind, Member, MemberPage, Provider
+from providers.protocol import Adapter
+
+LINES = 3_000
+
+
+class Entry(str):
+    """An entry that counts how often it is compared with another (a search of a list
+    compares it with each element; a dictionary, almost never)."""
+
+    compared = 0
+
+    def __eq__(self, other: object) -> bool:
+        Entry.compared += 1
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def strip(self, chars: str | None = None) -> str:
+        """Kept as itself (a plain str would forget it is counted)."""
+        return self if str.strip(self, chars) == str(self) else str.strip(self, chars)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Counted(Member):
+    """A member that counts how often it is compared with another."""
+
+    def __eq__(self, other: object) -> bool:
+        Counted.compared += 1
+        return self is other
+
+    __hash__ = Member.__hash__
+    compared = 0
+
+
+class InMemory:
+    provider = Provider.AUTOSEND
+    capabilities = Capabilities(
+        max_batch=100, requests_per_second=2, reports_each_member=False, can_undo=True
+    )
+
+    def __init__(self, members: list[Member], *, count: int | None) -> None:
+        self.everyone = members
+        self.box = Container(id="x", name="X", kind=ContainerKind.LIST, member_count=count)
+
+    async def container(self, container_id: str) -> Container:
+        return self.box
+
+    async def members(self, container: Container, search: str = "") -> AsyncIterator[MemberPage]:
+        for start in range(0, len(self.everyone), 100):
+            yield MemberPage(tuple(self.everyone[start : start + 100]), len(self.everyone))
+
+    def is_id(self, entry: str) -> bool:
+        return entry.startswith("id-")
+
+    def searchable(self, entry: str) -> bool:
+        return True
+
+    async def candidates(self, container: Container, entry: str) -> list[Member]:
+        wanted = str(entry)  # the provider's own search, which knows nothing of counting
+        return [m for m in self.everyone if m.address == wanted]
+
+
+def people(count: int) -> list[Member]:
+    return [
+        Counted(id=f"c{i}", name=f"Person {i}", address=f"p{i}@example.com", locked_reason="x")
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def keyed(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """How many addresses were put in their matching form (each is one look-up's work)."""
+    calls = 0
+    original = matching.key_of
+
+    def counting(entry: str) -> str:
+        nonlocal calls
+        calls += 1
+        return original(entry)
+
+    monkeypatch.setattr(matching, "key_of", counting)
+    Entry.compared = Counted.compared = 0
+    return lambda: calls
+
+
+def test_matching_a_long_paste_compares_nothing_pairwise(keyed: Callable[[], int]) -> None:
+    members = people(LINES)
+    pasted = [Entry(f"P{i}@EXAMPLE.COM") for i in range(LINES)]
+    result = matching.match([*pasted, "0770 0900 123", "Nobody Here"], members)
+    assert len(result.matched) == len(result.locked) == LINES and len(result.unmatched) == 2
+    assert keyed() <= 3 * LINES + 10  # each member's id and address, each entry once
+    assert Entry.compared < LINES and Counted.compared < LINES
+
+
+async def test_planning_ids_and_lookups_compares_nothing_pairwise(
+    keyed: Callable[[], int],
+) -> None:
+    """Ids trusted as given beside addresses looked up one by one: the ids are set apart
+    without searching the list of the others for each."""
+    members = people(LINES)
+    ids = [Entry(f"id-{i}") for i in range(LINES)]
+    emails = [Entry(f"p{i}@example.com") for i in range(10)]
+    adapter = cast(Adapter, InMemory(members, count=None))  # unknown size: never read whole
+    found = await find_members(adapter, await adapter.container("x"), [*ids, *emails])
+    assert len(found.matched) == LINES + 10 and len(found.locked) == 10
+    assert Entry.compared < LINES and Counted.compared < LINES
+
+
+async def test_a_paste_as_long_as_the_list_is_matched_against_one_read(
+    keyed: Callable[[], int],
+) -> None:
+    members = people(LINES)
+    pasted: list[Any] = [Entry(f"p{i}@example.com") for i in range(LINES)]
+    adapter = cast(Adapter, InMemory(members, count=LINES))
+    plan, unmatched = await plan_for_entries(adapter, "a", "x", [*pasted, "nobody@example.com"])
+    assert len(plan.skipped) == LINES and unmatched == ["nobody@example.com"]
+    assert keyed() <= 3 * LINES + 10
+    assert Entry.compared < LINES and Counted.compared < LINES
