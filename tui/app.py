@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.driver import Driver
+from textual.screen import ModalScreen, Screen
 
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
@@ -20,7 +22,15 @@ from providers.jobs.desk import Desk, Proposal, Ticket
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob
 from providers.models import Provider
-from providers.signals import STOP_SIGNALS
+from providers.signals import (
+    END_SECONDS,
+    GRACE_SECONDS,
+    TERMINAL_GONE,
+    catch,
+    end_within,
+    exit_status,
+    reason,
+)
 from providers.text import shown
 from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
@@ -28,6 +38,9 @@ from tui.dialogs.help import HelpScreen
 from tui.messages import Cancel, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
 from tui.screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from tui.terminal import TerminalGone
 
 
 def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
@@ -62,17 +75,35 @@ class RosterDeckApp(App[None]):
         Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, journal: Journal | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, journal: Journal | None = None, *, owns_process: bool = False
+    ) -> None:
+        """`owns_process`: the app is the process (`rosterdeck`), so a stop signal or a
+        closed terminal ends the process within `END_SECONDS`, whatever holds it; not when
+        the app is a guest (a test)."""
         super().__init__()
         self.workspace = workspace
         self.desk = Desk(workspace, journal or Journal(workspace.journal_path()))
+        self.owns_process = owns_process
+        self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, but in a terminal one that ends the app when the terminal
+        goes away (`tui.terminal`)."""
+        chosen = super().get_driver_class()
+        if os.name == "nt":
+            return chosen
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from tui.terminal import TerminalDriver
+
+        return TerminalDriver if chosen is LinuxDriver else chosen
+
     def on_mount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for stop in STOP_SIGNALS:
-            loop.add_signal_handler(stop, self.hang_up)
+        ending = (signal.SIGHUP, signal.SIGTERM) if self.owns_process else ()
+        self._restore_signals = catch(self._signalled, ending=ending)
         if os.environ.get("SSH_CONNECTION") and not (
             os.environ.get("TMUX") or os.environ.get("STY")
         ):
@@ -208,7 +239,7 @@ class RosterDeckApp(App[None]):
 
         def answered(leave: bool | None) -> None:
             if leave:
-                self.hang_up()
+                self.stop("RosterDeck was quit while it ran", status=0)
 
         count = self.desk.busy
         self.push_screen(
@@ -222,22 +253,43 @@ class RosterDeckApp(App[None]):
             answered,
         )
 
-    def hang_up(self) -> None:
-        """SIGHUP or SIGTERM: send nothing more, let calls in flight finish, then exit."""
-        self.desk.interrupt_all()
-        self.run_worker(self._exit_when_settled(), group="exit")
+    def _signalled(self, number: int) -> None:
+        """SIGHUP and SIGTERM end the app; so does SIGINT, unless a dialog is asking
+        something: then, like ctrl+c at a prompt, it closes the dialog, answering no."""
+        if number == signal.SIGINT and isinstance(self.screen, ModalScreen):
+            self.screen.dismiss(None)
+            self.notify("SIGINT closed the question: nothing was done.")
+            return
+        self.stop(reason(number), status=exit_status(number))
 
-    async def _exit_when_settled(self) -> None:
-        with contextlib.suppress(TimeoutError):  # a hung call must not keep us here
-            async with asyncio.timeout(30):
-                while self.desk.busy:  # noqa: ASYNC110 - the jobs end on their own
-                    await asyncio.sleep(0.05)
-        self.exit(return_code=1)
+    def on_terminal_gone(self, message: TerminalGone) -> None:
+        self.stop(f"{TERMINAL_GONE} ({message.why})", status=exit_status(signal.SIGHUP))
+
+    def stop(self, why: str, status: int) -> None:
+        """End the app: nothing new is sent, answers on their way get `GRACE_SECONDS`, the
+        jobs are journaled interrupted with `why`, their locks released; then exit."""
+        if self.desk.stopping:
+            return
+        if status and self.owns_process:
+            end_within(END_SECONDS, status)
+        self.desk.stop(why)
+        self.run_worker(self._exit_when_settled(status), group="exit")
+
+    async def _exit_when_settled(self, status: int) -> None:
+        """Answers already on their way get `GRACE_SECONDS`; then the jobs are cancelled
+        where they stand: each is journaled interrupted, its lock released, and members
+        still `sending` are read on resume."""
+        for _ in range(2):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(GRACE_SECONDS):
+                    await self.desk.idle.wait()
+            if self.desk.idle.is_set():
+                break
+            self.workers.cancel_group(self, "jobs")
+        self.exit(return_code=status)
 
     async def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for stop in STOP_SIGNALS:
-            loop.remove_signal_handler(stop)
+        self._restore_signals()
         await self.desk.aclose()
 
     def action_help(self) -> None:

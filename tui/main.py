@@ -9,14 +9,19 @@ from collections.abc import Sequence
 
 from providers import cli
 from providers.accounts.workspace import LocalWorkspace, Workspace
+from providers.signals import end_now
 
 
 def run_app(demo: bool, real_pace: bool = False) -> int:
     from tui.app import RosterDeckApp, demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
-    RosterDeckApp(workspace).run()
-    return 0
+    app = RosterDeckApp(workspace, owns_process=True)
+    app.run()
+    app.desk.journal.close()
+    if app.desk.stopping and app.return_code:  # a stop signal, or the terminal went away
+        end_now(app.return_code)
+    return app.return_code or 0
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
+from providers import signals
 from providers.accounts.credentials import Credentials, env_var_for
 from providers.accounts.store import AccountStore, make_account
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
@@ -359,6 +360,14 @@ def main(
     run: Command | None = getattr(args, "run", None)
     if run is None:
         return run_app(args.demo, args.real_pace)
+    status = _run_command(run, args)
+    stopped_by = signals.heard()
+    if stopped_by is not None:
+        signals.end_now(signals.exit_status(stopped_by))
+    return status
+
+
+def _run_command(run: Command, args: argparse.Namespace) -> int:
     try:
         return asyncio.run(run(args, _workspace(args)))
     except ProviderError as error:

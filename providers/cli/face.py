@@ -4,8 +4,11 @@ terminal (or by --yes), and a run printed member by member as each settles."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import json
 import sys
+import threading
 from collections.abc import Callable
 
 from providers.accounts.workspace import Workspace
@@ -20,7 +23,36 @@ from providers.text import json_text, shown
 
 
 async def ask(prompt: str) -> str:
-    return (await asyncio.to_thread(input, prompt)).strip()
+    """The answer typed after `prompt` ('' at end of input). Read on a thread of its own
+    that nothing waits for, so ctrl+c (or a stop signal) ends the command at once: a pool
+    thread left in `input()` would hold the process open until enter is pressed."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str) -> None:
+        if not answer.done():
+            answer.set_result(line)
+
+    def read() -> None:
+        try:
+            line = input(prompt)
+        except (EOFError, OSError):  # ctrl+d, or the terminal went away: no answer
+            line = ""
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is asking
+            loop.call_soon_threadsafe(settle, line)
+
+    threading.Thread(target=read, name="answer", daemon=True).start()
+    return (await answer).strip()
+
+
+def say(line: str) -> None:
+    """One line of a run's progress. The terminal may have gone mid-run (its SIGHUP is on
+    its way): the line is dropped, not raised, since the journal keeps it."""
+    try:
+        print(line, flush=True)
+    except OSError as error:
+        if error.errno != errno.EIO:
+            raise
 
 
 def open_journal(workspace: Workspace) -> Journal:
@@ -76,10 +108,7 @@ def printer(desk: Desk, ticket: Ticket, quiet: bool) -> Callable[[str, Event], N
             words = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
             label = f"{member.name or member.address or member.id} <{member.address or member.id}>"
             where = places.get(part_id, "")
-            print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {shown(label)}{where}{shown(words)}",
-                flush=True,
-            )
+            say(f"{STATE_WORDS[o.outcome.value]:<17} {shown(label)}{where}{shown(words)}")
 
     return said
 
@@ -111,11 +140,12 @@ async def act(
     ticket = desk.confirm(proposal, typed=typed, reason=reason, dry_run=dry_run)
     if not as_json:
         print(f"Job {ticket.job_id} journaled; sending.", flush=True)
-    with stopping_on_signals(desk.interrupt_all):
-        ended = await desk.run(ticket, printer(desk, ticket, as_json))
-    if isinstance(ended, EverywhereJob):
-        return finish_everywhere(ended, as_json, desk.workspace)
-    return finish(ended, desk.journal, as_json, desk.workspace)
+    with stopping_on_signals(desk.interrupt_all):  # a stop's grace may cut the run short
+        await desk.run(ticket, printer(desk, ticket, as_json))
+    journal = desk.journal
+    if ticket.everywhere:
+        return finish_everywhere(journal.everywhere(ticket.job_id), as_json, desk.workspace)
+    return finish(journal.job(ticket.job_id), journal, as_json, desk.workspace)
 
 
 def finish(job: Job, journal: Journal, as_json: bool, workspace: Workspace) -> int:

@@ -11,6 +11,7 @@ retries on its own.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
@@ -110,17 +111,24 @@ class Running:
     job_id: str
     parts: list[str]
     stop_asked: bool | None = None  # True: cancel; False: interrupt
-    _stoppers: tuple[Callable[[], None], Callable[[], None]] | None = None
+    why: str = ""
+    _stoppers: tuple[Callable[[], None], Callable[[str], None]] | None = None
 
-    def attach(self, cancel: Callable[[], None], interrupt: Callable[[], None]) -> None:
+    def attach(self, cancel: Callable[[], None], interrupt: Callable[[str], None]) -> None:
         self._stoppers = (cancel, interrupt)
         if self.stop_asked is not None:
-            self.stop(self.stop_asked)
+            self.stop(self.stop_asked, self.why)
 
-    def stop(self, cancelling: bool) -> None:
-        self.stop_asked = cancelling if self.stop_asked is None else self.stop_asked
-        if self._stoppers is not None:
-            self._stoppers[0 if self.stop_asked else 1]()
+    def stop(self, cancelling: bool, why: str = "") -> None:
+        if self.stop_asked is None:
+            self.stop_asked, self.why = cancelling, why
+        if self._stoppers is None:
+            return
+        cancel, interrupt = self._stoppers
+        if self.stop_asked:
+            cancel()
+        else:
+            interrupt(self.why)
 
 
 class Desk:
@@ -140,6 +148,11 @@ class Desk:
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
         self.ended_at: dict[str, float] = {}
+        #: the process is ending (a stop signal, the terminal gone): no job starts
+        self.stopping = False
+        #: set while no job runs, so that an ending process can wait for the last one
+        self.idle = asyncio.Event()
+        self.idle.set()
 
     # -- adapters --------------------------------------------------------------------------
 
@@ -165,6 +178,8 @@ class Desk:
 
     def refuse_while_busy(self) -> None:
         """One job at a time: two would share the accounts' pace and blur who sent what."""
+        if self.stopping:
+            raise Refused("RosterDeck is ending: the job stays for the next start.")
         if self.running:
             raise Refused(
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
@@ -431,6 +446,7 @@ class Desk:
             self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
         running = Running(ticket.job_id, [part.id for part in parts])
         self.running[ticket.job_id] = running
+        self.idle.clear()
         return self._run(ticket, running, parts, on_event)
 
     async def _run(
@@ -460,11 +476,13 @@ class Desk:
             self.running.pop(ticket.job_id, None)
             for part in parts:
                 self.ended_at[part.container.id] = self.clock()
+            if not self.running:
+                self.idle.set()
 
-    def _stop(self, running: Running, cancelling: bool) -> None:
+    def _stop(self, running: Running, cancelling: bool, why: str = "") -> None:
         for part_id in running.parts:
             self.progress(part_id).stopping = True
-        running.stop(cancelling)
+        running.stop(cancelling, why)
 
     def cancel(self, job_id: str) -> None:
         """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
@@ -472,10 +490,15 @@ class Desk:
         if running is not None:
             self._stop(running, True)
 
-    def interrupt_all(self) -> None:
+    def interrupt_all(self, why: str = "") -> None:
         """Send nothing more anywhere; what was not sent stays due, for a resume."""
         for running in list(self.running.values()):
-            self._stop(running, False)
+            self._stop(running, False, why)
+
+    def stop(self, why: str) -> None:
+        """Send nothing more and start nothing new, for good: the process is ending."""
+        self.stopping = True
+        self.interrupt_all(why)
 
 
 def _sendable(part: Job) -> int:

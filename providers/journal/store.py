@@ -133,6 +133,18 @@ class Journal:
             )
             writing.event(job_id, "state", {"state": state.value, "note": note})
 
+    def note(self, job_id: str, note: str) -> None:
+        """Say something of a job while its state stays (a stop asked while it runs); on the
+        chain too, so the job's history tells when."""
+        from sqlalchemy import select, update
+
+        from providers.journal.tables import jobs
+
+        with self._chain.writing(self.now()) as writing:
+            state = writing.conn.execute(select(jobs.c.state).where(jobs.c.id == job_id)).scalar()
+            writing.conn.execute(update(jobs).where(jobs.c.id == job_id).values(note=note))
+            writing.event(job_id, "state", {"state": str(state), "note": note})
+
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
         from providers.journal.chain import NewStep
