@@ -154,6 +154,7 @@ class EverywhereRun:
         self.on_event = on_event or (lambda part_id, event: None)
         self._engines: dict[str, Engine] = {}
         self._halt: JobState | None = None
+        self._why = ""
 
     def cancel(self) -> None:
         """No new request leaves; places not started yet are cancelled, resumable later."""
@@ -161,11 +162,12 @@ class EverywhereRun:
         for engine in list(self._engines.values()):
             engine.cancel()
 
-    def interrupt(self) -> None:
+    def interrupt(self, why: str = "") -> None:
         """No new request leaves; everything not sent stays due for `resume`."""
-        self._halt = self._halt or JobState.INTERRUPTED
+        if self._halt is None:
+            self._halt, self._why = JobState.INTERRUPTED, why
         for engine in list(self._engines.values()):
-            engine.interrupt()
+            engine.interrupt(why)
 
     async def run(self, everywhere_id: str) -> EverywhereJob:
         """Every place to run is claimed first, so a second process (another shell, the
@@ -207,7 +209,8 @@ class EverywhereRun:
         for number, part in enumerate(parts):
             if self._halt is not None:
                 for left in parts[number:]:
-                    self._not_run(left, self._halt, "Not started: the job was stopped first.")
+                    why = self._why or "the job was stopped first"
+                    self._not_run(left, self._halt, f"Not started: {why}.")
                 return
             if limit and failed_in_row >= limit:  # counted across the account's places
                 note = (

@@ -229,6 +229,14 @@ class Journal(RunnerLocks, EverywhereJobs):
             )
             ledger.append(db, job_id, self.now(), "state", [state.value, note])
 
+    def note(self, job_id: str, note: str) -> None:
+        """Say something of a job while its state stays (a stop asked while it runs); on the
+        chain too, so the job's history tells when."""
+        with self._transaction() as db:
+            (state,) = db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            db.execute("UPDATE jobs SET note = ? WHERE id = ?", (note, job_id))
+            ledger.append(db, job_id, self.now(), "state", [state, note])
+
     def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
         """The batch's intent, written before its request leaves."""
         now = self.now()

@@ -38,6 +38,12 @@ VERBS = {
 }
 
 
+def interrupted_note(why: str = "") -> str:
+    """An interrupted job's note: why, when it is known."""
+    said = f": {why};" if why else ";"
+    return f"Interrupted{said} resume continues from here."
+
+
 @dataclass(frozen=True)
 class Plan:
     account: str
@@ -249,6 +255,7 @@ class Engine:
         self.on_event = on_event or (lambda event: None)
         self._halt: JobState | None = None
         self._halt_note = ""
+        self._running: str | None = None  # the job a run is underway on
         #: failures in a row before this job began (an earlier place of the same account)
         self._failures_before = failed_in_row
         self.failed_in_row = failed_in_row
@@ -257,9 +264,15 @@ class Engine:
         """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
         self._stop(JobState.CANCELLED, "Cancelled before it was sent.")
 
-    def interrupt(self) -> None:
-        """Send nothing more, but keep the rest due: `resume` continues the job later."""
-        self._stop(JobState.INTERRUPTED, "Interrupted; resume continues from here.")
+    def interrupt(self, why: str = "") -> None:
+        """Send nothing more, but keep the rest due: `resume` continues the job later.
+
+        Journaled at once when a run is underway, with why: the journal then shows when the
+        stop came, and that no request left after it."""
+        if self._halt is None and self._running is not None:
+            said = why or "asked to stop"
+            self.journal.note(self._running, f"Stopping: {said}; nothing new is sent.")
+        self._stop(JobState.INTERRUPTED, interrupted_note(why))
 
     def _stop(self, state: JobState, note: str) -> None:
         if self._halt is None:
@@ -271,12 +284,21 @@ class Engine:
         Members a cancel left unsent are due again, so a cancelled job can be resumed.
         """
         self.journal.claim(job_id)
+        self._running = job_id
         heartbeat = asyncio.create_task(self._beat(job_id))
         try:
             return await self._run(job_id)
+        except asyncio.CancelledError:
+            # Stopped where it stood, answers still on their way (a stop's grace ran out):
+            # nothing more leaves, and their members stay `sending`, for a read on resume.
+            note = self._halt_note if self._halt is JobState.INTERRUPTED else interrupted_note()
+            self.journal.set_state(job_id, JobState.INTERRUPTED, note)
+            raise
         finally:
             heartbeat.cancel()
             self.journal.release(job_id)
+            # A stop asked before a run holds for it; one asked during it ends with it.
+            self._running, self._halt, self._halt_note = None, None, ""
 
     async def _beat(self, job_id: str) -> None:
         while True:
@@ -285,7 +307,6 @@ class Engine:
 
     async def _run(self, job_id: str) -> Job:
         job = self.journal.job(job_id)
-        self._halt, self._halt_note = None, ""
         self.failed_in_row = self._failures_before
         self.adapter.hold_writes(lambda: self._halt is not None)
         cancelled = tuple(
@@ -311,12 +332,12 @@ class Engine:
             for number, batch in enumerate(batches):
                 group.create_task(send(number, batch))
         if self._halt in (JobState.CANCELLED, JobState.STOPPED):
-            cancelled = self.journal.cancel_pending(job_id, self._halt_note)
+            unsent = self.journal.cancel_pending(job_id, self._halt_note)
             self.on_event(
                 Settled(
                     tuple(
                         outcomes(
-                            [Member(id=i) for i in cancelled],
+                            [Member(id=i) for i in unsent],
                             Outcome.CANCELLED,
                             message=self._halt_note,
                         )

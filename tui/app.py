@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.driver import Driver
+from textual.screen import ModalScreen, Screen
 
 from providers.accounts import reason_required
 from providers.costs import pace
@@ -29,7 +29,15 @@ from providers.models import Provider
 from providers.protocol import Adapter
 from providers.removal import Plan, record_plan, undo_plan
 from providers.removal import estimate as estimate_cost
-from providers.signals import STOP_SIGNALS
+from providers.signals import (
+    END_SECONDS,
+    GRACE_SECONDS,
+    TERMINAL_GONE,
+    catch,
+    end_within,
+    exit_status,
+    reason,
+)
 from providers.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from tui.jobs import EverywhereEnded, JobEnded, JobRunner
 from tui.screens.accounts import AccountsScreen
@@ -43,6 +51,9 @@ from tui.screens.confirm_removal import (
 from tui.screens.help import HelpScreen
 from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from tui.terminal import TerminalGone
 
 
 def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
@@ -77,18 +88,36 @@ class RosterDeckApp(App[None]):
         Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, journal: Journal | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, journal: Journal | None = None, *, owns_process: bool = False
+    ) -> None:
+        """`owns_process`: the app is the process (`rosterdeck`), so a stop signal or a
+        closed terminal ends the process within `END_SECONDS`, whatever holds it; not when
+        the app is a guest (a test)."""
         super().__init__()
         self.workspace = workspace
         self._adapters: dict[str, Adapter] = {}
         self.jobs = JobRunner(self, journal or Journal(workspace.journal_path()))
+        self.owns_process = owns_process
+        self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, but in a terminal one that ends the app when the terminal
+        goes away (`tui.terminal`)."""
+        chosen = super().get_driver_class()
+        if os.name == "nt":
+            return chosen
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from tui.terminal import TerminalDriver
+
+        return TerminalDriver if chosen is LinuxDriver else chosen
+
     def on_mount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for stop in STOP_SIGNALS:
-            loop.add_signal_handler(stop, self.hang_up)
+        ending = (signal.SIGHUP, signal.SIGTERM) if self.owns_process else ()
+        self._restore_signals = catch(self._signalled, ending=ending)
         if os.environ.get("SSH_CONNECTION") and not (
             os.environ.get("TMUX") or os.environ.get("STY")
         ):
@@ -111,14 +140,18 @@ class RosterDeckApp(App[None]):
             return
         job = unfinished[0]
         what, unsettled = f"{job.account}, {job.container.name}", job.unsettled
+        notes = [job.note]
         if job.part_of:
             everywhere = self.jobs.journal.everywhere(job.part_of)
             what = f"one person everywhere, {len(everywhere.parts)} places"
             unsettled = everywhere.unsettled
+            notes = [part.note for part in everywhere.parts]
+        gone = any(TERMINAL_GONE in note for note in notes)
+        how = "was interrupted when its terminal went away," if gone else "stopped"
         detail = (
-            f"Job {job.part_of or job.id} ({what}) stopped with {unsettled} "
-            "member(s) not settled. Resuming first checks what the lost answers did, then "
-            "sends only what is still due: nothing is removed twice."
+            f"Job {job.part_of or job.id} ({what}) {how} with {unsettled} member(s) not "
+            "settled. Resuming first checks what the lost answers did, then sends only what "
+            "is still due: nothing is removed twice."
         )
 
         async def answered(resume: bool | None) -> None:
@@ -283,7 +316,7 @@ class RosterDeckApp(App[None]):
 
         def answered(leave: bool | None) -> None:
             if leave:
-                self.hang_up()
+                self.stop("RosterDeck was quit while it ran", status=0)
 
         count = self.jobs.busy
         self.push_screen(
@@ -297,22 +330,33 @@ class RosterDeckApp(App[None]):
             answered,
         )
 
-    def hang_up(self) -> None:
-        """SIGHUP or SIGTERM: send nothing more, let calls in flight finish, then exit."""
-        self.jobs.interrupt_all()
-        self.run_worker(self._exit_when_settled(), group="exit")
+    def _signalled(self, number: int) -> None:
+        """SIGHUP and SIGTERM end the app; so does SIGINT, unless a dialog is asking
+        something: then, like ctrl+c at a prompt, it closes the dialog, answering no."""
+        if number == signal.SIGINT and isinstance(self.screen, ModalScreen):
+            self.screen.dismiss(None)
+            return
+        self.stop(reason(number), status=exit_status(number))
 
-    async def _exit_when_settled(self) -> None:
-        with contextlib.suppress(TimeoutError):  # a hung call must not keep us here
-            async with asyncio.timeout(30):
-                while self.jobs.busy:  # noqa: ASYNC110 - the jobs end on their own
-                    await asyncio.sleep(0.05)
-        self.exit(return_code=1)
+    def on_terminal_gone(self, message: TerminalGone) -> None:
+        self.stop(f"{TERMINAL_GONE} ({message.why})", status=exit_status(signal.SIGHUP))
+
+    def stop(self, why: str, status: int) -> None:
+        """End the app: nothing new is sent, answers on their way get `GRACE_SECONDS`, the
+        jobs are journaled interrupted with `why`, their locks released; then exit."""
+        if self.jobs.stopping:
+            return
+        if status and self.owns_process:
+            end_within(END_SECONDS, status)
+        self.jobs.stop(why)
+        self.run_worker(self._exit_when_settled(status), group="exit")
+
+    async def _exit_when_settled(self, status: int) -> None:
+        await self.jobs.settle(GRACE_SECONDS)
+        self.exit(return_code=status)
 
     async def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for stop in STOP_SIGNALS:
-            loop.remove_signal_handler(stop)
+        self._restore_signals()
         await self._close_adapters()
 
     def action_help(self) -> None:

@@ -3,6 +3,8 @@ progress screen never stops one, and coming back shows it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -59,6 +61,10 @@ class JobRunner:
         self._progress: dict[str, Progress] = {}  # live for running jobs, kept after they end
         self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
         self.clock = time.monotonic  # what pace and ETA are measured by
+        #: the app is ending: no job starts, and one about to start does not
+        self.stopping = False
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def progress(self, job_id: str) -> Progress:
         if job_id not in self._progress:
@@ -75,6 +81,8 @@ class JobRunner:
 
     def _refuse_a_second(self) -> None:
         """One job at a time: two would share the accounts' pace and confuse who sent what."""
+        if self.stopping:
+            raise ConfigurationError("RosterDeck is ending: the job stays for the next start.")
         if self.busy:
             raise ConfigurationError(
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
@@ -90,16 +98,20 @@ class JobRunner:
         engine = Engine(adapter, self.journal, on_event=progress.apply)
         running = RunningJob(job_id, engine, progress)
         self.running[job_id] = running
+        self._idle.clear()
 
         async def run() -> None:
             error = ""
             try:
+                if self.stopping:  # stopped before it began: it stays as journaled
+                    return
                 await engine.run(job_id)
             except ProviderError as failure:
                 error = failure.message
             finally:
                 del self.running[job_id]
                 self.ended_at[job.container.id] = time.monotonic()
+                self._ended()
             self.app.post_message(JobEnded(self.journal.job(job_id), error))
 
         self.app.run_worker(run(), group="jobs", name=f"job {job_id}")
@@ -117,15 +129,19 @@ class JobRunner:
         runner = EverywhereRun(self.journal, self.app.adapter, heard)
         running = RunningEverywhere(job_id, runner)
         self.everywhere[job_id] = running
+        self._idle.clear()
 
         async def run() -> None:
             error = ""
             try:
+                if self.stopping:  # stopped before it began: it stays as journaled
+                    return
                 await runner.run(job_id)
             except ProviderError as failure:  # another process runs it: nothing was sent
                 error = failure.message
             finally:
                 del self.everywhere[job_id]
+                self._ended()
             self.app.post_message(EverywhereEnded(self.journal.everywhere(job_id), error))
 
         self.app.run_worker(run(), group="jobs", name=f"everywhere {job_id}")
@@ -134,8 +150,32 @@ class JobRunner:
     def retry_failed(self, job_id: str) -> int:
         return retry_failed(self.journal, job_id)
 
-    def interrupt_all(self) -> None:
+    def _ended(self) -> None:
+        if not self.busy:
+            self._idle.set()
+
+    def interrupt_all(self, why: str = "") -> None:
         for running in self.running.values():
-            running.engine.interrupt()
+            running.engine.interrupt(why)
         for everywhere in self.everywhere.values():
-            everywhere.runner.interrupt()
+            everywhere.runner.interrupt(why)
+
+    def stop(self, why: str) -> None:
+        """Send nothing more and start nothing new, for good: the app is ending."""
+        self.stopping = True
+        self.interrupt_all(why)
+
+    async def settle(self, grace: float) -> None:
+        """Answers already on their way get `grace` seconds; then the jobs are cancelled
+        where they stand: each is journaled interrupted, its lock released, and members
+        still `sending` are read on resume."""
+        if await self._settled(grace):
+            return
+        self.app.workers.cancel_group(self.app, "jobs")
+        await self._settled(grace)
+
+    async def _settled(self, within: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                await self._idle.wait()
+        return self._idle.is_set()

@@ -16,8 +16,10 @@ def run_app(demo: bool, real_pace: bool = False) -> int:
     from tui.app import RosterDeckApp, demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
-    RosterDeckApp(workspace).run()
-    return 0
+    app = RosterDeckApp(workspace, owns_process=True)
+    app.run()
+    app.jobs.journal.close()
+    return app.return_code or 0
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
+from providers import signals
 from providers.accounts import AccountStore, make_account
 from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
@@ -346,6 +347,12 @@ def main(
     run: Command | None = getattr(args, "run", None)
     if run is None:
         return run_app(args.demo, args.real_pace)
+    status = _run_command(run, args)
+    stopped_by = signals.heard()
+    return status if stopped_by is None else signals.exit_status(stopped_by)
+
+
+def _run_command(run: Command, args: argparse.Namespace) -> int:
     try:
         return asyncio.run(run(args, _workspace(args)))
     except ProviderError as error:

@@ -1,15 +1,52 @@
-"""Asking the person at the terminal before anything is sent."""
+"""Asking the person at the terminal before anything is sent, and telling them as it goes."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import sys
+import threading
 
 from providers.errors import ConfigurationError
 
 
 async def ask(prompt: str) -> str:
-    return (await asyncio.to_thread(input, prompt)).strip()
+    """The answer typed after `prompt`. Read on a thread of its own that nothing waits for,
+    so ctrl+c (or a stop signal) ends the command at once: a pool thread left in `input()`
+    would hold the process open until enter is pressed."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | None, error: BaseException | None) -> None:
+        if answer.done():
+            return
+        if error is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(line or "")
+
+    def read() -> None:
+        try:
+            line: str | None = input(prompt)
+            error: BaseException | None = None
+        except (EOFError, OSError) as failure:
+            line, error = None, failure
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is asking
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=read, name="answer", daemon=True).start()
+    return (await answer).strip()
+
+
+def say(line: str) -> None:
+    """One line of a run's progress. The terminal may have gone mid-run (its SIGHUP is on
+    its way): the line is dropped, not raised, since the journal keeps it."""
+    try:
+        print(line, flush=True)
+    except OSError as error:
+        if error.errno != errno.EIO:
+            raise
 
 
 async def confirm(word: str, assume_yes: bool, dry_run: bool) -> None:

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from providers.cli.asking import confirm
+from providers.cli.asking import confirm, say
 from providers.cli.find import said_found
 from providers.costs import cost, pace
 from providers.errors import ConfigurationError
@@ -51,10 +51,7 @@ def _shower(job: EverywhereJob, quiet: bool) -> Callable[[str, Event], None]:
         part = parts[part_id]
         for o in event.outcomes:
             said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
-            print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {part.container.where} ({part.account}){said}",
-                flush=True,
-            )
+            say(f"{STATE_WORDS[o.outcome.value]:<17} {part.container.where} ({part.account}){said}")
 
     return show
 
@@ -126,7 +123,8 @@ async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> i
 async def run(journal: Journal, job_id: str, opened: OpenedOnce, as_json: bool) -> int:
     runner = EverywhereRun(journal, opened, _shower(journal.everywhere(job_id), as_json))
     with stopping_on_signals(runner.interrupt):
-        return finish(await runner.run(job_id), as_json)
+        await runner.run(job_id)
+    return finish(journal.everywhere(job_id), as_json)
 
 
 async def resume_everywhere(journal: Journal, job: EverywhereJob, workspace: Workspace) -> int:

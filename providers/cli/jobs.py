@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from providers.accounts import reason_required
-from providers.cli.asking import ask, confirm
+from providers.cli.asking import ask, confirm, say
 from providers.cli.everywhere import remove_everywhere, resume_everywhere
 from providers.costs import cost, pace
 from providers.errors import ConfigurationError
@@ -78,14 +78,12 @@ async def _run(adapter: Adapter, journal: Journal, job_id: str, quiet: bool) -> 
             member = members.get(o.member_id, Member(id=o.member_id))
             said = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
             label = member.name or member.address or member.id
-            print(
-                f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}",
-                flush=True,
-            )
+            say(f"{STATE_WORDS[o.outcome.value]:<17} {label} <{member.address or member.id}>{said}")
 
     engine = Engine(adapter, journal, on_event=show)
     with stopping_on_signals(engine.interrupt):
-        return await engine.run(job_id)
+        await engine.run(job_id)
+    return journal.job(job_id)
 
 
 def _finish(job: Job, journal: Journal, as_json: bool) -> int:
