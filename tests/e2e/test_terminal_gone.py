@@ -234,6 +234,7 @@ def test_the_app_ends_when_its_terminal_goes_and_the_job_resumes(tmp_path: Path,
         took = stop(app, how)
     assert took < GONE_WITHIN, f"gone after {took:.2f} s"
     assert app.status == status_of(how)
+    assert not Path(f"{path}-wal").exists(), "the journal was left open"
 
     journal = Journal(path)
     (job,) = journal.jobs()
@@ -373,6 +374,7 @@ def test_remove_ends_when_its_terminal_goes_leaving_the_answer_on_its_way(
         took = stop(shell, "close")
     assert took < GONE_WITHIN, f"gone after {took:.2f} s"
     assert shell.status == 128 + signal.SIGHUP
+    assert not Path(f"{path}-wal").exists(), "the journal was left open"
 
     journal = Journal(path)
     (job,) = journal.jobs()
