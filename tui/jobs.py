@@ -61,7 +61,7 @@ class JobRunner:
         self._progress: dict[str, Progress] = {}  # live for running jobs, kept after they end
         self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
         self.clock = time.monotonic  # what pace and ETA are measured by
-        #: the app is ending: no job starts, and one about to start does not
+        #: the app is ending: no job starts
         self.stopping = False
         self._idle = asyncio.Event()
         self._idle.set()
@@ -103,8 +103,6 @@ class JobRunner:
         async def run() -> None:
             error = ""
             try:
-                if self.stopping:  # stopped before it began: it stays as journaled
-                    return
                 await engine.run(job_id)
             except ProviderError as failure:
                 error = failure.message
@@ -134,8 +132,6 @@ class JobRunner:
         async def run() -> None:
             error = ""
             try:
-                if self.stopping:  # stopped before it began: it stays as journaled
-                    return
                 await runner.run(job_id)
             except ProviderError as failure:  # another process runs it: nothing was sent
                 error = failure.message

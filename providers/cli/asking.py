@@ -12,28 +12,23 @@ from providers.errors import ConfigurationError
 
 
 async def ask(prompt: str) -> str:
-    """The answer typed after `prompt`. Read on a thread of its own that nothing waits for,
-    so ctrl+c (or a stop signal) ends the command at once: a pool thread left in `input()`
-    would hold the process open until enter is pressed."""
+    """The answer typed after `prompt` ('' at end of input). Read on a thread of its own
+    that nothing waits for, so ctrl+c (or a stop signal) ends the command at once: a pool
+    thread left in `input()` would hold the process open until enter is pressed."""
     loop = asyncio.get_running_loop()
     answer: asyncio.Future[str] = loop.create_future()
 
-    def settle(line: str | None, error: BaseException | None) -> None:
-        if answer.done():
-            return
-        if error is not None:
-            answer.set_exception(error)
-        else:
-            answer.set_result(line or "")
+    def settle(line: str) -> None:
+        if not answer.done():
+            answer.set_result(line)
 
     def read() -> None:
         try:
-            line: str | None = input(prompt)
-            error: BaseException | None = None
-        except (EOFError, OSError) as failure:
-            line, error = None, failure
+            line = input(prompt)
+        except (EOFError, OSError):  # ctrl+d, or the terminal went away: no answer
+            line = ""
         with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is asking
-            loop.call_soon_threadsafe(settle, line, error)
+            loop.call_soon_threadsafe(settle, line)
 
     threading.Thread(target=read, name="answer", daemon=True).start()
     return (await answer).strip()
