@@ -335,6 +335,7 @@ class RosterDeckApp(App[None]):
         something: then, like ctrl+c at a prompt, it closes the dialog, answering no."""
         if number == signal.SIGINT and isinstance(self.screen, ModalScreen):
             self.screen.dismiss(None)
+            self.notify("SIGINT closed the question: nothing was done.")
             return
         self.stop(reason(number), status=exit_status(number))
 
