@@ -9,13 +9,17 @@ already on their way `GRACE_SECONDS` to come back, so that the journal stays tru
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
+import gc
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import NoReturn
 
 #: A closed terminal or dropped SSH link (SIGHUP), a polite kill (SIGTERM), ctrl+c or
 #: kill -INT (SIGINT). Windows has no such signals to catch.
@@ -61,6 +65,18 @@ def end_within(seconds: float, status: int) -> None:
     timer.daemon = True
     _last_word.append(timer)
     timer.start()
+
+
+def end_now(status: int) -> NoReturn:
+    """End with `status` once what a stop must keep is kept: flush what was said, close what
+    a reference cycle still holds open (a journal's connection), and skip the interpreter's
+    teardown, which takes part of a stop's two seconds on a busy machine (and which the
+    last word cannot cut short: its thread is not run during it)."""
+    gc.collect()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
 
 
 def catch(on_stop: Callable[[int], None], *, ending: Collection[int] = ()) -> Callable[[], None]:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from providers import cli
+from providers.signals import end_now
 from providers.workspace import LocalWorkspace, Workspace
 
 
@@ -19,6 +20,8 @@ def run_app(demo: bool, real_pace: bool = False) -> int:
     app = RosterDeckApp(workspace, owns_process=True)
     app.run()
     app.jobs.journal.close()
+    if app.jobs.stopping and app.return_code:  # a stop signal, or the terminal went away
+        end_now(app.return_code)
     return app.return_code or 0
 
 

@@ -349,7 +349,9 @@ def main(
         return run_app(args.demo, args.real_pace)
     status = _run_command(run, args)
     stopped_by = signals.heard()
-    return status if stopped_by is None else signals.exit_status(stopped_by)
+    if stopped_by is not None:
+        signals.end_now(signals.exit_status(stopped_by))
+    return status
 
 
 def _run_command(run: Command, args: argparse.Namespace) -> int:
