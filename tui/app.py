@@ -113,6 +113,8 @@ class RosterDeckApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
+        for notice in self.desk.journal.notices:  # e.g. files made private, said once
+            self.notify(notice, timeout=10)
         if self.workspace.is_sandbox or self.workspace.accounts():
             self.push_screen(AccountsScreen())
             self.offer_resume()

@@ -9,14 +9,20 @@ from collections.abc import Sequence
 
 from providers import cli
 from providers.accounts.workspace import LocalWorkspace, Workspace
+from providers.errors import ProviderError
 from providers.signals import end_now
+from providers.text import shown
 
 
 def run_app(demo: bool, real_pace: bool = False) -> int:
     from tui.app import RosterDeckApp, demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
-    app = RosterDeckApp(workspace, owns_process=True)
+    try:
+        app = RosterDeckApp(workspace, owns_process=True)
+    except ProviderError as error:  # the journal cannot be opened: said before anything
+        print(f"rosterdeck: {shown(str(error))}", file=sys.stderr)
+        return 1
     app.run()
     app.desk.journal.close()
     if app.desk.stopping and app.return_code:  # a stop signal, or the terminal went away

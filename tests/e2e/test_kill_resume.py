@@ -86,7 +86,7 @@ def test_killed_midway_then_resumed_removes_each_member_exactly_once(
     (job,) = journal.unfinished()
     assert 0 < job.counts.get(Outcome.REMOVED.value, 0) < TARGETS
     if stop is signal.SIGHUP:
-        assert first.returncode == 1 and job.state is JobState.INTERRUPTED  # stopped cleanly
+        assert first.returncode == 128 + stop and job.state is JobState.INTERRUPTED  # cleanly
     else:
         assert first.returncode == -signal.SIGKILL
 
