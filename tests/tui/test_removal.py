@@ -290,3 +290,48 @@ async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> N
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
         (job,) = app.desk.journal.jobs()
         assert job.reason == "TICKET-9" and job.operator
+
+
+async def test_cancel_stops_the_queue_at_once_and_counts_down_the_calls_out() -> None:
+    """The rate and ETA stop with the cancel; what is still out is counted until it is back."""
+    sandbox = _sandbox()
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = 2  # the third removal is held unanswered
+    app = quick_app(sandbox, seconds_between_writes=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", *["space"] * 8, "d", "y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await until(pilot, lambda: whatsapp.holding.is_set())
+        await pilot.press("c")
+        await until(pilot, lambda: text_of(pilot, "#counts").startswith("cancelling: 1 call"))
+        counts = text_of(pilot, "#counts")
+        assert "/s" not in counts and "ETA" not in counts and "starting" not in counts
+        assert len(whatsapp_removals(sandbox)) == 2, "nothing new left after c"
+        whatsapp.release.set()
+        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
+        assert not text_of(pilot, "#counts").startswith("cancelling")
+        (job,) = app.desk.journal.jobs()
+        assert job.counts == {"removed": 3, "cancelled": 5}
+
+
+def whatsapp_removals(sandbox: Sandbox) -> list[str]:
+    return [participant for _, participant in sandbox.wasend.removals]
+
+
+async def test_an_undo_the_provider_cannot_do_is_refused_in_the_desks_words() -> None:
+    sandbox = _sandbox()
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        adapter = app.desk.opened("sandbox-wasend")
+        assert adapter is not None
+        adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})
+        await pilot.press("u")
+        said = "WaSend cannot add members back: this job cannot be undone."
+        await until(pilot, lambda: any(said in n.message for n in app._notifications))
+        assert isinstance(app.screen, ProgressScreen), "no dialog: nothing to confirm"
+        assert len(app.desk.journal.jobs()) == 1, "nothing journaled"
