@@ -226,6 +226,9 @@ def test_a_faster_whatsapp_pace_says_its_risk_and_needs_consent(
 
     code, _, err = run(capsys, "accounts", "pace", "phones", "--batch", "5", "--gap", "1")
     assert code == 2 and "may ban its number" in err and "Nothing was changed" in err
+    code, _, err = run(capsys, "accounts", "pace", "phones", "--gap", "-1", "--yes")
+    assert code == 1 and "seconds_between_writes = -1.0; it must be a number of seconds" in err
+    assert "may ban" not in err, "refused before any risk is weighed"
     assert "batch_size" not in (_home() / "accounts.toml").read_text()
 
     code, out, err = run(capsys, "accounts", "pace", "phones", "--batch", "5", "--yes")
