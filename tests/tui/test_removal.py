@@ -283,13 +283,14 @@ def test_a_count_matches_however_it_is_grouped() -> None:
 async def test_a_provider_slow_to_answer_shows_the_wait() -> None:
     sandbox = _sandbox()
     faults = sandbox.faults[Provider.WASEND]
-    faults.hang_rate, faults.hang_seconds, faults.methods = 1.0, 30.0, frozenset({"DELETE"})
-    app = quick_app(sandbox)
+    # Held for longer than the test lasts, and shorter than the client waits: a real wait.
+    faults.hang_rate, faults.hang_seconds, faults.methods = 1.0, 300.0, frozenset({"DELETE"})
+    app = quick_app(sandbox, timeout=600)
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "harbour")
         await pilot.press("a", "d", *"246", "enter")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
-        await until(pilot, lambda: "waiting for WaSend…" in text_of(pilot, "#counts"), 15)
+        await until(pilot, lambda: "waiting for WaSend…" in text_of(pilot, "#counts"))
 
 
 async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> None:
