@@ -98,7 +98,7 @@ OPTIONS = {
 #: Options only the built-in demo's accounts have: `time_scale` is how many times faster than
 #: real time the demo runs, so that its pace is judged as the real one it stands for. On a
 #: real account it would make a risky pace look safe.
-DEMO_ONLY = {"time_scale": Rule("a number above 0", _number(0, above=True))}
+DEMO_ONLY = frozenset({"time_scale"})
 
 
 def check_options(account: Account, where: str) -> None:
