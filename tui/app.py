@@ -115,11 +115,18 @@ class RosterDeckApp(App[None]):
             )
         for notice in self.desk.journal.notices:  # e.g. files made private, said once
             self.notify(notice, timeout=10)
-        if self.workspace.is_sandbox or self.workspace.accounts():
+        if self._has_accounts():
             self.push_screen(AccountsScreen())
             self.offer_resume()
         else:
             self.push_screen(WelcomeScreen())
+
+    def _has_accounts(self) -> bool:
+        """An account list that cannot be read counts as one: the accounts screen says why."""
+        try:
+            return self.workspace.is_sandbox or bool(self.workspace.accounts())
+        except ProviderError:
+            return True
 
     def offer_resume(self) -> None:
         """After a crash or a dropped link, offer to finish what the journal says is open,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from providers.accounts.store import Account, Option, with_options
+from providers.accounts.store import Account, Option, check_options, with_options
 from providers.accounts.workspace import LocalWorkspace, Workspace
 from providers.errors import ConfigurationError
 from providers.models import Provider
@@ -65,7 +65,9 @@ async def accounts_pace(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0
     if not isinstance(workspace, LocalWorkspace):
         raise ConfigurationError("The sandbox's accounts keep their built-in pace.")
-    words, risk = describe(with_options(account, changes))
+    changed = with_options(account, changes)
+    check_options(changed, str(workspace.store.path))  # a wrong value is refused before any risk
+    words, risk = describe(changed)
     if risk:
         print(f"⚠ {risk}", file=sys.stderr)
         if not _agreed(args.yes):

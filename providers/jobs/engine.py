@@ -283,10 +283,14 @@ class Engine:
             message="Confirmed by reading the membership after the answer was lost.",
         )
         self.journal.record(job.id, settled)
+        # The rest is sent again: a removal that did not land, or an add-back (adding twice is
+        # harmless, and the new answer says what the lost one could not: a contact deleted
+        # meanwhile fails then, in the provider's words).
         self.journal.reset(
             job.id,
             [m.id for m in members if m not in done],
-            "still a member when read after the lost answer: due again",
+            ("not a member" if adding else "still a member")
+            + " when read after the lost answer: due again",
         )
         self.on_event(Settled(tuple(settled)))
 

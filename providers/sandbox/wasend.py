@@ -92,6 +92,8 @@ class WaSendState:
     shapes: Shapes = field(default_factory=Shapes)
     misbehaviour: Misbehaviour = field(default_factory=Misbehaviour)
     removals: list[tuple[str, str]] = field(default_factory=list)  # (group, participant)
+    #: people whose WhatsApp account was deleted: an add names them as failed
+    off_whatsapp: set[str] = field(default_factory=set)
     _stale: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def adopt(self, group_name: str, digits: str, name: str, *, private: bool = False) -> str:
@@ -404,12 +406,17 @@ def build(state: WaSendState) -> Starlette:
         )
 
     async def add(request: Request) -> JSONResponse:
+        """`data.added` and `data.failed`, each with a reason, as documented; the reasons'
+        words are not documented, so these are the sandbox's own."""
         group, ids = await change(request, removing=False)
         state.remember_before_change(group)
         added, failed = [], []
         for pid in ids:
             if pid in group["participants"]:
                 failed.append({"id": pid, "reason": "already a participant"})
+                continue
+            if pid in state.off_whatsapp:
+                failed.append({"id": pid, "reason": "not on WhatsApp (the account was deleted)"})
                 continue
             digits = pid.split("@")[0]
             group["participants"][pid] = {

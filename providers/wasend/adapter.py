@@ -44,7 +44,7 @@ from providers.wasend.answers import (
     Sessions,
     unreachable_session,
 )
-from providers.wasend.outcomes import read_back, unread
+from providers.wasend.outcomes import added_back, read_back, unread
 from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
@@ -359,6 +359,8 @@ class WaSendAdapter(HttpAdapter):
         return await self.http.call("POST", f"{path}/remove", json=body)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Those the group lists already are said so and not sent; each of the rest ends as
+        WaSend's answer says, and a lost answer is settled by reading the group."""
         try:
             present = await self.still_present(container, members)
         except errors.ProviderError as error:
@@ -367,37 +369,25 @@ class WaSendAdapter(HttpAdapter):
             return failed(members, error)
         result = outcomes(
             [m for m in members if m.id in present],
-            Outcome.RESTORED,
+            Outcome.ALREADY_PRESENT,
             message="Already in the group.",
         )
         due = [m for m in members if m.id not in present]
-        return result + (await self._send_add(container, due) if due else [])
+        if due:
+            result += await self.guarded(
+                container, due, lambda: self._send_add(container, due), adding=True
+            )
+        return result
 
     async def _send_add(
         self, container: Container, members: Sequence[Member]
     ) -> list[MemberOutcome]:
         body = {"participants": [m.id for m in members], "notify": False}
-        try:
-            answer = await self.http.call("POST", f"{_path(container)}/participants/add", json=body)
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return failed(members, error)
-        parsed = self.parse(AddAnswer, answer or {}, "the add").data
-        reasons = {str(f.get("id")): str(f.get("reason", "")) for f in parsed.failed}
-        return [
-            MemberOutcome(
-                member_id=m.id,
-                outcome=Outcome.FAILED,
-                code="NOT_ADDED",
-                message=reasons[m.id] or "WhatsApp did not add this member.",
-            )
-            if m.id in reasons
-            else MemberOutcome(
-                member_id=m.id, outcome=Outcome.RESTORED, message="In the group again."
-            )
-            for m in members
-        ]
+        answer = await self.http.call("POST", f"{_path(container)}/participants/add", json=body)
+        parsed = self.parse_answer(AddAnswer, answer or {}, "the add").data
+        if not parsed.added and not parsed.failed:
+            raise errors.AnswerLost(f"{self.label} did not say whom it added.", code="NO_LIST")
+        return [added_back(m, parsed) for m in members]
 
 
 def _path(container: Container) -> str:

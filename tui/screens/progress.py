@@ -32,6 +32,8 @@ COUNTED = (
     "protected",
     "unknown",
     "restored",
+    "present",
+    "back",
     "would-remove",
 )
 
