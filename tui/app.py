@@ -1,4 +1,9 @@
-"""The RosterDeck app: screens over a workspace (the user's accounts, or the sandbox)."""
+"""The RosterDeck app: screens over a workspace (the user's accounts, or the sandbox).
+
+What the first screen does not show is imported when it is first used (jobs, plans, the
+other screens), and the journal is opened once that screen is drawn: a person waits for
+every module loaded before it.
+"""
 
 from __future__ import annotations
 
@@ -9,40 +14,35 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from providers.accounts import reason_required
-from providers.costs import pace
 from providers.errors import ProviderError
-from providers.everywhere import (
-    EverywherePlan,
-    estimate_everywhere,
-    reason_missing,
-    record_everywhere,
-)
-from providers.journal import Journal
 from providers.models import Provider
-from providers.protocol import Adapter
-from providers.removal import Plan, record_plan, undo_plan
-from providers.removal import estimate as estimate_cost
 from providers.signals import STOP_SIGNALS
-from providers.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from tui.jobs import EverywhereEnded, JobEnded, JobRunner
 from tui.screens.accounts import AccountsScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.confirm_removal import (
-    ConfirmRemovalScreen,
-    Decision,
-    everywhere_proposal,
-    proposal,
-)
-from tui.screens.help import HelpScreen
-from tui.screens.progress import ProgressScreen
 from tui.screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from providers.everywhere import EverywherePlan
+    from providers.journal import Journal
+    from providers.protocol import Adapter
+    from providers.removal import Plan
+    from providers.workspace import SandboxWorkspace, Workspace
+    from tui.screens.confirm_removal import Decision
+
+
+def journal_of(workspace: Workspace, given: Journal | None = None) -> Journal:
+    """The journal given, or the workspace's own, opened now."""
+    if given is not None:
+        return given
+    from providers.journal import Journal
+
+    return Journal(workspace.journal_path())
 
 
 def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
@@ -52,6 +52,7 @@ def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
     With `real_pace` the providers' documented rate limits stay, as a real account has them:
     the 100,000-contact list then takes minutes to load, as it would."""
     from providers.sandbox import Sandbox
+    from providers.workspace import SPED_UP_DEMO, SandboxWorkspace
 
     sandbox = Sandbox() if real_pace else Sandbox().unlimited()
     for provider, faults in sandbox.faults.items():
@@ -81,7 +82,7 @@ class RosterDeckApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self._adapters: dict[str, Adapter] = {}
-        self.jobs = JobRunner(self, journal or Journal(workspace.journal_path()))
+        self.jobs = JobRunner(self, partial(journal_of, workspace, journal))
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
 
@@ -100,12 +101,14 @@ class RosterDeckApp(App[None]):
             )
         if self.workspace.is_sandbox or self.workspace.accounts():
             self.push_screen(AccountsScreen())
-            self.offer_resume()
+            self.call_after_refresh(self.offer_resume)
         else:
             self.push_screen(WelcomeScreen())
 
     def offer_resume(self) -> None:
         """After a crash or a dropped link, offer to finish what the journal says is open."""
+        from tui.screens.confirm import ConfirmScreen
+
         unfinished = self.jobs.journal.unfinished()
         if not unfinished:
             return
@@ -132,6 +135,8 @@ class RosterDeckApp(App[None]):
         )
 
     async def run_job(self, job_id: str) -> None:
+        from tui.screens.progress import ProgressScreen
+
         try:
             await self.jobs.start(job_id)
         except ProviderError as error:
@@ -152,6 +157,10 @@ class RosterDeckApp(App[None]):
     async def propose_everywhere(self, plan: EverywherePlan) -> None:
         """Confirm one person's removal from every place found, then journal it as one job
         and run it; its progress screen shows each place and member live."""
+        from providers.costs import pace
+        from providers.everywhere import estimate_everywhere, reason_missing, record_everywhere
+        from tui.screens.confirm_removal import ConfirmRemovalScreen, everywhere_proposal
+
         if self.refuse_while_busy():
             return
         adapters = {name: await self.adapter(name) for name in plan.accounts}
@@ -183,6 +192,10 @@ class RosterDeckApp(App[None]):
 
     async def propose(self, plan: Plan, undo_of: str | None = None) -> None:
         """Confirm a plan, then journal it and run it; the progress screen shows it live."""
+        from providers.accounts import reason_required
+        from providers.removal import estimate, record_plan
+        from tui.screens.confirm_removal import ConfirmRemovalScreen, proposal
+
         if self.refuse_while_busy():
             return
 
@@ -193,16 +206,18 @@ class RosterDeckApp(App[None]):
             await self.run_job(record_plan(self.jobs.journal, chosen, undo_of=undo_of))
 
         adapter = await self.adapter(plan.account)
-        estimate = estimate_cost(adapter, self.jobs.journal, plan)
+        cost = estimate(adapter, self.jobs.journal, plan)
         self.push_screen(
             ConfirmRemovalScreen(
-                proposal(plan, adapter.capabilities, estimate),
+                proposal(plan, adapter.capabilities, cost),
                 reason_required=reason_required(self.workspace.account(plan.account)),
             ),
             decided,
         )
 
     async def confirm_undo(self, job_id: str) -> None:
+        from providers.removal import undo_plan
+
         try:
             plan = undo_plan(self.jobs.journal, job_id)
         except ProviderError as error:
@@ -247,6 +262,8 @@ class RosterDeckApp(App[None]):
             await adapter.aclose()
 
     async def remove_account(self, name: str) -> None:
+        from providers.workspace import LocalWorkspace
+
         assert isinstance(self.workspace, LocalWorkspace)
         adapter = self._adapters.pop(name, None)
         if adapter is not None:
@@ -260,7 +277,7 @@ class RosterDeckApp(App[None]):
 
     def use_sandbox(self) -> None:
         self.workspace = demo_workspace()
-        self.jobs = JobRunner(self, Journal(self.workspace.journal_path()))
+        self.jobs = JobRunner(self, partial(journal_of, self.workspace))
         self.show_accounts()
 
     async def reset_demo(self) -> None:
@@ -284,6 +301,8 @@ class RosterDeckApp(App[None]):
         def answered(leave: bool | None) -> None:
             if leave:
                 self.hang_up()
+
+        from tui.screens.confirm import ConfirmScreen
 
         count = self.jobs.busy
         self.push_screen(
@@ -316,6 +335,8 @@ class RosterDeckApp(App[None]):
         await self._close_adapters()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

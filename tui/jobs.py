@@ -4,18 +4,20 @@ progress screen never stops one, and coming back shows it."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from providers.errors import ConfigurationError, ProviderError
-from providers.everywhere import EverywhereRun
-from providers.journal import Journal
-from providers.records import EverywhereJob, Job
-from providers.removal import Engine, Event, Progress, retry_failed
 
 if TYPE_CHECKING:
+    from providers.everywhere import EverywhereRun
+    from providers.journal import Journal
+    from providers.records import EverywhereJob, Job
+    from providers.removal import Engine, Event, Progress
     from tui.app import RosterDeckApp
 
 
@@ -51,16 +53,25 @@ class JobEnded(Message):
 
 
 class JobRunner:
-    def __init__(self, app: RosterDeckApp, journal: Journal) -> None:
+    """The app's jobs, and the journal they are kept in (opened when first asked for: the
+    first screen is drawn before it)."""
+
+    def __init__(self, app: RosterDeckApp, open_journal: Callable[[], Journal]) -> None:
         self.app = app
-        self.journal = journal
+        self._open_journal = open_journal
         self.running: dict[str, RunningJob] = {}
         self.everywhere: dict[str, RunningEverywhere] = {}
         self._progress: dict[str, Progress] = {}  # live for running jobs, kept after they end
         self.ended_at: dict[str, float] = {}  # container id -> when a job on it last ended
         self.clock = time.monotonic  # what pace and ETA are measured by
 
+    @cached_property
+    def journal(self) -> Journal:
+        return self._open_journal()
+
     def progress(self, job_id: str) -> Progress:
+        from providers.removal import Progress
+
         if job_id not in self._progress:
             self._progress[job_id] = Progress.of(self.journal, job_id)
         return self._progress[job_id]
@@ -82,6 +93,8 @@ class JobRunner:
 
     async def start(self, job_id: str) -> RunningJob:
         """Run (or resume) a journaled job in the background of the whole app."""
+        from providers.removal import Engine, Progress
+
         self._refuse_a_second()
         job = self.journal.job(job_id)
         adapter = await self.app.adapter(job.account)
@@ -107,6 +120,9 @@ class JobRunner:
 
     def start_everywhere(self, job_id: str) -> RunningEverywhere:
         """Run (or resume) an everywhere job: each place's progress is its own `Progress`."""
+        from providers.everywhere import EverywhereRun
+        from providers.removal import Progress
+
         self._refuse_a_second()
         for part in self.journal.everywhere(job_id).parts:
             self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
@@ -132,6 +148,8 @@ class JobRunner:
         return running
 
     def retry_failed(self, job_id: str) -> int:
+        from providers.removal import retry_failed
+
         return retry_failed(self.journal, job_id)
 
     def interrupt_all(self) -> None:

@@ -1,4 +1,9 @@
-"""The `rosterdeck` command: the app with no arguments, the shell commands otherwise."""
+"""The `rosterdeck` command: the app with no arguments, the shell commands otherwise.
+
+The app alone (no command, perhaps `--demo` or `--real-pace`) starts without the shell's
+parser: its commands bring the find, jobs and everywhere modules, which a person waiting for
+the first screen does not need.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,20 @@ import secrets
 import shlex
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from providers import cli
-from providers.workspace import LocalWorkspace, Workspace
+if TYPE_CHECKING:
+    from providers.workspace import Workspace
+
+# httpx imports its command-line client, and with it click and pygments, whenever click is
+# installed (uvicorn needs it); nothing here runs that client, and it slows every start.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+APP_ONLY = {"--demo", "--real-pace"}
 
 
 def run_app(demo: bool, real_pace: bool = False) -> int:
+    from providers.workspace import LocalWorkspace
     from tui.app import RosterDeckApp, demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
@@ -43,4 +56,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else list(argv)
+    if set(given) <= APP_ONLY:
+        return run_app("--demo" in given, "--real-pace" in given)
+    from providers import cli
+
     return cli.main(argv, run_app=run_app, serve=serve)
