@@ -1,20 +1,25 @@
 """The member table against Textual's DataTable, in the same run, headless at 120x40.
 
-For 100,000 members it times: showing them (data in, first frame drawn), applying a filter,
-marking every shown member, and typing a 6-letter query one key at a time (each keystroke
-until its frame is drawn, less the harness's own idle round, measured beside it; the goal
-is 30 ms); then prints a table with the ratios. Run:
+It times: showing the members (data in, first frame drawn), a first filter (which also makes
+the text that filters search), marking every shown member, and typing a 6-letter query one
+key at a time (each keystroke until its frame is drawn, less the harness's own idle round,
+measured beside it); the median of several runs of the member table. Then, apart and
+untimed, the member table's own peak memory (tracemalloc; the members it is given are not
+counted, and are said beside). Past 200,000 members DataTable is not run (it takes minutes).
+Run:
 
-    python tests/benchmarks/member_table.py [--members 100000]
+    python tests/benchmarks/member_table.py [--members 100000] [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable
-from statistics import mean
+from statistics import mean, median
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -27,6 +32,15 @@ from tui.widgets.member_table import MemberTable
 
 FILTER = "ben"
 TYPED = "larsen"  # typed one letter at a time: each keystroke narrows the last matches
+DATATABLE_UP_TO = 200_000
+STEPS = [
+    "show all",
+    f"first filter '{FILTER}'",
+    "mark all shown",
+    f"type '{TYPED}': mean key",
+    f"type '{TYPED}': slowest key",
+]
+MiB = 2**20
 
 
 def make_members(count: int) -> list[Member]:
@@ -37,6 +51,13 @@ def make_members(count: int) -> list[Member]:
             Member(id=str(index), name=f"{first} {last}", address=people.email_of(index))
         )
     return members
+
+
+def goals(count: int) -> dict[str, str]:
+    """The issue's goals: 100,000 shown in 25 ms; 1,000,000 in 100 ms, 30 ms a key."""
+    if count <= 100_000:
+        return {STEPS[0]: "25 ms", STEPS[4]: "30 ms"}
+    return {STEPS[0]: "100 ms", STEPS[4]: "30 ms"}
 
 
 class Bench(App[None]):
@@ -64,7 +85,10 @@ async def timed(app: App[None], step: Callable[[], None]) -> float:
     return max(0.0, await _frame(app, step) - idle)
 
 
-async def member_table(members: list[Member]) -> list[float]:
+async def member_table(
+    members: list[Member], frame: Callable[..., Awaitable[float]]
+) -> list[float]:
+    """Each step's seconds: the table's own, then typing with a scan of every row a key."""
     roster = Roster()
     table = MemberTable(roster)
     app = Bench(table)
@@ -91,7 +115,7 @@ async def member_table(members: list[Member]) -> list[float]:
 
             return key
 
-        steps = [await timed(app, show), await timed(app, filtering), await timed(app, mark_all)]
+        steps = [await frame(app, show), await frame(app, filtering), await frame(app, mark_all)]
         prefixes = [TYPED[: n + 1] for n in range(len(TYPED))]
 
         async def typing(scan_all: bool) -> list[float]:
@@ -99,11 +123,34 @@ async def member_table(members: list[Member]) -> list[float]:
             rounds = []
             for _ in range(3):
                 roster.set_filter("")
-                rounds.append([await timed(app, typed(p, scan_all=scan_all)) for p in prefixes])
+                rounds.append([await frame(app, typed(p, scan_all=scan_all)) for p in prefixes])
             return [min(times) for times in zip(*rounds, strict=True)]
 
         keys, scans = await typing(scan_all=False), await typing(scan_all=True)
         return [*steps, mean(keys), max(keys), mean(scans), max(scans)]
+
+
+async def untimed(app: App[None], step: Callable[[], None]) -> float:
+    step()
+    await app._pilot.pause()  # type: ignore[attr-defined]
+    return 0.0
+
+
+def table_memory(members: list[Member]) -> int:
+    """The member table's own peak bytes through the same steps, the members not counted."""
+    tracemalloc.start()
+    asyncio.run(member_table(members, untimed))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def members_size(members: list[Member]) -> int:
+    """What the members themselves hold: each object and its own strings."""
+    return sum(
+        sys.getsizeof(m) + sys.getsizeof(m.id) + sys.getsizeof(m.name) + sys.getsizeof(m.address)
+        for m in members
+    )
 
 
 async def data_table(members: list[Member]) -> list[float]:
@@ -139,37 +186,33 @@ async def data_table(members: list[Member]) -> list[float]:
         return [*steps, mean(keys), max(keys)]
 
 
-def run(
-    measure: Callable[[list[Member]], Awaitable[list[float]]], members: list[Member]
-) -> list[float]:
-    return asyncio.run(measure(members))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="runs of the member table")
     args = parser.parse_args()
     members = make_members(args.members)
-    *ours, scan_mean, scan_max = run(member_table, members)
-    theirs = run(data_table, members)
-    print(f"{args.members:,} members, headless 120x40")
-    print(f"{'step':28} {'MemberTable':>12} {'DataTable':>12} {'ratio':>8}")
-    for step, mine, other in zip(
-        [
-            "show all",
-            f"filter '{FILTER}'",
-            "mark all shown",
-            f"type '{TYPED}': mean key",
-            f"type '{TYPED}': slowest key",
-        ],
-        ours,
-        theirs,
-        strict=True,
-    ):
-        print(f"{step:28} {mine * 1000:>10.1f}ms {other * 1000:>10.1f}ms {other / mine:>7.0f}x")
+    runs = [asyncio.run(member_table(members, timed)) for _ in range(args.runs)]
+    *ours, scan_mean, scan_max = [median(step) for step in zip(*runs, strict=True)]
+    theirs: list[float | None] = [None] * len(STEPS)
+    if args.members <= DATATABLE_UP_TO:
+        theirs = list(asyncio.run(data_table(members)))
+    peak = table_memory(members)
+    aims = goals(args.members)
+    print(f"{args.members:,} members, headless 120x40; member table: median of {args.runs} runs")
+    print(f"{'step':30} {'MemberTable':>12} {'DataTable':>12} {'ratio':>8} {'goal':>8}")
+    for step, mine, other in zip(STEPS, ours, theirs, strict=True):
+        them = f"{other * 1000:>10.1f}ms" if other is not None else f"{'—':>12}"
+        ratio = f"{other / mine:>7.0f}x" if other is not None and mine else f"{'—':>8}"
+        print(f"{step:30} {mine * 1000:>10.1f}ms {them} {ratio} {aims.get(step, ''):>8}")
     print(
         f"MemberTable scanning every row on each key (before narrowing): mean "
-        f"{scan_mean * 1000:.1f} ms, slowest {scan_max * 1000:.1f} ms; goal: 30 ms a key"
+        f"{scan_mean * 1000:.1f} ms, slowest {scan_max * 1000:.1f} ms"
+    )
+    print(
+        f"memory: the member table's own peak {peak / MiB:.0f} MiB (goal: 300 MiB), "
+        f"{peak / args.members:.0f} bytes a member; the members themselves "
+        f"{members_size(members) / MiB:.0f} MiB"
     )
 
 
