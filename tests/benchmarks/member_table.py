@@ -6,15 +6,18 @@ key at a time (each keystroke until its frame is drawn, less the harness's own i
 measured beside it); the median of several runs of the member table. Then, apart and
 untimed, the member table's own peak memory (tracemalloc; the members it is given are not
 counted, and are said beside). Past 200,000 members DataTable is not run (it takes minutes).
-Run:
+`--before DIR` measures the code of another checkout (e.g. of main) too, run by run. Run:
 
-    python tests/benchmarks/member_table.py [--members 100000] [--runs 5]
+    python tests/benchmarks/member_table.py [--members 100000] [--runs 5] [--before DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -186,31 +189,63 @@ async def data_table(members: list[Member]) -> list[float]:
         return [*steps, mean(keys), max(keys)]
 
 
+def before(directory: str, count: int, what: str) -> list[float]:
+    """The same measure of the code in another checkout, in a process of its own."""
+    command = [sys.executable, __file__, "--members", str(count), "--runs", "1", "--only", what]
+    env = {**os.environ, "PYTHONPATH": directory}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return [float(x) for x in json.loads(done.stdout)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5, help="runs of the member table")
+    parser.add_argument(
+        "--before", metavar="DIR", help="also measure the code in this checkout, run by run"
+    )
+    parser.add_argument("--only", choices=["steps", "memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     members = make_members(args.members)
-    runs = [asyncio.run(member_table(members, timed)) for _ in range(args.runs)]
+    if args.only:
+        measured = asyncio.run(member_table(members, timed)) if args.only == "steps" else []
+        print(json.dumps(measured or [table_memory(members)]))
+        return
+    runs, earlier = [], []
+    for _ in range(args.runs):
+        runs.append(asyncio.run(member_table(members, timed)))
+        if args.before:
+            earlier.append(before(args.before, args.members, "steps"))
     *ours, scan_mean, scan_max = [median(step) for step in zip(*runs, strict=True)]
+    was = [median(step) for step in zip(*earlier, strict=True)] if earlier else []
     theirs: list[float | None] = [None] * len(STEPS)
     if args.members <= DATATABLE_UP_TO:
         theirs = list(asyncio.run(data_table(members)))
     peak = table_memory(members)
     aims = goals(args.members)
+
+    def ms(seconds: float | None) -> str:
+        return f"{seconds * 1000:>10.1f}ms" if seconds is not None else f"{'—':>12}"
+
     print(f"{args.members:,} members, headless 120x40; member table: median of {args.runs} runs")
-    print(f"{'step':30} {'MemberTable':>12} {'DataTable':>12} {'ratio':>8} {'goal':>8}")
-    for step, mine, other in zip(STEPS, ours, theirs, strict=True):
-        them = f"{other * 1000:>10.1f}ms" if other is not None else f"{'—':>12}"
+    print(
+        f"{'step':30} {'MemberTable':>12} {'before':>12} {'DataTable':>12} {'ratio':>8} {'goal':>8}"
+    )
+    for n, (step, mine, other) in enumerate(zip(STEPS, ours, theirs, strict=True)):
         ratio = f"{other / mine:>7.0f}x" if other is not None and mine else f"{'—':>8}"
-        print(f"{step:30} {mine * 1000:>10.1f}ms {them} {ratio} {aims.get(step, ''):>8}")
+        earlier_step = was[n] if was else None
+        print(
+            f"{step:30} {ms(mine)} {ms(earlier_step)} {ms(other)} {ratio} {aims.get(step, ''):>8}"
+        )
     print(
         f"MemberTable scanning every row on each key (before narrowing): mean "
         f"{scan_mean * 1000:.1f} ms, slowest {scan_max * 1000:.1f} ms"
     )
+    then = ""
+    if args.before:
+        then = f" (before: {before(args.before, args.members, 'memory')[0] / MiB:.0f} MiB)"
     print(
-        f"memory: the member table's own peak {peak / MiB:.0f} MiB (goal: 300 MiB), "
+        f"memory: the member table's own peak {peak / MiB:.0f} MiB{then}, goal 300 MiB; "
         f"{peak / args.members:.0f} bytes a member; the members themselves "
         f"{members_size(members) / MiB:.0f} MiB"
     )
