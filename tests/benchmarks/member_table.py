@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import subprocess
@@ -92,6 +93,7 @@ async def member_table(
     members: list[Member], frame: Callable[..., Awaitable[float]]
 ) -> list[float]:
     """Each step's seconds: the table's own, then typing with a scan of every row a key."""
+    gc.collect()  # what earlier runs left is not this run's to collect
     roster = Roster()
     table = MemberTable(roster)
     app = Bench(table)
