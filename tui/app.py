@@ -101,9 +101,14 @@ class RosterDeckApp(App[None]):
             )
         if self.workspace.is_sandbox or self.workspace.accounts():
             self.push_screen(AccountsScreen())
-            self.call_after_refresh(self.offer_resume)
         else:
             self.push_screen(WelcomeScreen())
+
+    def on_ready(self) -> None:
+        # Ready comes with the first frame, which is drawn inside the app's first batch of
+        # updates, so it reaches the terminal with the next refresh: then the journal opens.
+        if isinstance(self.screen, AccountsScreen):
+            self.call_after_refresh(self.offer_resume)
 
     def offer_resume(self) -> None:
         """After a crash or a dropped link, offer to finish what the journal says is open."""

@@ -66,14 +66,9 @@ class AccountsScreen(DeckScreen):
             return
         for account in accounts:
             table.add_row(account.name, account.provider.label, "…", "… checking", key=account.name)
-        # each check opens the account's client: once the rows are on the screen
-        self.call_after_refresh(self.check_all, [account.name for account in accounts])
+            self.check(account.name)
         note = "" if accounts else "No accounts yet: press n to add one."
         self.query_one("#note", Static).update(note)
-
-    def check_all(self, names: list[str]) -> None:
-        for name in names:
-            self.check(name)
 
     @work(group="check")
     async def check(self, name: str) -> None:
