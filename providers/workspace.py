@@ -5,17 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import httpx
+
 from providers.accounts import Account, AccountStore, Option, data_dir
+from providers.connect import open_adapter
+from providers.credentials import Credentials, TokenSource, env_var_for
 from providers.errors import ConfigurationError
 from providers.models import Identity
+from providers.protocol import Adapter
 
-# The sandbox (Starlette) is loaded only when the demo asks for it; the adapters with the
-# first account opened, and the keyring with the first token: after the first screen.
-if TYPE_CHECKING:
-    import httpx
-
-    from providers.credentials import Credentials, TokenSource
-    from providers.protocol import Adapter
+if TYPE_CHECKING:  # the sandbox (Starlette) is loaded only when the demo asks for it
     from providers.sandbox import Sandbox
 
 
@@ -73,8 +72,6 @@ class LocalWorkspace(Paths):
     def __init__(
         self, store: AccountStore | None = None, credentials: Credentials | None = None
     ) -> None:
-        from providers.credentials import Credentials
-
         self.store = store or AccountStore()
         self.credentials = credentials or Credentials()
 
@@ -91,8 +88,6 @@ class LocalWorkspace(Paths):
         return data_dir()
 
     async def open(self, name: str) -> Adapter:
-        from providers.connect import open_adapter
-
         account = self.store.get(name)
         return open_adapter(account, await self.credentials.require(name))
 
@@ -105,15 +100,11 @@ class LocalWorkspace(Paths):
             raise ConfigurationError(f"An account named {account.name!r} exists already.")
         identity = None
         if verify:
-            from providers.connect import open_adapter
-
             adapter = open_adapter(account, token)
             try:
                 identity = await adapter.check()
             finally:
                 await adapter.aclose()
-        from providers.credentials import env_var_for
-
         if self.credentials.environ.get(env_var_for(account.name)) != token:
             await self.credentials.store(account.name, token)
         self.store.add(account)
@@ -146,8 +137,6 @@ class SandboxWorkspace(Paths):
         return self._accounts[name][0]
 
     async def token_source(self, name: str) -> TokenSource:
-        from providers.credentials import TokenSource
-
         return TokenSource.BUILT_IN
 
     def data_path(self) -> Path:
@@ -155,8 +144,6 @@ class SandboxWorkspace(Paths):
         return data_dir() / "demo"
 
     async def open(self, name: str) -> Adapter:
-        from providers.connect import open_adapter
-
         account = self.account(name)
         return open_adapter(account, self._accounts[name][1], transport=self._transport)
 
