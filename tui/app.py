@@ -299,6 +299,8 @@ class RosterDeckApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quitting while a job runs asks first: the job stops and stays resumable."""
+        from tui.screens.confirm import ConfirmScreen
+
         if not self.jobs.busy:
             self.exit()
             return
@@ -306,8 +308,6 @@ class RosterDeckApp(App[None]):
         def answered(leave: bool | None) -> None:
             if leave:
                 self.hang_up()
-
-        from tui.screens.confirm import ConfirmScreen
 
         count = self.jobs.busy
         self.push_screen(
