@@ -3,7 +3,8 @@
 It times: showing the members (data in, first frame drawn), a first filter (which also makes
 the text that filters search), marking every shown member, and typing a 6-letter query one
 key at a time (each keystroke until its frame is drawn, less the harness's own idle round,
-measured beside it); the median of several runs of the member table. Then, apart and
+measured beside it), on the clock and in this process's CPU (which other work on a shared
+machine does not inflate); the median of several runs of the member table. Then, apart and
 untimed, the member table's own peak memory (tracemalloc; the members it is given are not
 counted, and are said beside). Past 200,000 members DataTable is not run (it takes minutes).
 `--before DIR` measures the code of another checkout (e.g. of main) too, run by run. Run:
@@ -24,6 +25,7 @@ import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
 from statistics import mean, median
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -73,26 +75,47 @@ class Bench(App[None]):
         yield self.widget
 
 
-async def _frame(app: App[None], step: Callable[[], None]) -> float:
-    started = time.perf_counter()
+class Took(NamedTuple):
+    """Seconds on the clock, and of this process's CPU (which other work on the machine
+    does not inflate)."""
+
+    wall: float
+    cpu: float
+
+
+async def _frame(app: App[None], step: Callable[[], None]) -> Took:
+    started, cpu = time.perf_counter(), time.process_time()
     step()
     await app._pilot.pause()  # type: ignore[attr-defined]
     app.screen._compositor.render_update(full=True)  # the cost of drawing a frame
-    return time.perf_counter() - started
+    return Took(time.perf_counter() - started, time.process_time() - cpu)
 
 
-async def timed(app: App[None], step: Callable[[], None]) -> float:
-    """Seconds from the step until the next frame has been drawn, less what the harness
-    itself takes to go round the event loop and draw a frame with nothing changed (measured
-    now, in this app, as the fastest of five)."""
-    idle = min([await _frame(app, lambda: None) for _ in range(5)])
-    return max(0.0, await _frame(app, step) - idle)
+async def timed(app: App[None], step: Callable[[], None]) -> Took:
+    """From the step until the next frame has been drawn, less what the harness itself
+    takes to go round the event loop and draw a frame with nothing changed (measured now, in
+    this app, as the fastest of five)."""
+    idle = [await _frame(app, lambda: None) for _ in range(5)]
+    took = await _frame(app, step)
+    return Took(
+        max(0.0, took.wall - min(i.wall for i in idle)),
+        max(0.0, took.cpu - min(i.cpu for i in idle)),
+    )
 
 
-async def member_table(
-    members: list[Member], frame: Callable[..., Awaitable[float]]
-) -> list[float]:
-    """Each step's seconds: the table's own, then typing with a scan of every row a key."""
+def keys_took(rounds: list[list[Took]]) -> tuple[Took, Took]:
+    """Each key the best of the typings (the rest is the machine's noise); their mean and
+    the slowest."""
+    walls = [min(t.wall for t in key) for key in zip(*rounds, strict=True)]
+    cpus = [min(t.cpu for t in key) for key in zip(*rounds, strict=True)]
+    return Took(mean(walls), mean(cpus)), Took(max(walls), max(cpus))
+
+
+Frame = Callable[[App[None], Callable[[], None]], Awaitable[Took]]
+
+
+async def member_table(members: list[Member], frame: Frame) -> list[Took]:
+    """Each step: the table's own, then typing with a scan of every row a key."""
     gc.collect()  # what earlier runs left is not this run's to collect
     roster = Roster()
     table = MemberTable(roster)
@@ -123,22 +146,20 @@ async def member_table(
         steps = [await frame(app, show), await frame(app, filtering), await frame(app, mark_all)]
         prefixes = [TYPED[: n + 1] for n in range(len(TYPED))]
 
-        async def typing(scan_all: bool) -> list[float]:
-            """Each key's time, the best of three typings (the rest is the machine's noise)."""
+        async def typing(scan_all: bool) -> tuple[Took, Took]:
             rounds = []
             for _ in range(3):
                 roster.set_filter("")
                 rounds.append([await frame(app, typed(p, scan_all=scan_all)) for p in prefixes])
-            return [min(times) for times in zip(*rounds, strict=True)]
+            return keys_took(rounds)
 
-        keys, scans = await typing(scan_all=False), await typing(scan_all=True)
-        return [*steps, mean(keys), max(keys), mean(scans), max(scans)]
+        return [*steps, *await typing(scan_all=False), *await typing(scan_all=True)]
 
 
-async def untimed(app: App[None], step: Callable[[], None]) -> float:
+async def untimed(app: App[None], step: Callable[[], None]) -> Took:
     step()
     await app._pilot.pause()  # type: ignore[attr-defined]
-    return 0.0
+    return Took(0.0, 0.0)
 
 
 def table_memory(members: list[Member]) -> int:
@@ -158,7 +179,7 @@ def members_size(members: list[Member]) -> int:
     )
 
 
-async def data_table(members: list[Member]) -> list[float]:
+async def data_table(members: list[Member]) -> list[Took]:
     table: DataTable[str | Text] = DataTable(cursor_type="row")
     app = Bench(table)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -188,15 +209,22 @@ async def data_table(members: list[Member]) -> list[float]:
         steps = [await timed(app, show), await timed(app, filtering), await timed(app, mark_all)]
         fill(members)
         keys = [await timed(app, typed(TYPED[: n + 1])) for n in range(len(TYPED))]
-        return [*steps, mean(keys), max(keys)]
+        return [*steps, *keys_took([keys])]
 
 
-def before(directory: str, count: int, what: str) -> list[float]:
+def before(directory: str, count: int, what: str) -> Any:
     """The same measure of the code in another checkout, in a process of its own."""
     command = [sys.executable, __file__, "--members", str(count), "--runs", "1", "--only", what]
     env = {**os.environ, "PYTHONPATH": directory}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    return [float(x) for x in json.loads(done.stdout)]
+    return json.loads(done.stdout)
+
+
+def medians(runs: list[list[Took]]) -> list[Took]:
+    return [
+        Took(median(t.wall for t in step), median(t.cpu for t in step))
+        for step in zip(*runs, strict=True)
+    ]
 
 
 def main() -> None:
@@ -209,45 +237,54 @@ def main() -> None:
     parser.add_argument("--only", choices=["steps", "memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     members = make_members(args.members)
-    if args.only:
-        measured = asyncio.run(member_table(members, timed)) if args.only == "steps" else []
-        print(json.dumps(measured or [table_memory(members)]))
+    if args.only == "steps":
+        print(json.dumps(asyncio.run(member_table(members, timed))))
+        return
+    if args.only == "memory":
+        print(json.dumps(table_memory(members)))
         return
     runs, earlier = [], []
     for _ in range(args.runs):
         runs.append(asyncio.run(member_table(members, timed)))
         if args.before:
-            earlier.append(before(args.before, args.members, "steps"))
-    *ours, scan_mean, scan_max = [median(step) for step in zip(*runs, strict=True)]
-    was = [median(step) for step in zip(*earlier, strict=True)] if earlier else []
-    theirs: list[float | None] = [None] * len(STEPS)
+            earlier.append([Took(*pair) for pair in before(args.before, args.members, "steps")])
+    *ours, scan_mean, scan_max = medians(runs)
+    was: list[Took | None] = [None] * len(STEPS)
+    if earlier:
+        was = [*medians(earlier)[: len(STEPS)]]
+    theirs: list[Took | None] = [None] * len(STEPS)
     if args.members <= DATATABLE_UP_TO:
         theirs = list(asyncio.run(data_table(members)))
     peak = table_memory(members)
     aims = goals(args.members)
 
-    def ms(seconds: float | None) -> str:
-        return f"{seconds * 1000:>10.1f}ms" if seconds is not None else f"{'—':>12}"
+    def ms(took: Took | None, cpu: bool = True) -> str:
+        if took is None:
+            return f"{'—':>10}" + (f"{'':>8}" if cpu else "")
+        return f"{took.wall * 1000:>8.1f}ms" + (f"{took.cpu * 1000:>6.1f}ms" if cpu else "")
 
-    print(f"{args.members:,} members, headless 120x40; member table: median of {args.runs} runs")
     print(
-        f"{'step':30} {'MemberTable':>12} {'before':>12} {'DataTable':>12} {'ratio':>8} {'goal':>8}"
+        f"{args.members:,} members, headless 120x40; the member table's median of {args.runs} "
+        "runs, clock and CPU"
     )
-    for n, (step, mine, other) in enumerate(zip(STEPS, ours, theirs, strict=True)):
-        ratio = f"{other / mine:>7.0f}x" if other is not None and mine else f"{'—':>8}"
-        earlier_step = was[n] if was else None
+    print(
+        f"{'step':30} {'MemberTable':>18} {'before':>18} {'DataTable':>10} {'ratio':>7} {'goal':>7}"
+    )
+    for step, mine, then, other in zip(STEPS, ours, was, theirs, strict=True):
+        ratio = f"{other.wall / mine.wall:>6.0f}x" if other and mine.wall else f"{'—':>7}"
         print(
-            f"{step:30} {ms(mine)} {ms(earlier_step)} {ms(other)} {ratio} {aims.get(step, ''):>8}"
+            f"{step:30} {ms(mine)} {ms(then)} {ms(other, cpu=False)} {ratio} "
+            f"{aims.get(step, ''):>7}"
         )
     print(
         f"MemberTable scanning every row on each key (before narrowing): mean "
-        f"{scan_mean * 1000:.1f} ms, slowest {scan_max * 1000:.1f} ms"
+        f"{scan_mean.wall * 1000:.1f} ms, slowest {scan_max.wall * 1000:.1f} ms"
     )
-    then = ""
+    earlier_peak = ""
     if args.before:
-        then = f" (before: {before(args.before, args.members, 'memory')[0] / MiB:.0f} MiB)"
+        earlier_peak = f" (before: {before(args.before, args.members, 'memory') / MiB:.0f} MiB)"
     print(
-        f"memory: the member table's own peak {peak / MiB:.0f} MiB{then}, goal 300 MiB; "
+        f"memory: the member table's own peak {peak / MiB:.0f} MiB{earlier_peak}, goal 300 MiB; "
         f"{peak / args.members:.0f} bytes a member; the members themselves "
         f"{members_size(members) / MiB:.0f} MiB"
     )
