@@ -83,7 +83,7 @@ class RosterDeckApp(App[None]):
         the app is a guest (a test)."""
         super().__init__()
         self.workspace = workspace
-        self.desk = Desk(workspace, journal or Journal(workspace.journal_path()))
+        self.desk = Desk(workspace, journal or partial(Journal, workspace.journal_path()))
         self.owns_process = owns_process
         self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -225,7 +225,7 @@ class RosterDeckApp(App[None]):
 
     def use_sandbox(self) -> None:
         self.workspace = demo_workspace()
-        self.desk = Desk(self.workspace, Journal(self.workspace.journal_path()))
+        self.desk = Desk(self.workspace, partial(Journal, self.workspace.journal_path()))
         self.show_accounts()
 
     async def reset_demo(self) -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from providers.accounts.store import reason_required
@@ -135,13 +136,18 @@ class Desk:
     """Proposes, confirms, journals and runs jobs; one at a time in this process.
 
     Each account's adapter is opened once and kept, so its pace spans everything this
-    process does (browsing, finding, removing); `aclose` closes them all."""
+    process does (browsing, finding, removing); `aclose` closes them all. The journal may be
+    given as a way to open it, when first asked for (the app draws its first screen first)."""
 
     def __init__(
-        self, workspace: Workspace, journal: Journal, *, clock: Callable[[], float] = time.monotonic
+        self,
+        workspace: Workspace,
+        journal: Journal | Callable[[], Journal],
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.workspace = workspace
-        self.journal = journal
+        self._journal = journal
         self.clock = clock
         self.running: dict[str, Running] = {}
         self._opened = OpenedOnce(workspace)
@@ -153,6 +159,10 @@ class Desk:
         #: set while no job runs, so that an ending process can wait for the last one
         self.idle = asyncio.Event()
         self.idle.set()
+
+    @cached_property
+    def journal(self) -> Journal:
+        return self._journal if isinstance(self._journal, Journal) else self._journal()
 
     # -- adapters --------------------------------------------------------------------------
 
