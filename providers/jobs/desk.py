@@ -52,7 +52,8 @@ from providers.jobs.words import (
 )
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
-from providers.models import Operation, Outcome
+from providers.journal.runners import busy_place
+from providers.models import Container, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
 
@@ -136,6 +137,8 @@ class Desk:
         self.clock = clock
         self.running: dict[str, Running] = {}
         self._opened = OpenedOnce(workspace)
+        #: accounts whose adapters space their writes through the journal
+        self._sharing: set[str] = set()
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
         self.ended_at: dict[str, float] = {}
@@ -143,13 +146,20 @@ class Desk:
     # -- adapters --------------------------------------------------------------------------
 
     async def adapter(self, name: str) -> Adapter:
-        return await self._opened(name)
+        """The account's adapter, its writes spaced with everyone's who writes the journal
+        on the same numbers."""
+        adapter = await self._opened(name)
+        if name not in self._sharing:
+            adapter.share_writes(self.journal.turns(adapter.provider))
+            self._sharing.add(name)
+        return adapter
 
     def opened(self, name: str) -> Adapter | None:
         """The account's adapter if it has been opened (never opens one)."""
         return self._opened.adapters.get(name)
 
     async def forget_adapter(self, name: str) -> None:
+        self._sharing.discard(name)
         await self._opened.forget(name)
 
     async def aclose(self) -> None:
@@ -169,9 +179,18 @@ class Desk:
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
 
+    def refuse_busy_places(self, places: Sequence[tuple[Provider, Container]]) -> None:
+        """One job at a time on a place, whoever runs it from wherever: a second would race
+        the first for the same members."""
+        for provider, container in places:
+            runner = self.journal.running_on(provider, container.id)
+            if runner is not None:
+                raise busy_place(runner, f"{place(container.where)} ({provider.label})")
+
     async def propose(self, plan: Plan, *, unmatched: Sequence[str] = ()) -> Proposal:
         """A new job on one container: remove, delete contacts or a source, add back."""
         self.refuse_while_busy()
+        self.refuse_busy_places([(plan.provider, plan.container)])
         adapter = await self.adapter(plan.account)
         abilities = adapter.capabilities
         label = plan.provider.label
@@ -230,6 +249,7 @@ class Desk:
         self.refuse_while_busy()
         if not plan.acting:
             raise Refused("Found nowhere they can be removed from: nothing to send.")
+        self.refuse_busy_places([(part.provider, part.container) for part in plan.acting])
         adapters = {name: await self.adapter(name) for name in plan.accounts}
         guess = estimate_everywhere(adapters, self.journal, plan)
         paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
@@ -255,6 +275,7 @@ class Desk:
         retry sends them)."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
+        self.refuse_busy_places([(part.provider, part.container) for part in parts])
         due = cancelled = unsure = 0
         for part in parts:
             due += part.counts.get(PENDING, 0)
@@ -290,6 +311,7 @@ class Desk:
         """Send again only the members that failed; nothing else leaves."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
+        self.refuse_busy_places([(part.provider, part.container) for part in parts])
         only = {
             part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
             for part in parts
@@ -369,12 +391,21 @@ class Desk:
         reason as it will be kept. `typed` is None where the face confirmed another way (the
         shell's --yes)."""
         self.refuse_while_busy()
+        self.refuse_busy_places(self._places(proposal))
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())
         if proposal.reason_required and not kept:
             raise Refused(WHY_REQUIRED.format(account="This account"))
         return kept
+
+    def _places(self, proposal: Proposal) -> list[tuple[Provider, Container]]:
+        """Where a proposal acts: its plan's place, its everywhere plan's, or its job's."""
+        if proposal.plan is not None:
+            return [(proposal.plan.provider, proposal.plan.container)]
+        if proposal.everywhere is not None:
+            return [(part.provider, part.container) for part in proposal.everywhere.acting]
+        return [(part.provider, part.container) for part in self._parts(proposal.job_id)[0]]
 
     def confirm(
         self,

@@ -39,6 +39,9 @@ from providers.models import Container, Member, MemberOutcome, Operation, Outcom
 
 if TYPE_CHECKING:
     from providers.journal.chain import Head, NewStep
+    from providers.journal.claims import Budget, Marking
+    from providers.journal.paces import Paces
+    from providers.journal.runners import Runner
     from providers.journal.verify import Verdict
 
 
@@ -133,15 +136,35 @@ class Journal:
             )
             writing.event(job_id, "state", {"state": state.value, "note": note})
 
-    def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
-        """The batch's intent, written before its request leaves."""
+    def mark_sending(
+        self, job_id: str, member_ids: Iterable[str], batch: int, budget: Budget | None = None
+    ) -> Marking:
+        """The batch's claim and intent, written before its request leaves: who another job
+        has is settled so here and not sent (`claims`). Raises `OverBudget`, marking nothing,
+        when those to send would pass `budget`; `JobBusy` when another process took the job
+        over."""
         from providers.journal.chain import NewStep
+        from providers.journal.claims import mark
+        from providers.journal.items import apply
+        from providers.journal.runners import Runners
 
-        steps = [
-            NewStep(seq, SENDING, "", f"in call {batch + 1}", batch)
-            for seq in self._seqs(job_id, member_ids)
-        ]
-        self._settle(job_id, "sending", steps)
+        ids = list(member_ids)
+        seqs = dict(zip(ids, self._seqs(job_id, ids), strict=True))
+        with self._chain.writing(self.now()) as writing:
+            Runners.check(writing.conn, job_id)
+            marking = mark(writing.conn, job_id, ids, budget)
+            steps = [
+                NewStep(seqs[m], SENDING, "", f"in call {batch + 1}", batch)
+                for m in marking.sending
+            ]
+            steps += [
+                NewStep(seqs[o.member_id], o.outcome.value, o.code, o.message)
+                for o in marking.elsewhere
+            ]
+            if steps:
+                apply(writing.conn, job_id, writing.at, steps)
+                writing.event(job_id, "sending", writing.steps(job_id, steps))
+        return marking
 
     def record(self, job_id: str, outcomes: Iterable[MemberOutcome]) -> None:
         """Each member's outcome, after the provider answered."""
@@ -198,9 +221,9 @@ class Journal:
         """Jobs that stopped with members not yet settled: what `resume` is for."""
         return self._reader.unfinished()
 
-    def sent_today(self, account: str, container_prefix: str) -> int:
-        """What a daily budget counts (`Reader.sent_today`)."""
-        return self._reader.sent_today(account, container_prefix)
+    def sent_today(self, provider: Provider, scope: str) -> int:
+        """What a daily budget counts (`reading.sent_today`): one number's, everyone's."""
+        return self._reader.sent_today(provider.value, scope)
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""
@@ -231,8 +254,23 @@ class Journal:
         """Become the job's only runner, or raise `JobBusy` naming the living one."""
         self._runners.claim(job_id)
 
-    def beat(self, job_id: str) -> None:
-        self._runners.beat(job_id)
+    def beat(self, job_id: str) -> bool:
+        """Say this runner lives; False when another process has taken the job over."""
+        return self._runners.beat(job_id)
+
+    def running_on(self, provider: Provider, container_id: str) -> Runner | None:
+        """The living runner of a job on this place, in any process, if there is one."""
+        from providers.journal.runners import living
+
+        place = f"{provider.value}:{container_id}"
+        with self._db.read() as conn:
+            return next((r for r in living(conn) if r.place == place and not r.dry_run), None)
+
+    def turns(self, provider: Provider) -> Paces:
+        """The write turns of a provider's numbers, shared by everyone (`paces`)."""
+        from providers.journal.paces import Paces
+
+        return Paces(self._db, f"{provider.value}:")
 
     def release(self, job_id: str) -> None:
         self._runners.release(job_id)
