@@ -107,16 +107,18 @@ class Writing:
         return {"steps": [first + 1, seq] if out else [], "last": digest}
 
     def event(self, job_id: str, kind: str, payload: dict[str, Any]) -> None:
+        self.append(job_id, self.at, kind, body(payload))
+
+    def append(self, job_id: str, at: str, kind: str, text: str) -> None:
+        """An event as it is given: a copied one keeps its time and body."""
         from sqlalchemy import update
 
         from providers.journal.tables import chain, head
 
-        seq, text = self.head.seq + 1, body(payload)
-        digest = event_hash(self.head.hash, seq, job_id, self.at, kind, text)
+        seq = self.head.seq + 1
+        digest = event_hash(self.head.hash, seq, job_id, at, kind, text)
         self.conn.execute(
-            chain.insert().values(
-                seq=seq, job_id=job_id, at=self.at, kind=kind, body=text, hash=digest
-            )
+            chain.insert().values(seq=seq, job_id=job_id, at=at, kind=kind, body=text, hash=digest)
         )
         self.conn.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=digest))
         self.head = Head(seq, digest)

@@ -27,7 +27,7 @@ from providers.journal.records import ANOTHER_JOB, SENDING, place_of
 from providers.models import MemberOutcome, Operation, Outcome
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import Connection
 
 IN_FLIGHT = (SENDING, Outcome.UNKNOWN.value)
 OUT = (Outcome.REMOVED.value, Outcome.ALREADY_ABSENT.value, Outcome.GONE.value)
@@ -61,7 +61,7 @@ class Marking:
     elsewhere: list[MemberOutcome] = field(default_factory=list)
 
 
-def _said(row: Row[Any]) -> str:
+def _said(row: Any) -> str:
     who = " on ".join(part for part in (row.operator, row.host) if part)
     return f"job {row.job_id}" + (f" ({who})" if who else "")
 
@@ -86,7 +86,7 @@ def mark(
 
     job = conn.execute(select(jobs).where(jobs.c.id == job_id)).one()
     marking = Marking()
-    others: dict[str, Row[Any]] = {}
+    others: dict[str, Any] = {}
     if not job.dry_run:
         place = place_of(job.provider, job.container)
         rows = conn.execute(

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from providers.journal.claims import Budget, Marking
     from providers.journal.paces import Paces
     from providers.journal.runners import Runner
+    from providers.journal.segments import Copied
+    from providers.journal.status import Facts
     from providers.journal.verify import Verdict
 
 
@@ -247,6 +249,19 @@ class Journal:
     def holds(self, head: Head) -> bool:
         """Whether the chain still has this head (a receipt's) as one of its events."""
         return self._chain.holds(head)
+
+    def status(self) -> Facts:
+        """Where the journal is, its size, and who has written it from where."""
+        from providers.journal.status import facts
+
+        return facts(self._db)
+
+    def copy_from(self, source: Journal) -> Copied:
+        """Copy a person's whole journal into this one, once, as a segment of its chain
+        (`segments`)."""
+        from providers.journal.segments import copy_segment
+
+        return copy_segment(source._db, self._db, self._chain, self.now())
 
     # -- who runs a job ----------------------------------------------------------------------
 
