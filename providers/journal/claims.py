@@ -138,3 +138,39 @@ def mark(
         if used + len(marking.sending) > budget.limit:
             raise OverBudget(used)
     return marking
+
+
+def removals(
+    conn: Connection, provider: str, places: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """For each (container id, member id), the latest job that removed that member there,
+    in words: which job, by whom, on which host, when."""
+    from sqlalchemy import select
+
+    from providers.journal.tables import items, jobs
+
+    wanted = set(places)
+    rows = conn.execute(
+        select(
+            items.c.member_id,
+            items.c.updated_at,
+            jobs.c.id.label("job_id"),
+            jobs.c.container,
+            jobs.c.operator,
+            jobs.c.host,
+        )
+        .select_from(items.join(jobs, jobs.c.id == items.c.job_id))
+        .where(
+            items.c.member_id.in_(sorted({member for _, member in wanted})),
+            items.c.state == Outcome.REMOVED.value,
+            jobs.c.provider == provider,
+            jobs.c.dry_run == 0,
+        )
+        .order_by(items.c.updated_at)
+    ).all()
+    found = {}
+    for row in rows:
+        key = (place_of(provider, row.container).split(":", 1)[1], row.member_id)
+        if key in wanted:
+            found[key] = f"{_said(row)}, {row.updated_at[:16].replace('T', ' ')} UTC"
+    return found

@@ -227,6 +227,17 @@ class Journal:
         """What a daily budget counts (`reading.sent_today`): one number's, everyone's."""
         return self._reader.sent_today(provider.value, scope)
 
+    def removals(
+        self, provider: Provider, places: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """Which job removed each (container id, member id), whoever ran it (`claims`)."""
+        from providers.journal.claims import removals
+
+        if not places:
+            return {}
+        with self._db.read() as conn:
+            return removals(conn, provider.value, places)
+
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""
         return self._reader.story(job_id, member_id)
