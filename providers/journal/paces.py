@@ -70,7 +70,9 @@ class Paces:
 
         from providers.journal.tables import paces
 
-        token = self._held.pop(scope, "")
+        token = self._held.pop(scope, None)
+        if token is None:
+            return  # no turn of this writer's to end
         try:
             with self._db.write() as conn:
                 conn.execute(

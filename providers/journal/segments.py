@@ -92,9 +92,13 @@ def copy_segment(source: Database, target: Database, chain: Chain, now: str) -> 
             insert_many(conn, tables.metadata.tables[name], [tuple(row) for row in rows[name]])
         for event in events:
             writing.append(event.job_id, event.at, event.kind, event.body)
-    members = len(rows["items"])
     return Copied(
-        len(rows["jobs"]), len(rows["everywhere"]), members, len(events), at_event, said["head"]
+        len(rows["jobs"]),
+        len(rows["everywhere"]),
+        len(rows["items"]),
+        len(events),
+        at_event,
+        (last.seq, last.hash),
     )
 
 
