@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from providers.errors import ConfigurationError
 from providers.journal import Journal
 from providers.journal.claims import Budget, OverBudget
 from providers.journal.records import ANOTHER_JOB, SENDING
@@ -51,19 +52,11 @@ def removed(journal: Journal, job_id: str, members: list[Member]) -> None:
 
 def another_process(journal_at: Path | str, job_id: str, pid: int, host: str, age: float) -> None:
     """The runner row a process `pid` on `host` writes, its heartbeat `age` seconds old."""
-    from sqlalchemy import create_engine, text
-
-    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO runners (job_id, pid, host, started_at, heartbeat) "
-                "VALUES (:job, :pid, :host, '2030-01-02T03:04:05.000+00:00', :beat)"
-            ),
-            {"job": job_id, "pid": pid, "host": host, "beat": time.time() - age},
-        )
-    engine.dispose()
+    tamper(
+        journal_at,
+        "INSERT INTO runners (job_id, pid, host, started_at, heartbeat) VALUES "
+        f"('{job_id}', {pid}, '{host}', '2030-01-02T03:04:05.000+00:00', {time.time() - age})",
+    )
 
 
 def a_dead_pid() -> int:
@@ -172,13 +165,7 @@ def test_a_runner_that_is_gone_is_taken_over_and_then_sends_nothing(
     journal.mark_sending(job, [PEOPLE[0].id], 0)
     # Its machine wakes up: the first runner's row is gone, ours stands; the check before
     # each batch stops a runner whose row is not its own.
-    from sqlalchemy import create_engine, text
-
-    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE runners SET pid = 1, host = 'elsewhere'"))
-    engine.dispose()
+    tamper(journal_at, "UPDATE runners SET pid = 1, host = 'elsewhere'")
     with pytest.raises(JobBusy, match="was taken over by process 1 on elsewhere"):
         journal.mark_sending(job, [PEOPLE[1].id], 1)
     assert not journal.beat(job)
@@ -226,7 +213,7 @@ def test_a_journal_copied_into_another_keeps_its_history_once(
     assert mine.operator == "ada from 10.0.0.7" and mine.created_at == person.job(job).created_at
     assert mine.counts == {Outcome.REMOVED.value: 3}
     assert {j.id for j in team.jobs()} == {job, theirs}
-    with pytest.raises(Exception, match="was copied into .* already"):
+    with pytest.raises(ConfigurationError, match=r"was copied into .* already"):
         team.copy_from(person)
     assert len(team.jobs()) == 2
 
