@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from secrets import token_hex
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from providers.errors import JournalUnavailable
@@ -68,7 +69,9 @@ class Anchor:
             return Head(-1, "unreadable")
 
     def write(self, head: Head) -> None:
-        partial = self.path.with_name(self.path.name + ".partial")
+        """Each writer its own partial file: two processes of one machine writing one
+        PostgreSQL journal share its head file, and must not take each other's."""
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.{token_hex(4)}.partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(f"{head.seq} {head.hash}\n")

@@ -276,3 +276,23 @@ def test_who_removed_a_member_from_a_place_is_found_for_everyone(
     )
     assert list(found) == [(GROUP.id, PEOPLE[0].id)]
     assert found[(GROUP.id, PEOPLE[0].id)].startswith(f"job {job} (grace on ")
+
+
+def test_writers_on_one_machine_share_the_head_file_without_taking_each_others(
+    tmp_path: Path,
+) -> None:
+    """Two processes of one person on one PostgreSQL journal write one head file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from providers.journal.chain import Anchor, Head
+
+    anchor = Anchor(tmp_path / "journal-db.head")
+
+    def write(writer: int) -> None:
+        for seq in range(300):
+            anchor.write(Head(seq, f"{writer:064d}"))
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    assert anchor.read() is not None
+    assert [p.name for p in tmp_path.iterdir()] == ["journal-db.head"]
