@@ -52,7 +52,7 @@ from providers.jobs.words import (
 )
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
-from providers.journal.runners import busy_place
+from providers.journal.runners import busy_job, busy_place
 from providers.models import Container, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
@@ -179,13 +179,22 @@ class Desk:
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
 
-    def refuse_busy_places(self, places: Sequence[tuple[Provider, Container]]) -> None:
+    def refuse_busy_places(
+        self, places: Sequence[tuple[Provider, Container]], job_id: str = ""
+    ) -> None:
         """One job at a time on a place, whoever runs it from wherever: a second would race
-        the first for the same members."""
+        the first for the same members. A job (`job_id`, or a place of it) running
+        elsewhere is said to be running."""
         for provider, container in places:
             runner = self.journal.running_on(provider, container.id)
-            if runner is not None:
-                raise busy_place(runner, f"{place(container.where)} ({provider.label})")
+            if runner is None:
+                continue
+            if job_id and runner.job_id in {job_id, *self._part_ids(job_id)}:
+                raise busy_job(runner)
+            raise busy_place(runner, f"{place(container.where)} ({provider.label})")
+
+    def _part_ids(self, job_id: str) -> list[str]:
+        return [part.id for part in self._parts(job_id)[0]]
 
     async def propose(self, plan: Plan, *, unmatched: Sequence[str] = ()) -> Proposal:
         """A new job on one container: remove, delete contacts or a source, add back."""
@@ -275,7 +284,7 @@ class Desk:
         retry sends them)."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
-        self.refuse_busy_places([(part.provider, part.container) for part in parts])
+        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
         due = cancelled = unsure = 0
         for part in parts:
             due += part.counts.get(PENDING, 0)
@@ -311,7 +320,7 @@ class Desk:
         """Send again only the members that failed; nothing else leaves."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
-        self.refuse_busy_places([(part.provider, part.container) for part in parts])
+        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
         only = {
             part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
             for part in parts
@@ -391,7 +400,7 @@ class Desk:
         reason as it will be kept. `typed` is None where the face confirmed another way (the
         shell's --yes)."""
         self.refuse_while_busy()
-        self.refuse_busy_places(self._places(proposal))
+        self.refuse_busy_places(self._places(proposal), proposal.job_id)
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())

@@ -124,6 +124,13 @@ def living(conn: Connection) -> list[Runner]:
     ]
 
 
+def busy_job(runner: Runner) -> JobBusy:
+    return JobBusy(
+        f"Job {runner.job_id} is being run by process {runner.pid} on {runner.host} since "
+        f"{runner.started_at[:19]}; stop that one first, or wait for it to finish."
+    )
+
+
 def busy_place(runner: Runner, where: str) -> JobBusy:
     return JobBusy(
         f"{where} has a job running: job {runner.job_id}, run by {runner.said()}. Wait for "
@@ -154,11 +161,7 @@ class Runners:
             place = place_of(job.provider, job.container)
             for runner in living(conn):
                 if runner.job_id == job_id and not runner.mine:
-                    raise JobBusy(
-                        f"Job {job_id} is being run by process {runner.pid} on {runner.host} "
-                        f"since {runner.started_at[:19]}; stop that one first, or wait for it "
-                        "to finish."
-                    )
+                    raise busy_job(runner)
                 dry = job.dry_run or runner.dry_run
                 if runner.job_id != job_id and runner.place == place and not dry:
                     raise busy_place(runner, f"Job {job_id}'s place")
