@@ -17,7 +17,7 @@ from providers.jobs.desk import Desk
 from providers.jobs.plans import VERBS
 from providers.jobs.receipts import FORMATS, receipt, receipt_head
 from providers.journal import Journal
-from providers.journal.records import Job
+from providers.journal.records import EverywhereJob, Job
 from providers.matching import entries_from_file
 from providers.models import Operation
 from providers.text import json_text, shown
@@ -140,7 +140,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
         (
             e.created_at,
             [
-                f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
+                f"{e.id}  {e.created_at[:19]}  {_who(e)}  everywhere: remove "
                 f"{shown(', '.join(e.addresses))}  {e.state.value}  {counted(e.counts)}"
                 + (f"  why: {shown(e.reason)}" if e.reason else ""),
                 *(f"  ↳ {_job_line(part)}" for part in e.parts),
@@ -153,10 +153,16 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0
 
 
+def _who(job: Job | EverywhereJob) -> str:
+    """Who ran it, and from which host: a team's journal holds everyone's jobs."""
+    who = shown(job.operator or job.user)
+    return f"{who} on {shown(job.host)}" if job.host else who
+
+
 def _job_line(job: Job) -> str:
     why = f"  why: {shown(job.reason)}" if job.reason and not job.part_of else ""
     return (
-        f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
+        f"{job.id}  {job.created_at[:19]}  {_who(job)}  {job.account}  "
         f"{VERBS[job.operation]} {shown(job.container.name)}  {job.state.value}  "
         f"{counted(job.counts)}{why}"
     )

@@ -1,5 +1,6 @@
 """`rosterdeck journal status` and `journal migrate`: which journal is in use and who wrote
-it; a person's history copied into the team's database once, saying what was copied."""
+it; a person's history copied into the team's database once, saying what was copied, then
+listed among everyone's jobs with who ran each and from which host."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ def test_a_history_copied_to_the_team_once(
     assert out.startswith(f"Journal: PostgreSQL {postgresql_url}\n")
     assert "Chain: ✓ whole, 3 events" in out
     assert "  ada from 10.0.0.7 on desk-1: 2 jobs" in out
+    code, out, _ = run(capsys, "jobs")
+    assert code == 0 and out.count("  ada from 10.0.0.7 on desk-1  phones  ") == 2
 
 
 def test_an_unreachable_team_database_is_one_sentence_naming_its_host(
