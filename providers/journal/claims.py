@@ -18,6 +18,7 @@ overspend it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -170,7 +171,7 @@ def removals(
     ).all()
     found = {}
     for row in rows:
-        key = (place_of(provider, row.container).split(":", 1)[1], row.member_id)
+        key = (json.loads(row.container)["id"], row.member_id)
         if key in wanted:
             found[key] = f"{_said(row)}, {row.updated_at[:16].replace('T', ' ')} UTC"
     return found

@@ -21,11 +21,15 @@ UNSETTLED = (PENDING, SENDING, Outcome.UNKNOWN.value)
 ANOTHER_JOB = "ANOTHER_JOB"
 
 
-def place_of(provider: str, container: str) -> str:
+def place(provider: str, container_id: str) -> str:
     """Where a job acts, named the same in everyone's journal: the provider and the
-    container's id (each person names their accounts as they like). `container` is the
-    job's container as the journal keeps it (JSON)."""
-    return f"{provider}:{json.loads(container)['id']}"
+    container's id (each person names their accounts as they like)."""
+    return f"{provider}:{container_id}"
+
+
+def place_of(provider: str, container: str) -> str:
+    """The place of a job whose container is as the journal keeps it (JSON)."""
+    return place(provider, json.loads(container)["id"])
 
 
 class JobState(StrEnum):

@@ -34,6 +34,7 @@ from providers.journal.records import (
     NewJob,
     Step,
     Unsearched,
+    place,
 )
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
 
@@ -288,9 +289,9 @@ class Journal:
         """The living runner of a job on this place, in any process, if there is one."""
         from providers.journal.runners import living
 
-        place = f"{provider.value}:{container_id}"
+        here = place(provider.value, container_id)
         with self._db.read() as conn:
-            return next((r for r in living(conn) if r.place == place and not r.dry_run), None)
+            return next((r for r in living(conn) if r.place == here and not r.dry_run), None)
 
     def turns(self, provider: Provider) -> Paces:
         """The write turns of a provider's numbers, shared by everyone (`paces`)."""
