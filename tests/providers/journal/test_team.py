@@ -296,3 +296,30 @@ def test_writers_on_one_machine_share_the_head_file_without_taking_each_others(
         list(pool.map(write, range(4)))
     assert anchor.read() is not None
     assert [p.name for p in tmp_path.iterdir()] == ["journal-db.head"]
+
+
+def test_two_writers_marking_at_once_never_both_claim_a_member(journal_at: Path | str) -> None:
+    """Two processes' jobs, planned before either ran, mark the same members at the same
+    moments: each member is claimed by exactly one of them."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    people = [Member(id=f"{n}@c.us") for n in range(60)]
+    journals = [Journal(journal_at), Journal(journal_at)]
+    jobs = [planned(journal, people) for journal in journals]
+    together = Barrier(2)
+
+    def mark(writer: int) -> None:
+        together.wait()
+        for number, start in enumerate(range(0, len(people), 5)):
+            batch = [m.id for m in people[start : start + 5]]
+            journals[writer].mark_sending(jobs[writer], batch, number)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(mark, range(2)))
+    claimed = [
+        {i.member.id for i in journal.items(job, [SENDING])}
+        for journal, job in zip(journals, jobs, strict=True)
+    ]
+    assert not claimed[0] & claimed[1]
+    assert claimed[0] | claimed[1] == {m.id for m in people}
