@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from providers import errors
 from providers.http.client import ProviderHttp
+from providers.http.pacing import Turns
 from providers.matching import match
 from providers.models import (
     Capabilities,
@@ -70,6 +71,11 @@ class Adapter(Protocol):
 
     def allow_writes(self) -> None:
         """Writes may leave again (a job starts or resumes)."""
+        ...
+
+    def share_writes(self, turns: Turns) -> None:
+        """Keep the gaps between writes with every other process writing on the same
+        numbers, through `turns` (the journal's)."""
         ...
 
     async def container(self, container_id: str) -> Container:
@@ -147,6 +153,9 @@ class HttpAdapter:
 
     def allow_writes(self) -> None:
         self.http.allow_writes()
+
+    def share_writes(self, turns: Turns) -> None:
+        self.http.share_writes(turns)
 
     def waiting(self) -> float:
         return self.http.waiting()

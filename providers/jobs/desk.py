@@ -54,8 +54,9 @@ from providers.jobs.words import (
 )
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
+from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
-from providers.models import Operation, Outcome
+from providers.models import Container, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
 
@@ -151,6 +152,8 @@ class Desk:
         self.clock = clock
         self.running: dict[str, Running] = {}
         self._opened = OpenedOnce(workspace)
+        #: accounts whose adapters space their writes through the journal
+        self._sharing: set[str] = set()
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
         self.ended_at: dict[str, float] = {}
@@ -167,13 +170,20 @@ class Desk:
     # -- adapters --------------------------------------------------------------------------
 
     async def adapter(self, name: str) -> Adapter:
-        return await self._opened(name)
+        """The account's adapter, its writes spaced with everyone's who writes the journal
+        on the same numbers."""
+        adapter = await self._opened(name)
+        if name not in self._sharing:
+            adapter.share_writes(self.journal.turns(adapter.provider))
+            self._sharing.add(name)
+        return adapter
 
     def opened(self, name: str) -> Adapter | None:
         """The account's adapter if it has been opened (never opens one)."""
         return self._opened.adapters.get(name)
 
     async def forget_adapter(self, name: str) -> None:
+        self._sharing.discard(name)
         await self._opened.forget(name)
 
     async def aclose(self) -> None:
@@ -195,9 +205,27 @@ class Desk:
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
 
+    def refuse_busy_places(
+        self, places: Sequence[tuple[Provider, Container]], job_id: str = ""
+    ) -> None:
+        """One job at a time on a place, whoever runs it from wherever: a second would race
+        the first for the same members. A job (`job_id`, or a place of it) running
+        elsewhere is said to be running."""
+        for provider, container in places:
+            runner = self.journal.running_on(provider, container.id)
+            if runner is None:
+                continue
+            if job_id and runner.job_id in {job_id, *self._part_ids(job_id)}:
+                raise busy_job(runner)
+            raise busy_place(runner, f"{place(container.where)} ({provider.label})")
+
+    def _part_ids(self, job_id: str) -> list[str]:
+        return [part.id for part in self._parts(job_id)[0]]
+
     async def propose(self, plan: Plan, *, unmatched: Sequence[str] = ()) -> Proposal:
         """A new job on one container: remove, delete contacts or a source, add back."""
         self.refuse_while_busy()
+        self.refuse_busy_places([(plan.provider, plan.container)])
         adapter = await self.adapter(plan.account)
         abilities = adapter.capabilities
         label = plan.provider.label
@@ -259,6 +287,7 @@ class Desk:
         self.refuse_while_busy()
         if not plan.acting:
             raise Refused("Found nowhere they can be removed from: nothing to send.")
+        self.refuse_busy_places([(part.provider, part.container) for part in plan.acting])
         adapters = {name: await self.adapter(name) for name in plan.accounts}
         guess = estimate_everywhere(adapters, self.journal, plan)
         paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
@@ -284,6 +313,7 @@ class Desk:
         retry sends them)."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
+        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
         due = cancelled = unsure = 0
         for part in parts:
             due += part.counts.get(PENDING, 0)
@@ -319,6 +349,7 @@ class Desk:
         """Send again only the members that failed; nothing else leaves."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
+        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
         only = {
             part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
             for part in parts
@@ -398,12 +429,21 @@ class Desk:
         reason as it will be kept. `typed` is None where the face confirmed another way (the
         shell's --yes)."""
         self.refuse_while_busy()
+        self.refuse_busy_places(self._places(proposal), proposal.job_id)
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())
         if proposal.reason_required and not kept:
             raise Refused(WHY_REQUIRED.format(account="This account"))
         return kept
+
+    def _places(self, proposal: Proposal) -> list[tuple[Provider, Container]]:
+        """Where a proposal acts: its plan's place, its everywhere plan's, or its job's."""
+        if proposal.plan is not None:
+            return [(proposal.plan.provider, proposal.plan.container)]
+        if proposal.everywhere is not None:
+            return [(part.provider, part.container) for part in proposal.everywhere.acting]
+        return [(part.provider, part.container) for part in self._parts(proposal.job_id)[0]]
 
     def confirm(
         self,
