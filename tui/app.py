@@ -18,7 +18,8 @@ from textual.screen import ModalScreen, Screen
 
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
-from providers.jobs.desk import Desk, Proposal, Ticket
+from providers.jobs.desk import Desk
+from providers.jobs.proposal import Proposal, Ticket
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob
 from providers.models import Provider

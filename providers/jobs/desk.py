@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -34,7 +33,6 @@ from providers.jobs.everywhere import (
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
     TYPED_CONFIRMATION_ABOVE,
-    VERBS,
     Plan,
     confirmation_word,
     estimate,
@@ -43,14 +41,17 @@ from providers.jobs.plans import (
     undo_plan,
 )
 from providers.jobs.progress import Progress
+from providers.jobs.proposal import WHY_REQUIRED, Kind, Proposal, Running, Ticket
 from providers.jobs.words import (
     cost,
     everywhere_words,
-    names,
     pace,
     place,
     plan_words,
+    resume_words,
+    retry_words,
     typed_matches,
+    what,
 )
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
@@ -59,78 +60,6 @@ from providers.matching import Given
 from providers.models import Container, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
-
-WHY_REQUIRED = (
-    "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
-    '"TICKET-123: unsubscribe"). Nothing was sent.'
-)
-
-
-class Kind(StrEnum):
-    NEW = "new"
-    EVERYWHERE = "everywhere"
-    RESUME = "resume"
-    RETRY = "retry"
-    UNDO = "undo"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What an action will do, in words both faces show as they are, and what confirming it
-    takes: the word to type ('' when a yes is enough) and a reason where one is required."""
-
-    kind: Kind
-    lines: tuple[str, ...]
-    word: str
-    label: str
-    reason_required: bool = False
-    plan: Plan | None = None
-    everywhere: EverywherePlan | None = None
-    #: the job a resume, retry or undo acts on
-    job_id: str = ""
-    #: a retry sends only these members, by the place (job) they are in
-    only: dict[str, tuple[str, ...]] | None = None
-
-    @property
-    def words(self) -> str:
-        return "\n".join(self.lines)
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A confirmed action, journaled and ready to run."""
-
-    job_id: str
-    everywhere: bool = False
-    only: dict[str, tuple[str, ...]] | None = None
-
-
-@dataclass
-class Running:
-    """A job this process runs now, and how to stop it: a stop asked before its engine is
-    ready is applied as soon as it is."""
-
-    job_id: str
-    parts: list[str]
-    stop_asked: bool | None = None  # True: cancel; False: interrupt
-    why: str = ""
-    _stoppers: tuple[Callable[[], None], Callable[[str], None]] | None = None
-
-    def attach(self, cancel: Callable[[], None], interrupt: Callable[[str], None]) -> None:
-        self._stoppers = (cancel, interrupt)
-        if self.stop_asked is not None:
-            self.stop(self.stop_asked, self.why)
-
-    def stop(self, cancelling: bool, why: str = "") -> None:
-        if self.stop_asked is None:
-            self.stop_asked, self.why = cancelling, why
-        if self._stoppers is None:
-            return
-        cancel, interrupt = self._stoppers
-        if self.stop_asked:
-            cancel()
-        else:
-            interrupt(self.why)
 
 
 class Desk:
@@ -321,18 +250,8 @@ class Desk:
             unsure += part.counts.get(SENDING, 0) + part.counts.get(Outcome.UNKNOWN.value, 0)
         if not due + cancelled + unsure:
             raise NothingToDo(f"Job {job_id} has nothing left to resume.")
-        lines = [f"Resume job {job_id}: {self._what(parts, whole)}."]
-        if whole is None and parts[0].note:
-            lines.append(f"It stopped: {shown(parts[0].note)}")
-        counted = [f"{due:,} still due"] if due else []
-        counted += [f"{cancelled:,} cancelled before they were sent"] if cancelled else []
-        lines.append(f"To send: {due + cancelled:,} ({', '.join(counted) or 'none'}).")
-        if unsure:
-            lines.append(
-                f"First, {unsure:,} whose answer was lost are read to see what happened; "
-                "those still there are sent."
-            )
-        lines.append("Nothing already done is sent again; the failed stay as they are.")
+        note = parts[0].note if whole is None else ""
+        lines = resume_words(job_id, what(parts, whole), note, due, cancelled, unsure)
         lines += await self._cost_lines(parts, lambda part: _sendable(part))
         operation = parts[0].operation
         return Proposal(
@@ -360,22 +279,10 @@ class Desk:
         ]
         if not failed:
             raise NothingToDo(f"Nothing failed in job {job_id}: there is nothing to send again.")
-        lines = [
-            f"Send again the {len(failed):,} that failed in job {job_id}: "
-            f"{self._what(parts, whole)}.",
-            "Who: " + names([i.member for i in failed]),
-        ]
-        first = failed[0]
-        if first.message or first.code:
-            said = f"{first.code}: {first.message}" if first.code else first.message
-            lines.append(f"Last answer: {shown(said)}")
         left = sum(
             p.counts.get(PENDING, 0) + p.counts.get(Outcome.CANCELLED.value, 0) for p in parts
         )
-        lines.append(
-            "Nothing else is sent"
-            + (f"; {left:,} still due stay due (resume sends them)." if left else ".")
-        )
+        lines = retry_words(job_id, what(parts, whole), failed, left)
         counts = {part_id: len(ids) for part_id, ids in only.items()}
         lines += await self._cost_lines(
             [p for p in parts if p.id in only], lambda part: counts[part.id]
@@ -399,12 +306,6 @@ class Desk:
             )
         proposal = await self.propose(undo_plan(self.journal, job_id))
         return replace(proposal, kind=Kind.UNDO, job_id=job_id)
-
-    def _what(self, parts: Sequence[Job], whole: EverywhereJob | None) -> str:
-        if whole is not None:
-            return f"{shown(', '.join(whole.addresses))} everywhere, {len(parts)} places"
-        job = parts[0]
-        return f"{VERBS[job.operation]} {place(job.container.where)} ({job.account})"
 
     async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
         """The cost of sending `count(part)` members of each part, at each account's pace and

@@ -10,8 +10,9 @@ import pytest
 
 from providers.accounts.workspace import SandboxWorkspace
 from providers.errors import NothingToDo, Refused
-from providers.jobs.desk import Desk, Kind
+from providers.jobs.desk import Desk
 from providers.jobs.plans import make_plan
+from providers.jobs.proposal import Kind
 from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.journal.records import JobState
