@@ -18,6 +18,7 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, Member, Operation, Outcome, Provider
 from providers.sandbox import Sandbox
+from tests.helpers.journal import choir, removals
 
 FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
 
@@ -25,17 +26,6 @@ FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0
 @pytest.fixture
 def desk(sandbox: Sandbox, tmp_path: Path) -> Desk:
     return Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
-
-
-async def choir(desk: Desk, count: int) -> tuple[Container, list[Member]]:
-    adapter = await desk.adapter("sandbox-wasend")
-    group = next(c for c in await adapter.containers() if c.name == "Choir")
-    members = [m async for p in adapter.members(group) for m in p.members if not m.locked]
-    return group, members[:count]
-
-
-def removals(sandbox: Sandbox) -> list[str]:
-    return [participant for _, participant in sandbox.wasend.removals]
 
 
 async def test_a_big_plan_asks_for_the_count_and_refuses_a_wrong_one(

@@ -20,8 +20,7 @@ from providers.journal.records import ANOTHER_JOB, JobState
 from providers.models import Outcome, Provider
 from providers.sandbox import Sandbox
 from tests.helpers import FAST
-from tests.providers.jobs.test_desk import choir, removals
-from tests.providers.journal.test_chain import tamper
+from tests.helpers.journal import choir, removals, tamper
 
 
 def desks(sandbox: Sandbox, where: Path) -> tuple[Desk, Desk]:

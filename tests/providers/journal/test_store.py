@@ -21,7 +21,7 @@ from providers.journal import Journal
 from providers.journal import database as journal_database
 from providers.journal.location import journal_target, masked
 from providers.journal.migrations import HEAD
-from tests.providers.journal.test_chain import GROUP, PEOPLE, finished_job
+from tests.helpers.journal import GROUP, PEOPLE, finished_job
 
 DATA = Path(__file__).parent / "data"
 

@@ -27,7 +27,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from tests.providers.journal.test_chain import tamper
+from tests.helpers.journal import tamper
 
 GROUP = Container(id="sess/choir@g.us", name="Choir", kind=ContainerKind.GROUP)
 OTHER = Container(id="sess/runners@g.us", name="Runners", kind=ContainerKind.GROUP)
