@@ -7,11 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from providers.accounts.journal_location import SETTING, masked
 from providers.accounts.workspace import Workspace
 from providers.cli.face import open_journal
 from providers.errors import ConfigurationError
 from providers.journal import Journal
-from providers.journal.location import SETTING, masked
 from providers.text import json_text, shown
 
 

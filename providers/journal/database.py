@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from providers.accounts.journal_location import masked, password
 from providers.errors import JournalUnavailable
-from providers.journal.location import masked, password
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Table

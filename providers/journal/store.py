@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from providers.journal.location import head_file
+from providers.accounts.journal_location import head_file
 from providers.journal.records import (
     PENDING,
     SENDING,

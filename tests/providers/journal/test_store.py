@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from providers.accounts.journal_location import journal_target, masked
 from providers.errors import JournalUnavailable
 from providers.journal import Journal
 from providers.journal import database as journal_database
-from providers.journal.location import journal_target, masked
 from providers.journal.migrations import HEAD
 from tests.helpers.journal import GROUP, PEOPLE, finished_job
 
