@@ -2,9 +2,10 @@
 
 Every action that sends (remove, delete contacts, delete a source, remove everywhere, resume,
 retry the failed, undo) is first *proposed*: put into words, with its cost at the account's
-pace, WhatsApp's pace, today's budget and what must be typed to confirm it; then *confirmed*
-(refused here, once, for both faces, when something is missing); then journaled, run,
-cancelled or interrupted. The shell prints a proposal and asks on the terminal; the app shows
+pace, WhatsApp's pace, today's budget and what must be typed to confirm it (`proposals`);
+then *confirmed* (refused here, once, for both faces, when something is missing); then
+journaled, run, cancelled or interrupted. Forgetting a person is proposed and confirmed the
+same way. The shell prints a proposal and asks on the terminal; the app shows
 it in its confirm dialog. Neither builds a plan, words it, checks what an operation allows or
 retries on its own.
 """
@@ -15,12 +16,12 @@ import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace
 from providers.errors import NothingToDo, Refused
+from providers.jobs import forget
 from providers.jobs.engine import Engine
 from providers.jobs.events import Event
 from providers.jobs.everywhere import (
@@ -30,6 +31,7 @@ from providers.jobs.everywhere import (
     estimate_everywhere,
     record_everywhere,
 )
+from providers.jobs.invites import revoke_asked
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
     TYPED_CONFIRMATION_ABOVE,
@@ -42,6 +44,19 @@ from providers.jobs.plans import (
     undo_plan,
 )
 from providers.jobs.progress import Progress
+from providers.jobs.proposals import Kind as Kind
+from providers.jobs.proposals import Proposal as Proposal
+from providers.jobs.proposals import Ticket as Ticket
+from providers.jobs.staying_off import (
+    SUPPRESSING,
+    Extras,
+    addresses_in,
+    names_them,
+    naming_refusal,
+    on_register,
+    refusal,
+    register_words,
+)
 from providers.jobs.words import (
     cost,
     everywhere_words,
@@ -52,7 +67,8 @@ from providers.jobs.words import (
     typed_matches,
 )
 from providers.journal import Journal
-from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
+from providers.journal.erased import is_erased
+from providers.journal.records import PENDING, SENDING, EverywhereJob, Item, Job
 from providers.matching import Given
 from providers.models import Operation, Outcome
 from providers.protocol import Adapter
@@ -62,45 +78,6 @@ WHY_REQUIRED = (
     "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
     '"TICKET-123: unsubscribe"). Nothing was sent.'
 )
-
-
-class Kind(StrEnum):
-    NEW = "new"
-    EVERYWHERE = "everywhere"
-    RESUME = "resume"
-    RETRY = "retry"
-    UNDO = "undo"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What an action will do, in words both faces show as they are, and what confirming it
-    takes: the word to type ('' when a yes is enough) and a reason where one is required."""
-
-    kind: Kind
-    lines: tuple[str, ...]
-    word: str
-    label: str
-    reason_required: bool = False
-    plan: Plan | None = None
-    everywhere: EverywherePlan | None = None
-    #: the job a resume, retry or undo acts on
-    job_id: str = ""
-    #: a retry sends only these members, by the place (job) they are in
-    only: dict[str, tuple[str, ...]] | None = None
-
-    @property
-    def words(self) -> str:
-        return "\n".join(self.lines)
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A confirmed action, journaled and ready to run."""
-
-    job_id: str
-    everywhere: bool = False
-    only: dict[str, tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -201,6 +178,12 @@ class Desk:
             reasons = "; ".join(sorted({why for _, why in plan.skipped})) or "nobody was named"
             raise Refused(f"Nothing can be sent to {plan.container.where}: {reasons}.")
         guess = estimate(adapter, self.journal, plan)
+        lines = plan_words(plan, abilities, guess, unmatched)
+        adding = plan.operation is Operation.ADD_BACK
+        hits = on_register(self.journal, plan.members) if adding else []
+        if hits:
+            lines += register_words(hits)
+        removal = plan.operation is Operation.REMOVE_FROM_CONTAINER
         verb = {
             Operation.ADD_BACK: "Add back",
             Operation.DELETE_CONTACTS: "Delete",
@@ -208,11 +191,14 @@ class Desk:
         }.get(plan.operation, "Remove")
         return Proposal(
             kind=Kind.NEW,
-            lines=tuple(plan_words(plan, abilities, guess, unmatched)),
+            lines=tuple(lines),
             word=confirmation_word(plan.operation, len(plan.members), plan.container.name),
             label=verb,
             reason_required=reason_required(self.workspace.account(plan.account)),
             plan=plan,
+            suppressed=tuple(dict.fromkeys(entry.id for _, entry in hits)),
+            offers_suppress=removal,
+            invites=(plan.container,) if removal and adapter.has_invite_links else (),
         )
 
     async def propose_entries(
@@ -255,11 +241,14 @@ class Desk:
         strict = bool(asking_why(plan, self.workspace.accounts()))
         return Proposal(
             kind=Kind.EVERYWHERE,
-            lines=tuple(everywhere_words(plan, guess, paces)),
+            lines=(*everywhere_words(plan, guess, paces), SUPPRESSING),
             word=str(len(plan.acting)),
             label="Remove",
             reason_required=strict,
             everywhere=plan,
+            invites=tuple(
+                part.container for part in plan.acting if adapters[part.account].has_invite_links
+            ),
         )
 
     def _parts(self, job_id: str) -> tuple[list[Job], EverywhereJob | None]:
@@ -309,14 +298,9 @@ class Desk:
         """Send again only the members that failed; nothing else leaves."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
-        only = {
-            part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
-            for part in parts
-        }
-        only = {part_id: ids for part_id, ids in only.items() if ids}
-        failed = [
-            item for part_id in only for item in self.journal.items(part_id, [Outcome.FAILED.value])
-        ]
+        failed_in = {part.id: self._failed(part.id) for part in parts}
+        only = {part_id: tuple(i.member.id for i in f) for part_id, f in failed_in.items() if f}
+        failed = [item for items in failed_in.values() for item in items]
         if not failed:
             raise NothingToDo(f"Nothing failed in job {job_id}: there is nothing to send again.")
         lines = [
@@ -359,6 +343,25 @@ class Desk:
         proposal = await self.propose(undo_plan(self.journal, job_id))
         return replace(proposal, kind=Kind.UNDO, job_id=job_id)
 
+    def _failed(self, job_id: str) -> list[Item]:
+        """The failed members a retry may send: not those forgotten since."""
+        failed = self.journal.items(job_id, [Outcome.FAILED.value])
+        return [item for item in failed if not is_erased(item.member)]
+
+    async def propose_forget(self, addresses: Sequence[str]) -> Proposal:
+        """Erase a person from RosterDeck's own records (the journal, the register's copy of
+        their addresses, the exports that name them); they stay suppressed."""
+        self.refuse_while_busy()
+        return forget.proposal(self.journal, self.workspace.exports_path(), addresses)
+
+    def forget(
+        self, proposal: Proposal, *, typed: str | None = None, reason: str = ""
+    ) -> forget.Forgotten:
+        """Erase what the proposal found, once agreed, with why (which must not name them)."""
+        kept = self.check(proposal, typed=typed, reason=reason)
+        assert proposal.forgetting is not None
+        return forget.forget(self.journal, self.workspace.exports_path(), proposal.forgetting, kept)
+
     def _what(self, parts: Sequence[Job], whole: EverywhereJob | None) -> str:
         if whole is not None:
             return f"{shown(', '.join(whole.addresses))} everywhere, {len(parts)} places"
@@ -383,16 +386,29 @@ class Desk:
 
     # -- confirming ------------------------------------------------------------------------
 
-    def check(self, proposal: Proposal, *, typed: str | None = None, reason: str = "") -> str:
+    def check(
+        self,
+        proposal: Proposal,
+        *,
+        typed: str | None = None,
+        reason: str = "",
+        override: str = "",
+    ) -> str:
         """Refuse what is missing, in one sentence, before anything is journaled; returns the
         reason as it will be kept. `typed` is None where the face confirmed another way (the
-        shell's --yes)."""
+        shell's --yes). Adding back people on the register takes an `override` reason; a
+        reason kept on the chain must not name the people it is about."""
         self.refuse_while_busy()
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())
         if proposal.reason_required and not kept:
             raise Refused(WHY_REQUIRED.format(account="This account"))
+        if proposal.suppressed and not override.strip():
+            raise Refused(refusal(len(proposal.suppressed)))
+        for what, text in (("reason", kept), ("override's reason", override)):
+            if text and names_them(text, addresses_in(proposal)):
+                raise Refused(naming_refusal(what))
         return kept
 
     def confirm(
@@ -402,19 +418,26 @@ class Desk:
         typed: str | None = None,
         reason: str = "",
         dry_run: bool = False,
+        suppress: bool = False,
+        revoke_invites: bool = False,
+        override: str = "",
     ) -> Ticket:
         """Journal what was agreed (the plan before anything is sent) and hand back the job
-        to run."""
-        kept = self.check(proposal, typed=typed, reason=reason)
+        to run. In the plan's transaction: the people put on the do-not-re-add register (an
+        everywhere job always, a removal when asked), an override and its reason, the invite
+        links to revoke once they are removed. A dry run does none of these."""
+        kept = self.check(proposal, typed=typed, reason=reason, override=override)
+        extras = Extras(suppress, revoke_invites, " ".join(override.split()))
         if proposal.kind in (Kind.NEW, Kind.UNDO):
             assert proposal.plan is not None
             plan = replace(proposal.plan, reason=kept or proposal.plan.reason, dry_run=dry_run)
-            job_id = record_plan(self.journal, plan, undo_of=proposal.job_id or None)
-            return Ticket(job_id)
+            also = None if dry_run else extras.with_plan(self.journal, proposal, plan)
+            return Ticket(record_plan(self.journal, plan, proposal.job_id or None, also))
         if proposal.kind is Kind.EVERYWHERE:
             assert proposal.everywhere is not None
             chosen = replace(proposal.everywhere, reason=kept, dry_run=dry_run)
-            return Ticket(record_everywhere(self.journal, chosen), everywhere=True)
+            also = None if dry_run else extras.with_everywhere(self.journal, proposal, chosen)
+            return Ticket(record_everywhere(self.journal, chosen, also), everywhere=True)
         everywhere = self.journal.is_everywhere(proposal.job_id)
         if proposal.kind is Kind.RETRY:
             assert proposal.only is not None
@@ -462,16 +485,21 @@ class Desk:
                 on_event(part_id, event)
 
         try:
+            ended: Job | EverywhereJob
             if ticket.everywhere:
                 runner = EverywhereRun(self.journal, self.adapter, heard)
                 running.attach(runner.cancel, runner.interrupt)
-                return await runner.run(ticket.job_id, ticket.only)
-            job = parts[0]
-            adapter = await self.adapter(job.account)
-            engine = Engine(adapter, self.journal, on_event=lambda event: heard(job.id, event))
-            running.attach(engine.cancel, engine.interrupt)
-            only = ticket.only.get(job.id, ()) if ticket.only is not None else None
-            return await engine.run(job.id, only)
+                ended = await runner.run(ticket.job_id, ticket.only)
+            else:
+                job = parts[0]
+                adapter = await self.adapter(job.account)
+                engine = Engine(adapter, self.journal, on_event=lambda event: heard(job.id, event))
+                running.attach(engine.cancel, engine.interrupt)
+                only = ticket.only.get(job.id, ()) if ticket.only is not None else None
+                ended = await engine.run(job.id, only)
+            if running.stop_asked is None:
+                await revoke_asked(self.journal, parts, self.adapter)
+            return ended
         finally:
             self.running.pop(ticket.job_id, None)
             for part in parts:

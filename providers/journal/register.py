@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 #: the shortest run of digits taken for a phone (shorter ones are a provider's own ids)
 SHORTEST_PHONE = 8
+#: why an entry was lifted when a newer one holds all of it
+MERGED = "merged into "
 LOOKUP_CHUNK = 500
 
 
@@ -125,7 +127,7 @@ class Register:
             kept.update((normalised(a), a) for a in addresses)
             made.append(self._write(writing, [*kept.values()], digests | known, reason, job_id))
             for entry in older:
-                self._lift(writing, entry.id, f"merged into {made[-1]}")
+                self._lift(writing, entry.id, f"{MERGED}{made[-1]}")
         return made
 
     def _write(
@@ -233,7 +235,13 @@ class Register:
 
     def for_job(self, job_id: str) -> list[Entry]:
         """The entries a job made, lifted ones included."""
-        return [e for e in self.entries(active=False) if e.job_id == job_id]
+        from sqlalchemy import select
+
+        from providers.journal.tables import suppressed
+
+        query = select(suppressed).where(suppressed.c.job_id == job_id).order_by(suppressed.c.id)
+        with self._db.read() as conn:
+            return [_entry(row) for row in conn.execute(query).mappings()]
 
     def overridden(self, job_id: str) -> dict[str, Any] | None:
         """The override a job was confirmed with, if any."""
@@ -245,25 +253,47 @@ class Register:
             row = conn.execute(select(overrides).where(overrides.c.job_id == job_id)).first()
         return dict(row._mapping) if row is not None else None
 
+    def on_register(self, people: Sequence[Sequence[str]]) -> list[list[Entry]]:
+        """For each person (their addresses), the active entries they are on: one look-up
+        for them all."""
+        with self._db.read() as conn:
+            secret = self._secret(conn)
+            theirs = [{mac(secret, n) for a in person if (n := normalised(a))} for person in people]
+            by_digest = self._active_by_digest(conn, set().union(*theirs))
+        return [
+            list({e.id: e for d in sorted(digests) for e in by_digest.get(d, [])}.values())
+            for digests in theirs
+        ]
+
     def _active_with(self, conn: Connection, digests: set[str]) -> list[Entry]:
+        found = self._active_by_digest(conn, digests).values()
+        entries = {e.id: e for named in found for e in named}
+        return sorted(entries.values(), key=lambda e: (e.created_at, e.id))
+
+    def _active_by_digest(self, conn: Connection, digests: set[str]) -> dict[str, list[Entry]]:
         from sqlalchemy import select
 
         from providers.journal.tables import suppressed, suppressed_digests
 
-        ids: set[str] = set()
+        pairs: list[tuple[str, str]] = []
         ordered = sorted(digests)
         for start in range(0, len(ordered), LOOKUP_CHUNK):
             chunk = ordered[start : start + LOOKUP_CHUNK]
-            found = select(suppressed_digests.c.entry).where(suppressed_digests.c.digest.in_(chunk))
-            ids.update(str(entry) for entry in conn.execute(found).scalars())
-        if not ids:
-            return []
-        query = (
-            select(suppressed)
-            .where(suppressed.c.id.in_(sorted(ids)), suppressed.c.lifted_at == "")
-            .order_by(suppressed.c.created_at)
+            found = select(suppressed_digests.c.digest, suppressed_digests.c.entry).where(
+                suppressed_digests.c.digest.in_(chunk)
+            )
+            pairs += [(str(d), str(e)) for d, e in conn.execute(found)]
+        if not pairs:
+            return {}
+        query = select(suppressed).where(
+            suppressed.c.id.in_(sorted({e for _, e in pairs})), suppressed.c.lifted_at == ""
         )
-        return [_entry(row) for row in conn.execute(query).mappings()]
+        active = {row["id"]: _entry(row) for row in conn.execute(query).mappings()}
+        by_digest: dict[str, list[Entry]] = {}
+        for digest, entry in pairs:
+            if entry in active:
+                by_digest.setdefault(digest, []).append(active[entry])
+        return by_digest
 
     def _digests_of(self, conn: Connection, entries: list[str]) -> set[str]:
         from sqlalchemy import select

@@ -71,10 +71,12 @@ class Journal:
         from providers.journal.erased import Erasure
         from providers.journal.everywhere import Everywhere
         from providers.journal.files import private_file
+        from providers.journal.invites import Invites
         from providers.journal.migrations import open_database
         from providers.journal.reading import Reader
         from providers.journal.register import Register
         from providers.journal.runners import Runners
+        from providers.journal.sweeps import Sweeps
 
         self.path = path
         self.now = _now
@@ -96,8 +98,10 @@ class Journal:
         self._runners = Runners(self._db, lambda: self.now())
         self._reader = Reader(self._db, Runners.alive)
         self._everywhere = Everywhere(self._db, self._chain, self._reader, self)
-        #: the do-not-re-add register, its overrides, sweeps and invite links
+        #: the do-not-re-add register and its overrides; its sweeps; invite links revoked
         self.register = Register(self._db, self._chain, self)
+        self.sweeps = Sweeps(self._db, self._chain, self)
+        self.invites = Invites(self._db, self._chain, self)
         #: forgetting a person: their key and details go, every hash still holds
         self.erasure = Erasure(
             self._db,
