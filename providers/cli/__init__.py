@@ -25,6 +25,7 @@ from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWo
 from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import pace as pace_commands
+from providers.cli import staying as staying_commands
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
 from providers.text import json_text, shown
@@ -273,6 +274,7 @@ def _parser() -> argparse.ArgumentParser:
 
     job_commands.add_parsers(commands)
     find_command.add_parser(commands)
+    staying_commands.add_parsers(commands)
 
     web = commands.add_parser("serve", help="serve the app in a web browser (textual-serve)")
     web.add_argument("--host", default="localhost", help="where to listen (default: this machine)")

@@ -79,6 +79,11 @@ WHY_REQUIRED = (
     '"TICKET-123: unsubscribe"). Nothing was sent.'
 )
 
+FORGET_WHY = (
+    "Forgetting someone is journaled with why: give a reason or ticket (in the shell: "
+    '--reason "T-9").'
+)
+
 
 @dataclass
 class Running:
@@ -403,6 +408,8 @@ class Desk:
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())
         if proposal.reason_required and not kept:
+            if proposal.kind is Kind.FORGET:
+                raise Refused(FORGET_WHY)
             raise Refused(WHY_REQUIRED.format(account="This account"))
         if proposal.suppressed and not override.strip():
             raise Refused(refusal(len(proposal.suppressed)))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from providers import errors
 from providers.jobs.events import Ended, Event, Requeued, Sending, Settled
+from providers.jobs.privacy import unnamed
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, UNSETTLED, Job, JobState
 from providers.models import (
@@ -234,7 +235,7 @@ class Engine:
             self.journal.reset(job.id, ids, f"not sent: {error.message}")
             self.on_event(Requeued(ids))
             return
-        by_id = {o.member_id: o for o in result}
+        by_id = {o.member_id: o for o in unnamed(result, batch)}
         settled = tuple(
             by_id.get(m.id)
             or MemberOutcome(

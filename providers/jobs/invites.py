@@ -20,6 +20,8 @@ OFFER = (
     "everyone else holding it finds it stops working (WhatsApp makes a new one)."
 )
 
+NO_INVITES = "No WhatsApp group here: there is no invite link to revoke."
+
 
 def offer(places: Sequence[str]) -> str:
     where = places[0] if len(places) == 1 else f"the {len(places)} WhatsApp groups"

@@ -104,15 +104,19 @@ async def sweep(
 
 
 def _whose(sought: list[Entry], places: list[Place]) -> dict[str, list[Place]]:
-    """Each place given to the person it is: a member whose id or address matches one of
-    theirs (in any spelling)."""
+    """Each place they could be removed from, given to the person it is: a member whose id
+    or address matches one of theirs, in any spelling. A read-only list (AutoSend's list of
+    all contacts) or a locked member (a group's owner) is no re-add: no job could act on it."""
+    places = [p for p in places if not (p.container.read_only or p.member.locked)]
     index = MemberIndex(place.member for place in places)
-    by_member = {place.member.id: place for place in places}
+    by_member: dict[str, list[Place]] = {}
+    for place in places:
+        by_member.setdefault(place.member.id, []).append(place)
     owned: dict[str, list[Place]] = {}
     for entry in sought:
         mine = {m.id for a in entry.addresses for m in index.find(a)[0]}
         if mine:
-            owned[entry.id] = [by_member[member_id] for member_id in sorted(mine)]
+            owned[entry.id] = [place for member in sorted(mine) for place in by_member[member]]
     return owned
 
 

@@ -123,8 +123,9 @@ class Register:
             known = self._digests_of(writing.conn, [e.id for e in older])
             if digests <= known:
                 continue
-            kept = {normalised(a): a for e in older for a in e.addresses}
-            kept.update((normalised(a), a) for a in addresses)
+            kept: dict[str, str] = {}  # each address once, in its first spelling
+            for address in (*addresses, *(a for e in older for a in e.addresses)):
+                kept.setdefault(normalised(address), address)
             made.append(self._write(writing, [*kept.values()], digests | known, reason, job_id))
             for entry in older:
                 self._lift(writing, entry.id, f"{MERGED}{made[-1]}")
