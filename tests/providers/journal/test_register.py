@@ -127,6 +127,7 @@ def test_forgetting_erases_details_and_keys_and_the_chain_still_holds(
     assert traces.sealed == [entry] and traces.suppressed and traces.records == 3
 
     journal.erasure.erase(traces, "GDPR T-9", [])
+    assert journal.erasure.compact() == "", "VACUUM on either engine"
 
     assert journal.verify().whole, journal.verify().breaks
     erased = journal.items(done)[0].member
