@@ -4,8 +4,6 @@ forgotten in RosterDeck's own records while they stay suppressed."""
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from typing import Any
 
@@ -14,29 +12,12 @@ from providers.cli.face import act, agreed, open_journal, show
 from providers.errors import ConfigurationError, NothingToDo, Refused
 from providers.jobs.desk import Desk
 from providers.jobs.find import Found, one_persons_addresses
-from providers.jobs.receipts import cell
-from providers.jobs.staying_off import names_them, naming_refusal
+from providers.jobs.staying_off import entry_document, exported, names_them, naming_refusal
 from providers.jobs.still_off import when
 from providers.jobs.sweep import INCOMPLETE, Swept, plan_again, refresh_receipts, sweep
-from providers.journal.register import Entry
 from providers.text import json_text, shown
 
 ERASED = "(erased: checked on add-back only)"
-
-
-def _entry(entry: Entry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "since": entry.created_at,
-        "by": entry.operator,
-        "why": entry.reason,
-        "job": entry.job_id,
-        "active": entry.active,
-        "lifted_at": entry.lifted_at,
-        "lifted_by": entry.lifted_by,
-        "lifted_why": entry.lifted_reason,
-        "addresses": list(entry.addresses),
-    }
 
 
 async def suppressed(args: argparse.Namespace, workspace: Workspace) -> int:
@@ -66,10 +47,10 @@ async def suppressed(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0
     entries = register.entries(active=not args.all)
     if args.action == "export":
-        sys.stdout.write(_exported(entries, args.format))
+        sys.stdout.write(exported(entries, args.format))
         return 0
     if args.json:
-        sys.stdout.write(json_text([_entry(e) for e in entries]) + "\n")
+        sys.stdout.write(json_text([entry_document(e) for e in entries]) + "\n")
         return 0
     if not entries:
         print("Nobody is on the do-not-re-add register.")
@@ -80,21 +61,6 @@ async def suppressed(args: argparse.Namespace, workspace: Workspace) -> int:
         why = f"  why: {shown(entry.reason)}" if entry.reason else ""
         print(f"{entry.id}  since {entry.since}  {entry.operator}  {shown(addresses)}{why}{state}")
     return 0
-
-
-def _exported(entries: list[Entry], form: str) -> str:
-    """The register as a file for another system's suppression list: a row an address (an
-    erased person has none), or JSON."""
-    if form == "json":
-        return json_text([_entry(e) for e in entries]) + "\n"
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["entry", "since", "by", "why", "active", "address"])
-    for entry in entries:
-        base = [entry.id, entry.created_at, entry.operator, entry.reason, str(entry.active)]
-        for address in entry.addresses or ("",):
-            writer.writerow([cell(value) for value in (*base, address)])
-    return out.getvalue()
 
 
 def _progress(found: Found) -> None:

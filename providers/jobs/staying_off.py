@@ -7,19 +7,23 @@ this is what the desk asks of it, in its own words for both faces.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import Plan
 from providers.jobs.proposals import Proposal
+from providers.jobs.receipts import cell
 from providers.journal import Journal
 from providers.journal.chain import Writing
 from providers.journal.register import Entry, normalised
 from providers.journal.store import Also
 from providers.matching import tokens
 from providers.models import Member
-from providers.text import shown
+from providers.text import json_text, shown
 
 #: how many people on the register an add-back proposal names before "and N more"
 NAMED = 3
@@ -143,3 +147,34 @@ class Extras:
     def _invites(self, journal: Journal, writing: Writing, job_id: str, proposal: Proposal) -> None:
         for container in proposal.invites if self.revoke_invites else ():
             journal.invites.ask(writing, job_id, container)
+
+
+def entry_document(entry: Entry) -> dict[str, Any]:
+    """One person on the register, as `suppressed --json` and the export say it."""
+    return {
+        "id": entry.id,
+        "since": entry.created_at,
+        "by": entry.operator,
+        "why": entry.reason,
+        "job": entry.job_id,
+        "active": entry.active,
+        "lifted_at": entry.lifted_at,
+        "lifted_by": entry.lifted_by,
+        "lifted_why": entry.lifted_reason,
+        "addresses": list(entry.addresses),
+    }
+
+
+def exported(entries: list[Entry], form: str) -> str:
+    """The register as a file for another system's suppression list: a row an address (an
+    erased person has none), or JSON."""
+    if form == "json":
+        return json_text([entry_document(e) for e in entries]) + "\n"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["entry", "since", "by", "why", "active", "address"])
+    for entry in entries:
+        base = [entry.id, entry.created_at, entry.operator, entry.reason, str(entry.active)]
+        for address in entry.addresses or ("",):
+            writer.writerow([cell(value) for value in (*base, address)])
+    return out.getvalue()
