@@ -148,10 +148,10 @@ class Asked:
 
     def lines(self, proposal: Proposal) -> list[str]:
         """What they add, in the words the app's dialog shows beside its boxes."""
-        said = [SUPPRESS_OFFER] if self.suppress and proposal.offers_suppress else []
+        said = [": ".join(SUPPRESS_OFFER)] if self.suppress and proposal.offers_suppress else []
         if self.revoke_invites:
             places = [c.where for c in proposal.invites]
-            said.append(offer(places) if places else NO_INVITES)
+            said.append(": ".join(offer(places)) if places else NO_INVITES)
         return said
 
 

@@ -15,17 +15,18 @@ from providers.models import Outcome
 from providers.protocol import Adapter
 from providers.text import shown
 
-OFFER = (
-    "Revoke the invite link of {where} once they are removed: nobody rejoins by it, but "
-    "everyone else holding it finds it stops working (WhatsApp makes a new one)."
+REVOKE = "Revoke the invite link once they are removed"
+REVOKE_COST = (
+    "Nobody rejoins by it, but everyone else holding the link of {where} finds it stops "
+    "working (WhatsApp makes a new one)."
 )
-
 NO_INVITES = "No WhatsApp group here: there is no invite link to revoke."
 
 
-def offer(places: Sequence[str]) -> str:
-    where = places[0] if len(places) == 1 else f"the {len(places)} WhatsApp groups"
-    return OFFER.format(where=shown(where, 60))
+def offer(places: Sequence[str]) -> tuple[str, str]:
+    """What revoking is, and what it costs everyone else: a box's label and its line."""
+    where = shown(places[0], 60) if len(places) == 1 else f"the {len(places)} WhatsApp groups"
+    return REVOKE, REVOKE_COST.format(where=where)
 
 
 async def revoke_asked(

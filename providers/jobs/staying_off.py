@@ -99,8 +99,8 @@ SUPPRESSING = (
     "are refused unless overridden, and sweeps check that they stay off."
 )
 SUPPRESS_OFFER = (
-    "Also keep them off: put them on the do-not-re-add register (undo and add-back of them "
-    "refused unless overridden; sweeps check they stay off)."
+    "Keep them off: the do-not-re-add register",
+    "Undo and add-back of them are then refused unless overridden; sweeps check they stay off.",
 )
 
 

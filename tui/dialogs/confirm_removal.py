@@ -36,6 +36,8 @@ class Decision:
 
 
 class ConfirmRemovalScreen(DeckModal[Decision]):
+    #: the answer stays in view, however long the proposal and its boxes are
+    DEFAULT_CSS = "ConfirmRemovalScreen .buttons { dock: bottom; }"
     BINDINGS = [
         Binding("escape,n", "decide(False)", "Cancel", id="cancel"),
         Binding("y", "decide(True)", "Confirm", id="confirm"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, Static
 
 from providers.jobs.desk import Kind, Proposal
 from providers.jobs.invites import offer
@@ -17,7 +17,9 @@ OVERRIDE = "Override the do-not-re-add register: why (journaled; needed to add t
 
 
 class StayingOff(Vertical):
-    DEFAULT_CSS = "StayingOff { height: auto; }"
+    DEFAULT_CSS = (
+        "StayingOff { height: auto; } StayingOff .hint { padding: 0 0 0 4; color: $text-muted; }"
+    )
 
     def __init__(self, asked: Proposal) -> None:
         super().__init__()
@@ -25,9 +27,9 @@ class StayingOff(Vertical):
 
     def compose(self) -> ComposeResult:
         if self.asked.offers_suppress and self.asked.kind is Kind.NEW:
-            yield _box(SUPPRESS_OFFER, "suppress")
+            yield from _box(SUPPRESS_OFFER, "suppress")
         if self.asked.invites:
-            yield _box(offer([c.where for c in self.asked.invites]), "revoke")
+            yield from _box(offer([c.where for c in self.asked.invites]), "revoke")
         if self.asked.suppressed:
             yield Input(placeholder=OVERRIDE, id="override", classes="line")
 
@@ -58,7 +60,10 @@ class StayingOff(Vertical):
         return not self.asked.suppressed or bool(self.override)
 
 
-def _box(label: str, name: str) -> Checkbox:
+def _box(said: tuple[str, str], name: str) -> ComposeResult:
+    """A box, off, with what ticking it does (and costs) on the line below."""
+    label, detail = said
     box = Checkbox(label, id=name)
     box.BUTTON_INNER = " "
-    return box
+    yield box
+    yield Static(detail, classes="hint", markup=False)

@@ -5,7 +5,7 @@ can be pressed."""
 
 from __future__ import annotations
 
-from textual.widgets import Button, Checkbox, Input
+from textual.widgets import Button, Checkbox, Input, Static
 
 from tests.helpers import jade, off_everywhere, text_of
 from tests.scenes import open_members, quick_app, until
@@ -25,7 +25,10 @@ async def test_a_whatsapp_removal_offers_to_keep_them_off_and_to_revoke_the_link
         revoke = app.screen.query_one("#revoke", Checkbox)
         assert not suppress.value and not revoke.value
         assert "do-not-re-add register" in str(suppress.label)
-        assert "stops working" in str(revoke.label) and "Choir" in str(revoke.label)
+        assert "invite link" in str(revoke.label)
+        said = " ".join(str(s.render()) for s in app.screen.query(".hint").results(Static))
+        assert "refused unless overridden" in said
+        assert "everyone else holding the link of Events team / Choir finds it stops" in said
         suppress.value = revoke.value = True
         await pilot.pause()
         assert str(app.screen.query_one("#dry-run", Checkbox).label).startswith("Dry run: off")
