@@ -50,7 +50,7 @@ def status(journal: Journal, entry: Entry) -> tuple[str, str]:
             f"{line} Their addresses were erased: sweeps cannot search for them; adding them "
             "back is still refused."
         )
-    sweep = journal.sweeps.latest(entry.id)
+    sweep = journal.sweeps.latest(entry.id, since=entry.created_at)
     if sweep is None:
         return "not swept yet", f"{line} Not swept yet (`rosterdeck sweep` checks it)."
     at = when(sweep.created_at)

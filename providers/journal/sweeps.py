@@ -92,13 +92,18 @@ class Sweeps:
             recorded.insert(writing, sweeps, row, "swept")
         return _sweep(row)
 
-    def latest(self, entry: str = "") -> Sweep | None:
-        """The newest sweep (of this entry, when one is named)."""
+    def latest(self, entry: str = "", since: str = "") -> Sweep | None:
+        """The newest sweep (of this entry, when one is named: every sweep since it was put on
+        the register searched for it, unless it had nothing to search with)."""
         from sqlalchemy import select
 
         from providers.journal.tables import sweeps
 
-        query = select(sweeps).order_by(sweeps.c.created_at.desc(), sweeps.c.id.desc())
+        query = (
+            select(sweeps)
+            .where(sweeps.c.created_at >= since)
+            .order_by(sweeps.c.created_at.desc(), sweeps.c.id.desc())
+        )
         with self._db.read() as conn:
             if not entry:
                 return self._latest(conn)
