@@ -140,11 +140,8 @@ class Erasure:
         from providers.journal.tables import items
 
         rows = conn.execute(select(items.c.job_id, items.c.seq, items.c.member, items.c.state))
-        return [
-            (job_id, int(seq), Member.from_dict(json.loads(member)), state)
-            for job_id, seq, member, state in rows
-            if not member.startswith(f'{{"id": "{ERASED}')
-        ]
+        members = [(j, int(n), Member.from_dict(json.loads(m)), state) for j, n, m, state in rows]
+        return [row for row in members if not is_erased(row[2])]
 
     def _everywhere(self, conn: Connection) -> list[tuple[str, list[str]]]:
         from sqlalchemy import select

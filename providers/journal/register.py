@@ -153,9 +153,8 @@ class Register:
             "sealed": seal(key, addresses, entry_id),
             "key": key,
         }
-        writing.conn.execute(suppressed.insert(), row)
+        recorded.insert(writing, suppressed, row, "suppressed")
         insert_many(writing.conn, suppressed_digests, [(d, entry_id) for d in sorted(digests)])
-        writing.event(entry_id, "suppressed", {"records": [["insert", "suppressed", _held(row)]]})
         return entry_id
 
     def _lift(self, writing: Writing, entry_id: str, reason: str) -> None:
@@ -305,10 +304,6 @@ class Register:
             return set()
         query = select(suppressed_digests.c.digest).where(suppressed_digests.c.entry.in_(entries))
         return {str(d) for d in conn.execute(query).scalars()}
-
-
-def _held(row: dict[str, Any]) -> dict[str, Any]:
-    return recorded.held("suppressed", row)
 
 
 def _entry(row: Any) -> Entry:
