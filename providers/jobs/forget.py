@@ -20,10 +20,8 @@ from providers.errors import ConfigurationError, NothingToDo, Refused
 from providers.jobs.proposals import Kind, Proposal
 from providers.jobs.receipts import FORMATS, receipt
 from providers.journal import Journal
-from providers.journal.erased import Traces
+from providers.journal.erased import Traces, mentions
 from providers.journal.files import write_private
-from providers.journal.register import normalised
-from providers.matching import key_of, tokens
 from providers.text import shown
 
 RECEIPT = re.compile(r"^rosterdeck-job-(?P<job>.+)\.(md|json|csv)$")
@@ -107,6 +105,12 @@ def words(found: Forgetting) -> list[str]:
     ]
     if found.traces.open:
         lines.append("What a job could still send them becomes protected: never sent.")
+    if found.traces.chained:
+        lines.append(
+            f"⚠ {found.traces.chained:,} text(s) the journal's hash chain holds as written name "
+            "them (a why, a note, a provider's words from before they were kept nameless): "
+            "they stay, since erasing them would break the chain's proof."
+        )
     if found.traces.suppressed:
         lines.append(
             "They stay suppressed: the register keeps only keyed digests of their addresses, "
@@ -196,13 +200,8 @@ def _rewrite(journal: Journal, exports: Path, job_id: str) -> list[Path]:
 
 
 def _names(data: bytes, traces: Traces) -> bool:
-    """Whether a file names them: an address's normal form anywhere in it (a phone's digits,
-    an email in any case), or any spelling of one among its words."""
-    low = data.lower()
-    if any(key.encode() in low for key in traces.keys if normalised(key)):
-        return True
-    words = tokens(data.decode("utf-8", "replace"))
-    return any((normalised(w) or key_of(w)) in traces.keys for w in words)
+    """Whether a file names them, in any spelling (`mentions`)."""
+    return mentions(data.decode("utf-8", "replace"), traces.keys)
 
 
 def _name_digest(exports: Path, path: Path) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from providers.journal import recorded
 from providers.journal.register import Register, normalised
 from providers.journal.writes import Stamps, details
-from providers.matching import key_of
+from providers.matching import SHORTEST_NATIONAL, key_of, tokens
 from providers.models import Member, Outcome
 
 if TYPE_CHECKING:
@@ -67,6 +67,9 @@ class Traces:
     sealed: list[str] = field(default_factory=list)
     #: whether the register has them (so that they stay suppressed)
     suppressed: bool = False
+    #: texts the chain holds as written that name them (a why, a note, a provider's words
+    #: journaled before they were kept nameless): erasing those would break its proof
+    chained: int = 0
 
     @property
     def records(self) -> int:
@@ -132,7 +135,18 @@ class Erasure:
                     found.spellings.update(entry.addresses)
                     wanted |= {n for a in entry.addresses if (n := normalised(a))}
         found.suppressed = bool(self._register.matching(found.keys))
+        with self._db.read() as conn:
+            found.chained = self._chained(conn, found.keys)
         return found
+
+    def _chained(self, conn: Connection, keys: set[str]) -> int:
+        """Events and steps whose text names them: kept, and said."""
+        from sqlalchemy import select
+
+        from providers.journal.tables import chain, steps
+
+        texts = conn.execute(select(chain.c.body).union_all(select(steps.c.message)))
+        return sum(1 for (text,) in texts if text and mentions(text, keys))
 
     def _members(self, conn: Connection) -> list[tuple[str, int, Member, str]]:
         from sqlalchemy import select
@@ -291,6 +305,27 @@ class Erasure:
             return str(error).strip().splitlines()[0] if str(error).strip() else "it failed"
         finally:
             raw.close()
+
+
+def mentions(text: str, keys: set[str]) -> bool:
+    """Whether a text names one of these addresses, in any spelling: an email or a WhatsApp
+    id anywhere in it, or a phone among its words (written with or without its country
+    code). Only addresses count: a provider's short contact id would name strangers."""
+    keys = {key for key in keys if normalised(key)}
+    low = text.lower()
+    if any(key in low for key in keys if not key.isdigit()):
+        return True
+    phones = [key for key in keys if key.isdigit()]
+    for word in tokens(text):
+        spelled = normalised(word) or key_of(word)
+        national = spelled.lstrip("0")
+        if spelled in keys or (
+            national.isdigit()
+            and len(national) >= SHORTEST_NATIONAL
+            and any(p.endswith(national) for p in phones)
+        ):
+            return True
+    return False
 
 
 def _keys(member: Member) -> set[str]:

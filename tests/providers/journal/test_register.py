@@ -142,3 +142,23 @@ def test_forgetting_erases_details_and_keys_and_the_chain_still_holds(
     # what the erasure wrote is itself held by the chain
     tamper(journal_at, f"UPDATE items SET member_id = 'x' WHERE job_id = '{done}' AND seq = 0")
     assert any("changed after erasure" in b for b in journal.verify().breaks)
+
+
+def test_text_the_chain_holds_that_names_them_is_counted_and_kept(journal_at: Path | str) -> None:
+    """A why typed before reasons were checked, or provider words journaled before they were
+    kept nameless, cannot be erased without breaking the chain: forgetting says how many."""
+    journal = Journal(journal_at)
+    job_id = journal.create(
+        account="phones",
+        provider=Provider.WASEND,
+        container=GROUP,
+        operation=Operation.REMOVE_FROM_CONTAINER,
+        members=[BOB],
+        reason="T-1: Ada (07700 900123) asked us to remove Bob",
+    )
+    journal.mark_sending(job_id, [BOB.id], 0)
+    said = "447700900123@s.whatsapp.net is not a participant."
+    journal.record(job_id, [MemberOutcome(member_id=BOB.id, outcome=Outcome.FAILED, message=said)])
+    assert journal.erasure.traces(["+44 7700 900123"]).chained == 2
+    assert journal.erasure.traces(["ADA@example.com"]).chained == 0
+    assert journal.erasure.traces(["+44 7700 900456"]).chained == 0, "no text names Bob"
