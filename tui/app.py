@@ -168,7 +168,7 @@ class RosterDeckApp(App[None]):
         self.start(ticket)
 
     def forgotten(self, done: Forgotten) -> None:
-        """Said once, and the screen in front (the register) shows it."""
+        """Say once what was erased; the screen in front (the register) reads itself again."""
         counted = ", ".join(f"{n} {what}" for what, n in done.counts.items() if n)
         self.notify(f"Erased ({counted}); journaled as {done.erasure_id}.", markup=False)
         for line in done.left:

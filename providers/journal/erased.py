@@ -293,7 +293,7 @@ class Erasure:
                 cursor.execute("VACUUM")
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 busy = cursor.fetchone()
-                return "another program holds the journal open" if busy and busy[0] else ""
+                return "it is being read elsewhere" if busy and busy[0] else ""
             raw.rollback()
             driver.autocommit = True  # VACUUM runs outside a transaction
             try:
