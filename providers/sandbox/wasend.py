@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from providers.sandbox import people
+from providers.sandbox import people, wasend_invites
 from providers.sandbox.gate import ApiError, json_body
 
 JID = re.compile(r"^\d{5,20}@(s\.whatsapp\.net|c\.us|lid)$")
@@ -449,5 +449,6 @@ def build(state: WaSendState) -> Starlette:
             ),
             Route("/{session}/groups/{group}/participants/remove", remove, methods=["POST"]),
             Route("/{session}/groups/{group}/participants/add", add, methods=["POST"]),
+            *wasend_invites.routes(group_or_404),
         ]
     )

@@ -389,6 +389,14 @@ class WaSendAdapter(HttpAdapter):
             raise errors.AnswerLost(f"{self.label} did not say whom it added.", code="NO_LIST")
         return [added_back(m, parsed) for m in members]
 
+    has_invite_links = True
+
+    async def revoke_invite(self, container: Container) -> None:
+        """The SDK's `revokeGroupInviteCode`, paced as a write: any success means the old
+        link is dead. Its answer, the new code (a bare string; WAHA: `{"inviteCode": ...}`),
+        is not kept: nobody is to be invited by it."""
+        await self.http.send("POST", f"{_path(container)}/invite-code/revoke")
+
 
 def _path(container: Container) -> str:
     session, _, group = container.id.partition("/")

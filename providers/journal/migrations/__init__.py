@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from providers.journal.database import Database
 
-HEAD = "0003"
+HEAD = "0004"
 FIRST = "0001"
 
 
