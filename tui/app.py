@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
@@ -14,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
+from providers.accounts.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
 from providers.jobs.desk import Desk, Proposal, Ticket
 from providers.journal import Journal
@@ -36,18 +35,14 @@ def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
 
     With `real_pace` the providers' documented rate limits stay, as a real account has them:
     the 100,000-contact list then takes minutes to load, as it would."""
-    from providers.sandbox import Sandbox
-
-    sandbox = Sandbox() if real_pace else Sandbox().unlimited()
-    for provider, faults in sandbox.faults.items():
+    workspace = SandboxWorkspace.demo(real_pace)
+    for provider, faults in workspace.sandbox.faults.items():
         faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
         if provider is Provider.AUTOSEND:
             faults.match = "/contacts/remove"  # its reads are POSTs too
         else:
             faults.methods = frozenset({"DELETE"})
-    if real_pace:
-        return SandboxWorkspace(sandbox)
-    return SandboxWorkspace(sandbox, options=SPED_UP_DEMO)
+    return workspace
 
 
 class RosterDeckApp(App[None]):
@@ -191,12 +186,13 @@ class RosterDeckApp(App[None]):
     async def reset_demo(self) -> None:
         """Fresh sandbox data, and the demo's history and exports gone with the old data:
         they told of people that no longer exist. Refused while a job runs."""
-        if self.desk.busy or not self.workspace.is_sandbox:
+        workspace = self.workspace
+        if self.desk.busy or not isinstance(workspace, SandboxWorkspace):
             self.notify("Stop the running job first.", severity="warning")
             return
         await self.desk.aclose()
         self.desk.journal.close()
-        shutil.rmtree(self.workspace.data_path(), ignore_errors=True)
+        workspace.reset()
         self.use_sandbox()
         self.notify("The demo starts afresh: new sandbox data, no history, no exports.")
 

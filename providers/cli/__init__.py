@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from providers.accounts.credentials import Credentials, env_var_for
 from providers.accounts.store import AccountStore, make_account
-from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
+from providers.accounts.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import pace as pace_commands
@@ -324,11 +324,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
-        from providers.sandbox import Sandbox
-
-        if args.real_pace:
-            return SandboxWorkspace(Sandbox())
-        return SandboxWorkspace(Sandbox().unlimited(), options=SPED_UP_DEMO)
+        return SandboxWorkspace.demo(args.real_pace)
     return LocalWorkspace(AccountStore(), Credentials())
 
 
