@@ -348,7 +348,7 @@ async def test_every_screen_shows_hostile_names_as_text() -> None:
 
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.busy)
         await pilot.pause()
         assert "400: Refused␛]0;pwned␇…" in look(app, "progress")
         await pilot.press("enter")

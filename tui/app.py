@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -97,7 +98,12 @@ class RosterDeckApp(App[None]):
         self.run_worker(self._propose(message.ask), group="propose", exclusive=True)
 
     async def _propose(self, ask: Callable[[Desk], Awaitable[Proposal]]) -> None:
-        """The desk's proposal in the confirm dialog; what is agreed is journaled and run."""
+        """The desk's proposal in the confirm dialog; what is agreed is journaled and run.
+
+        A new job's screen shows its plan at once, while the plan is journaled in a worker
+        thread: 100,000 members take seconds to write, and no key waits for them."""
+        from tui.screens.progress import ProgressScreen
+
         try:
             proposal = await ask(self.desk)
         except ProviderError as error:
@@ -106,25 +112,36 @@ class RosterDeckApp(App[None]):
         decision = await self.push_screen_wait(ConfirmRemovalScreen(proposal))
         if decision is None or not decision.go:
             return
+        planned = None
+        if proposal.plan is not None:
+            planned = ProgressScreen("", replace(proposal.plan, dry_run=decision.dry_run))
+            await self.push_screen(planned)  # drawn first: the writing thread slows it
         try:
-            ticket = self.desk.confirm(
+            ticket = await self.desk.confirm_in_thread(
                 proposal, typed=decision.typed, reason=decision.reason, dry_run=decision.dry_run
             )
         except ProviderError as error:
-            self.notify(shown(str(error)), severity="warning", markup=False)
+            if planned is None:
+                self.notify(shown(str(error)), severity="warning", markup=False)
+            else:
+                planned.unjournaled(str(error))
             return
-        self.start(ticket)
+        if planned is not None:
+            planned.journaled(ticket.job_id)
+        self.start(ticket, planned)
 
-    def start(self, ticket: Ticket) -> None:
+    def start(self, ticket: Ticket, screen: Screen[None] | None = None) -> None:
         """Run a confirmed job in the background of the whole app: leaving its screen never
-        stops it. The screen in front hears that it started, and how it ended."""
+        stops it. The screen in front (or the job's own, opened on its plan) hears that it
+        started, and how it ended."""
         try:
             running = self.desk.run(ticket)
         except ProviderError as error:
             self.notify(shown(str(error)), severity="warning", markup=False)
             return
         started = JobStarted(ticket.job_id, ticket.everywhere)
-        self.screen.post_message(started)
+        if not (screen or self.screen).post_message(started):
+            started.shown.set()  # its screen was left while the plan was journaled
 
         async def run() -> None:
             error = ""

@@ -11,6 +11,7 @@ retries on its own.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
@@ -99,6 +100,8 @@ class Ticket:
     job_id: str
     everywhere: bool = False
     only: dict[str, tuple[str, ...]] | None = None
+    #: a job just planned: its progress is its plan, known without reading the journal
+    new: bool = False
 
 
 @dataclass
@@ -135,6 +138,10 @@ class Desk:
         self.journal = journal
         self.clock = clock
         self.running: dict[str, Running] = {}
+        #: plans being journaled in a worker thread (`confirm_in_thread`)
+        self.confirming = 0
+        #: everything was told to stop (the process is leaving): what starts now stops at once
+        self._leaving = False
         self._opened = OpenedOnce(workspace)
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
@@ -159,12 +166,13 @@ class Desk:
 
     @property
     def busy(self) -> int:
-        """How many jobs this process is running (an everywhere job counts once)."""
-        return len(self.running)
+        """How many jobs this process is running or journaling (an everywhere job counts
+        once)."""
+        return len(self.running) + self.confirming
 
     def refuse_while_busy(self) -> None:
         """One job at a time: two would share the accounts' pace and blur who sent what."""
-        if self.running:
+        if self.busy:
             raise Refused(
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
@@ -386,12 +394,33 @@ class Desk:
     ) -> Ticket:
         """Journal what was agreed (the plan before anything is sent) and hand back the job
         to run."""
+        return self._journal(proposal, self.check(proposal, typed=typed, reason=reason), dry_run)
+
+    async def confirm_in_thread(
+        self,
+        proposal: Proposal,
+        *,
+        typed: str | None = None,
+        reason: str = "",
+        dry_run: bool = False,
+    ) -> Ticket:
+        """`confirm`, refused at once when something is missing, then journaled in a worker
+        thread: a plan of 100,000 members takes seconds to write, and the app's keys must
+        not wait for it. Meanwhile the desk counts as busy, as while a job runs."""
         kept = self.check(proposal, typed=typed, reason=reason)
+        self.confirming += 1
+        try:
+            return await asyncio.to_thread(self._journal, proposal, kept, dry_run)
+        finally:
+            self.confirming -= 1
+
+    def _journal(self, proposal: Proposal, kept: str, dry_run: bool) -> Ticket:
         if proposal.kind in (Kind.NEW, Kind.UNDO):
             assert proposal.plan is not None
             plan = replace(proposal.plan, reason=kept or proposal.plan.reason, dry_run=dry_run)
             job_id = record_plan(self.journal, plan, undo_of=proposal.job_id or None)
-            return Ticket(job_id)
+            self._progress[job_id] = Progress.of_plan(plan, self.clock)
+            return Ticket(job_id, new=True)
         if proposal.kind is Kind.EVERYWHERE:
             assert proposal.everywhere is not None
             chosen = replace(proposal.everywhere, reason=kept, dry_run=dry_run)
@@ -424,9 +453,12 @@ class Desk:
         self.refuse_while_busy()
         parts, _ = self._parts(ticket.job_id)
         for part in parts:
-            self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
+            if not (ticket.new and part.id in self._progress):
+                self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
         running = Running(ticket.job_id, [part.id for part in parts])
         self.running[ticket.job_id] = running
+        if self._leaving:
+            running.stop(False)
         return self._run(ticket, running, parts, on_event)
 
     async def _run(
@@ -469,7 +501,9 @@ class Desk:
             self._stop(running, True)
 
     def interrupt_all(self) -> None:
-        """Send nothing more anywhere; what was not sent stays due, for a resume."""
+        """Send nothing more anywhere; what was not sent stays due, for a resume. A job
+        whose plan is still being journaled stops as soon as it starts."""
+        self._leaving = True
         for running in list(self.running.values()):
             self._stop(running, False)
 

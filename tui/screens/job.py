@@ -80,11 +80,12 @@ class JobScreen(DeckScreen):
         self.app.push_screen(ReceiptScreen(self.job_id))
 
     def on_job_started(self, message: JobStarted) -> None:
-        """Resumed or retried from here: this screen shows it."""
+        """Resumed or retried from here (or started on its plan): this screen shows it."""
         if message.job_id == self.job_id:
             message.stop()
             message.shown.set()
-            self.say("Sending…")
+            if self.running:  # a quick job may have ended, and said so, already
+                self.say("Sending…")
             self.refresh_bindings()
 
     def on_job_ended(self, message: JobEnded) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.style import Style
 
 from providers.jobs.progress import Progress
@@ -24,7 +26,7 @@ STYLES = {
 class OutcomeTable(LineTable):
     """The job's members in plan order, or only those that failed (`failed_only`)."""
 
-    def __init__(self, items: list[Item], progress: Progress, *, id: str | None = None) -> None:
+    def __init__(self, items: Sequence[Item], progress: Progress, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.all_items = items
         self.items = items
