@@ -27,6 +27,7 @@ from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
 from tui.messages import Cancel, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
+from tui.screens.base import DeckScreen
 from tui.screens.welcome import WelcomeScreen
 
 
@@ -50,7 +51,7 @@ class RosterDeckApp(App[None]):
     CSS_PATH = "rosterdeck.tcss"
     TITLE = "RosterDeck"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit_by_letter", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         # Moving focus first, before the keys after it are handed on: typed fast (or over
         # SSH) "5<tab>T-1" must put "T-1" in the next field, not in this one.
@@ -234,6 +235,18 @@ class RosterDeckApp(App[None]):
             ),
             answered,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`q` is a letter where letters are typed into a filter (whatever dialog is over
+        it); there ctrl+q quits."""
+        if action == "quit_by_letter":
+            stack = reversed(self.screen_stack)
+            under = next((s for s in stack if isinstance(s, DeckScreen)), None)
+            return under is None or not under.LETTERS_FILTER
+        return True
+
+    async def action_quit_by_letter(self) -> None:
+        await self.action_quit()
 
     def hang_up(self) -> None:
         """SIGHUP or SIGTERM: send nothing more, let calls in flight finish, then exit."""

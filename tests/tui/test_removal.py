@@ -221,7 +221,7 @@ async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_pat
         await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
         for name, refused in (("Website form", True), ("Old CRM (unused)", False)):
             await pilot.press(*("space" if c == " " else c for c in name.lower()), "enter")
-            await pilot.press("X")
+            await pilot.press("ctrl+d")
             assert "Delete the source" in text_of(pilot, "#explain")
             app.screen.query_one("#typed", Input).value = name
             await pilot.click("#confirm")

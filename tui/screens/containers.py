@@ -45,12 +45,15 @@ def _session(container: Container) -> str:
 
 
 class ContainersScreen(DeckScreen):
+    # Letters go to the filter: what reloads, deletes or quits is on a key no name has.
     BINDINGS = [
         Binding("enter", "open", "Open", id="open"),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("ctrl+r", "reload", "Reload", id="reload"),  # letters go to the filter
-        Binding("X", "delete_source", "Delete source", id="delete-source", show=False),
+        Binding("ctrl+r", "reload", "Reload", id="reload"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit-typing", priority=True),
+        Binding("ctrl+d,delete", "delete_source", "Delete source", id="delete-source", show=False),
     ]
+    LETTERS_FILTER = True
 
     class Loaded(Message):
         def __init__(self, containers: list[Container] | None, error: str = "") -> None:
