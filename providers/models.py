@@ -196,7 +196,10 @@ class MemberOutcome(Frozen):
     member_id: str
     outcome: Outcome
     code: str = ""
+    #: what happened, in our words and the provider's
     message: str = ""
+    #: the provider's own words about this member, as it gave them ('' when it said none)
+    said: str = ""
 
 
 class Estimate(Frozen):

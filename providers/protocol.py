@@ -107,10 +107,16 @@ class Adapter(Protocol):
 
 
 def outcomes(
-    members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
+    members: Iterable[Member],
+    outcome: Outcome,
+    *,
+    code: str = "",
+    message: str = "",
+    said: str = "",
 ) -> list[MemberOutcome]:
     return [
-        MemberOutcome(member_id=m.id, outcome=outcome, code=code, message=message) for m in members
+        MemberOutcome(member_id=m.id, outcome=outcome, code=code, message=message, said=said)
+        for m in members
     ]
 
 
@@ -121,6 +127,7 @@ def failed(members: Iterable[Member], error: errors.ProviderError) -> list[Membe
         Outcome.FAILED,
         code=error.code or (str(error.status) if error.status else type(error).__name__),
         message=error.provider_message or error.message,
+        said=error.provider_message,
     )
 
 
@@ -235,6 +242,7 @@ class HttpAdapter:
                 Outcome.UNKNOWN,
                 code=error.code,
                 message=f"{error.message} Whether it happened could not be checked.",
+                said=error.provider_message,
             )
         answered = error.status is not None
         return [
@@ -244,6 +252,7 @@ class HttpAdapter:
                 code=error.code,
                 message=f"{error.message} Still a member when checked"
                 + ("." if answered else "; it may yet be removed."),
+                said=error.provider_message,
             )
             if m.id in present
             else MemberOutcome(

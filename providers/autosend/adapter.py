@@ -175,7 +175,9 @@ class AutoSendAdapter(HttpAdapter):
             if mentions(e, m)
         }
         result = [
-            MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text)
+            MemberOutcome(
+                member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text, said=text
+            )
             for i, text in refused.items()
         ]
         rest = [m for m in members if m.id not in refused]

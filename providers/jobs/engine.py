@@ -235,7 +235,11 @@ class Engine:
         except (errors.BadResponse, errors.AnswerLost) as error:
             # It may have acted: unknown until a read settles it, never resent blindly.
             return outcomes(
-                batch, Outcome.UNKNOWN, code=error.code or "BAD_RESPONSE", message=error.message
+                batch,
+                Outcome.UNKNOWN,
+                code=error.code or "BAD_RESPONSE",
+                message=error.message,
+                said=error.provider_message,
             )
         except errors.ProviderError as error:
             return failed(batch, error)

@@ -22,7 +22,10 @@ class Progress:
 
     total: int
     states: dict[str, str] = field(default_factory=dict)
+    #: each settled member's words, ours and the provider's (code first, when there is one)
     notes: dict[str, str] = field(default_factory=dict)
+    #: the provider's own words about each settled member, where it gave some
+    said: dict[str, str] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
     ended: Job | None = None
@@ -70,6 +73,7 @@ class Progress:
                 self._call_of.pop(o.member_id, None)
             for o in event.outcomes:
                 self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
+                self.said[o.member_id] = o.said
                 if o.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
                     self.last_failed = o.member_id
             self.recent.append((self.clock(), self.done))

@@ -266,7 +266,8 @@ class WaSendAdapter(HttpAdapter):
             if not retried and LID_HINT.search(error.message):
                 return await self._send_in_listed_form(container, members[0], error)
             if "not a participant" in error.message or "not a member" in error.message.lower():
-                return outcomes(members, Outcome.ALREADY_ABSENT, message=error.provider_message)
+                said = error.provider_message
+                return outcomes(members, Outcome.ALREADY_ABSENT, message=said, said=said)
             return failed(members, error)
         try:
             listed = self.parse(RemoveAnswer, answer or {}, "the removal").removed
@@ -384,6 +385,7 @@ class WaSendAdapter(HttpAdapter):
                 outcome=Outcome.FAILED,
                 code="NOT_ADDED",
                 message=reasons[m.id] or "WhatsApp did not add this member.",
+                said=reasons[m.id],
             )
             if m.id in reasons
             else MemberOutcome(

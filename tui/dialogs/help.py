@@ -56,7 +56,7 @@ class HelpScreen(DeckModal[None]):
         with Vertical():
             kind = type(self.below).__name__.removesuffix("Screen")
             name = re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()  # EverywhereProgress: 2 words
-            yield Static(f"Keys on this screen ({name})", markup=False)
+            yield Static(f"Keys on this screen ({name})", classes="head", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("escape closes this help", classes="hint", markup=False)
 

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from providers.jobs.progress import Progress
 from providers.models import Outcome
+from providers.text import shown
 from tui.messages import Cancel, JobEnded, JobStarted, Propose
 from tui.screens.base import DeckScreen
 
@@ -29,6 +30,7 @@ class JobScreen(DeckScreen):
     def __init__(self, job_id: str) -> None:
         super().__init__()
         self.job_id = job_id
+        self._said = ""
 
     def part_ids(self) -> list[str]:
         """The jobs whose progress this screen shows (an everywhere job: one a place)."""
@@ -49,6 +51,13 @@ class JobScreen(DeckScreen):
 
     def say(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
+
+    def show_said(self, words: str) -> None:
+        """Below the table, what was said of the member under the cursor, whole (the table's
+        column has room for the provider's words only, and cuts them)."""
+        if words != self._said:
+            self._said = words
+            self.query_one("#said", Static).update(shown(words))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_job":

@@ -113,6 +113,7 @@ class ProgressScreen(JobScreen):
         yield ProgressBar(total=max(1, progress.total), show_eta=False, id="bar")
         yield Static("", id="counts", markup=False)
         yield OutcomeTable(items, progress, id="outcomes")
+        yield Static("", id="said", markup=False)
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
@@ -131,6 +132,7 @@ class ProgressScreen(JobScreen):
         table = self.query_one(OutcomeTable)
         table.progress = progress
         table.refresh()
+        self.show_said(table.words())
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         running = self.deck.desk.is_running(self.job_id)
         line = summary(progress, running)

@@ -10,6 +10,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from providers.journal import Journal
+from providers.models import Provider
 from providers.sandbox import Sandbox
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until
@@ -95,6 +96,22 @@ async def test_follow_failures_moves_to_each_as_it_happens() -> None:
         await until(
             pilot, lambda: table.current is not None and table.current.member.id == refused[1]
         )
+
+
+async def test_the_column_holds_the_providers_words_and_the_line_below_says_all() -> None:
+    sandbox = Sandbox().unlimited()
+    whatsapp = sandbox.faults[Provider.WASEND]
+    whatsapp.error_rate, whatsapp.error_status, whatsapp.methods = 1.0, 500, frozenset({"DELETE"})
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space")
+        screen = await run_to_the_end(pilot, "d", "y")
+        table = screen.query_one(OutcomeTable)
+        assert table.cells(0)[2:] == ["✗ failed", "Upstream failure."]
+        said = text_of(pilot, "#said")
+        assert said.startswith(f"{table.items[0].member.name}: SERVER_ERROR: WaSend")
+        assert "(HTTP 500) (Upstream failure.)" in said and said.endswith("when checked.")
 
 
 class HeldJournal(Journal):
