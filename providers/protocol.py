@@ -277,7 +277,7 @@ class HttpAdapter:
         out = [m for m in members if m.id not in present]
         exact = len(out) == removed
         ambiguous = (
-            f"{self.label} removed {removed} of these {len(out)} and does not say which; "
+            f"{self.label} removed {removed:,} of these {len(out):,} and does not say which; "
             "each is out now, but some had left before (or were never members)."
         )
         return [

@@ -135,8 +135,10 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
         for c in found:
             where = f"{c.parent} ({c.status})" if c.status else c.parent
             name = f"{where} / {c.name}" if c.parent else c.name
-            note = f" (read-only: {c.read_only_reason})" if c.read_only else ""
-            count = "?" if c.member_count is None else str(c.member_count)
+            unread = c.status not in ("", "working")  # a WhatsApp session that is not linked
+            said = "cannot be read" if unread else "read-only"
+            note = f" ({said}: {c.read_only_reason})" if c.read_only else ""
+            count = "?" if c.member_count is None else f"{c.member_count:,}"
             rows.append((shown(c.id), c.kind.value, count, shown(name + note)))
         _print_table(rows, sys.stdout)
         return 0

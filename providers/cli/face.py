@@ -90,7 +90,8 @@ def counted(counts: dict[str, int]) -> str:
 
 def summary(job: Job | EverywhereJob) -> str:
     note = f" — {shown(job.note)}" if isinstance(job, Job) and job.note else ""
-    return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{note}"
+    dry = " · dry run" if job.dry_run else ""
+    return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{dry}{note}"
 
 
 async def act(
@@ -110,7 +111,8 @@ async def act(
     typed = await agreed(proposal, yes, dry_run)
     ticket = desk.confirm(proposal, typed=typed, reason=reason, dry_run=dry_run)
     if not as_json:
-        print(f"Job {ticket.job_id} journaled; sending.", flush=True)
+        sending = "a dry run: nothing is sent." if dry_run else "sending."
+        print(f"Job {ticket.job_id} journaled; {sending}", flush=True)
     with stopping_on_signals(desk.interrupt_all):
         ended = await desk.run(ticket, printer(desk, ticket, as_json))
     if isinstance(ended, EverywhereJob):

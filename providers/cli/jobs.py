@@ -142,6 +142,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             [
                 f"{e.id}  {e.created_at[:19]}  {e.operator or e.user}  everywhere: remove "
                 f"{shown(', '.join(e.addresses))}  {e.state.value}  {counted(e.counts)}"
+                + (" · dry run" if e.dry_run else "")
                 + (f"  why: {shown(e.reason)}" if e.reason else ""),
                 *(f"  ↳ {_job_line(part)}" for part in e.parts),
             ],
@@ -158,7 +159,7 @@ def _job_line(job: Job) -> str:
     return (
         f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
         f"{VERBS[job.operation]} {shown(job.container.name)}  {job.state.value}  "
-        f"{counted(job.counts)}{why}"
+        f"{counted(job.counts)}{' · dry run' if job.dry_run else ''}{why}"
     )
 
 

@@ -185,7 +185,7 @@ class WaSendAdapter(HttpAdapter):
         return Estimate(
             calls=2 * calls,
             seconds=calls * self.mean_write_gap,
-            calls_are="a removal and a read-back each",
+            calls_are="one to remove each person, one to check they left",
         )
 
     async def _participants(self, container: Container) -> list[Participant]:

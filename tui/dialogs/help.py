@@ -55,7 +55,10 @@ class HelpScreen(DeckModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             kind = type(self.below).__name__.removesuffix("Screen")
-            name = re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()  # EverywhereProgress: 2 words
+            name = (
+                getattr(self.below, "HELP_NAME", "")
+                or re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
+            )  # EverywhereProgress: 2 words
             yield Static(f"Keys on this screen ({name})", classes="head", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("escape closes this help", classes="hint", markup=False)

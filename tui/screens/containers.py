@@ -54,6 +54,7 @@ class ContainersScreen(DeckScreen):
         Binding("ctrl+d,delete", "delete_source", "Delete source", id="delete-source", show=False),
     ]
     LETTERS_FILTER = True
+    HELP_NAME = "groups and lists"
 
     class Loaded(Message):
         def __init__(self, containers: list[Container] | None, error: str = "") -> None:
@@ -134,7 +135,7 @@ class ContainersScreen(DeckScreen):
             table.move_cursor(row=table.get_row_index(current.id))
         filtered = f" (filter: {needle})" if needle else ""
         self.query_one("#status", Static).update(
-            f"{len(matching)} of {len(self.containers)} shown{filtered} · enter opens"
+            f"{len(matching):,} of {len(self.containers):,} shown{filtered} · enter opens"
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -132,14 +132,18 @@ class EverywhereProgressScreen(JobScreen):
         done, total, counts = counted(self.progress(p) for p in self.parts)
         self.query_one(ProgressBar).update(total=max(1, total), progress=done)
         places = sum(1 for p in self.parts if self.progress(p).done == self.progress(p).total)
-        words = " · ".join(f"{STATE_WORDS[s]} {counts[s]}" for s in COUNTED if counts.get(s))
-        line = f"{done}/{total} done · {places}/{len(self.parts)} places"
-        self.query_one("#counts", Static).update(line + (f"  {words}" if words else ""))
+        words = " · ".join(f"{STATE_WORDS[s]} {counts[s]:,}" for s in COUNTED if counts.get(s))
+        line = f"{done:,}/{total:,} done · {places}/{len(self.parts)} places"
+        line += (f"  {words}" if words else "") + (" · dry run" if self.first.dry_run else "")
+        self.query_one("#counts", Static).update(line)
         running = self.running
         if running != self._was_running:
             self._was_running = running
             self.query_one("#status", Static).update(self._status(running))
             self.refresh_bindings()
+
+    def tell_state_again(self) -> None:
+        self._was_running = None
 
     def _status(self, running: bool) -> str:
         if running:

@@ -93,9 +93,14 @@ class JobScreen(DeckScreen):
         if message.job_id == self.job_id:
             message.stop()
             message.shown.set()
-            if self.running:  # a quick job may have ended, and said so, already
-                self.say("Sending…")
+            self.say("Sending…")
+            self.tell_state_again()
             self.refresh_bindings()
+
+    def tell_state_again(self) -> None:
+        """The next repaint says the job's state whatever it saw before: a quick run may
+        start and end between two repaints."""
+        raise NotImplementedError
 
     def on_job_ended(self, message: JobEnded) -> None:
         """This screen says how its job ended itself (a toast would cover its status)."""

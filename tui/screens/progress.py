@@ -135,7 +135,7 @@ class ProgressScreen(JobScreen):
         self.show_said(table.words())
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         running = self.deck.desk.is_running(self.job_id)
-        line = summary(progress, running)
+        line = summary(progress, running) + (" · dry run" if self.job_facts.dry_run else "")
         adapter = self.deck.desk.opened(self.job_facts.account) if running else None
         waited = adapter.waiting() if adapter is not None else 0.0
         if waited >= SLOW_ANSWER_SECONDS:
@@ -161,6 +161,9 @@ class ProgressScreen(JobScreen):
                 self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
             self._shown_state = state
             self.refresh_bindings()
+
+    def tell_state_again(self) -> None:
+        self._shown_state = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.job_id:  # being journaled: nothing to act on yet
