@@ -64,7 +64,7 @@ async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
         def probe() -> None:
             """A key every 10 ms, as a terminal hands them in, from just before the confirm
             key until the job runs."""
-            while not done.is_set():
+            while not (done.is_set() or app.desk.running or app.desk.ended_at):
                 sent.append(time.perf_counter())
                 loop.call_soon_threadsafe(app.post_message, events.Key(PROBE, None))
                 time.sleep(0.01)
