@@ -96,6 +96,9 @@ class RosterDeckApp(App[None]):
     # -- the app's face of the desk ---------------------------------------------------------
 
     def on_propose(self, message: Propose) -> None:
+        if self.desk.confirming:  # a new worker would cancel the one that starts that job
+            self.notify("A job is being journaled: it starts in a moment.", severity="warning")
+            return
         self.run_worker(self._propose(message.ask), group="propose", exclusive=True)
 
     async def _propose(self, ask: Callable[[Desk], Awaitable[Proposal]]) -> None:

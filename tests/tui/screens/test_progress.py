@@ -145,3 +145,21 @@ async def test_a_confirmed_job_shows_its_plan_while_the_journal_writes_it(tmp_pa
         await until(pilot, lambda: bool(screen.job_id) and not app.desk.busy)
         await until(pilot, lambda: "finished" in text_of(pilot, "#status"))
         assert text_of(pilot, "#counts").startswith("3/3 done") and app.screen is screen
+
+
+async def test_leaving_a_plan_being_journaled_and_asking_again_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    journal = HeldJournal(tmp_path / "journal.sqlite3")
+    app = quick_app(journal=journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, journal.writing.is_set)
+        await pilot.press("escape")  # back to the members, while the plan is written
+        await until(pilot, lambda: isinstance(app.screen, MembersScreen))
+        await pilot.press("d")  # another removal: refused, the first one goes on
+        journal.let_go.set()
+        await until(pilot, lambda: bool(journal.jobs()) and not app.desk.busy)
+        (job,) = journal.jobs()
+        assert job.counts == {"removed": 1} and isinstance(app.screen, MembersScreen)
