@@ -126,7 +126,7 @@ class Container(Frozen):
     parent: str = Field(default="", description="WaSend: the session the group lives under")
     description: str = ""
     #: the state of what it lives under, in words, where the provider has one (a WhatsApp
-    #: session: working, scanning QR, disconnected); jobs start only when it is "working"
+    #: session: working, unlinked, disconnected); jobs start only when it is "working"
     status: str = ""
 
     @property
@@ -203,7 +203,10 @@ class MemberOutcome(Frozen):
     member_id: str
     outcome: Outcome
     code: str = ""
+    #: what happened, in our words and the provider's
     message: str = ""
+    #: the provider's own words about this member, as it gave them ('' when it said none)
+    said: str = ""
 
 
 class Estimate(Frozen):
@@ -216,7 +219,7 @@ class Estimate(Frozen):
     calls: int
     seconds: float
     today: int | None = None
-    #: what the calls are, when it is not one a batch (e.g. a removal and a read-back each)
+    #: what the calls are, when it is not one a batch (e.g. one to remove, one to check)
     calls_are: str = ""
 
 

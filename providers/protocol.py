@@ -125,10 +125,16 @@ class Adapter(Protocol):
 
 
 def outcomes(
-    members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
+    members: Iterable[Member],
+    outcome: Outcome,
+    *,
+    code: str = "",
+    message: str = "",
+    said: str = "",
 ) -> list[MemberOutcome]:
     return [
-        MemberOutcome(member_id=m.id, outcome=outcome, code=code, message=message) for m in members
+        MemberOutcome(member_id=m.id, outcome=outcome, code=code, message=message, said=said)
+        for m in members
     ]
 
 
@@ -139,6 +145,7 @@ def failed(members: Iterable[Member], error: errors.ProviderError) -> list[Membe
         Outcome.FAILED,
         code=error.code or (str(error.status) if error.status else type(error).__name__),
         message=error.provider_message or error.message,
+        said=error.provider_message,
     )
 
 
@@ -280,6 +287,7 @@ class HttpAdapter:
                 Outcome.UNKNOWN,
                 code=error.code,
                 message=f"{error.message} Whether it happened could not be checked.",
+                said=error.provider_message,
             )
         answered = error.status is not None
         undone = "Not in it" if adding else "Still a member"
@@ -291,6 +299,7 @@ class HttpAdapter:
                 code=error.code,
                 message=f"{error.message} {undone} when checked"
                 + ("." if answered else f"; it may yet be {later}."),
+                said=error.provider_message,
             )
             if (m.id in present) != adding
             else MemberOutcome(
@@ -315,7 +324,7 @@ class HttpAdapter:
         out = [m for m in members if m.id not in present]
         exact = len(out) == removed
         ambiguous = (
-            f"{self.label} removed {removed} of these {len(out)} and does not say which; "
+            f"{self.label} removed {removed:,} of these {len(out):,} and does not say which; "
             "each is out now, but some had left before (or were never members)."
         )
         return [

@@ -167,7 +167,7 @@ async def finished(pilot: Pilot[Any]) -> None:
     await open_members(pilot, 1, "choir")
     await pilot.press("down", "space", "space", "space", "d", "y")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "ProgressScreen")
-    await until(pilot, lambda: not pilot.app.desk.running)  # type: ignore[attr-defined]
+    await until(pilot, lambda: not pilot.app.desk.busy)  # type: ignore[attr-defined]
     await until(pilot, lambda: "finished" in str(pilot.app.screen.query_one("#status").render()))
 
 

@@ -350,9 +350,11 @@ async def test_every_screen_shows_hostile_names_as_text() -> None:
 
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.busy)
         await pilot.pause()
-        assert "400: Refused␛]0;pwned␇…" in look(app, "progress")
+        seen = look(app, "progress")
+        assert "✗ failed Refused␛]0;pwned␇ �[bo…" in seen  # the provider's words, cut
+        assert "Me: 400: Refused␛]0;pwned␇ �[bold]no[/] �2J␊second line" in seen  # whole
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "StoryScreen")
         assert "Refused␛]0;pwned␇" in look(app, "a member's story")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import signal
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import ModalScreen, Screen
 
-from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
+from providers.accounts.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
 from providers.jobs.desk import Desk
 from providers.jobs.forget import Forgotten
@@ -39,6 +39,7 @@ from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
 from tui.messages import Cancel, Forgot, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
+from tui.screens.base import DeckScreen
 from tui.screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -51,25 +52,21 @@ def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
 
     With `real_pace` the providers' documented rate limits stay, as a real account has them:
     the 100,000-contact list then takes minutes to load, as it would."""
-    from providers.sandbox import Sandbox
-
-    sandbox = Sandbox() if real_pace else Sandbox().unlimited()
-    for provider, faults in sandbox.faults.items():
+    workspace = SandboxWorkspace.demo(real_pace)
+    for provider, faults in workspace.sandbox.faults.items():
         faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
         if provider is Provider.AUTOSEND:
             faults.match = "/contacts/remove"  # its reads are POSTs too
         else:
             faults.methods = frozenset({"DELETE"})
-    if real_pace:
-        return SandboxWorkspace(sandbox)
-    return SandboxWorkspace(sandbox, options=SPED_UP_DEMO)
+    return workspace
 
 
 class RosterDeckApp(App[None]):
     CSS_PATH = "rosterdeck.tcss"
     TITLE = "RosterDeck"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit_by_letter", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         # Moving focus first, before the keys after it are handed on: typed fast (or over
         # SSH) "5<tab>T-1" must put "T-1" in the next field, not in this one.
@@ -141,10 +138,18 @@ class RosterDeckApp(App[None]):
     # -- the app's face of the desk ---------------------------------------------------------
 
     def on_propose(self, message: Propose) -> None:
+        if self.desk.confirming:  # a new worker would cancel the one that starts that job
+            self.notify("A job is being journaled: it starts in a moment.", severity="warning")
+            return
         self.run_worker(self._propose(message.ask), group="propose", exclusive=True)
 
     async def _propose(self, ask: Callable[[Desk], Awaitable[Proposal]]) -> None:
-        """The desk's proposal in the confirm dialog; what is agreed is journaled and run."""
+        """The desk's proposal in the confirm dialog; what is agreed is journaled and run.
+
+        A new job's screen shows its plan at once, while the plan is journaled in a worker
+        thread: 100,000 members take seconds to write, and no key waits for them."""
+        from tui.screens.progress import ProgressScreen
+
         try:
             proposal = await ask(self.desk)
         except ProviderError as error:
@@ -153,13 +158,17 @@ class RosterDeckApp(App[None]):
         decision = await self.push_screen_wait(ConfirmRemovalScreen(proposal))
         if decision is None or not decision.go:
             return
+        planned = None
+        if proposal.plan is not None:
+            planned = ProgressScreen("", replace(proposal.plan, dry_run=decision.dry_run))
+            await self.push_screen(planned)  # drawn first: the writing thread slows it
         try:
             if proposal.kind is Kind.FORGET:
                 self.forgotten(
                     self.desk.forget(proposal, typed=decision.typed, reason=decision.reason)
                 )
                 return
-            ticket = self.desk.confirm(
+            ticket = await self.desk.confirm_in_thread(
                 proposal,
                 typed=decision.typed,
                 reason=decision.reason,
@@ -169,9 +178,14 @@ class RosterDeckApp(App[None]):
                 override=decision.override,
             )
         except ProviderError as error:
-            self.notify(shown(str(error)), severity="warning", markup=False)
+            if planned is None:
+                self.notify(shown(str(error)), severity="warning", markup=False)
+            else:
+                planned.unjournaled(str(error))
             return
-        self.start(ticket)
+        if planned is not None:
+            planned.journaled(ticket.job_id)
+        self.start(ticket, planned)
 
     def forgotten(self, done: Forgotten) -> None:
         """Say once what was erased; the screen in front (the register) reads itself again."""
@@ -181,16 +195,18 @@ class RosterDeckApp(App[None]):
             self.notify(shown(line), severity="warning", markup=False, timeout=15)
         self.screen.post_message(Forgot())
 
-    def start(self, ticket: Ticket) -> None:
+    def start(self, ticket: Ticket, screen: Screen[None] | None = None) -> None:
         """Run a confirmed job in the background of the whole app: leaving its screen never
-        stops it. The screen in front hears that it started, and how it ended."""
+        stops it. The screen in front (or the job's own, opened on its plan) hears that it
+        started, and how it ended."""
         try:
             running = self.desk.run(ticket)
         except ProviderError as error:
             self.notify(shown(str(error)), severity="warning", markup=False)
             return
         started = JobStarted(ticket.job_id, ticket.everywhere)
-        self.screen.post_message(started)
+        if not (screen or self.screen).post_message(started):
+            started.shown.set()  # its screen was left while the plan was journaled
 
         async def run() -> None:
             error = ""
@@ -252,12 +268,13 @@ class RosterDeckApp(App[None]):
     async def reset_demo(self) -> None:
         """Fresh sandbox data, and the demo's history and exports gone with the old data:
         they told of people that no longer exist. Refused while a job runs."""
-        if self.desk.busy or not self.workspace.is_sandbox:
+        workspace = self.workspace
+        if self.desk.busy or not isinstance(workspace, SandboxWorkspace):
             self.notify("Stop the running job first.", severity="warning")
             return
         await self.desk.aclose()
         self.desk.journal.close()
-        shutil.rmtree(self.workspace.data_path(), ignore_errors=True)
+        workspace.reset()
         self.use_sandbox()
         self.notify("The demo starts afresh: new sandbox data, no history, no exports.")
 
@@ -291,6 +308,18 @@ class RosterDeckApp(App[None]):
             self.notify("SIGINT closed the question: nothing was done.")
             return
         self.stop(reason(number), status=exit_status(number))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`q` is a letter where letters are typed into a filter (whatever dialog is over
+        it); there ctrl+q quits."""
+        if action == "quit_by_letter":
+            stack = reversed(self.screen_stack)
+            under = next((s for s in stack if isinstance(s, DeckScreen)), None)
+            return under is None or not under.LETTERS_FILTER
+        return True
+
+    async def action_quit_by_letter(self) -> None:
+        await self.action_quit()
 
     def on_terminal_gone(self, message: TerminalGone) -> None:
         self.stop(f"{TERMINAL_GONE} ({message.why})", status=exit_status(signal.SIGHUP))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:  # the sandbox (Starlette) is loaded only when the demo asks f
     from providers.sandbox import Sandbox
 
 
+#: the demo's sandbox data, beside its journal (see `providers.sandbox.kept`)
+SANDBOX_FILE = "sandbox.sqlite3"
 #: The demo's pace with the rate limits lifted: WhatsApp's safe pace ten times faster, judged
 #: (and its risk said) as the real one it stands for; the app and the shell share it.
 SPED_UP_DEMO: dict[str, Option] = {
@@ -151,6 +154,32 @@ class SandboxWorkspace(Paths):
             a.name: (a, token) for a, token in sandbox_accounts(sandbox, options=options)
         }
         self._transport: httpx.AsyncBaseTransport = sandbox.transport()
+
+    @classmethod
+    def demo(cls, real_pace: bool = False) -> SandboxWorkspace:
+        """The demo: its sandbox data kept beside its journal, so that the app, each shell
+        command and each browser tab meet the same people, and nobody removed comes back
+        until the demo is reset. The providers' rate limits are lifted unless `real_pace`."""
+        from providers.sandbox import Sandbox
+
+        sandbox = Sandbox() if real_pace else Sandbox().unlimited()
+        workspace = cls(sandbox, options=None if real_pace else SPED_UP_DEMO)
+        sandbox.keep(workspace.data_path() / SANDBOX_FILE)
+        return workspace
+
+    def reset(self) -> None:
+        """Fresh sandbox data for every process of the demo, and its history and exports
+        gone with the old data: they told of people that no longer exist. The journal must
+        be closed first."""
+        self.sandbox.reset()
+        folder = self.data_path()
+        for path in folder.iterdir() if folder.exists() else ():
+            if path.name.startswith(SANDBOX_FILE):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
     def accounts(self) -> list[Account]:
         return [account for account, _ in self._accounts.values()]

@@ -207,7 +207,7 @@ def _refused(
         m.id: str(e.get("message", "refused")) for m in members for e in said if mentions(e, m)
     }
     failed = [
-        MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text)
+        MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text, said=text)
         for i, text in refused.items()
     ]
     return failed, [m for m in members if m.id not in refused]

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from providers import signals
 from providers.accounts.credentials import Credentials, env_var_for
 from providers.accounts.store import AccountStore, make_account
-from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
+from providers.accounts.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import journal as journal_commands
@@ -142,8 +142,10 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
         for c in found:
             where = f"{c.parent} ({c.status})" if c.status else c.parent
             name = f"{where} / {c.name}" if c.parent else c.name
-            note = f" (read-only: {c.read_only_reason})" if c.read_only else ""
-            count = "?" if c.member_count is None else str(c.member_count)
+            unread = c.status not in ("", "working")  # a WhatsApp session that is not linked
+            said = "cannot be read" if unread else "read-only"
+            note = f" ({said}: {c.read_only_reason})" if c.read_only else ""
+            count = "?" if c.member_count is None else f"{c.member_count:,}"
             rows.append((shown(c.id), c.kind.value, count, shown(name + note)))
         _print_table(rows, sys.stdout)
         return 0
@@ -341,11 +343,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _workspace(args: argparse.Namespace) -> Workspace:
     if args.demo:
-        from providers.sandbox import Sandbox
-
-        if args.real_pace:
-            return SandboxWorkspace(Sandbox())
-        return SandboxWorkspace(Sandbox().unlimited(), options=SPED_UP_DEMO)
+        return SandboxWorkspace.demo(args.real_pace)
     return LocalWorkspace(AccountStore(), Credentials())
 
 

@@ -128,7 +128,8 @@ def counted(counts: dict[str, int]) -> str:
 
 def summary(job: Job | EverywhereJob) -> str:
     note = f" — {shown(job.note)}" if isinstance(job, Job) and job.note else ""
-    return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{note}"
+    dry = " · dry run" if job.dry_run else ""
+    return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{dry}{note}"
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,8 @@ async def act(
         override=asked.override,
     )
     if not as_json:
-        print(f"Job {ticket.job_id} journaled; sending.", flush=True)
+        sending = "a dry run: nothing is sent." if dry_run else "sending."
+        print(f"Job {ticket.job_id} journaled; {sending}", flush=True)
     with stopping_on_signals(desk.interrupt_all):  # a stop's grace may cut the run short
         await desk.run(ticket, printer(desk, ticket, as_json))
     journal = desk.journal

@@ -78,7 +78,7 @@ async def find(args: argparse.Namespace, workspace: Workspace) -> int:
     else:
         places = sum(len(f.places) for f in found)
         calls = sum(f.calls for f in found)
-        print(f"{places} place{'s' * (places != 1)} in {len(found)} accounts; {calls} calls.")
+        print(f"{places} place{'s' * (places != 1)} in {len(found)} accounts; {calls:,} calls.")
     return 1 if any(f.error for f in found) else 0
 
 

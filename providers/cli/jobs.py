@@ -150,7 +150,9 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
             print(
                 f"{item.id}  {item.created_at[:19]}  {_who(item)}  everywhere: "
                 f"remove {shown(', '.join(item.addresses))}  {item.state.value}  "
-                f"{counted(item.counts)}" + (f"  why: {shown(item.reason)}" if item.reason else "")
+                f"{counted(item.counts)}"
+                + (" · dry run" if item.dry_run else "")
+                + (f"  why: {shown(item.reason)}" if item.reason else "")
             )
             for part in item.parts:
                 print(f"  ↳ {_job_line(part)}")
@@ -170,7 +172,7 @@ def _job_line(job: Job) -> str:
     return (
         f"{job.id}  {job.created_at[:19]}  {_who(job)}  {job.account}  "
         f"{VERBS[job.operation]} {shown(job.container.name)}  {job.state.value}  "
-        f"{counted(job.counts)}{why}"
+        f"{counted(job.counts)}{' · dry run' if job.dry_run else ''}{why}"
     )
 
 

@@ -91,9 +91,11 @@ class Desk:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.workspace = workspace
-        self._journal = journal
+        self._given_journal = journal
         self.clock = clock
         self.running: dict[str, Running] = {}
+        #: plans being journaled in a worker thread (`confirm_in_thread`)
+        self.confirming = 0
         self._opened = OpenedOnce(workspace)
         #: accounts whose adapters space their writes through the journal
         self._sharing: set[str] = set()
@@ -108,7 +110,8 @@ class Desk:
 
     @cached_property
     def journal(self) -> Journal:
-        return self._journal if isinstance(self._journal, Journal) else self._journal()
+        given = self._given_journal
+        return given if isinstance(given, Journal) else given()
 
     # -- adapters --------------------------------------------------------------------------
 
@@ -136,14 +139,15 @@ class Desk:
 
     @property
     def busy(self) -> int:
-        """How many jobs this process is running (an everywhere job counts once)."""
-        return len(self.running)
+        """How many jobs this process is running or journaling (an everywhere job counts
+        once)."""
+        return len(self.running) + self.confirming
 
     def refuse_while_busy(self) -> None:
         """One job at a time: two would share the accounts' pace and blur who sent what."""
         if self.stopping:
             raise Refused("RosterDeck is ending: the job stays for the next start.")
-        if self.running:
+        if self.busy:
             raise Refused(
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
@@ -420,11 +424,38 @@ class Desk:
         links to revoke once they are removed. A dry run does none of these."""
         kept = self.check(proposal, typed=typed, reason=reason, override=override)
         extras = Extras(suppress, revoke_invites, " ".join(override.split()))
+        return self._journal(proposal, kept, dry_run, extras)
+
+    async def confirm_in_thread(
+        self,
+        proposal: Proposal,
+        *,
+        typed: str | None = None,
+        reason: str = "",
+        dry_run: bool = False,
+        suppress: bool = False,
+        revoke_invites: bool = False,
+        override: str = "",
+    ) -> Ticket:
+        """`confirm`, refused at once when something is missing, then journaled in a worker
+        thread: a plan of 100,000 members takes seconds to write, and the app's keys must
+        not wait for it. Meanwhile the desk counts as busy, as while a job runs."""
+        kept = self.check(proposal, typed=typed, reason=reason, override=override)
+        extras = Extras(suppress, revoke_invites, " ".join(override.split()))
+        self.confirming += 1
+        try:
+            return await asyncio.to_thread(self._journal, proposal, kept, dry_run, extras)
+        finally:
+            self.confirming -= 1
+
+    def _journal(self, proposal: Proposal, kept: str, dry_run: bool, extras: Extras) -> Ticket:
         if proposal.kind in (Kind.NEW, Kind.UNDO):
             assert proposal.plan is not None
             plan = replace(proposal.plan, reason=kept or proposal.plan.reason, dry_run=dry_run)
             also = None if dry_run else extras.with_plan(self.journal, proposal, plan)
-            return Ticket(record_plan(self.journal, plan, proposal.job_id or None, also))
+            job_id = record_plan(self.journal, plan, proposal.job_id or None, also)
+            self._progress[job_id] = Progress.of_plan(plan, self.clock)
+            return Ticket(job_id, new=True)
         if proposal.kind is Kind.EVERYWHERE:
             assert proposal.everywhere is not None
             chosen = replace(proposal.everywhere, reason=kept, dry_run=dry_run)
@@ -458,7 +489,8 @@ class Desk:
         self.refuse_while_busy()
         parts, _ = self._parts(ticket.job_id)
         for part in parts:
-            self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
+            if not (ticket.new and part.id in self._progress):
+                self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
         running = Running(ticket.job_id, [part.id for part in parts])
         self.running[ticket.job_id] = running
         self.idle.clear()

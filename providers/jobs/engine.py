@@ -133,11 +133,9 @@ class Engine:
         self.journal.set_state(job_id, JobState.RUNNING)
         if job.operation is Operation.DELETE_SOURCE:
             return self._end(job_id, *await self._delete_source(job))
-        due = [
-            i.member
-            for i in self.journal.items(job_id, [PENDING])
-            if only is None or i.member.id in only
-        ]
+        # read in a worker thread: 100,000 members take seconds, and the app's keys must not
+        pending = await asyncio.to_thread(self.journal.items, job_id, [PENDING])
+        due = [i.member for i in pending if only is None or i.member.id in only]
         size = max(1, self.adapter.capabilities.max_batch)
         batches = [due[i : i + size] for i in range(0, len(due), size)]
         gate = asyncio.Semaphore(min(self.concurrency, self.adapter.capabilities.parallel_calls))
@@ -310,7 +308,11 @@ class Engine:
         except (errors.BadResponse, errors.AnswerLost) as error:
             # It may have acted: unknown until a read settles it, never resent blindly.
             return outcomes(
-                batch, Outcome.UNKNOWN, code=error.code or "BAD_RESPONSE", message=error.message
+                batch,
+                Outcome.UNKNOWN,
+                code=error.code or "BAD_RESPONSE",
+                message=error.message,
+                said=error.provider_message,
             )
         except errors.ProviderError as error:
             return failed(batch, error)

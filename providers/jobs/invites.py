@@ -16,16 +16,13 @@ from providers.protocol import Adapter
 from providers.text import shown
 
 REVOKE = "Revoke the invite link once they are removed"
-REVOKE_COST = (
-    "Nobody rejoins by it, but everyone else holding the link of {where} finds it stops "
-    "working (WhatsApp makes a new one)."
-)
+REVOKE_COST = "Nobody rejoins by it; everyone else's link to {where} stops working."
 NO_INVITES = "No WhatsApp group here: there is no invite link to revoke."
 
 
 def offer(places: Sequence[str]) -> tuple[str, str]:
     """What revoking is, and what it costs everyone else: a box's label and its line."""
-    where = shown(places[0], 60) if len(places) == 1 else f"the {len(places)} WhatsApp groups"
+    where = shown(places[0], 24) if len(places) == 1 else f"the {len(places)} groups"
     return REVOKE, REVOKE_COST.format(where=where)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from providers import errors
 from providers.journal import Journal
 from providers.journal.erased import is_erased
+from providers.journal.records import PENDING, Item
 from providers.journal.store import Also
 from providers.models import Container, Estimate, Member, Operation, Outcome, Provider
 from providers.protocol import Adapter
@@ -92,6 +94,36 @@ def estimate_for(
         return guess
     left = max(0, budget - journal.sent_today(adapter.provider, scope))
     return guess.model_copy(update={"today": left}) if left < count else guess
+
+
+class PlannedItems(Sequence[Item]):
+    """A plan's members as its job's items, in the journal's order (those sent pending, then
+    those skipped, protected, with why), each made as it is read: a screen shows twenty of
+    100,000 and must not wait for the rest."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    def __len__(self) -> int:
+        return len(self.plan.members) + len(self.plan.skipped)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        sent = len(self.plan.members)
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        if index < sent:
+            return Item(self.plan.members[index], PENDING)
+        member, why = self.plan.skipped[index - sent]
+        return Item(member, Outcome.PROTECTED.value, message=why)
 
 
 def record_plan(

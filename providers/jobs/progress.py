@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from providers.jobs.events import Event, Requeued, Sending, Settled
+from providers.jobs.plans import Plan
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, Job
 from providers.models import Outcome
@@ -21,7 +22,10 @@ class Progress:
 
     total: int
     states: dict[str, str] = field(default_factory=dict)
+    #: each settled member's words, ours and the provider's (code first, when there is one)
     notes: dict[str, str] = field(default_factory=dict)
+    #: the provider's own words about each settled member, where it gave some
+    said: dict[str, str] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     recent: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=50))
     ended: Job | None = None
@@ -30,6 +34,8 @@ class Progress:
     last_failed: str | None = None
     #: a stop was asked (cancel, interrupt): nothing new leaves, so no pace nor ETA is shown
     stopping: bool = False
+    #: the state of a member `states` does not list (a plan's: pending until it moves)
+    unmoved: str | None = None
     #: the call each member in flight went out in, to count the calls still out
     _call_of: dict[str, int] = field(default_factory=dict)
 
@@ -43,6 +49,15 @@ class Progress:
         progress.total = len(progress.states)
         progress.counts = Counter(progress.states.values())
         return progress
+
+    @classmethod
+    def of_plan(cls, plan: Plan, clock: Callable[[], float] = time.monotonic) -> Progress:
+        """Where a plan's members stand as its job starts, known without reading them back
+        or listing 100,000 of them: the skipped are protected, the rest pending."""
+        states = {member.id: Outcome.PROTECTED.value for member, _ in plan.skipped}
+        counts = Counter({PENDING: len(plan.members), Outcome.PROTECTED.value: len(states)})
+        total = len(plan.members) + len(states)
+        return cls(total=total, states=states, counts=counts, clock=clock, unmoved=PENDING)
 
     def apply(self, event: Event) -> None:
         if isinstance(event, Sending):
@@ -58,6 +73,7 @@ class Progress:
                 self._call_of.pop(o.member_id, None)
             for o in event.outcomes:
                 self.notes[o.member_id] = f"{o.code}: {o.message}" if o.code else o.message
+                self.said[o.member_id] = o.said
                 if o.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
                     self.last_failed = o.member_id
             self.recent.append((self.clock(), self.done))
@@ -67,7 +83,7 @@ class Progress:
 
     def _set(self, changes: Iterable[tuple[str, str]]) -> None:
         for member_id, state in changes:
-            before = self.states.get(member_id)
+            before = self.states.get(member_id, self.unmoved)
             if before is not None:
                 self.counts[before] -= 1
             self.states[member_id] = state

@@ -71,6 +71,8 @@ class Ticket:
     job_id: str
     everywhere: bool = False
     only: dict[str, tuple[str, ...]] | None = None
+    #: a job just planned: its progress is its plan, known without reading the journal
+    new: bool = False
 
 
 @dataclass

@@ -171,10 +171,10 @@ def _markdown(job: Job, items: list[Item], held: str, head: Head, staying: list[
     lines += _fact_lines(facts(job))
     done = [i for i in items if i.state in DONE]
     undone = [i for i in items if i.state not in DONE]
-    lines += ["", f"## Done ({len(done)})", ""]
+    lines += ["", f"## Done ({len(done):,})", ""]
     lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)}" for i in done] or ["- nobody"]
     if undone:
-        lines += ["", f"## Not done ({len(undone)})", ""]
+        lines += ["", f"## Not done ({len(undone):,})", ""]
         for item in undone:
             said = _member(item)["provider_said"]
             because = f": {mark_down(said)}" if said else ""
@@ -270,12 +270,12 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
     lines += _fact_lines(told)
     done = [(p, i) for p, items in places for i in items if i.state in DONE]
     undone = [(p, i) for p, items in places for i in items if i.state not in DONE]
-    lines += ["", f"## Done ({len(done)})", ""]
+    lines += ["", f"## Done ({len(done):,})", ""]
     lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)} in {_at(p)}" for p, i in done]
     if not done:
         lines.append("- nowhere")
     if undone:
-        lines += ["", f"## Not done ({len(undone)})", ""]
+        lines += ["", f"## Not done ({len(undone):,})", ""]
         for part, item in undone:
             said = _member(item)["provider_said"] or part.note
             because = f": {mark_down(said)}" if said else ""
@@ -283,7 +283,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
                 f"- {_who(item)} in {_at(part)}: {STATE_WORDS.get(item.state, item.state)}{because}"
             )
     if job.unsearched:
-        lines += ["", f"## Not searched ({len(job.unsearched)})", ""]
+        lines += ["", f"## Not searched ({len(job.unsearched):,})", ""]
         lines += [
             f"- {u.account}: {mark_down(u.where)}: {mark_down(u.why)}" for u in job.unsearched
         ]

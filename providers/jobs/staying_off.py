@@ -100,7 +100,7 @@ SUPPRESSING = (
 )
 SUPPRESS_OFFER = (
     "Keep them off: the do-not-re-add register",
-    "Undo and add-back of them are then refused unless overridden; sweeps check they stay off.",
+    "Undo and add-back are refused unless overridden; sweeps check.",
 )
 
 

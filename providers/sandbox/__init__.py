@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ from providers.sandbox.gate import (
     TooLate,
     envelope_renderer,
 )
+from providers.sandbox.kept import Keepable, Keeper
 
 IN_PROCESS_ORIGIN = "http://sandbox.rosterdeck.test"
 PREFIXES = {
@@ -53,6 +55,7 @@ class Sandbox:
     faults: dict[Provider, Faults] = field(default_factory=lambda: documented_limits())
     gates: dict[Provider, Gate] = field(init=False, repr=False)
     app: Starlette = field(init=False, repr=False)
+    keeper: Keeper | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.everywhere = self._link_everywhere()
@@ -114,6 +117,30 @@ class Sandbox:
     def endpoints(self, origin: str = IN_PROCESS_ORIGIN) -> list[tuple[Provider, str, str]]:
         """Each fake API's base URL at this origin, with the token it accepts."""
         return [(p, self.base_url(p, origin), TOKENS[p]) for p in Provider]
+
+    def states(self) -> dict[Provider, Keepable]:
+        """Each provider's data, as the demo keeps it."""
+        return {
+            Provider.RASL: self.rasl,
+            Provider.WASEND: self.wasend,
+            Provider.AUTOSEND: self.autosend,
+        }
+
+    def keep(self, path: Path) -> Sandbox:
+        """Keep the data in `path`: loaded now, saved after each change, and shared with
+        every other process that keeps its sandbox there (the demo's)."""
+        self.keeper = Keeper(path, self.states())
+        for provider, gate in self.gates.items():
+            gate.app = self.keeper.guard(provider, gate.app)
+        return self
+
+    def reset(self) -> None:
+        """The seeded data again, here and, when kept, in every process that keeps it."""
+        fresh = Sandbox().states()
+        for provider, state in self.states().items():
+            state.restore(fresh[provider].saved())
+        if self.keeper is not None:
+            self.keeper.save_all()
 
     def unlimited(self) -> Sandbox:
         """Lift the documented rate limits (for tests and benchmarks that measure other things)."""

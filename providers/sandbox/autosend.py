@@ -6,6 +6,7 @@ memberships (arrays of numbers) are held.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from array import array
 from dataclasses import dataclass, field
@@ -111,6 +112,38 @@ class AutoSendState:
         everyone = array("i", range(state.people_count))
         state.lists[GLOBAL] = ContactList(GLOBAL, "All contacts", "Every contact", "list", everyone)
         return state
+
+    def saved(self) -> dict[str, Any]:
+        """The lists as JSON can hold them (the demo keeps them on disk): each list's contact
+        numbers as the bytes of its array, so that 100,000 of them cost milliseconds."""
+        return {
+            "people": self.people_count,
+            "changed": {str(number): fields for number, fields in self.changed.items()},
+            "lists": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "description": c.description,
+                    "type": c.type,
+                    "numbers": base64.b64encode(c.numbers.tobytes()).decode(),
+                }
+                for c in self.lists.values()
+            ],
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take the data `saved` gave, in place: the routes hold this object."""
+        if saved["people"] != self.people_count:
+            self._by_email, self._by_id = {}, {}
+        self.people_count = saved["people"]
+        self.changed = {int(number): fields for number, fields in saved["changed"].items()}
+        self.lists = {}
+        for kept in saved["lists"]:
+            numbers = array("i")
+            numbers.frombytes(base64.b64decode(kept["numbers"]))
+            self.lists[kept["id"]] = ContactList(
+                kept["id"], kept["name"], kept["description"], kept["type"], numbers
+            )
 
     def number_for(self, key: str, value: str) -> int | None:
         """Find a contact by email or by id; the indexes are built on the first removal."""

@@ -99,6 +99,19 @@ class RaslState:
             self.contacts[contact_id]["group_id"].append(number)
         return number
 
+    def saved(self) -> dict[str, Any]:
+        """The tenant's data as JSON can hold it (the demo keeps it on disk)."""
+        return {
+            "contacts": list(self.contacts.values()),
+            "groups": list(self.groups.values()),
+            "sources": list(self.sources.values()),
+        }
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take the data `saved` gave, in place: the routes hold this object."""
+        for name in ("contacts", "groups", "sources"):
+            setattr(self, name, {item["id"]: item for item in saved[name]})
+
     def members_of(self, group_id: int) -> list[dict[str, Any]]:
         return [c for c in self.contacts.values() if group_id in c["group_id"]]
 

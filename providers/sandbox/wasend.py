@@ -128,6 +128,14 @@ class WaSendState:
         }
         return pid
 
+    def saved(self) -> dict[str, Any]:
+        """Sessions and groups as JSON can hold them (the demo keeps them on disk)."""
+        return {"sessions": self.sessions, "groups": self.groups}
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take the data `saved` gave, in place: the routes hold this object."""
+        self.sessions, self.groups = saved["sessions"], saved["groups"]
+
     def set_status(self, session_id: str, status: str) -> None:
         """WORKING, STOPPED, STARTING, SCAN_QR_CODE or FAILED, as WAHA names them."""
         self.sessions[session_id]["downstream"]["status"] = status

@@ -192,7 +192,7 @@ class WaSendAdapter(HttpAdapter):
         return Estimate(
             calls=2 * calls,
             seconds=calls * self.mean_write_gap,
-            calls_are="a removal and a read-back each",
+            calls_are="one to remove each person, one to check they left",
         )
 
     async def _participants(self, container: Container) -> list[Participant]:
@@ -273,7 +273,8 @@ class WaSendAdapter(HttpAdapter):
             if not retried and LID_HINT.search(error.message):
                 return await self._send_in_listed_form(container, members[0], error)
             if "not a participant" in error.message or "not a member" in error.message.lower():
-                return outcomes(members, Outcome.ALREADY_ABSENT, message=error.provider_message)
+                said = error.provider_message
+                return outcomes(members, Outcome.ALREADY_ABSENT, message=said, said=said)
             return failed(members, error)
         try:
             listed = self.parse(RemoveAnswer, answer or {}, "the removal").removed

@@ -13,7 +13,7 @@ from providers.protocol import Lenient
 #: WAHA's names for a session's state, in words
 SESSION_STATES = {
     "WORKING": "working",
-    "SCAN_QR_CODE": "scanning QR",
+    "SCAN_QR_CODE": "unlinked",
     "STARTING": "starting",
     "STOPPED": "disconnected",
     "FAILED": "failed",

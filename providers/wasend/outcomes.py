@@ -65,12 +65,15 @@ def added_back(member: Member, answer: AddResult) -> MemberOutcome:
     if member.id in reasons:
         said = reasons[member.id]
         if ALREADY_THERE.search(said):
-            return MemberOutcome(member_id=member.id, outcome=Outcome.ALREADY_PRESENT, message=said)
+            return MemberOutcome(
+                member_id=member.id, outcome=Outcome.ALREADY_PRESENT, message=said, said=said
+            )
         return MemberOutcome(
             member_id=member.id,
             outcome=Outcome.FAILED,
             code="NOT_ADDED",
             message=said or "WhatsApp did not add this member.",
+            said=said,
         )
     if any(a.id == member.id for a in answer.added):
         return MemberOutcome(member_id=member.id, outcome=Outcome.RESTORED)

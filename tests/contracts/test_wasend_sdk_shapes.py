@@ -67,7 +67,7 @@ async def test_the_adapter_reads_both_shapes(
     working = [g for g in groups if g.status == "working"]
     assert len(working) == 6
     (unlinked,) = [g for g in groups if g.status != "working"]
-    assert unlinked.parent == "Sales line" and unlinked.status == "scanning QR"
+    assert unlinked.parent == "Sales line" and unlinked.status == "unlinked"
     assert unlinked.read_only and "link its phone again" in unlinked.read_only_reason
     assert {g.name: g.member_count for g in groups}["Parents Network"] == 980
     choir = next(g for g in groups if g.name == "Choir")

@@ -1,14 +1,19 @@
-"""The demo's jobs and exports live apart from real ones, and reset with its data."""
+"""The demo's jobs, exports and sandbox data live apart from real ones, are shared by every
+process of the demo, and reset together."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
+import pytest
+
 from providers.accounts.workspace import LocalWorkspace
 from providers.journal.records import JobState
-from tests.helpers import text_of
+from tests.helpers import run, text_of
 from tests.scenes import open_members, quick_app, until
+from tui.app import RosterDeckApp, demo_workspace
 from tui.screens.accounts import AccountsScreen
 from tui.screens.progress import ProgressScreen
 
@@ -21,7 +26,7 @@ async def test_the_demo_keeps_its_history_and_exports_apart_and_resets_them() ->
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         (job,) = app.desk.journal.jobs()
         assert job.state is JobState.FINISHED
         await pilot.press("e")
@@ -38,3 +43,39 @@ async def test_the_demo_keeps_its_history_and_exports_apart_and_resets_them() ->
         await until(pilot, lambda: isinstance(app.screen, AccountsScreen))
         assert app.desk.journal.jobs() == []
         assert not (home / "demo" / "exports").exists()
+
+
+JADE = "+12025550105"  # in two RASL groups of the demo, one of them Newsletter (WhatsApp)
+
+
+async def in_the_app_then_reset() -> tuple[bool, bool]:
+    """Is Jade among Newsletter (WhatsApp)'s members in the app, before and after a reset?"""
+    app = RosterDeckApp(demo_workspace())
+    listed: list[bool] = []
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2):
+            await open_members(pilot, 0, "newsletter")
+            members = app.screen.roster.members  # type: ignore[attr-defined]
+            listed.append(any(m.address == JADE for m in members))
+            if len(listed) == 1:
+                palette = app.get_system_commands(app.screen)
+                reset = next(c for c in palette if c.title == "Reset the demo")
+                await reset.callback()
+                await until(pilot, lambda: bool(app.screen.query("#accounts")))
+    return listed[0], listed[1]
+
+
+def test_the_demo_remembers_who_was_removed_in_every_process_until_reset(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "--demo", "remove", "sandbox-rasl", "group:3", JADE, "--yes")
+    assert code == 0 and "✓ removed" in out
+    _, out, _ = run(capsys, "--demo", "find", JADE)
+    assert "Newsletter (WhatsApp)" not in out and "Lapsed Members" in out
+    before, after = asyncio.run(in_the_app_then_reset())
+    assert not before, "the app shows what the shell did"
+    assert after, "a reset brings back the seeded people"
+    _, out, _ = run(capsys, "--demo", "find", JADE)
+    assert "Newsletter (WhatsApp)" in out
+    code, out, _ = run(capsys, "--demo", "jobs")
+    assert code == 0 and "sandbox-rasl" not in out

@@ -44,9 +44,7 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         await pilot.press("a", "d")
         app.screen.query_one("#typed", Input).value = "52"
         await pilot.click("#confirm")
-        await until(
-            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running, 60
-        )
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy, 60)
         (job,) = app.desk.journal.jobs()
         assert job.counts.get(Outcome.FAILED.value, 0) > 0  # the demo's one-in-twenty failure
         for faults in sandbox.faults.values():
@@ -56,9 +54,7 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         await pilot.press("y")
         await until(
             pilot,
-            lambda: (
-                not app.desk.running and app.desk.journal.job(job.id).counts.get("removed") == 52
-            ),
+            lambda: not app.desk.busy and app.desk.journal.job(job.id).counts.get("removed") == 52,
             60,
         )
 

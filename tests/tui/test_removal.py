@@ -62,7 +62,7 @@ async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
         progress = app.screen
         assert isinstance(progress, ProgressScreen)
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.busy)
         await until(
             pilot,
             lambda: (
@@ -87,7 +87,7 @@ async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
         await pilot.press("d")
         app.screen.query_one(Checkbox).value = True
         await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         (job,) = app.desk.journal.jobs()
         assert job.dry_run and job.counts == {Outcome.WOULD_REMOVE.value: 1}
         assert not sandbox.wasend.removals
@@ -107,7 +107,7 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _remove_all_of_harbour_runners(pilot, sandbox)
         await pilot.press("c")
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.busy)
         (job,) = app.desk.journal.jobs()
         assert job.state is JobState.CANCELLED
         removed, cancelled = job.counts[Outcome.REMOVED.value], job.counts[Outcome.CANCELLED.value]
@@ -141,7 +141,7 @@ async def test_quit_while_a_job_runs_asks_and_leaves_it_resumable() -> None:
         assert app.desk.running, "saying no keeps the job running"
         await pilot.press("q", "y")
         sandbox.wasend.misbehaviour.release.set()  # the call in flight is answered
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.busy)
         (job,) = app.desk.journal.unfinished()
         assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0
 
@@ -155,14 +155,14 @@ async def test_retry_failed_sends_only_those() -> None:
         await pilot.press("down", "space", "space", "space", "d")
         faults.error_rate, faults.error_status, faults.methods = 1.0, 500, frozenset({"DELETE"})
         await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         await until(pilot, lambda: "✗ failed 3" in text_of(pilot, "#counts"))
         faults.error_rate = 0
         await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         assert "Send again the 3 that failed" in text_of(pilot, "#explain")
         await pilot.press("y")
-        await until(pilot, lambda: not app.desk.running and len(sandbox.wasend.removals) == 3)
+        await until(pilot, lambda: not app.desk.busy and len(sandbox.wasend.removals) == 3)
         await until(pilot, lambda: "✓ removed 3" in text_of(pilot, "#counts"))
 
 
@@ -175,7 +175,7 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         assert len(_participants(sandbox, "Choir")) == len(before) - 2
         (removal,) = app.desk.journal.jobs()
         deleted = app.desk.journal.items(removal.id)[1]
@@ -191,7 +191,7 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
         await pilot.press("u")
         assert "Add back to Events team / Choir: 2 members." in text_of(pilot, "#explain")
         await pilot.press("y")
-        await until(pilot, lambda: len(app.desk.journal.jobs()) == 2 and not app.desk.running)
+        await until(pilot, lambda: len(app.desk.journal.jobs()) == 2 and not app.desk.busy)
         assert _participants(sandbox, "Choir") == before - {deleted.member.id}
         undo = app.desk.journal.jobs()[0]
         assert undo.undo_of is not None
@@ -224,7 +224,7 @@ async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         assert text_of(pilot, "#explain").startswith(f"Resume job {job_id}: remove from")
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         assert app.desk.journal.job(job_id).counts == {Outcome.REMOVED.value: 4}
 
 
@@ -238,13 +238,11 @@ async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_pat
         await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
         for name, refused in (("Website form", True), ("Old CRM (unused)", False)):
             await pilot.press(*("space" if c == " " else c for c in name.lower()), "enter")
-            await pilot.press("X")
+            await pilot.press("ctrl+d")
             assert "Delete the source" in text_of(pilot, "#explain")
             app.screen.query_one("#typed", Input).value = name
             await pilot.click("#confirm")
-            await until(
-                pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running
-            )
+            await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
             await until(pilot, lambda: text_of(pilot, "#status").startswith("Job "))
             status = text_of(pilot, "#status")
             assert ("150 contacts still use" in status) is refused
@@ -260,7 +258,7 @@ async def test_export_writes_csv_and_json() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         await pilot.press("e")
         saved = text_of(pilot, "#status")
         folder, name = saved.removeprefix("Receipt saved in ").split(":\n")
@@ -305,7 +303,7 @@ async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> N
         assert isinstance(app.screen, ConfirmRemovalScreen)  # refused: the reason gets focus
         assert app.screen.focused is app.screen.query_one("#reason")
         await pilot.press(*"TICKET-9", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
         (job,) = app.desk.journal.jobs()
         assert job.reason == "TICKET-9" and job.operator
 

@@ -23,7 +23,7 @@ async def test_the_confirm_dialog_says_the_pace_and_what_runs_today() -> None:
         await pilot.press("a", "d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         said = text_of(pilot, "#explain")
-        assert "About 104 calls (a removal and a read-back each), 4 min at this" in said
+        assert "About 104 calls (one to remove each person, one to check they left), 4" in said
         assert "20 run today; the rest waits for tomorrow's budget." in said
         assert "Pace: one person a call, 3–6 s apart at random, at most 20 a day" in said
         assert "⚠" not in said
@@ -50,7 +50,7 @@ async def test_the_groups_list_shows_each_sessions_state_and_will_not_open_a_dro
         )
         await pilot.press(*"sales", "enter", "enter")
         shown = text_of(pilot, "#status")
-        assert "⊘ Sales line is scanning QR: link its phone again" in shown
+        assert "⊘ Sales line is unlinked: link its phone again" in shown
         assert isinstance(app.screen, ContainersScreen)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from providers.jobs.proposal import Kind, Proposal
@@ -52,29 +52,34 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         self.asks_why = self.fresh or asked.reason_required
 
     def compose(self) -> ComposeResult:
+        """The words scroll; what is typed, the boxes and the buttons stay in view below."""
         word = self.asked.word
-        with VerticalScroll():
-            yield Static(self.asked.words, id="explain", markup=False)
-            if word:
-                yield Static(
-                    f"Type {word} and press enter to {self.asked.label.lower()}:", markup=False
+        with Vertical():
+            with VerticalScroll(id="words"):
+                yield Static(self.asked.words, id="explain", markup=False)
+            with Vertical(id="form"):
+                if word:
+                    yield Static(
+                        f"Type {word} and press enter to {self.asked.label.lower()}:", markup=False
+                    )
+                    yield Input(id="typed", classes="line")
+                needed = "required by this account" if self.reason_required else "optional"
+                yield Input(
+                    placeholder=f"Why: a ticket or reason, kept with the job ({needed})",
+                    id="reason",
+                    classes="line" if self.asks_why else "line -hidden",
                 )
-                yield Input(id="typed", classes="line")
-            needed = "required by this account" if self.reason_required else "optional"
-            yield Input(
-                placeholder=f"Why: a ticket or reason, kept with the job ({needed})",
-                id="reason",
-                classes="line" if self.asks_why else "line -hidden",
-            )
-            dry_run = Checkbox(DRY_RUN_OFF, id="dry-run", classes="" if self.fresh else "-hidden")
-            dry_run.BUTTON_INNER = " "
-            yield dry_run
-            yield StayingOff(self.asked)
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(
-                    self.asked.label, id="confirm", variant="error", disabled=not self.ready
+                dry_run = Checkbox(
+                    DRY_RUN_OFF, id="dry-run", classes="" if self.fresh else "-hidden"
                 )
+                dry_run.BUTTON_INNER = " "
+                yield dry_run
+                yield StayingOff(self.asked)
+                with Horizontal(classes="buttons"):
+                    yield Button("Cancel", id="cancel")
+                    yield Button(
+                        self.asked.label, id="confirm", variant="error", disabled=not self.ready
+                    )
 
     def on_mount(self) -> None:
         """Where there is something to type, the cursor is already there."""

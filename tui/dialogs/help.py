@@ -34,6 +34,10 @@ def keys_of(screen: Screen[object], display: Callable[[Binding], str]) -> list[t
     told: dict[str, str] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
+        if binding.action.rpartition(".")[2].startswith(UNSAID):
+            # a list's own key (enter selects the row) that the screen says in its words
+            own = screen._bindings.key_to_bindings.get(key, [])
+            binding = next((b for b in own if b.description), binding)
         if not binding.description or binding.action.rpartition(".")[2].startswith(UNSAID):
             continue
         shown = display(Binding(key, binding.action)) or key
@@ -55,8 +59,11 @@ class HelpScreen(DeckModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             kind = type(self.below).__name__.removesuffix("Screen")
-            name = re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()  # EverywhereProgress: 2 words
-            yield Static(f"Keys on this screen ({name})", markup=False)
+            name = (
+                getattr(self.below, "HELP_NAME", "")
+                or re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
+            )  # EverywhereProgress: 2 words
+            yield Static(f"Keys on this screen ({name})", classes="head", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("escape closes this help", classes="hint", markup=False)
 

@@ -25,23 +25,23 @@ LookUp = Callable[[Sequence[Given]], Awaitable[PasteResult]]
 
 def report(result: PasteResult, marked: int, asked: str = "") -> str:
     found = len(result.members)
-    lines = [f"✓ {found} matched, {marked} newly marked{asked}."]
+    lines = [f"✓ {found:,} matched, {marked:,} newly marked{asked}."]
     if result.locked:
         names = ", ".join(shown(m.name or m.address, 30) for m in result.locked[:3])
-        lines.append(f"⊘ Locked, not marked ({len(result.locked)}): {names}")
+        lines.append(f"⊘ Locked, not marked ({len(result.locked):,}): {names}")
     for name, several in result.ambiguous.items():
         lines.append(
-            f"? {len(several)} people are called {shown(str(name), 30)}: not marked "
+            f"? {len(several):,} people are called {shown(str(name), 30)}: not marked "
             "(paste a number or email)"
         )
     if result.unmatched:  # a spreadsheet row is one person: listed once, all its addresses
         listed = ", ".join(shown(str(row), 60) for row in result.unmatched[:SHOWN_UNMATCHED])
         more = (
-            f" and {len(result.unmatched) - SHOWN_UNMATCHED} more"
+            f" and {len(result.unmatched) - SHOWN_UNMATCHED:,} more"
             if len(result.unmatched) > SHOWN_UNMATCHED
             else ""
         )
-        lines.append(f"✗ Matched nobody ({len(result.unmatched)}): {listed}{more}")
+        lines.append(f"✗ Matched nobody ({len(result.unmatched):,}): {listed}{more}")
     return "\n".join(lines)
 
 
@@ -109,9 +109,11 @@ class PasteScreen(DeckModal[int | None]):
             out.update(report(result, marked))
             return
         found = (
-            f"✓ {len(result.members)} matched in the rows loaded so far. " if result.members else ""
+            f"✓ {len(result.members):,} matched in the rows loaded so far. "
+            if result.members
+            else ""
         )
-        out.update(f"{found}Asking the provider about {len(result.unmatched)} not loaded yet…")
+        out.update(f"{found}Asking the provider about {len(result.unmatched):,} not loaded yet…")
         self.ask_provider(result, marked)
 
     def keep(self, result: PasteResult) -> int:

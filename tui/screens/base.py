@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 class DeckScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    #: letters typed here go to a filter, so none of them is a command (`q` included)
+    LETTERS_FILTER = False
 
     @property
     def deck(self) -> RosterDeckApp:

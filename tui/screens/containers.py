@@ -45,12 +45,16 @@ def _session(container: Container) -> str:
 
 
 class ContainersScreen(DeckScreen):
+    # Letters go to the filter: what reloads, deletes or quits is on a key no name has.
     BINDINGS = [
         Binding("enter", "open", "Open", id="open"),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("ctrl+r", "reload", "Reload", id="reload"),  # letters go to the filter
-        Binding("X", "delete_source", "Delete source", id="delete-source", show=False),
+        Binding("ctrl+r", "reload", "Reload", id="reload"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit-typing", priority=True),
+        Binding("ctrl+d,delete", "delete_source", "Delete source", id="delete-source", show=False),
     ]
+    LETTERS_FILTER = True
+    HELP_NAME = "groups and lists"
 
     class Loaded(Message):
         def __init__(self, containers: list[Container] | None, error: str = "") -> None:
@@ -131,7 +135,7 @@ class ContainersScreen(DeckScreen):
             table.move_cursor(row=table.get_row_index(current.id))
         filtered = f" (filter: {needle})" if needle else ""
         self.query_one("#status", Static).update(
-            f"{len(matching)} of {len(self.containers)} shown{filtered} · enter opens"
+            f"{len(matching):,} of {len(self.containers):,} shown{filtered} · enter opens"
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -22,6 +22,7 @@ from providers.text import shown
 from tui.messages import Propose
 from tui.screens.job import REPAINT_SECONDS, JobScreen
 from tui.screens.progress import COUNTED
+from tui.widgets.outcome_table import said_of
 
 RowKey = tuple[str, str]  # (place's job id, member id)
 
@@ -75,13 +76,15 @@ class EverywhereProgressScreen(JobScreen):
         yield ProgressBar(total=1, show_eta=False, id="bar")
         yield Static("", id="counts", markup=False)
         yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="said", markup=False)
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         names = {i.member.name or i.member.address for items in self.items.values() for i in items}
         who_width = 12 if len(names) > 1 else 0  # one person: the heading says who
-        # The provider's words get the room that is left, cut there: enter tells them whole.
+        # The provider's words get the room that is left, cut there: the line below the table
+        # says the row's whole, and enter its story.
         where_width, state_width = 30, 12
         said_width = max(12, self.size.width - where_width - who_width - state_width - 8)
         table.add_column("Where, account", width=where_width)
@@ -116,7 +119,7 @@ class EverywhereProgressScreen(JobScreen):
             for item in items:
                 key = (part_id, item.member.id)
                 state = progress.states.get(item.member.id, item.state)
-                said = progress.notes.get(item.member.id, _said(item))
+                said = progress.said.get(item.member.id, "")
                 if self._shown.get(key) != (state, said):
                     self._shown[key] = (state, said)
                     row = f"{part_id}|{item.member.id}"
@@ -124,15 +127,17 @@ class EverywhereProgressScreen(JobScreen):
                         row, "state", STATE_WORDS.get(state, state), update_width=True
                     )
                     table.update_cell(row, "said", Text(shown(said)), update_width=True)
+        self.show_words()
         done, total, counts = counted(self.progress(p) for p in self.parts)
         self.query_one(ProgressBar).update(total=max(1, total), progress=done)
         places = sum(1 for p in self.parts if self.progress(p).done == self.progress(p).total)
-        words = " · ".join(f"{STATE_WORDS[s]} {counts[s]}" for s in COUNTED if counts.get(s))
-        line = f"{done}/{total} done · {places}/{len(self.parts)} places"
-        self.query_one("#counts", Static).update(line + (f"  {words}" if words else ""))
+        words = " · ".join(f"{STATE_WORDS[s]} {counts[s]:,}" for s in COUNTED if counts.get(s))
+        line = f"{done:,}/{total:,} done · {places}/{len(self.parts)} places"
+        line += (f"  {words}" if words else "") + (" · dry run" if self.first.dry_run else "")
+        self.query_one("#counts", Static).update(line)
         running = self.running
-        if running != self.shown_running:
-            self.shown_running = running
+        if running != self.told:
+            self.told = running
             self.query_one("#status", Static).update(self._status(running))
             self.refresh_bindings()
 
@@ -171,7 +176,18 @@ class EverywhereProgressScreen(JobScreen):
         return part_id, member_id
 
     def on_data_table_row_highlighted(self) -> None:
+        self.show_words()
         self.refresh_bindings()
+
+    def show_words(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        part_id, member_id = row
+        item = next(i for i in self.items[part_id] if i.member.id == member_id)
+        notes = self.progress(part_id).notes
+        said = notes[member_id] if member_id in notes else said_of(item)
+        self.show_said(f"{self.parts[part_id].container.where}: {said}" if said else "")
 
     def action_story(self) -> None:
         from tui.dialogs.story import StoryScreen
@@ -190,10 +206,6 @@ class EverywhereProgressScreen(JobScreen):
         if row is not None:
             part_id = row[0]
             self.post_message(Propose(lambda desk: desk.propose_undo(part_id)))
-
-
-def _said(item: Item) -> str:
-    return f"{item.code}: {item.message}" if item.code else item.message
 
 
 def _stopped(part: Job) -> bool:

@@ -123,7 +123,7 @@ class FindScreen(DeckScreen):
         calls = sum(f.calls for f in self.found)
         line = (
             f"{self.searched} of {len(order)} accounts searched · {places} place"
-            f"{'s' * (places != 1)} · {calls} calls"
+            f"{'s' * (places != 1)} · {calls:,} calls"
         )
         if self.searched == len(order) and self.removable:
             line += " · d removes them from every place"

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from providers.jobs.plans import VERBS
-from providers.journal.records import JobState
+from providers.journal.records import EverywhereJob, Job
 from providers.models import STATE_WORDS
 from providers.text import shown
 from tui.screens.base import DeckScreen
@@ -21,7 +21,7 @@ NAME_CHARS = 36
 
 def outcomes(counts: Mapping[str, int]) -> str:
     """`52 ✓ removed · 1 ✗ failed`: the number, then the state's glyph and word."""
-    return " · ".join(f"{n} {STATE_WORDS.get(s, s)}" for s, n in sorted(counts.items()) if n)
+    return " · ".join(f"{n:,} {STATE_WORDS.get(s, s)}" for s, n in sorted(counts.items()) if n)
 
 
 class HistoryScreen(DeckScreen):
@@ -41,35 +41,33 @@ class HistoryScreen(DeckScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        """Two lines a job, so that every word fits in 80 columns: nothing is a bare glyph."""
+        """Two lines a job (three with a reason), so that every word fits in 80 columns:
+        nothing is a bare glyph."""
         table = self.query_one(DataTable)
         table.clear()
         journal = self.deck.desk.journal
-        rows: list[tuple[str, str, str, JobState, Mapping[str, int], str]] = []
+        rows: list[tuple[Job | EverywhereJob, str]] = []
         for job in journal.jobs():
             if job.part_of:
                 continue  # shown once, as its everywhere job
-            what = f"{VERBS[job.operation]} {shown(job.container.name, NAME_CHARS)}" + (
-                " (dry run)" if job.dry_run else ""
-            )
-            rows.append(
-                (job.created_at, job.user, f"{job.account}\n{what}", job.state, job.counts, job.id)
-            )
+            what = f"{VERBS[job.operation]} {shown(job.container.name, NAME_CHARS)}"
+            rows.append((job, f"{job.account}\n{what}"))
         for e in journal.everywhere_jobs():
             more = f" +{len(e.addresses) - 1}" if len(e.addresses) > 1 else ""
-            what = f"everywhere, {len(e.parts)} places\n{shown(e.addresses[0])}{more}"
-            rows.append((e.created_at, e.user, what, e.state, e.counts, e.id))
-        rows.sort(key=lambda row: row[0], reverse=True)
-        for created, user, what, state, counts, key in rows:
+            rows.append((e, f"everywhere, {len(e.parts)} places\n{shown(e.addresses[0])}{more}"))
+        rows.sort(key=lambda row: row[0].created_at, reverse=True)
+        for told, what in rows:
+            why = f"\nwhy: {shown(told.reason, NAME_CHARS)}" if told.reason else ""
+            dry = " · dry run" if told.dry_run else ""
             table.add_row(
-                f"{created[5:16].replace('T', ' ')}\n{user}",
-                Text(what),
-                f"{state.value}\n{outcomes(counts)}",
-                key=key,
-                height=2,
+                f"{told.created_at[5:16].replace('T', ' ')}\n{told.user}",
+                Text(what + why),
+                f"{told.state.value}{dry}\n{outcomes(told.counts)}",
+                key=told.id,
+                height=3 if why else 2,
             )
         self.query_one("#status", Static).update(
-            f"{len(rows)} job{'s' * (len(rows) != 1)} · enter opens one (export, retry, undo)"
+            f"{len(rows):,} job{'s' * (len(rows) != 1)} · enter opens one (export, retry, undo)"
             if rows
             else "No jobs yet."
         )

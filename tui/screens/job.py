@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from providers.jobs.progress import Progress
 from providers.models import Outcome
+from providers.text import shown
 from tui.messages import Cancel, JobEnded, JobStarted, Propose
 from tui.screens.base import DeckScreen
 
@@ -29,8 +30,9 @@ class JobScreen(DeckScreen):
     def __init__(self, job_id: str) -> None:
         super().__init__()
         self.job_id = job_id
-        #: whether the status line last said the job runs (None: not said yet, or stale)
-        self.shown_running: bool | None = None
+        self._said = ""
+        #: what the status line last said of the job's state (None: say it at the next look)
+        self.told: object = None
 
     def part_ids(self) -> list[str]:
         """The jobs whose progress this screen shows (an everywhere job: one a place)."""
@@ -51,6 +53,13 @@ class JobScreen(DeckScreen):
 
     def say(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
+
+    def show_said(self, words: str) -> None:
+        """Below the table, what was said of the member under the cursor, whole (the table's
+        column has room for the provider's words only, and cuts them)."""
+        if words != self._said:
+            self._said = words
+            self.query_one("#said", Static).update(shown(words))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_job":
@@ -82,13 +91,18 @@ class JobScreen(DeckScreen):
         self.app.push_screen(ReceiptScreen(self.job_id))
 
     def on_job_started(self, message: JobStarted) -> None:
-        """Resumed or retried from here: this screen shows it."""
+        """Resumed or retried from here (or started on its plan): this screen shows it."""
         if message.job_id == self.job_id:
             message.stop()
             message.shown.set()
             self.say("Sending…")
-            self.shown_running = None  # however soon it ends, the next repaint says so
+            self.tell_state_again()
             self.refresh_bindings()
+
+    def tell_state_again(self) -> None:
+        """The next repaint says the job's state whatever it saw before: a quick run may
+        start and end between two repaints."""
+        self.told = None
 
     def on_job_ended(self, message: JobEnded) -> None:
         """This screen says how its job ended itself (a toast would cover its status)."""

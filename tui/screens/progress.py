@@ -1,11 +1,13 @@
 """A job, live: one row per member, an overall bar with counts, pace and ETA.
 
 It repaints on a 10 Hz timer from the job's `Progress`, however fast the engine settles
-members, so the keyboard stays responsive during a run of 10,000.
+members, so the keyboard stays responsive during a run of 10,000. Opened on a plan still being
+journaled, it shows the plan's members pending at once and follows the job once it is written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -13,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
-from providers.jobs.plans import VERBS
+from providers.jobs.plans import VERBS, Plan, PlannedItems
 from providers.jobs.progress import Progress
-from providers.journal.records import Job
+from providers.journal.records import Item, Job
 from providers.models import STATE_WORDS, Operation, Outcome
 from providers.text import shown
 from tui.messages import Propose
@@ -71,34 +73,58 @@ class ProgressScreen(JobScreen):
         Binding("u", "undo", "Undo", id="undo", tooltip="Add the removed members back"),
     ]
 
+    def __init__(self, job_id: str, plan: Plan | None = None) -> None:
+        """A journaled job, or (`plan`, no id yet) one whose plan is being journaled."""
+        super().__init__(job_id)
+        self.plan = plan
+        self._planned = Progress.of_plan(plan) if plan is not None else None
+
     @property
     def job(self) -> Job:
         return self.deck.desk.journal.job(self.job_id)
 
     @cached_property
-    def job_facts(self) -> Job:
+    def job_facts(self) -> Job | Plan:
         """What never changes about the job (operation, dry run), read once."""
-        return self.job
+        return self.plan or self.job
+
+    def progress(self, part_id: str) -> Progress:
+        if self._planned is None or self.job_id:
+            return super().progress(part_id)
+        return self._planned
+
+    def journaled(self, job_id: str) -> None:
+        """The plan is written: from now on the screen follows the job itself."""
+        self.job_id = job_id
+        self.refresh_bindings()
+
+    def unjournaled(self, why: str) -> None:
+        self.say(f"✗ {shown(why)} Nothing was sent.")
 
     def heading(self) -> str:
-        job = self.job
+        job = self.job_facts
         dry = "DRY RUN · " if job.dry_run else ""
         where = shown(job.container.name)
         return f"{dry}{VERBS[job.operation].capitalize()} {where} ({job.account})"
 
     def body(self) -> ComposeResult:
         progress = self.progress(self.job_id)
+        items: Sequence[Item] = (
+            PlannedItems(self.plan) if self.plan else self.deck.desk.journal.items(self.job_id)
+        )
         yield ProgressBar(total=max(1, progress.total), show_eta=False, id="bar")
         yield Static("", id="counts", markup=False)
-        yield OutcomeTable(self.deck.desk.journal.items(self.job_id), progress, id="outcomes")
+        yield OutcomeTable(items, progress, id="outcomes")
+        yield Static("", id="said", markup=False)
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
-        self._shown_state: tuple[int, int] | None = None
         self.following = False
         self._followed: str | None = None
         self.query_one(OutcomeTable).rows_changed()
         self.query_one(OutcomeTable).focus()
+        if not self.job_id:
+            self.say("Writing the plan to the journal; sending starts as soon as it is kept…")
         self.repaint()
         self.set_interval(REPAINT_SECONDS, self.repaint)
 
@@ -107,9 +133,10 @@ class ProgressScreen(JobScreen):
         table = self.query_one(OutcomeTable)
         table.progress = progress
         table.refresh()
+        self.show_said(table.words())
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         running = self.deck.desk.is_running(self.job_id)
-        line = summary(progress, running)
+        line = summary(progress, running) + (" · dry run" if self.job_facts.dry_run else "")
         adapter = self.deck.desk.opened(self.job_facts.account) if running else None
         waited = adapter.waiting() if adapter is not None else 0.0
         if waited >= SLOW_ANSWER_SECONDS:
@@ -117,22 +144,29 @@ class ProgressScreen(JobScreen):
         self.query_one("#counts", Static).update(line)
         # The status line and the footer change only when the job starts or stops (or its
         # failures change): rebuilding the footer ten times a second would cost the keyboard.
-        state = (progress.counts[Outcome.FAILED.value], progress.counts[Outcome.REMOVED.value])
+        state = (
+            running or not self.job_id,  # a plan being journaled is a job under way
+            progress.counts[Outcome.FAILED.value],
+            progress.counts[Outcome.REMOVED.value],
+        )
         if self.following and progress.last_failed != self._followed:
             self._followed = progress.last_failed
             if progress.last_failed is not None:
                 table.show_member(progress.last_failed)
-        if state != self._shown_state or running != self.shown_running:
+        told = self.told if isinstance(self.told, tuple) else None
+        if state != told:
             if table.failed_only:
                 table.refilter()
-            if not running and self.shown_running is not False:
+            if not state[0] and (told is None or told[0]):
                 job = progress.ended or self.job
                 note = f" — {shown(job.note)}" if job.note else ""
                 self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
-            self._shown_state, self.shown_running = state, running
+            self.told = state
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.job_id:  # being journaled: nothing to act on yet
+            return action in ("back", "failed_only", "follow")
         if action == "undo":
             job = self.job_facts
             return (

@@ -1,6 +1,9 @@
-"""One row per member of a job with its live state, glyph and word, and the provider's word."""
+"""One row per member of a job with its live state, glyph and word, and the provider's own
+words; everything said of the member under the cursor, whole, is `words()`."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rich.style import Style
 
@@ -25,7 +28,7 @@ STYLES = {
 class OutcomeTable(LineTable):
     """The job's members in plan order, or only those that failed (`failed_only`)."""
 
-    def __init__(self, items: list[Item], progress: Progress, *, id: str | None = None) -> None:
+    def __init__(self, items: Sequence[Item], progress: Progress, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.all_items = items
         self.items = items
@@ -74,7 +77,7 @@ class OutcomeTable(LineTable):
         it once there are any (until then, emails get the room)."""
         state = 16
         rest = max(12, width - self.PREFIX_WIDTH - state - 4)
-        said = rest * 4 // 10 if any(self.progress.notes.values()) else len("provider said") + 2
+        said = rest * 4 // 10 if any(self.progress.said.values()) else len("provider said") + 2
         name = (rest - said) * 45 // 100
         return [name, rest - said - name, state, said]
 
@@ -85,7 +88,7 @@ class OutcomeTable(LineTable):
     def cells(self, row: int) -> list[str]:
         item = self.items[row]
         state = self._state(row)
-        said = self.progress.notes.get(item.member.id, item.message)
+        said = self.progress.said.get(item.member.id, "")
         return [
             item.member.name or "—",
             item.member.address or item.member.id,
@@ -93,5 +96,19 @@ class OutcomeTable(LineTable):
             " ".join(said.replace(item.member.id, "").split()),  # the row says who already
         ]
 
+    def words(self) -> str:
+        """What was said of the member under the cursor, ours and the provider's, whole."""
+        item = self.current
+        if item is None:
+            return ""
+        notes = self.progress.notes
+        said = notes[item.member.id] if item.member.id in notes else said_of(item)
+        return f"{item.member.name or item.member.address}: {said}" if said else ""
+
     def row_style(self, row: int) -> Style:
         return STYLES.get(self._state(row), Style())
+
+
+def said_of(item: Item) -> str:
+    """A journaled member's last words, code first when there is one."""
+    return f"{item.code}: {item.message}" if item.code else item.message

@@ -149,6 +149,22 @@ def test_demo_reads_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
+def test_the_shell_says_a_dry_run_is_one_in_plain_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run(capsys, "--demo", "containers", "sandbox-autosend")
+    assert "100,000" in out
+    _, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend")
+    assert "(cannot be read: Sales line is unlinked: link its phone again in WaSend)" in out
+    code, out, _ = run(
+        capsys, "--demo", "remove", "sandbox-rasl", "group:3", "+12025550105", "--dry-run", "--yes"
+    )
+    assert code == 0 and "journaled; a dry run: nothing is sent." in out
+    assert out.rstrip().endswith("finished: ○ would remove 1 · dry run")
+    _, out, _ = run(capsys, "--demo", "jobs")
+    assert "finished  ○ would remove 1 · dry run" in out
+
+
 def test_sandbox_serve_answers_plain_http() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tui", "sandbox", "serve", "--port", "0"],
@@ -190,9 +206,9 @@ def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, "--demo", "jobs", "--json")
     (job,) = json.loads(out)
     assert job["counts"] == {"protected": 1, "removed": 3}
-    # Each `--demo` command has a fresh sandbox, where they were never removed: said so.
+    # The demo keeps its data between commands: they were removed, and are put back.
     code, out, _ = run(capsys, "--demo", "undo", job["id"], "--yes")
-    assert code == 0 and out.count("● already there  ") == 3
+    assert code == 0 and out.count("↺ restored  ") == 3
 
 
 def test_remove_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,7 +62,7 @@ async def test_a_plan_over_every_place_with_protected_and_unsearched_ones(
     assert not admin.members and "owner" in admin.skipped[0][1].lower()
     assert len(plan.acting) == 4 and plan.confirmation_word == "4"
     assert [(u.account, u.where) for u in plan.unsearched] == [("sandbox-wasend", "Sales line")]
-    assert "scanning QR" in plan.unsearched[0].why
+    assert "unlinked" in plan.unsearched[0].why
     assert all(p.reason == "T-9: erasure" for p in plan.parts)
 
     cost = estimate_everywhere(adapters.adapters, journal, plan)

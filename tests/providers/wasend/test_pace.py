@@ -86,7 +86,7 @@ async def test_a_session_that_drops_pauses_the_job_and_the_list_says_why(
     assert job.counts[Outcome.REMOVED.value] + job.counts.get(Outcome.UNKNOWN.value, 0) == 2
     listed = await adapter.containers()
     dropped = [c for c in listed if c.parent == "Events team"]
-    assert len(dropped) == 1 and dropped[0].read_only and dropped[0].status == "scanning QR"
+    assert len(dropped) == 1 and dropped[0].read_only and dropped[0].status == "unlinked"
     assert {c.status for c in listed if c.parent == "Front desk"} == {"working"}
     refused = make_plan("sandbox-wasend", Provider.WASEND, dropped[0], members[5:6])
     assert not refused.members and "link its phone again" in refused.skipped[0][1]

@@ -28,7 +28,7 @@ async def test_a_whatsapp_removal_offers_to_keep_them_off_and_to_revoke_the_link
         assert "invite link" in str(revoke.label)
         said = " ".join(str(s.render()) for s in app.screen.query(".hint").results(Static))
         assert "refused unless overridden" in said
-        assert "everyone else holding the link of Events team / Choir finds it stops" in said
+        assert "everyone else's link to Events team / Choir stops working" in said
         suppress.value = revoke.value = True
         await pilot.pause()
         assert str(app.screen.query_one("#dry-run", Checkbox).label).startswith("Dry run: off")

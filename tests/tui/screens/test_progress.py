@@ -1,12 +1,16 @@
-"""The progress screen's views of a job: only the failed, one member's story, following
-failures as they happen."""
+"""The progress screen's views of a job: its plan at once, while the journal writes it; only
+the failed, one member's story, following failures as they happen."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from providers.journal import Journal
+from providers.models import Provider
 from providers.sandbox import Sandbox
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until
@@ -36,7 +40,7 @@ async def run_to_the_end(pilot: Pilot[Any], *keys: str) -> ProgressScreen:
     app: Any = pilot.app
     await pilot.press(*keys)
     await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
-    await until(pilot, lambda: not app.desk.running)
+    await until(pilot, lambda: not app.desk.busy)
     screen = app.screen
     assert isinstance(screen, ProgressScreen)
     return screen
@@ -88,7 +92,74 @@ async def test_follow_failures_moves_to_each_as_it_happens() -> None:
         )
         sandbox.wasend.misbehaviour.release.set()
         sandbox.wasend.misbehaviour.hold_after = None
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.busy)
         await until(
             pilot, lambda: table.current is not None and table.current.member.id == refused[1]
         )
+
+
+async def test_the_column_holds_the_providers_words_and_the_line_below_says_all() -> None:
+    sandbox = Sandbox().unlimited()
+    whatsapp = sandbox.faults[Provider.WASEND]
+    whatsapp.error_rate, whatsapp.error_status, whatsapp.methods = 1.0, 500, frozenset({"DELETE"})
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space")
+        screen = await run_to_the_end(pilot, "d", "y")
+        table = screen.query_one(OutcomeTable)
+        assert table.cells(0)[2:] == ["✗ failed", "Upstream failure."]
+        said = text_of(pilot, "#said")
+        assert said.startswith(f"{table.items[0].member.name}: SERVER_ERROR: WaSend")
+        assert "(HTTP 500) (Upstream failure.)" in said and said.endswith("when checked.")
+
+
+class HeldJournal(Journal):
+    """A journal whose plans wait, in the thread that writes them, until they are let go."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.writing, self.let_go = threading.Event(), threading.Event()
+
+    def create(self, **plan: Any) -> str:
+        self.writing.set()
+        self.let_go.wait(timeout=60)
+        return super().create(**plan)
+
+
+async def test_a_confirmed_job_shows_its_plan_while_the_journal_writes_it(tmp_path: Path) -> None:
+    journal = HeldJournal(tmp_path / "journal.sqlite3")
+    app = quick_app(journal=journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "space", "space", "d", "y")
+        await until(pilot, journal.writing.is_set)
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen) and not screen.job_id
+        table = screen.query_one(OutcomeTable)
+        assert table.row_count == 3 and text_of(pilot, "#counts").startswith("0/3 done")
+        assert "Writing the plan to the journal" in text_of(pilot, "#status")
+        await pilot.press("down")  # keys are handled meanwhile
+        assert table.cursor == 1 and journal.jobs() == []
+        journal.let_go.set()
+        await until(pilot, lambda: bool(screen.job_id) and not app.desk.busy)
+        await until(pilot, lambda: "finished" in text_of(pilot, "#status"))
+        assert text_of(pilot, "#counts").startswith("3/3 done") and app.screen is screen
+
+
+async def test_leaving_a_plan_being_journaled_and_asking_again_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    journal = HeldJournal(tmp_path / "journal.sqlite3")
+    app = quick_app(journal=journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, journal.writing.is_set)
+        await pilot.press("escape")  # back to the members, while the plan is written
+        await until(pilot, lambda: isinstance(app.screen, MembersScreen))
+        await pilot.press("d")  # another removal: refused, the first one goes on
+        journal.let_go.set()
+        await until(pilot, lambda: bool(journal.jobs()) and not app.desk.busy)
+        (job,) = journal.jobs()
+        assert job.counts == {"removed": 1} and isinstance(app.screen, MembersScreen)

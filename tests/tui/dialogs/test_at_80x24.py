@@ -1,0 +1,59 @@
+"""Dialogs at 80x24: the sandbox banner and the footer stay in view, a dialog's buttons and
+fields are always on screen, and what is too long for it scrolls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from tests.scenes import find, members, quick_app, until
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
+from tui.dialogs.help import HelpScreen
+
+SIZE = (80, 24)
+
+
+def in_view(screen: Any, widget: Widget) -> bool:
+    """Nothing covers the widget's middle, and the frame around it leaves the top and bottom
+    lines (the banner and the footer) to the screen below."""
+    frame = screen.children[0]
+    over, _ = screen.get_widget_at(*widget.region.center)
+    return bool(over is widget or widget in over.ancestors) and (
+        frame.region.y >= 1 and frame.region.bottom <= SIZE[1] - 1
+    )
+
+
+async def test_the_everywhere_confirm_keeps_its_fields_and_buttons_in_view() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await find(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        dialog = app.screen
+        words = dialog.query_one("#words", VerticalScroll)
+        assert words.max_scroll_y > 0, "the words are longer than the room: they scroll"
+        for _ in range(2):  # on the count, then on "Why"
+            for name in ("#typed", "#reason", "#dry-run", "#cancel", "#confirm"):
+                assert in_view(dialog, dialog.query_one(name)), name
+            assert words.scroll_y == 0, "the words' first line stays"
+            await pilot.press("tab")
+        assert dialog.focused is dialog.query_one("#dry-run")
+
+
+async def test_the_members_help_scrolls_to_its_last_line() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await members(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_screen = app.screen
+        table = help_screen.query_one(DataTable)
+        assert in_view(help_screen, help_screen.query_one(".hint"))
+        assert table.max_scroll_y > 0
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        assert table.scroll_y == table.max_scroll_y
+        last = table.get_row_at(table.row_count - 1)
+        assert "Command palette" in str(last[1]) and table.cursor_row == table.row_count - 1

@@ -1,0 +1,57 @@
+"""The groups list: every letter typed goes to its filter, so what quits or deletes is on a
+key no name is typed with, and the footer and the help say so."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from tests.scenes import containers, quick_app, until
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
+from tui.dialogs.help import HelpScreen
+from tui.screens.containers import ContainersScreen
+
+SIZE = (80, 24)
+
+
+async def test_a_name_starting_with_q_or_x_is_typed_and_quits_or_deletes_nothing() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # RASL: groups and sources
+        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
+        screen = app.screen
+        assert isinstance(screen, ContainersScreen)
+        field = screen.query_one(Input)
+        for name in ("q", "X"):
+            await pilot.press(name)
+            assert app.screen is screen and field.value == name, "a letter, not a command"
+            await pilot.press("escape")  # clears the filter, back on the list
+        keys = screen.active_bindings
+        assert "q" not in keys and keys["ctrl+q"].binding.description == "Quit"
+
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        table = help_screen.query_one(DataTable)
+        rows = [table.get_row_at(row) for row in range(table.row_count)]
+        said = {str(what): str(keys) for keys, what in rows}
+        assert said["Quit"] == "^q" and said["Delete source"] == "^d / del"
+        await pilot.press("escape")
+
+        await pilot.press(*"old", "enter")  # the unused source, under the cursor
+        await pilot.press("delete")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: app.return_code is not None)
+
+
+async def test_q_still_quits_where_letters_are_commands() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await containers(pilot)  # the WaSend account's groups
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ContainersScreen))
+        assert app.screen.active_bindings["q"].enabled
+        await pilot.press("q")
+        await until(pilot, lambda: app.return_code is not None)
