@@ -28,7 +28,13 @@ from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tui.app import RosterDeckApp
 
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
+FAST = {
+    "requests_per_second": 0,
+    "seconds_between_writes": 0,
+    "write_jitter": 0,
+    "seconds_between_reads": 0,
+    "read_jitter": 0,
+}
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 
 

@@ -31,9 +31,12 @@ class WriteSpacing:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
         self._last: float | None = None
+        #: how many times the usual gap the next ones keep (WhatsApp: twice, for the rest of
+        #: a day a number was told to slow down)
+        self.stretch = 1.0
 
     def _next_gap(self) -> float:
-        return self.floor + self._rng.uniform(0.0, self.jitter)
+        return (self.floor + self._rng.uniform(0.0, self.jitter)) * self.stretch
 
     @property
     def slowest_gap(self) -> float:

@@ -21,6 +21,7 @@ from typing import Any
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace
 from providers.errors import NothingToDo, Refused
+from providers.jobs.community import plan_community
 from providers.jobs.engine import Engine
 from providers.jobs.events import Event
 from providers.jobs.everywhere import (
@@ -54,7 +55,7 @@ from providers.jobs.words import (
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
 from providers.matching import Given
-from providers.models import Operation, Outcome
+from providers.models import Capabilities, Container, Member, Operation, Outcome
 from providers.protocol import Adapter
 from providers.text import shown
 
@@ -145,6 +146,8 @@ class Desk:
         self.clock = clock
         self.running: dict[str, Running] = {}
         self._opened = OpenedOnce(workspace)
+        #: accounts whose adapters keep the "slow down"s they hear in the journal
+        self._remembering: set[str] = set()
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
         self.ended_at: dict[str, float] = {}
@@ -157,13 +160,20 @@ class Desk:
     # -- adapters --------------------------------------------------------------------------
 
     async def adapter(self, name: str) -> Adapter:
-        return await self._opened(name)
+        """The account's adapter, which keeps the "slow down"s it hears in the journal (and
+        heeds those kept there, from any process)."""
+        adapter = await self._opened(name)
+        if name not in self._remembering:
+            adapter.remember(self.journal.slowdowns(name))
+            self._remembering.add(name)
+        return adapter
 
     def opened(self, name: str) -> Adapter | None:
         """The account's adapter if it has been opened (never opens one)."""
         return self._opened.adapters.get(name)
 
     async def forget_adapter(self, name: str) -> None:
+        self._remembering.discard(name)
         await self._opened.forget(name)
 
     async def aclose(self) -> None:
@@ -189,7 +199,7 @@ class Desk:
         """A new job on one container: remove, delete contacts or a source, add back."""
         self.refuse_while_busy()
         adapter = await self.adapter(plan.account)
-        abilities = adapter.capabilities
+        abilities = adapter.capabilities_at(plan.container)
         label = plan.provider.label
         if plan.operation is Operation.DELETE_CONTACTS and not abilities.can_delete_contacts:
             raise Refused(f"{label} cannot delete contacts.")
@@ -197,9 +207,10 @@ class Desk:
             raise Refused(f"{label} has no sources to delete.")
         if plan.operation is Operation.ADD_BACK and not abilities.can_undo:
             raise Refused(f"{label} cannot add members back: this job cannot be undone.")
+        refuse_unsendable(adapter, plan.container)
         if not plan.members and plan.operation is not Operation.DELETE_SOURCE:
             reasons = "; ".join(sorted({why for _, why in plan.skipped})) or "nobody was named"
-            raise Refused(f"Nothing can be sent to {plan.container.where}: {reasons}.")
+            raise Refused(nothing_to_send(plan.container, reasons))
         guess = estimate(adapter, self.journal, plan)
         verb = {
             Operation.ADD_BACK: "Add back",
@@ -231,8 +242,10 @@ class Desk:
         if reason_required(self.workspace.account(account)) and not reason.strip():
             raise Refused(WHY_REQUIRED.format(account=account))
         adapter = await self.adapter(account)
+        container = await adapter.container(container_id)
+        refuse_unsendable(adapter, container)
         plan, matched_nobody = await plan_for_entries(
-            adapter, account, container_id, entries, operation
+            adapter, account, container, entries, operation
         )
         unmatched = [str(given) for given in matched_nobody]  # a spreadsheet row, whole
         if unmatched and not ignore_absent:
@@ -251,7 +264,10 @@ class Desk:
             raise Refused("Found nowhere they can be removed from: nothing to send.")
         adapters = {name: await self.adapter(name) for name in plan.accounts}
         guess = estimate_everywhere(adapters, self.journal, plan)
-        paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
+        paces = {
+            part.account: pace(slowest(adapters[part.account], plan.acting, part.account))
+            for part in plan.acting
+        }
         strict = bool(asking_why(plan, self.workspace.accounts()))
         return Proposal(
             kind=Kind.EVERYWHERE,
@@ -261,6 +277,16 @@ class Desk:
             reason_required=strict,
             everywhere=plan,
         )
+
+    async def propose_community(
+        self, account: str, container: Container, members: Sequence[Member]
+    ) -> Proposal:
+        """These members off every group of the container's WhatsApp community they are in,
+        as one job of one part a group."""
+        self.refuse_while_busy()
+        adapter = await self.adapter(account)
+        plan = await plan_community(adapter, self.workspace.account(account), container, members)
+        return await self.propose_everywhere(plan)
 
     def _parts(self, job_id: str) -> tuple[list[Job], EverywhereJob | None]:
         if self.journal.is_everywhere(job_id):
@@ -377,7 +403,7 @@ class Desk:
             guess = estimate_for(adapter, self.journal, part.account, part.container, members)
             whose = f"{part.account}'s" if len(parts) > 1 else "this account's"
             lines.append(cost(guess, whose))
-            if said := pace(adapter.capabilities):
+            if said := pace(adapter.capabilities_at(part.container)):
                 lines.append(said)
         return lines
 
@@ -499,6 +525,25 @@ class Desk:
         """Send nothing more and start nothing new, for good: the process is ending."""
         self.stopping = True
         self.interrupt_all(why)
+
+
+def nothing_to_send(container: Container, why: str) -> str:
+    return f"Nothing can be sent to {place(container.where)}: {shown(why)}."
+
+
+def refuse_unsendable(adapter: Adapter, container: Container) -> None:
+    """Nothing is proposed where nothing may be sent (a read-only list; a WhatsApp group whose
+    number is no admin, as far as the adapter knows without a call): one sentence, the same
+    for both faces, before anything is looked up or sent."""
+    if why := adapter.refusal(container):
+        raise Refused(nothing_to_send(container, why))
+
+
+def slowest(adapter: Adapter, parts: Sequence[Plan], account: str) -> Capabilities:
+    """The account's pace at the slowest of its places in a plan (a WhatsApp number told to
+    slow down today), which is the one to say."""
+    paces = [adapter.capabilities_at(p.container) for p in parts if p.account == account]
+    return max(paces, key=lambda abilities: abilities.write_gaps[1])
 
 
 def _sendable(part: Job) -> int:

@@ -32,6 +32,8 @@ class EverywherePlan:
     unsearched: tuple[Unsearched, ...] = ()
     reason: str = ""
     dry_run: bool = False
+    #: the WhatsApp community these places are the groups of ("" when it is not one's)
+    community: str = ""
 
     @property
     def acting(self) -> tuple[Plan, ...]:
@@ -49,6 +51,11 @@ class EverywherePlan:
     @property
     def headline(self) -> str:
         acting, accounts = len(self.acting), len(self.acting_accounts)
+        if self.community:
+            return (
+                f"Remove {', '.join(self.addresses)} from the community {self.community}: "
+                f"{acting} group{'s' * (acting != 1)}:"
+            )
         return (
             f"Remove {', '.join(self.addresses)} from {acting} place{'s' * (acting != 1)} in "
             f"{accounts} account{'s' * (accounts != 1)}:"
@@ -71,9 +78,9 @@ def plan_everywhere(
         name = answer.account.name
         if answer.error:
             unsearched.append(Unsearched(account=name, where="every place", why=answer.error))
-        unsearched += [
+        unsearched += [  # a place that could not tell is as good as one not searched
             Unsearched(account=name, where=c.parent or c.where, why=c.read_only_reason)
-            for c in answer.unsearched
+            for c in (*answer.unsearched, *answer.unsure)
         ]
         for place in answer.places:
             key = (name, place.container.id)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import VERBS, Plan
-from providers.models import Capabilities, Estimate, Member, Operation
+from providers.models import Capabilities, Estimate, Member, Operation, Role
 from providers.text import shown
 
 SHOWN_NAMES = 4
@@ -48,9 +48,20 @@ def pace(abilities: Capabilities) -> str:
     if abilities.daily_budget:
         line += f", at most {abilities.daily_budget:,} a day for this session"
     line += "."
+    for note in abilities.pace_notes:
+        line += f"\n{note}"
     if abilities.pace_risk:
         line += f"\n⚠ {abilities.pace_risk}"
     return line
+
+
+def admins(members: Sequence[Member], abilities: Capabilities) -> str:
+    """What removing the admins among them takes, where the provider has rules for it."""
+    count = sum(1 for m in members if m.role is Role.ADMIN)
+    if not count or not abilities.admin_rule:
+        return ""
+    who = "is an admin" if count == 1 else "are admins"
+    return f"{count:,} of them {who}: {abilities.admin_rule}."
 
 
 def who(member: Member) -> str:
@@ -86,6 +97,8 @@ def plan_words(
     lines.append(f"Account {plan.account} · {plan.provider.label}")
     if plan.members:
         lines.append("Who: " + names(plan.members))
+        if said := admins(plan.members, abilities):
+            lines.append(said)
     if plan.skipped:
         member, why = plan.skipped[0]
         lines.append(f"Skipped, never sent: {len(plan.skipped):,} — {who(member)}: {shown(why)}")

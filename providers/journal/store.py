@@ -39,6 +39,7 @@ from providers.models import Container, Member, MemberOutcome, Operation, Outcom
 
 if TYPE_CHECKING:
     from providers.journal.chain import Head, NewStep
+    from providers.journal.slowdowns import Slowdowns
     from providers.journal.verify import Verdict
 
 
@@ -281,3 +282,11 @@ class Journal:
 
     def everywhere_jobs(self, limit: int = 50) -> list[EverywhereJob]:
         return self._everywhere.listed(limit)
+
+    # -- paces -------------------------------------------------------------------------------
+
+    def slowdowns(self, account: str) -> Slowdowns:
+        """The days the account's WhatsApp numbers were told to slow down."""
+        from providers.journal.slowdowns import Slowdowns
+
+        return Slowdowns(self._db, account)

@@ -137,3 +137,14 @@ everywhere = Table(
     Column("unsearched", Text, nullable=False),
     _text("mac"),
 )
+
+#: the days a WhatsApp number ("wasend:" and its digits) was told to slow down, and why
+slowdowns = Table(
+    "slowdowns",
+    metadata,
+    Column("scope", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("why", Text, nullable=False),
+    PrimaryKeyConstraint("scope", "day"),
+)

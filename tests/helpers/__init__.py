@@ -23,7 +23,13 @@ from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from tui.main import main
 
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
+FAST = {
+    "requests_per_second": 0,
+    "seconds_between_writes": 0,
+    "write_jitter": 0,
+    "seconds_between_reads": 0,
+    "read_jitter": 0,
+}
 
 OpenAdapter = Callable[..., Adapter]
 

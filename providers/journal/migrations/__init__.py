@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from providers.journal.database import Database
 
-HEAD = "0002"
+HEAD = "0003_slowdowns"
 FIRST = "0001"
 
 
