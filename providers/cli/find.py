@@ -40,7 +40,7 @@ def said_found(found: Found) -> None:
     for blind in found.unsearched:
         print(f"  not searched: {shown(blind.read_only_reason)}", flush=True)
     for unsure in found.unsure:
-        print(f"  ? {unsure.read_only_word}: {shown(unsure.read_only_reason)}", flush=True)
+        print(f"  ? {shown(unsure.read_only_reason)}", flush=True)
 
 
 def _document(found: Found) -> dict[str, object]:

@@ -138,7 +138,7 @@ everywhere = Table(
     _text("mac"),
 )
 
-#: the days a WhatsApp number ("wasend:" and its digits) was told to slow down, and why
+#: the days a WhatsApp number (its digits) was told to slow down, and why
 slowdowns = Table(
     "slowdowns",
     metadata,

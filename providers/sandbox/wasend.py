@@ -46,7 +46,7 @@ GROUPS = (
 #: a WhatsApp community of the Events team: its parent, then the groups linked to it (the
 #: announcement group first, which every member of the community is in), with sizes
 COMMUNITY = "Riverside Allotments"
-LINKED = (("Riverside Announcements", 40), ("Plot Holders", 24), ("Seed Swap", 30))
+LINKED = (("Announcements", 40), ("Plot Holders", 24), ("Seed Swap", 30))
 #: members of Plot Holders listed by a privacy id whose phone WhatsApp does not give
 PHONE_UNKNOWN = 2
 #: Seed Swap's participant list comes back with only this many (as after WhatsApp's move

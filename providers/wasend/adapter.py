@@ -1,5 +1,5 @@
 """WaSend: WhatsApp sessions (phone numbers) and the real WhatsApp groups under each; this
-is the writing half, on `reads.WaSendReads`.
+is the writing half, on `rosters.WaSendRosters`.
 
 The documentation and the SDK disagree on the removal path and on the list shapes; this
 adapter tries the documented path, falls back to the SDK's on 404/405 (and keeps to
@@ -32,6 +32,7 @@ from providers.models import (
 )
 from providers.protocol import failed, outcomes
 from providers.wasend.answers import AddAnswer, RemoveAnswer
+from providers.wasend.groups import OVERLIMIT, digits, now_said, path_of
 from providers.wasend.outcomes import read_back, unread
 from providers.wasend.pace import (
     DEFAULT_BATCH,
@@ -41,14 +42,7 @@ from providers.wasend.pace import (
     slow_note,
     warm_up,
 )
-from providers.wasend.reads import (
-    OVERLIMIT,
-    OWNER_REASON,
-    WaSendReads,
-    digits,
-    now_said,
-    path_of,
-)
+from providers.wasend.rosters import OWNER_REASON, WaSendRosters
 
 MAX_GROUP_SIZE = 1024  # one read of the participants returns a whole WhatsApp group
 NOT_WORKING_HINT = re.compile(
@@ -62,7 +56,7 @@ ADMIN_RULE = (
 )
 
 
-class WaSendAdapter(WaSendReads):
+class WaSendAdapter(WaSendRosters):
     provider = Provider.WASEND
 
     def __init__(
@@ -74,13 +68,13 @@ class WaSendAdapter(WaSendReads):
         pause_after_failures: int = PAUSE_AFTER_FAILURES,
         time_scale: float = 1.0,
         new_number_since: date | None = None,
-        **reads: Any,
+        **reading: Any,
     ) -> None:
         """`time_scale` is how many times faster than real time the sandbox demo runs: its
         pace is judged as the real one it stands for. `new_number_since` marks the account's
-        numbers new to WhatsApp: their budget starts small (`pace.warm_up`). `reads` sets the
-        read pace and how long a read is kept (`reads.WaSendReads`)."""
-        super().__init__(http, **reads)
+        numbers new to WhatsApp: their budget starts small (`pace.warm_up`). `reading` sets
+        the read pace and how long a read is kept (`rosters.WaSendRosters`)."""
+        super().__init__(http, **reading)
         settings = http.settings
         self.mean_write_gap = settings.seconds_between_writes + settings.write_jitter / 2
         self.usual_budget = daily_budget

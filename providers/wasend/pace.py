@@ -21,6 +21,10 @@ DEFAULT_DAILY_BUDGET = 100
 SAFE_GAP = 3.0  # seconds between removals, before jitter
 SAFE_JITTER = 3.0  # up to this many seconds more, drawn afresh each time
 PAUSE_AFTER_FAILURES = 3
+#: participant and group reads of one session: a second apart, and up to a second more at
+#: random (WhatsApp answers rate-overlimit to reads that come too fast)
+SAFE_READ_GAP = 1.0
+SAFE_READ_JITTER = 1.0
 
 
 def pace_risk(batch_size: int, gap: float, daily_budget: int) -> str:
@@ -40,10 +44,6 @@ def pace_risk(batch_size: int, gap: float, daily_budget: int) -> str:
     )
 
 
-#: participant and group reads of one session: a second apart, and up to a second more at
-#: random (WhatsApp answers rate-overlimit to reads that come too fast)
-SAFE_READ_GAP = 1.0
-SAFE_READ_JITTER = 1.0
 #: how long a participant list read is given again before it is read anew
 KEEP_READS_MINUTES = 5.0
 #: a new number's removals a day in its first, second and third week; then the usual budget

@@ -55,7 +55,7 @@ async def test_a_community_and_a_member_with_no_phone_as_the_sdk_types_them(
     groups = TypeAdapter(list[sdk.Group]).validate_python(await get(sandbox, f"/{SESSION}/groups"))
     (parent,) = [g for g in groups if g.isParent]
     linked = [g for g in groups if g.linkedParentJid == parent.jid]
-    assert [g.name for g in linked if g.isDefaultSubGroup] == ["Riverside Announcements"]
+    assert [g.name for g in linked if g.isDefaultSubGroup] == ["Announcements"]
     assert len(linked) == 3
     plots = next(g for g in linked if g.name == "Plot Holders")
     listed = TypeAdapter(list[sdk.GroupParticipant]).validate_python(

@@ -71,6 +71,10 @@ class MembersScreen(DeckScreen):
         #: members a second the account's pace allows reading, until the load shows its own
         self.read_pace = 0.0
         self.search_said = False
+        #: when the list shown was read (the clock of `time.monotonic`), where the provider
+        #: keeps reads; and why it looks incomplete ("" when it looks whole)
+        self.read_at: float | None = None
+        self.incomplete = ""
 
     def heading(self) -> str:
         return f"{self.account.name} › {shown(self.container.where)}"
@@ -88,8 +92,15 @@ class MembersScreen(DeckScreen):
     def on_mount(self) -> None:
         self.query_one(MemberTable).focus()
         if self.container.read_only:
-            self.say(f"⊘ Read-only: {shown(self.container.read_only_reason)}.")
+            self.say_not_removable(self.container.read_only_reason)
+        elif self.container.kind is ContainerKind.COMMUNITY:
+            self.say("A community: d takes the marked off each of its groups they are in.")
         self.load()
+        self.set_interval(30, self.show_counts)  # the read's age grows
+
+    def say_not_removable(self, why: str) -> None:
+        word = self.container.read_only_word or "read-only"
+        self.say(f"⊘ {word.capitalize()}: {shown(why)}.")
 
     @property
     def container_name(self) -> str:
@@ -127,6 +138,10 @@ class MembersScreen(DeckScreen):
             line += f"{roster.known_total:,} total"
         else:
             line += f"{roster.loaded:,} of {roster.known_total:,} loaded (cut short)"
+        if self.incomplete and not self.streaming:
+            line += " · looks incomplete"
+        if self.read_at is not None and not self.streaming:
+            line += f" · read {_ago(time.monotonic() - self.read_at)}"
         if roster.marking_all and not roster.complete:
             line += " · marking all as they load"
         if roster.sort_key:
@@ -148,6 +163,10 @@ class MembersScreen(DeckScreen):
         self.post_message(self.LoadEnded())
 
     def on_members_screen_page_loaded(self, message: PageLoaded) -> None:
+        page = message.page
+        if page.age is not None:
+            self.read_at = time.monotonic() - page.age
+        self.incomplete = page.incomplete
         self.roster.extend(message.page.members, message.page.total)
         self.table.rows_changed()
         self.show_counts()
@@ -157,6 +176,15 @@ class MembersScreen(DeckScreen):
         if not message.error:
             self.roster.total = self.roster.loaded  # what was read is the truth, not the count
         self.show_counts()
+        adapter = self.deck.desk.opened(self.account.name)
+        why = adapter.refusal(self.container) if adapter is not None else ""
+        if why and not self.container.read_only:  # learnt from the list just read
+            self.say_not_removable(why)
+        elif self.incomplete:
+            self.say(
+                f"⚠ The list looks incomplete ({shown(self.incomplete)}): who is not in it may "
+                "still be a member. ctrl+r reads it again."
+            )
         if message.error:
             kept = (
                 f" Showing the {self.roster.loaded:,} loaded before it failed."
@@ -289,6 +317,11 @@ class MembersScreen(DeckScreen):
         )
 
     def action_reload(self) -> None:
+        """Read the members again from the provider, not from a read it keeps."""
+        adapter = self.deck.desk.opened(self.account.name)
+        if adapter is not None:
+            adapter.forget(self.container)
+        self.read_at, self.incomplete = None, ""
         self.roster = Roster(
             total=self.container.member_count,
             marked=self.roster.marked,
@@ -322,12 +355,19 @@ class MembersScreen(DeckScreen):
         if not chosen:
             self.say("Nothing to remove: mark members with space first.")
             return
+        if self.container.kind is ContainerKind.COMMUNITY:
+            account, community = self.account.name, self.container
+            self.post_message(
+                Propose(lambda desk: desk.propose_community(account, community, chosen))
+            )
+            return
         plan = make_plan(
             self.account.name, self.account.provider, self.container, chosen, operation
         )
         self.post_message(Propose(lambda desk: desk.propose(plan)))
 
     async def action_remove(self) -> None:
+        """Remove the marked (off a community: off each of its groups they are in)."""
         if self.container.kind in (ContainerKind.SOURCE, ContainerKind.CONTACT_BOOK):
             await self.propose(Operation.DELETE_CONTACTS)  # a source has no membership to end
         else:
@@ -364,3 +404,8 @@ class MembersScreen(DeckScreen):
         """Ask the provider about entries the loaded rows do not hold (a few calls each)."""
         adapter = await self.deck.desk.adapter(self.account.name)
         return await find_members(adapter, self.container, entries)
+
+
+def _ago(seconds: float) -> str:
+    """How long ago a read was, as the counts line says it."""
+    return "just now" if seconds < 60 else f"{int(seconds // 60)} min ago"
