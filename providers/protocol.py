@@ -304,12 +304,13 @@ class HttpAdapter:
         """
         try:
             present = await self.still_present(container, members)
-        except errors.ProviderError:
+        except errors.ProviderError as unread:
             return outcomes(
                 members,
                 Outcome.UNKNOWN,
                 code=error.code,
-                message=f"{error.message} Whether it happened could not be checked.",
+                message=f"{error.message} Whether it happened could not be checked: "
+                f"{unread.message}",
             )
         answered = error.status is not None
         return [
