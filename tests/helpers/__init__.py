@@ -110,3 +110,18 @@ def demo_choir(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, 
     choir = next(g for g in json.loads(out) if g["name"] == "Choir")
     _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")
     return choir["id"], json.loads(out)["members"]
+
+
+def toasts(pilot: Pilot[Any]) -> list[str]:
+    """What the app's toasts say (its notifications: the toasts are drawn from them)."""
+    return [str(notification.message) for notification in pilot.app._notifications]
+
+
+def whatsapp_group(sandbox: Sandbox, subject: str) -> dict[str, Any]:
+    """A sandbox WhatsApp group by its name, to look at or change behind the app's back."""
+    return next(
+        group
+        for groups in sandbox.wasend.groups.values()
+        for group in groups.values()
+        if group["subject"] == subject
+    )
