@@ -125,3 +125,15 @@ def whatsapp_group(sandbox: Sandbox, subject: str) -> dict[str, Any]:
         for group in groups.values()
         if group["subject"] == subject
     )
+
+
+def in_two_community_groups(sandbox: Sandbox) -> str:
+    """The id of someone of the demo's community in its announcement group and Plot Holders,
+    not in Seed Swap."""
+    plots = whatsapp_group(sandbox, "Plot Holders")["participants"]
+    seeds = whatsapp_group(sandbox, "Seed Swap")["participants"]
+    return next(
+        pid
+        for pid, p in whatsapp_group(sandbox, "Announcements")["participants"].items()
+        if pid in plots and pid not in seeds and not p["isAdmin"] and p["displayName"]
+    )

@@ -14,7 +14,7 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import ContainerKind, Member, Provider
 from providers.sandbox import Sandbox
-from tests.helpers import FAST, whatsapp_group
+from tests.helpers import FAST, in_two_community_groups, whatsapp_group
 
 
 @pytest.fixture
@@ -22,23 +22,12 @@ def desk(sandbox: Sandbox, tmp_path: Path) -> Desk:
     return Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
 
 
-def in_two_groups(sandbox: Sandbox) -> str:
-    """Someone of the community in its announcement group and Plot Holders, not Seed Swap."""
-    plots = whatsapp_group(sandbox, "Plot Holders")["participants"]
-    seeds = whatsapp_group(sandbox, "Seed Swap")["participants"]
-    return next(
-        pid
-        for pid, p in whatsapp_group(sandbox, "Announcements")["participants"].items()
-        if pid in plots and pid not in seeds and not p["isAdmin"] and p["displayName"]
-    )
-
-
 async def test_off_a_community_is_one_job_over_the_groups_they_are_in(
     desk: Desk, sandbox: Sandbox
 ) -> None:
     adapter = await desk.adapter("sandbox-wasend")
     community = next(c for c in await adapter.containers() if c.kind is ContainerKind.COMMUNITY)
-    pid = in_two_groups(sandbox)
+    pid = in_two_community_groups(sandbox)
     (member,) = [m async for p in adapter.members(community) for m in p.members if m.id == pid]
     calls = sandbox.calls(Provider.WASEND)
     proposal = await desk.propose_community("sandbox-wasend", community, [member])
