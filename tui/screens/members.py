@@ -22,7 +22,7 @@ from providers.text import shown
 from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
 from tui.messages import Propose
-from tui.roster import Roster
+from tui.roster import Roster, counts_line
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
 
@@ -126,26 +126,14 @@ class MembersScreen(DeckScreen):
         return left / pace if pace > 0 and left > 0 else None
 
     def show_counts(self) -> None:
-        """Marked and shown, then how much of the container is here (and how long the rest
-        takes), kept within 80 columns."""
-        roster = self.roster
-        line = f"{len(roster.marked):,} marked · {roster.shown:,} shown · "
-        if self.streaming:
-            left = self.loading_left()
-            eta = f" · {duration(left)} left" if left is not None else ""
-            line += f"loading {roster.loaded:,} of {roster.known_total:,}{eta}"
-        elif roster.complete:
-            line += f"{roster.known_total:,} total"
-        else:
-            line += f"{roster.loaded:,} of {roster.known_total:,} loaded (cut short)"
-        if self.incomplete and not self.streaming:
-            line += " · looks incomplete"
-        if self.read_at is not None and not self.streaming:
-            line += f" · read {_ago(time.monotonic() - self.read_at)}"
-        if roster.marking_all and not roster.complete:
-            line += " · marking all as they load"
-        if roster.sort_key:
-            line += f" · sorted by {roster.sort_key.value}"
+        age = None if self.read_at is None else time.monotonic() - self.read_at
+        line = counts_line(
+            self.roster,
+            left=self.loading_left() if self.streaming else None,
+            loading=self.streaming,
+            incomplete=bool(self.incomplete),
+            age=age,
+        )
         self.query_one("#counts", Static).update(line)
 
     @work(exclusive=True, group="members")
@@ -404,8 +392,3 @@ class MembersScreen(DeckScreen):
         """Ask the provider about entries the loaded rows do not hold (a few calls each)."""
         adapter = await self.deck.desk.adapter(self.account.name)
         return await find_members(adapter, self.container, entries)
-
-
-def _ago(seconds: float) -> str:
-    """How long ago a read was, as the counts line says it."""
-    return "just now" if seconds < 60 else f"{int(seconds // 60)} min ago"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from providers.cli import _parser
 
-README = Path(__file__).parents[2] / "README.md"
+README = Path(__file__).parents[3] / "README.md"
 
 
 def table() -> list[str]:
