@@ -14,6 +14,7 @@ from providers.accounts.workspace import LocalWorkspace, Workspace
 from providers.cli.face import open_journal
 from providers.errors import ConfigurationError
 from providers.models import Provider
+from providers.text import shown
 from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
@@ -68,7 +69,9 @@ def in_force(account: Account, workspace: Workspace, today: date) -> list[str]:
         slowed = journal.slowdowns(account.name).on(today.isoformat())
     finally:
         journal.close()
-    return said + [f"+{scope}: {slow_note(why, (2 * gap, 2 * slowest))}" for scope, why in slowed]
+    return said + [
+        f"+{shown(scope)}: {slow_note(shown(why), (2 * gap, 2 * slowest))}" for scope, why in slowed
+    ]
 
 
 def _agreed(yes: bool) -> bool:
