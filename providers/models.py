@@ -51,10 +51,15 @@ class Outcome(StrEnum):
     CANCELLED = "cancelled"
     UNKNOWN = "unknown"
     RESTORED = "restored"
+    #: an undo found them in the container already: nothing was added for them
+    ALREADY_PRESENT = "present"
     WOULD_REMOVE = "would-remove"
     #: out of the container, but the provider answered with a count that a concurrent change
     #: makes ambiguous: whether this job or someone else took them out is not known
     GONE = "gone"
+    #: GONE's twin for an undo: in the container again, but whether this job or someone else
+    #: put them back, the provider's count does not tell
+    BACK = "back"
 
 
 #: The one table of what each state of a member in a job is called, glyph first, so that a
@@ -70,6 +75,8 @@ STATE_WORDS = {
     Outcome.CANCELLED.value: "– cancelled",
     Outcome.UNKNOWN.value: "? unknown",
     Outcome.RESTORED.value: "↺ restored",
+    Outcome.ALREADY_PRESENT.value: "● already there",
+    Outcome.BACK.value: "◍ back (by whom unknown)",
     Outcome.WOULD_REMOVE.value: "○ would remove",
 }
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from providers import errors
 from providers.http.client import ProviderHttp
+from providers.http.pacing import Turns
 from providers.matching import match
 from providers.models import (
     Capabilities,
@@ -81,6 +82,11 @@ class Adapter(Protocol):
 
     def allow_writes(self) -> None:
         """Writes may leave again (a job starts or resumes)."""
+        ...
+
+    def share_writes(self, turns: Turns) -> None:
+        """Keep the gaps between writes with every other process writing on the same
+        numbers, through `turns` (the journal's)."""
         ...
 
     async def container(self, container_id: str) -> Container:
@@ -185,6 +191,9 @@ class HttpAdapter:
 
     def allow_writes(self) -> None:
         self.http.allow_writes()
+
+    def share_writes(self, turns: Turns) -> None:
+        self.http.share_writes(turns)
 
     def waiting(self) -> float:
         return self.http.waiting()
@@ -295,12 +304,18 @@ class HttpAdapter:
         raise NotImplementedError
 
     async def settle_lost(
-        self, container: Container, members: Sequence[Member], error: errors.ProviderError
+        self,
+        container: Container,
+        members: Sequence[Member],
+        error: errors.ProviderError,
+        *,
+        adding: bool = False,
     ) -> list[MemberOutcome]:
-        """A write's answer was lost or untrustworthy: read who is still there, never guess.
+        """A write's answer was lost or untrustworthy: read who is there, never guess.
 
-        Still there after a server's error answer means it did not act (failed, safe to try
-        again); still there after silence means the request may yet land (unknown).
+        Still there after a removal (not there after an add) following a server's error
+        answer means it did not act (failed, safe to try again); following silence, the
+        request may yet land (unknown).
         """
         try:
             present = await self.still_present(container, members)
@@ -313,19 +328,21 @@ class HttpAdapter:
                 f"{unread.message}",
             )
         answered = error.status is not None
+        undone = "Not in it" if adding else "Still a member"
+        later = "added" if adding else "removed"
         return [
             MemberOutcome(
                 member_id=m.id,
                 outcome=Outcome.FAILED if answered else Outcome.UNKNOWN,
                 code=error.code,
-                message=f"{error.message} Still a member when checked"
-                + ("." if answered else "; it may yet be removed."),
+                message=f"{error.message} {undone} when checked"
+                + ("." if answered else f"; it may yet be {later}."),
             )
-            if m.id in present
+            if (m.id in present) != adding
             else MemberOutcome(
                 member_id=m.id,
-                outcome=Outcome.REMOVED,
-                message="Confirmed gone after the answer was lost.",
+                outcome=Outcome.RESTORED if adding else Outcome.REMOVED,
+                message=f"Confirmed {'back' if adding else 'gone'} after the answer was lost.",
             )
             for m in members
         ]
@@ -361,19 +378,68 @@ class HttpAdapter:
             for m in members
         ]
 
+    async def settle_added(
+        self,
+        container: Container,
+        members: Sequence[Member],
+        added: int,
+        already: int | None = None,
+    ) -> list[MemberOutcome]:
+        """The provider said only how many it added (and maybe how many were there already).
+        A count that covers every member tells each outcome; otherwise just these members are
+        read: one not there failed (`not_added` says why), and of those there, the count
+        tells restored from already there only when it covers all or none of them."""
+        if added == len(members):
+            return outcomes(members, Outcome.RESTORED)
+        if already == len(members):
+            return outcomes(members, Outcome.ALREADY_PRESENT, message="Was in it already.")
+        present = await self.still_present(container, members)
+        inside = [m for m in members if m.id in present]
+        missing = [m for m in members if m.id not in present]
+        if added == len(inside):
+            settled = outcomes(inside, Outcome.RESTORED)
+        elif added == 0:
+            settled = outcomes(inside, Outcome.ALREADY_PRESENT, message="Was in it already.")
+        else:
+            settled = outcomes(
+                inside,
+                Outcome.BACK,
+                message=f"{self.label} added {added} of these {len(inside)} and does not say "
+                "which; each is in it now, but some were back before.",
+            )
+        return settled + (await self.not_added(missing) if missing else [])
+
+    async def not_added(self, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Members an add named that are not in the container after it (a provider that can
+        tell why says so)."""
+        return outcomes(
+            members, Outcome.FAILED, code="NOT_ADDED", message="Not in it after the call."
+        )
+
+    def parse_answer(self, model: type[ModelT], data: Any, what: str) -> ModelT:
+        """A write's answer in a shape we cannot read may follow an act: it is a lost answer,
+        settled by reading, never a failure."""
+        try:
+            return self.parse(model, data, what)
+        except errors.BadResponse as error:
+            raise errors.AnswerLost(error.message, code="BAD_BODY") from None
+
     async def guarded(
         self,
         container: Container,
         members: Sequence[Member],
         write: Callable[[], Awaitable[list[MemberOutcome]]],
+        *,
+        adding: bool = False,
     ) -> list[MemberOutcome]:
         """The one place a provider's answer to a write becomes each member's outcome: a lost
-        answer is settled by reading, a refusal is failed with the provider's words, and what
-        stops a whole run (401/403, a held or paused write) passes up."""
+        answer is settled by reading (`adding`: the write added them back), a refusal is
+        failed with the provider's words, and what stops a whole run (401/403, a held or
+        paused write) passes up."""
         try:
             return await write()
         except errors.AnswerLost as error:
-            return await self.settle_lost(container, members, error)
+            return await self.settle_lost(container, members, error, adding=adding)
         except errors.ProviderError as error:
             if errors.stops_run(error):
                 raise

@@ -18,7 +18,8 @@ from textual.screen import ModalScreen, Screen
 
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
-from providers.jobs.desk import Desk, Proposal, Ticket
+from providers.jobs.desk import Desk
+from providers.jobs.proposal import Proposal, Ticket
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob
 from providers.models import Provider
@@ -83,7 +84,7 @@ class RosterDeckApp(App[None]):
         the app is a guest (a test)."""
         super().__init__()
         self.workspace = workspace
-        self.desk = Desk(workspace, journal or Journal(workspace.journal_path()))
+        self.desk = Desk(workspace, journal or partial(Journal, workspace.journal_path()))
         self.owns_process = owns_process
         self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -115,11 +116,18 @@ class RosterDeckApp(App[None]):
             )
         for notice in self.desk.journal.notices:  # e.g. files made private, said once
             self.notify(notice, timeout=10)
-        if self.workspace.is_sandbox or self.workspace.accounts():
+        if self._has_accounts():
             self.push_screen(AccountsScreen())
             self.offer_resume()
         else:
             self.push_screen(WelcomeScreen())
+
+    def _has_accounts(self) -> bool:
+        """An account list that cannot be read counts as one: the accounts screen says why."""
+        try:
+            return self.workspace.is_sandbox or bool(self.workspace.accounts())
+        except ProviderError:
+            return True
 
     def offer_resume(self) -> None:
         """After a crash or a dropped link, offer to finish what the journal says is open,
@@ -218,7 +226,7 @@ class RosterDeckApp(App[None]):
 
     def use_sandbox(self) -> None:
         self.workspace = demo_workspace()
-        self.desk = Desk(self.workspace, Journal(self.workspace.journal_path()))
+        self.desk = Desk(self.workspace, partial(Journal, self.workspace.journal_path()))
         self.show_accounts()
 
     async def reset_demo(self) -> None:

@@ -1,30 +1,40 @@
-"""The `rosterdeck` command: the app with no arguments, the shell commands otherwise."""
+"""The `rosterdeck` command: the app with no arguments, the shell commands otherwise.
+
+The app alone (no command, perhaps `--demo` or `--real-pace`) starts without the shell's
+parser: its commands bring the find, jobs and everywhere modules, which a person waiting for
+the first screen does not need.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from providers import cli
-from providers.accounts.workspace import LocalWorkspace, Workspace
-from providers.errors import ProviderError
-from providers.signals import end_now
-from providers.text import shown
+if TYPE_CHECKING:
+    from providers.accounts.workspace import Workspace
+
+# httpx imports its command-line client, and with it click and pygments, whenever click is
+# installed (uvicorn needs it); nothing here runs that client, and it slows every start.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+APP_ONLY = {"--demo", "--real-pace"}
 
 
 def run_app(demo: bool, real_pace: bool = False) -> int:
+    from providers.accounts.workspace import LocalWorkspace
+    from providers.errors import ProviderError
+    from providers.signals import end_now
     from tui.app import RosterDeckApp, demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
-    try:
-        app = RosterDeckApp(workspace, owns_process=True)
-    except ProviderError as error:  # the journal cannot be opened: said before anything
-        print(f"rosterdeck: {shown(str(error))}", file=sys.stderr)
-        return 1
+    app = RosterDeckApp(workspace, owns_process=True)
     app.run()
-    app.desk.journal.close()
+    with contextlib.suppress(ProviderError):  # it may never have opened
+        app.desk.journal.close()
     if app.desk.stopping and app.return_code:  # a stop signal, or the terminal went away
         end_now(app.return_code)
     return app.return_code or 0
@@ -51,4 +61,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else list(argv)
+    if set(given) <= APP_ONLY:
+        return run_app("--demo" in given, "--real-pace" in given)
+    from providers import cli
+
     return cli.main(argv, run_app=run_app, serve=serve)

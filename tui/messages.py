@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 
 from textual.message import Message
 
-from providers.jobs.desk import Desk, Proposal
+from providers.jobs.desk import Desk
+from providers.jobs.proposal import Proposal
 from providers.journal.records import EverywhereJob, Job
 
 

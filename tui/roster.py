@@ -1,14 +1,18 @@
 """The members screen's state without the screen: loaded members, filter, sort and marks.
 
-Kept free of Textual so that it is cheap to test and to measure: a filter over 100,000
-members is one pass over precomputed lower-case text, and the view is a list of indices.
+Kept free of Textual so that it is cheap to test and to measure. Taking members in does no
+work per member, so a list of 1,000,000 shows at once: the view is a `range` until a filter
+or a sort needs a list of indices, and the lower-case text that a filter searches and the
+ids that keep a member from being added twice are made when first needed, then kept up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import compress, repeat
+from operator import contains
 
 from providers.jobs.words import duration
 from providers.models import Member
@@ -31,11 +35,20 @@ class Roster:
     sort_key: SortKey | None = None
     descending: bool = False
     marked: set[str] = field(default_factory=set)
-    view: list[int] = field(default_factory=list)
     #: every member is marked as it loads: the user asked for all of a partly loaded list
     marking_all: bool = False
+    #: the rows shown as indices into `members`; None while that is every member, in order
+    _rows: list[int] | None = field(default=None, repr=False)
+    #: each member's name, address and id, lower-cased: made on the first filter
     _haystack: list[str] = field(default_factory=list, repr=False)
     _ids: set[str] = field(default_factory=set, repr=False)
+    #: how many of `members` have their id in `_ids`
+    _ids_of: int = field(default=0, repr=False)
+
+    @property
+    def view(self) -> Sequence[int]:
+        """The rows shown, in order, as indices into `members`."""
+        return range(len(self.members)) if self._rows is None else self._rows
 
     @property
     def loaded(self) -> int:
@@ -43,7 +56,7 @@ class Roster:
 
     @property
     def shown(self) -> int:
-        return len(self.view)
+        return len(self.members) if self._rows is None else len(self._rows)
 
     @property
     def known_total(self) -> int:
@@ -55,29 +68,87 @@ class Roster:
         return self.total is not None and len(self.members) >= self.total
 
     def member_at(self, row: int) -> Member:
-        return self.members[self.view[row]]
+        return self.members[row if self._rows is None else self._rows[row]]
 
     def extend(self, page: Iterable[Member], total: int | None = None) -> int:
         """Add a streamed page (or search results); the view grows without recomputing what
-        was there. Members already here (found by a search before their page came) are
-        skipped. Returns how many were new."""
-        start = len(self.members)
-        for member in page:
-            if member.id in self._ids:
-                continue
-            self._ids.add(member.id)
-            self.members.append(member)
-            self._haystack.append(f"{member.name}\t{member.address}\t{member.id}".lower())
-            if self.marking_all and not member.locked:
-                self.marked.add(member.id)
+        was there. Members already here (found by a search before their page came, or listed
+        twice) are skipped. Returns how many were new."""
+        members = self.members
+        if members or self.marking_all:
+            known = self._known_ids()
+            start = len(members)
+            for member in page:
+                if member.id not in known:
+                    known.add(member.id)
+                    members.append(member)
+            self._ids_of = len(members)
+        else:
+            start = 0
+            members.extend(page)  # their ids are hashed when more come, or a plan is made
+        if self.marking_all:
+            self.marked.update(m.id for m in members[start:] if not m.locked)
         if total is not None:
             self.total = total
-        needle = self.filter_text
-        added = [i for i in range(start, len(self.members)) if needle in self._haystack[i]]
-        self.view.extend(added)
-        if self.sort_key is not None and added:
+        self._extend_view(start)
+        return len(members) - start
+
+    def _extend_view(self, start: int) -> None:
+        new = range(start, len(self.members))
+        if not new:
+            return
+        added = self._matching(new, self.filter_text) if self.filter_text else None
+        if self._rows is None and added is None:
+            return  # still every member, in order
+        rows = list(range(start)) if self._rows is None else self._rows
+        rows.extend(new if added is None else added)
+        self._rows = rows
+        if self.sort_key is not None and (added is None or added):
             self._sort()
-        return len(self.members) - start
+
+    def _known_ids(self) -> set[str]:
+        """The ids of every member here. Those taken in at once are hashed now; a member
+        listed twice among them is dropped (the first stays), and the view made again."""
+        ids, members = self._ids, self.members
+        if self._ids_of == len(members):
+            return ids
+        fresh = members[self._ids_of :]
+        before = len(ids)
+        ids.update(m.id for m in fresh)
+        if len(ids) - before < len(fresh):
+            first: dict[str, Member] = {}
+            for member in members:
+                first.setdefault(member.id, member)
+            members[:] = first.values()
+            self._haystack.clear()
+            text, self.filter_text = self.filter_text, ""
+            self.set_filter(text)
+        self._ids_of = len(members)
+        return ids
+
+    def _matching(self, rows: Sequence[int], needle: str) -> list[int] | None:
+        """The rows whose text holds the needle, in their order, or None when all do. Each
+        check runs in C (`map`), and the few matches of a whole scan are picked out by
+        `list.index`, so that a scan costs little beyond its checks."""
+        hay, members = self._haystack, self.members
+        if len(hay) < len(members):
+            hay.extend([f"{m.name}\t{m.address}\t{m.id}".lower() for m in members[len(hay) :]])
+        texts: Iterable[str]
+        if not isinstance(rows, range):
+            texts = map(hay.__getitem__, rows)
+        else:
+            texts = hay if len(rows) == len(hay) else hay[rows.start : rows.stop]
+        flags = list(map(contains, texts, repeat(needle)))
+        found = len(flags) - flags.count(False)
+        if found == len(flags):
+            return None
+        if found * 8 > len(flags) or not isinstance(rows, range):
+            return list(compress(rows, flags))
+        indices, at, find = [], -1, flags.index
+        for _ in range(found):
+            at = find(True, at + 1)
+            indices.append(rows.start + at)
+        return indices
 
     def set_filter(self, text: str) -> None:
         """Show the members whose name, address or id holds the text. While the query only
@@ -85,14 +156,12 @@ class Roster:
         order they are in (sorted or not) stays."""
         before, needle = self.filter_text, text.strip().lower()
         self.filter_text = needle
-        haystack = self._haystack
-        if before and needle.startswith(before):
-            self.view = [i for i in self.view if needle in haystack[i]]
+        if needle and before and needle.startswith(before):
+            narrowed = self._matching(self.view, needle)
+            if narrowed is not None:
+                self._rows = narrowed
             return
-        if needle:
-            self.view = [i for i, hay in enumerate(haystack) if needle in hay]
-        else:
-            self.view = list(range(len(self.members)))
+        self._rows = self._matching(range(len(self.members)), needle) if needle else None
         if self.sort_key is not None:
             self._sort()
 
@@ -105,12 +174,14 @@ class Roster:
     def _sort(self) -> None:
         members = self.members
         key = self.sort_key
+        rows = list(self.view) if self._rows is None else self._rows
         if key is SortKey.ROLE:
-            self.view.sort(key=lambda i: ROLE_ORDER[members[i].role.value], reverse=self.descending)
+            rows.sort(key=lambda i: ROLE_ORDER[members[i].role.value], reverse=self.descending)
         elif key is SortKey.ADDRESS:
-            self.view.sort(key=lambda i: members[i].address.lower(), reverse=self.descending)
+            rows.sort(key=lambda i: members[i].address.lower(), reverse=self.descending)
         else:
-            self.view.sort(key=lambda i: members[i].name.lower(), reverse=self.descending)
+            rows.sort(key=lambda i: members[i].name.lower(), reverse=self.descending)
+        self._rows = rows
 
     def toggle(self, row: int) -> bool:
         """Mark or unmark one shown member; False when it is locked."""
@@ -133,7 +204,7 @@ class Roster:
         return len(self.marked) - before
 
     def mark_all_shown(self) -> int:
-        return self.mark_rows(range(len(self.view)))
+        return self.mark_at(self.view)
 
     def mark_everyone(self) -> int:
         """Mark every unlocked member of the container, those still to load as they come."""
@@ -155,6 +226,8 @@ class Roster:
                 self.marked.symmetric_difference_update({member.id})
 
     def marked_members(self) -> list[Member]:
+        """The marked members, each once (a member listed twice is dropped first)."""
+        self._known_ids()
         return [m for m in self.members if m.id in self.marked]
 
     def mark_ids(self, ids: Iterable[str]) -> None:

@@ -9,7 +9,6 @@ import httpx
 
 from providers.accounts.store import Account
 from providers.autosend.adapter import AutoSendAdapter
-from providers.errors import ConfigurationError
 from providers.http.client import HttpSettings, ProviderHttp, Sleep
 from providers.models import Provider
 from providers.protocol import Adapter
@@ -80,13 +79,7 @@ def open_adapter(
 
 
 def new_number_since(account: Account) -> date | None:
-    """The day a WaSend account's numbers became new to WhatsApp (`new_number_since`)."""
+    """The day a WaSend account's numbers became new to WhatsApp (`new_number_since`, a
+    date `check_options` has let through)."""
     given = account.options.get("new_number_since")
-    if given is None:
-        return None
-    try:
-        return date.fromisoformat(str(given))
-    except ValueError:
-        raise ConfigurationError(
-            f"{account.name}: new_number_since = {given!r} is not a date: write it YYYY-MM-DD."
-        ) from None
+    return date.fromisoformat(str(given)) if given else None

@@ -5,9 +5,13 @@ It is a TOML file under the user's config directory, or under `$ROSTERDECK_HOME`
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,84 @@ class Account(BaseModel):
     def number(self, option: str, default: float) -> float:
         value = self.options.get(option, default)
         return float(value) if isinstance(value, int | float) else default
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What an option must be, in words and as a test; the providers that honour it (every
+    one when empty)."""
+
+    must_be: str
+    valid: Callable[[Option], bool]
+    providers: frozenset[Provider] = frozenset()
+
+
+def _number(low: float, *, above: bool = False) -> Callable[[Option], bool]:
+    def valid(value: Option) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return value > low if above else value >= low
+
+    return valid
+
+
+def _whole(low: int) -> Callable[[Option], bool]:
+    return lambda value: isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _a_date(value: Option) -> bool:
+    try:
+        return isinstance(value, str) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+WASEND_ONLY = frozenset({Provider.WASEND})
+#: Every option an account may set.
+OPTIONS = {
+    "requests_per_second": Rule("a number, 0 or more (0: no limit of ours)", _number(0)),
+    "seconds_between_writes": Rule("a number of seconds, 0 or more", _number(0)),
+    "write_jitter": Rule("a number of seconds, 0 or more", _number(0)),
+    "timeout": Rule("a number of seconds above 0", _number(0, above=True)),
+    "require_reason": Rule("true or false", lambda value: isinstance(value, bool)),
+    "batch_size": Rule("a whole number, 1 or more", _whole(1), WASEND_ONLY),
+    "daily_budget": Rule("a whole number, 0 or more (0: no budget)", _whole(0), WASEND_ONLY),
+    "pause_after_failures": Rule("a whole number, 0 or more (0: never)", _whole(0), WASEND_ONLY),
+    "seconds_between_reads": Rule("a number of seconds, 0 or more", _number(0), WASEND_ONLY),
+    "read_jitter": Rule("a number of seconds, 0 or more", _number(0), WASEND_ONLY),
+    "keep_reads_minutes": Rule("a number of minutes, 0 or more", _number(0), WASEND_ONLY),
+    "new_number_since": Rule("a date, YYYY-MM-DD", _a_date, WASEND_ONLY),
+}
+#: Options only the built-in demo's accounts have: `time_scale` is how many times faster than
+#: real time the demo runs, so that its pace is judged as the real one it stands for. On a
+#: real account it would make a risky pace look safe.
+DEMO_ONLY = frozenset({"time_scale"})
+
+
+def check_options(account: Account, where: str) -> None:
+    """Refuse, in one sentence naming `where` and the key, an option that is unknown, that
+    only the demo has, that the account's provider does not honour, or whose value is of the
+    wrong type or out of range. Nothing is ignored silently."""
+    provider = account.provider
+    ours = [k for k, rule in OPTIONS.items() if not rule.providers or provider in rule.providers]
+    known = f"{provider.label} accounts have {', '.join(ours)}"
+    for key, value in account.options.items():
+        said = f"{where}: the account {account.name!r}"
+        rule = OPTIONS.get(key)
+        if key in DEMO_ONLY:
+            raise ConfigurationError(
+                f"{said} sets {key}, which only the built-in demo's accounts have (it would make "
+                f"a risky pace look safe): remove it. {known}."
+            )
+        if rule is None:
+            raise ConfigurationError(f"{said} sets {key!r}, which is no option: {known}.")
+        if rule.providers and provider not in rule.providers:
+            only = " and ".join(p.label for p in rule.providers)
+            raise ConfigurationError(f"{said} sets {key}, an option of {only} accounts: {known}.")
+        if not rule.valid(value):
+            raise ConfigurationError(
+                f"{said} sets {key} = {json.dumps(value)}; it must be {rule.must_be}."
+            )
 
 
 def config_dir() -> Path:
@@ -107,11 +189,13 @@ class AccountStore:
         accounts = []
         for name, entry in entries.items():
             try:
-                accounts.append(Account.model_validate({**entry, "name": name}))
+                account = Account.model_validate({**entry, "name": name})
             except (ValidationError, TypeError) as error:
                 raise ConfigurationError(
                     f"{self.path}: the account {name!r} is not valid ({error})."
                 ) from None
+            check_options(account, str(self.path))
+            accounts.append(account)
         return accounts
 
     def get(self, name: str) -> Account:
@@ -130,6 +214,7 @@ class AccountStore:
     def set_options(self, name: str, changes: dict[str, Option | None]) -> Account:
         """Change an account's options (None removes one, back to its default)."""
         changed = with_options(self.get(name), changes)
+        check_options(changed, str(self.path))
         self._save([changed if a.name == name else a for a in self.load()])
         return changed
 

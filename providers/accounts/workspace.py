@@ -93,7 +93,7 @@ class LocalWorkspace(Paths):
 
     def journal_path(self) -> Path | str:
         """Yours may be a team's PostgreSQL (`ROSTERDECK_JOURNAL`); the demo's never is."""
-        from providers.journal.location import journal_target
+        from providers.accounts.journal_location import journal_target
 
         return journal_target(self.data_path() / "journal.sqlite3")
 

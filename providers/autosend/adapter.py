@@ -6,14 +6,15 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from providers import errors
 from providers.autosend.answers import (
+    AddResult,
     Contact,
     ContactList,
     ContactPage,
     Lists,
     RemoveResult,
     data_of,
+    how_many,
     mentions,
 )
 from providers.http.client import ProviderHttp
@@ -161,10 +162,7 @@ class AutoSendAdapter(HttpAdapter):
 
         async def write() -> list[MemberOutcome]:
             body = await self.http.call("POST", path, json={"contactIds": [m.id for m in members]})
-            try:
-                answer = self.parse(RemoveResult, data_of(body), "the removal")
-            except errors.BadResponse as error:
-                raise errors.AnswerLost(error.message, code="BAD_BODY") from None
+            answer = self.parse_answer(RemoveResult, data_of(body), "the removal")
             return await self._outcomes(container, members, answer)
 
         return await self.guarded(container, members, write)
@@ -172,17 +170,7 @@ class AutoSendAdapter(HttpAdapter):
     async def _outcomes(
         self, container: Container, members: Sequence[Member], answer: RemoveResult
     ) -> list[MemberOutcome]:
-        refused = {
-            m.id: str(e.get("message", "refused"))
-            for m in members
-            for e in answer.errors
-            if mentions(e, m)
-        }
-        result = [
-            MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text)
-            for i, text in refused.items()
-        ]
-        rest = [m for m in members if m.id not in refused]
+        result, rest = _refused(members, answer.errors)
         if isinstance(answer.removed, list):
             return result + [
                 MemberOutcome(member_id=m.id, outcome=Outcome.REMOVED)
@@ -195,10 +183,31 @@ class AutoSendAdapter(HttpAdapter):
         return result + await self.settle_counted(container, rest, answer.removed)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Bulk-add names the contacts it refused (one that no longer exists), each failed in
+        its words, and counts the rest as added or in the list already; counts that do not
+        tell each member's outcome are settled by reading just these."""
         body = {"contactListId": container.id, "contactIds": [m.id for m in members]}
 
         async def write() -> list[MemberOutcome]:
-            await self.http.call("POST", "/contact-lists/contacts/bulk-add", json=body)
-            return outcomes(members, Outcome.RESTORED, message="In the list again.")
+            said = await self.http.call("POST", "/contact-lists/contacts/bulk-add", json=body)
+            answer = self.parse_answer(AddResult, data_of(said), "the add")
+            result, rest = _refused(members, answer.errors)
+            return result + await self.settle_added(
+                container, rest, how_many(answer.added), how_many(answer.already_in_list)
+            )
 
-        return await self.guarded(container, members, write)
+        return await self.guarded(container, members, write, adding=True)
+
+
+def _refused(
+    members: Sequence[Member], said: list[dict[str, Any]]
+) -> tuple[list[MemberOutcome], list[Member]]:
+    """The members an answer's `errors` name, failed in AutoSend's words; and the rest."""
+    refused = {
+        m.id: str(e.get("message", "refused")) for m in members for e in said if mentions(e, m)
+    }
+    failed = [
+        MemberOutcome(member_id=i, outcome=Outcome.FAILED, code="REFUSED", message=text)
+        for i, text in refused.items()
+    ]
+    return failed, [m for m in members if m.id not in refused]

@@ -61,6 +61,22 @@ class RemoveResult(Lenient):
     errors: list[dict[str, Any]] = []
 
 
+class AddResult(Lenient):
+    """Bulk-add's answer: `added` and `alreadyInList` as counts or lists (the documentation
+    names them only), and the contacts it refused in `errors`, as a removal has them."""
+
+    added: int | list[Any]
+    already_in_list: int | list[Any] = Field(
+        0, validation_alias=AliasChoices("alreadyInList", "already_in_list")
+    )
+    errors: list[dict[str, Any]] = []
+
+
+def how_many(value: int | list[Any]) -> int:
+    """A count an answer gives as a number or as the list of those it counts."""
+    return value if isinstance(value, int) else len(value)
+
+
 def data_of(body: Any) -> Any:
     return body.get("data") if isinstance(body, dict) else None
 

@@ -24,6 +24,7 @@ from providers.accounts.store import AccountStore, make_account
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
+from providers.cli import journal as journal_commands
 from providers.cli import pace as pace_commands
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
@@ -274,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
 
     job_commands.add_parsers(commands)
     find_command.add_parser(commands)
+    journal_commands.add_parser(commands)
 
     web = commands.add_parser("serve", help="serve the app in a web browser (textual-serve)")
     web.add_argument("--host", default="localhost", help="where to listen (default: this machine)")

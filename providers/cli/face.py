@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from providers.accounts.workspace import Workspace
 from providers.errors import ConfigurationError
-from providers.jobs.desk import Desk, Proposal, Ticket
+from providers.jobs.desk import Desk
 from providers.jobs.events import Event, Settled
+from providers.jobs.proposal import Proposal, Ticket
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job, JobState
 from providers.models import STATE_WORDS, Member, Outcome

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from providers.accounts.workspace import Workspace
+from providers.cli.face import open_journal
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
 from providers.models import Place
 from providers.text import json_text, shown
@@ -34,8 +35,11 @@ def said_found(found: Found) -> None:
         container, member = place.container, place.member
         where = container.where
         who = " ".join(part for part in (member.name, member.address) if part) or member.id
+        gone = found.removed.get((container.id, member.id))
+        already = f"  ✓ already removed by {shown(gone)}" if gone else ""
         print(
-            f"  {container.kind.value:<9} {shown(where)}: {shown(who)}{_why_not(place)}", flush=True
+            f"  {container.kind.value:<9} {shown(where)}: {shown(who)}{_why_not(place)}{already}",
+            flush=True,
         )
     for blind in found.unsearched:
         print(f"  not searched: {shown(blind.read_only_reason)}", flush=True)
@@ -55,6 +59,7 @@ def _document(found: Found) -> dict[str, object]:
                 "container": p.container.model_dump(mode="json"),
                 "member": p.member.as_dict(),
                 "removable": not (p.container.read_only or p.member.locked),
+                "already_removed_by": found.removed.get((p.container.id, p.member.id), ""),
             }
             for p in found.places
         ],
@@ -73,7 +78,9 @@ async def find(args: argparse.Namespace, workspace: Workspace) -> int:
     """Prints each account as its search ends; exit 1 when an account could not be searched."""
     names = [a.name for a in workspace.accounts()]
     addresses = one_persons_addresses(args.addresses, names)
-    found = await find_everywhere(workspace, addresses, None if args.json else said_found)
+    found = await find_everywhere(
+        workspace, addresses, None if args.json else said_found, journal=open_journal(workspace)
+    )
     if args.json:
         sys.stdout.write(json_text([_document(f) for f in found]) + "\n")
     else:

@@ -147,7 +147,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
     for item in ordered:
         if isinstance(item, EverywhereJob):
             print(
-                f"{item.id}  {item.created_at[:19]}  {item.operator or item.user}  everywhere: "
+                f"{item.id}  {item.created_at[:19]}  {_who(item)}  everywhere: "
                 f"remove {shown(', '.join(item.addresses))}  {item.state.value}  "
                 f"{counted(item.counts)}" + (f"  why: {shown(item.reason)}" if item.reason else "")
             )
@@ -158,10 +158,16 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
     return 0
 
 
+def _who(job: Job | EverywhereJob) -> str:
+    """Who ran it, and from which host: a team's journal holds everyone's jobs."""
+    who = shown(job.operator or job.user)
+    return f"{who} on {shown(job.host)}" if job.host else who
+
+
 def _job_line(job: Job) -> str:
     why = f"  why: {shown(job.reason)}" if job.reason and not job.part_of else ""
     return (
-        f"{job.id}  {job.created_at[:19]}  {job.operator or job.user}  {job.account}  "
+        f"{job.id}  {job.created_at[:19]}  {_who(job)}  {job.account}  "
         f"{VERBS[job.operation]} {shown(job.container.name)}  {job.state.value}  "
         f"{counted(job.counts)}{why}"
     )

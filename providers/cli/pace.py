@@ -9,7 +9,7 @@ import sys
 from datetime import date
 
 from providers.accounts.connect import new_number_since
-from providers.accounts.store import Account, Option, with_options
+from providers.accounts.store import Account, Option, check_options, with_options
 from providers.accounts.workspace import LocalWorkspace, Workspace
 from providers.cli.face import open_journal
 from providers.errors import ConfigurationError
@@ -105,7 +105,7 @@ async def accounts_pace(args: argparse.Namespace, workspace: Workspace) -> int:
     if not isinstance(workspace, LocalWorkspace):
         raise ConfigurationError("The sandbox's accounts keep their built-in pace.")
     changed = with_options(account, changes)
-    new_number_since(changed)  # a date it cannot read is refused before it is saved
+    check_options(changed, str(workspace.store.path))  # a wrong value is refused before any risk
     words, risk = describe(changed)
     if risk:
         print(f"⚠ {risk}", file=sys.stderr)

@@ -29,7 +29,7 @@ from tenacity import (
 
 from providers import errors
 from providers.http.answers import error_for, retry_after_seconds
-from providers.http.pacing import WriteSpacing
+from providers.http.pacing import Turns, WriteSpacing
 
 USER_AGENT = "RosterDeck/0.1 (+support tooling)"
 JSON = Any
@@ -124,6 +124,13 @@ class ProviderHttp:
 
     async def _sleep_unless_halted(self, seconds: float) -> None:
         await self._unless_halted(self._sleep(seconds))
+        if self._halted:
+            raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")
+
+    def share_writes(self, turns: Turns) -> None:
+        """Space writes with every other process writing on the same scopes (`pacing`)."""
+        if self.write_spacing is not None:
+            self.write_spacing.share(turns, self.settings.timeout + self.write_spacing.slowest_gap)
 
     async def _unless_halted(self, wait: Awaitable[object]) -> None:
         """Wait for a write's turn, but no longer than writes are allowed."""
@@ -228,8 +235,21 @@ class ProviderHttp:
         write: bool,
     ) -> httpx.Response:
         if write and self.write_spacing is not None:
-            await self.write_spacing.wait()
+            async with self.write_spacing.turn():
+                await self._pace(write)
+                return await self._request(method, path, params=params, json=json, write=write)
         await self._pace(write)
+        return await self._request(method, path, params=params, json=json, write=write)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: JSON,
+        write: bool,
+    ) -> httpx.Response:
         if write and self._halted:
             raise errors.Held(f"{self.settings.label}: not sent, the job was stopped.")
         label = self.settings.label

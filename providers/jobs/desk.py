@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 from providers.accounts.store import reason_required
@@ -34,7 +34,6 @@ from providers.jobs.everywhere import (
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
     TYPED_CONFIRMATION_ABOVE,
-    VERBS,
     Plan,
     confirmation_word,
     estimate,
@@ -43,111 +42,49 @@ from providers.jobs.plans import (
     undo_plan,
 )
 from providers.jobs.progress import Progress
+from providers.jobs.proposal import WHY_REQUIRED, Kind, Proposal, Running, Ticket
 from providers.jobs.words import (
     cost,
     everywhere_words,
-    names,
     pace,
     place,
     plan_words,
+    resume_words,
+    retry_words,
     typed_matches,
+    what,
 )
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
+from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
-from providers.models import Capabilities, Container, Member, Operation, Outcome
+from providers.models import Capabilities, Container, Member, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
-
-WHY_REQUIRED = (
-    "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
-    '"TICKET-123: unsubscribe"). Nothing was sent.'
-)
-
-
-class Kind(StrEnum):
-    NEW = "new"
-    EVERYWHERE = "everywhere"
-    RESUME = "resume"
-    RETRY = "retry"
-    UNDO = "undo"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What an action will do, in words both faces show as they are, and what confirming it
-    takes: the word to type ('' when a yes is enough) and a reason where one is required."""
-
-    kind: Kind
-    lines: tuple[str, ...]
-    word: str
-    label: str
-    reason_required: bool = False
-    plan: Plan | None = None
-    everywhere: EverywherePlan | None = None
-    #: the job a resume, retry or undo acts on
-    job_id: str = ""
-    #: a retry sends only these members, by the place (job) they are in
-    only: dict[str, tuple[str, ...]] | None = None
-
-    @property
-    def words(self) -> str:
-        return "\n".join(self.lines)
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A confirmed action, journaled and ready to run."""
-
-    job_id: str
-    everywhere: bool = False
-    only: dict[str, tuple[str, ...]] | None = None
-
-
-@dataclass
-class Running:
-    """A job this process runs now, and how to stop it: a stop asked before its engine is
-    ready is applied as soon as it is."""
-
-    job_id: str
-    parts: list[str]
-    stop_asked: bool | None = None  # True: cancel; False: interrupt
-    why: str = ""
-    _stoppers: tuple[Callable[[], None], Callable[[str], None]] | None = None
-
-    def attach(self, cancel: Callable[[], None], interrupt: Callable[[str], None]) -> None:
-        self._stoppers = (cancel, interrupt)
-        if self.stop_asked is not None:
-            self.stop(self.stop_asked, self.why)
-
-    def stop(self, cancelling: bool, why: str = "") -> None:
-        if self.stop_asked is None:
-            self.stop_asked, self.why = cancelling, why
-        if self._stoppers is None:
-            return
-        cancel, interrupt = self._stoppers
-        if self.stop_asked:
-            cancel()
-        else:
-            interrupt(self.why)
 
 
 class Desk:
     """Proposes, confirms, journals and runs jobs; one at a time in this process.
 
     Each account's adapter is opened once and kept, so its pace spans everything this
-    process does (browsing, finding, removing); `aclose` closes them all."""
+    process does (browsing, finding, removing); `aclose` closes them all. The journal may be
+    given as a way to open it, when first asked for (the app draws its first screen first)."""
 
     def __init__(
-        self, workspace: Workspace, journal: Journal, *, clock: Callable[[], float] = time.monotonic
+        self,
+        workspace: Workspace,
+        journal: Journal | Callable[[], Journal],
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.workspace = workspace
-        self.journal = journal
+        self._journal = journal
         self.clock = clock
         self.running: dict[str, Running] = {}
         self._opened = OpenedOnce(workspace)
-        #: accounts whose adapters keep the "slow down"s they hear in the journal
-        self._remembering: set[str] = set()
+        #: accounts whose adapters space their writes through the journal, and keep there the
+        #: "slow down"s they hear
+        self._wired: set[str] = set()
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
         self.ended_at: dict[str, float] = {}
@@ -157,15 +94,21 @@ class Desk:
         self.idle = asyncio.Event()
         self.idle.set()
 
+    @cached_property
+    def journal(self) -> Journal:
+        return self._journal if isinstance(self._journal, Journal) else self._journal()
+
     # -- adapters --------------------------------------------------------------------------
 
     async def adapter(self, name: str) -> Adapter:
-        """The account's adapter, which keeps the "slow down"s it hears in the journal (and
-        heeds those kept there, from any process)."""
+        """The account's adapter: its writes spaced with everyone's who writes the journal on
+        the same numbers, and the "slow down"s it hears kept there (and heeded, from any
+        process)."""
         adapter = await self._opened(name)
-        if name not in self._remembering:
+        if name not in self._wired:
+            adapter.share_writes(self.journal.turns(adapter.provider))
             adapter.remember(self.journal.slowdowns(name))
-            self._remembering.add(name)
+            self._wired.add(name)
         return adapter
 
     def opened(self, name: str) -> Adapter | None:
@@ -173,7 +116,7 @@ class Desk:
         return self._opened.adapters.get(name)
 
     async def forget_adapter(self, name: str) -> None:
-        self._remembering.discard(name)
+        self._wired.discard(name)
         await self._opened.forget(name)
 
     async def aclose(self) -> None:
@@ -195,9 +138,27 @@ class Desk:
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
 
+    def refuse_busy_places(
+        self, places: Sequence[tuple[Provider, Container]], job_id: str = ""
+    ) -> None:
+        """One job at a time on a place, whoever runs it from wherever: a second would race
+        the first for the same members. A job (`job_id`, or a place of it) running
+        elsewhere is said to be running."""
+        for provider, container in places:
+            runner = self.journal.running_on(provider, container.id)
+            if runner is None:
+                continue
+            if job_id and runner.job_id in {job_id, *self._part_ids(job_id)}:
+                raise busy_job(runner)
+            raise busy_place(runner, f"{place(container.where)} ({provider.label})")
+
+    def _part_ids(self, job_id: str) -> list[str]:
+        return [part.id for part in self._parts(job_id)[0]]
+
     async def propose(self, plan: Plan, *, unmatched: Sequence[str] = ()) -> Proposal:
         """A new job on one container: remove, delete contacts or a source, add back."""
         self.refuse_while_busy()
+        self.refuse_busy_places([(plan.provider, plan.container)])
         adapter = await self.adapter(plan.account)
         abilities = adapter.capabilities_at(plan.container)
         label = plan.provider.label
@@ -262,6 +223,7 @@ class Desk:
         self.refuse_while_busy()
         if not plan.acting:
             raise Refused("Found nowhere they can be removed from: nothing to send.")
+        self.refuse_busy_places([(part.provider, part.container) for part in plan.acting])
         adapters = {name: await self.adapter(name) for name in plan.accounts}
         guess = estimate_everywhere(adapters, self.journal, plan)
         paces = {
@@ -300,6 +262,7 @@ class Desk:
         retry sends them)."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
+        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
         due = cancelled = unsure = 0
         for part in parts:
             due += part.counts.get(PENDING, 0)
@@ -307,18 +270,8 @@ class Desk:
             unsure += part.counts.get(SENDING, 0) + part.counts.get(Outcome.UNKNOWN.value, 0)
         if not due + cancelled + unsure:
             raise NothingToDo(f"Job {job_id} has nothing left to resume.")
-        lines = [f"Resume job {job_id}: {self._what(parts, whole)}."]
-        if whole is None and parts[0].note:
-            lines.append(f"It stopped: {shown(parts[0].note)}")
-        counted = [f"{due:,} still due"] if due else []
-        counted += [f"{cancelled:,} cancelled before they were sent"] if cancelled else []
-        lines.append(f"To send: {due + cancelled:,} ({', '.join(counted) or 'none'}).")
-        if unsure:
-            lines.append(
-                f"First, {unsure:,} whose answer was lost are read to see what happened; "
-                "those still there are sent."
-            )
-        lines.append("Nothing already done is sent again; the failed stay as they are.")
+        note = parts[0].note if whole is None else ""
+        lines = resume_words(job_id, what(parts, whole), note, due, cancelled, unsure)
         lines += await self._cost_lines(parts, lambda part: _sendable(part))
         operation = parts[0].operation
         return Proposal(
@@ -335,6 +288,7 @@ class Desk:
         """Send again only the members that failed; nothing else leaves."""
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
+        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
         only = {
             part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
             for part in parts
@@ -345,22 +299,10 @@ class Desk:
         ]
         if not failed:
             raise NothingToDo(f"Nothing failed in job {job_id}: there is nothing to send again.")
-        lines = [
-            f"Send again the {len(failed):,} that failed in job {job_id}: "
-            f"{self._what(parts, whole)}.",
-            "Who: " + names([i.member for i in failed]),
-        ]
-        first = failed[0]
-        if first.message or first.code:
-            said = f"{first.code}: {first.message}" if first.code else first.message
-            lines.append(f"Last answer: {shown(said)}")
         left = sum(
             p.counts.get(PENDING, 0) + p.counts.get(Outcome.CANCELLED.value, 0) for p in parts
         )
-        lines.append(
-            "Nothing else is sent"
-            + (f"; {left:,} still due stay due (resume sends them)." if left else ".")
-        )
+        lines = retry_words(job_id, what(parts, whole), failed, left)
         counts = {part_id: len(ids) for part_id, ids in only.items()}
         lines += await self._cost_lines(
             [p for p in parts if p.id in only], lambda part: counts[part.id]
@@ -385,12 +327,6 @@ class Desk:
         proposal = await self.propose(undo_plan(self.journal, job_id))
         return replace(proposal, kind=Kind.UNDO, job_id=job_id)
 
-    def _what(self, parts: Sequence[Job], whole: EverywhereJob | None) -> str:
-        if whole is not None:
-            return f"{shown(', '.join(whole.addresses))} everywhere, {len(parts)} places"
-        job = parts[0]
-        return f"{VERBS[job.operation]} {place(job.container.where)} ({job.account})"
-
     async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
         """The cost of sending `count(part)` members of each part, at each account's pace and
         within today's budget."""
@@ -414,12 +350,21 @@ class Desk:
         reason as it will be kept. `typed` is None where the face confirmed another way (the
         shell's --yes)."""
         self.refuse_while_busy()
+        self.refuse_busy_places(self._places(proposal), proposal.job_id)
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())
         if proposal.reason_required and not kept:
             raise Refused(WHY_REQUIRED.format(account="This account"))
         return kept
+
+    def _places(self, proposal: Proposal) -> list[tuple[Provider, Container]]:
+        """Where a proposal acts: its plan's place, its everywhere plan's, or its job's."""
+        if proposal.plan is not None:
+            return [(proposal.plan.provider, proposal.plan.container)]
+        if proposal.everywhere is not None:
+            return [(part.provider, part.container) for part in proposal.everywhere.acting]
+        return [(part.provider, part.container) for part in self._parts(proposal.job_id)[0]]
 
     def confirm(
         self,

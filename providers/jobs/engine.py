@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Sequence
+from contextlib import suppress
 
 from providers import errors
+from providers.http.pacing import writing_on
 from providers.jobs.events import Ended, Event, Requeued, Sending, Settled
 from providers.journal import Journal
+from providers.journal.claims import Budget, Marking, OverBudget, elsewhere
 from providers.journal.records import PENDING, SENDING, UNSETTLED, Job, JobState
+from providers.journal.runners import JobBusy
 from providers.models import (
     Member,
     MemberOutcome,
@@ -96,14 +100,22 @@ class Engine:
             raise
         finally:
             heartbeat.cancel()
-            self.journal.release(job_id)
+            # A journal out of reach keeps the lock row, which frees itself once its
+            # heartbeat is stale; the error that stopped the job is the one to say.
+            with suppress(errors.JournalUnavailable):
+                self.journal.release(job_id)
             # A stop asked before a run holds for it; one asked during it ends with it.
             self._running, self._halt, self._halt_note = None, None, ""
 
     async def _beat(self, job_id: str) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            self.journal.beat(job_id)
+            try:
+                mine = self.journal.beat(job_id)
+            except errors.JournalUnavailable:
+                continue  # the next batch finds out, and stops the job
+            if not mine:
+                self._stop(JobState.INTERRUPTED, "Another process took this job over.")
 
     async def _run(self, job_id: str, only: Collection[str] | None) -> Job:
         job = self.journal.job(job_id)
@@ -144,7 +156,10 @@ class Engine:
             for number, batch in enumerate(batches):
                 group.create_task(send(number, batch))
         if self._lost is not None:
-            raise self._lost
+            raise errors.JournalUnavailable(
+                f"{self._lost.message} Job {job_id} stopped there and nothing more was sent; "
+                "resume it once the journal is back."
+            )
         if self._halt in (JobState.CANCELLED, JobState.STOPPED):
             unsent = self.journal.cancel_pending(job_id, self._halt_note)
             self.on_event(
@@ -180,24 +195,20 @@ class Engine:
         self.on_event(Ended(job))
         return job
 
-    def _over_budget(self, job: Job, size: int) -> bool:
-        """Whether sending `size` more would pass today's budget; if so the job pauses.
-        Checked and then marked `sending` with no wait between, so batches in flight
-        together cannot overspend it."""
-        budget = self.adapter.capabilities.daily_budget
+    def _budget(self, job: Job) -> Budget | None:
+        """The day's budget a batch of this job must fit in, if one covers its place."""
+        limit = self.adapter.capabilities.daily_budget
         scope = self.adapter.budget_scope(job.container)
-        if not budget or not scope or job.dry_run:
-            return False
-        used = self.journal.sent_today(job.account, scope)
-        if used + size <= budget:
-            return False
-        where = job.container.parent or scope
+        return Budget(scope, limit) if limit and scope and not job.dry_run else None
+
+    def _pause_over_budget(self, job: Job, used: int) -> None:
+        budget = self.adapter.capabilities.daily_budget
+        where = job.container.parent or self.adapter.budget_scope(job.container)
         self._stop(
             JobState.PAUSED,
             f"Paused: today's budget of {budget:,} for {where} is spent ({used:,} sent since "
             "midnight). The rest waits: resume tomorrow, or raise the account's budget.",
         )
-        return True
 
     def _count_failures(self, settled: Sequence[MemberOutcome]) -> None:
         """Pause after too many failures in a row: to WhatsApp that pattern looks like abuse,
@@ -218,11 +229,24 @@ class Engine:
             )
 
     async def _send(self, job: Job, number: int, batch: list[Member]) -> None:
-        ids = tuple(m.id for m in batch)
-        if self._over_budget(job, len(batch)):
+        try:
+            marking = self.journal.mark_sending(
+                job.id, [m.id for m in batch], number, self._budget(job)
+            )
+        except OverBudget as spent:
+            self._pause_over_budget(job, spent.used)
             return  # still pending: due again on resume
-        self.journal.mark_sending(job.id, ids, number)
+        except JobBusy as taken:
+            self._stop(JobState.INTERRUPTED, taken.message)
+            return
+        if marking.elsewhere:
+            self.on_event(Settled(tuple(marking.elsewhere)))
+        batch = await self._still_there(job, batch, marking)
+        if not batch:
+            return
+        ids = tuple(m.id for m in batch)
         self.on_event(Sending(ids, number))
+        writing_on.set(self.adapter.budget_scope(job.container) or job.container.id)
         try:
             result = await self._apply(job, batch)
         except (errors.AuthError, errors.PermissionDenied) as error:
@@ -245,6 +269,31 @@ class Engine:
         self.journal.record(job.id, settled)
         self.on_event(Settled(settled))
         self._count_failures(settled)
+
+    async def _still_there(self, job: Job, batch: list[Member], marking: Marking) -> list[Member]:
+        """The members to send: those claimed, less those another job removed before this
+        one was planned and a read finds gone (they were not back)."""
+        sending = set(marking.sending)
+        claimed = [m for m in batch if m.id in sending]
+        again = [m for m in claimed if m.id in marking.read_first]
+        if not again:
+            return claimed
+        try:
+            present = await self.adapter.still_present(job.container, again)
+        except errors.ProviderError as error:
+            self._stop(JobState.PAUSED, f"Paused: {error.message}")
+            self.journal.reset(job.id, [m.id for m in claimed], f"not sent: {error.message}")
+            self.on_event(Requeued(tuple(m.id for m in claimed)))
+            return []
+        gone = tuple(
+            elsewhere(m.id, f"Already removed by {marking.read_first[m.id]}; not sent.")
+            for m in again
+            if m.id not in present
+        )
+        self.journal.record(job.id, gone)
+        self.on_event(Settled(gone))
+        out = {o.member_id for o in gone}
+        return [m for m in claimed if m.id not in out]
 
     async def _apply(self, job: Job, batch: list[Member]) -> list[MemberOutcome]:
         if job.dry_run:
@@ -283,10 +332,14 @@ class Engine:
             message="Confirmed by reading the membership after the answer was lost.",
         )
         self.journal.record(job.id, settled)
+        # The rest is sent again: a removal that did not land, or an add-back (adding twice is
+        # harmless, and the new answer says what the lost one could not: a contact deleted
+        # meanwhile fails then, in the provider's words).
         self.journal.reset(
             job.id,
             [m.id for m in members if m not in done],
-            "still a member when read after the lost answer: due again",
+            ("not a member" if adding else "still a member")
+            + " when read after the lost answer: due again",
         )
         self.on_event(Settled(tuple(settled)))
 

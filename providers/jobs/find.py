@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from providers.accounts.store import Account
 from providers.accounts.workspace import Workspace
 from providers.errors import ConfigurationError, ProviderError
+from providers.journal import Journal
 from providers.matching import tokens
 from providers.models import Container, Place
 from providers.protocol import Adapter
@@ -33,6 +34,9 @@ class Found:
     calls: int = 0
     seconds: float = 0.0
     error: str = ""
+    #: (container id, member id) -> the job in the journal that already removed them there,
+    #: by whom and when (the list still shows them: it lags, or they came back)
+    removed: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def one_persons_addresses(given: Sequence[str], accounts: Sequence[str] = ()) -> list[str]:
@@ -62,10 +66,12 @@ async def find_everywhere(
     on_found: Callable[[Found], None] | None = None,
     *,
     opened: Callable[[str], Awaitable[Adapter]] | None = None,
+    journal: Journal | None = None,
 ) -> list[Found]:
     """Every account searched in parallel; `on_found` hears each as it finishes. With
     `opened`, the caller's own adapters are used (and left open: their pace spans the app);
-    otherwise each is opened for the search and closed after it."""
+    otherwise each is opened for the search and closed after it. With `journal`, each place
+    says which job in it (anyone's) already removed the member there."""
     entries = [e.strip() for e in entries if e.strip()]
 
     async def search(account: Account) -> Found:
@@ -90,6 +96,10 @@ async def find_everywhere(
                 found.calls = adapter.calls() - before
                 if opened is None:
                     await adapter.aclose()
+            if journal is not None:
+                found.removed = journal.removals(
+                    account.provider, [(p.container.id, p.member.id) for p in found.places]
+                )
         found.seconds = asyncio.get_running_loop().time() - started
         if on_found is not None:
             on_found(found)

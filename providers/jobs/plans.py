@@ -88,7 +88,7 @@ def estimate_for(
     scope = adapter.budget_scope(container)
     if not budget or not scope:
         return guess
-    left = max(0, budget - journal.sent_today(account, scope))
+    left = max(0, budget - journal.sent_today(adapter.provider, scope))
     return guess.model_copy(update={"today": left}) if left < count else guess
 
 

@@ -27,7 +27,12 @@ CHAIN_NOTE = (
     "head and that no line of it was changed since."
 )
 _HEAD = re.compile(r"event (\d+), sha256 ([0-9a-f]{64})")
-DONE = {Outcome.REMOVED.value, Outcome.ALREADY_ABSENT.value, Outcome.RESTORED.value}
+DONE = {
+    Outcome.REMOVED.value,
+    Outcome.ALREADY_ABSENT.value,
+    Outcome.RESTORED.value,
+    Outcome.ALREADY_PRESENT.value,
+}
 #: what a removal of each kind leaves in place at the provider
 STILL_HELD = {
     (Provider.RASL, Operation.REMOVE_FROM_CONTAINER): (

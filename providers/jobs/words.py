@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import VERBS, Plan
+from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import Capabilities, Estimate, Member, Operation, Role
 from providers.text import shown
 
@@ -148,3 +149,48 @@ def typed_matches(typed: str, word: str) -> bool:
     if word.isdigit():
         return typed.strip().replace(",", "").replace(" ", "").replace("_", "") == word
     return typed.strip() == word
+
+
+def what(parts: Sequence[Job], whole: EverywhereJob | None) -> str:
+    """A journaled job in a few words: where it acts, or whom it takes off everywhere."""
+    if whole is not None:
+        return f"{shown(', '.join(whole.addresses))} everywhere, {len(parts)} places"
+    job = parts[0]
+    return f"{VERBS[job.operation]} {place(job.container.where)} ({job.account})"
+
+
+def resume_words(
+    job_id: str, doing: str, note: str, due: int, cancelled: int, unsure: int
+) -> list[str]:
+    """The rest of a stopped job: what is sent, and that lost answers are read first."""
+    lines = [f"Resume job {job_id}: {doing}."]
+    if note:
+        lines.append(f"It stopped: {shown(note)}")
+    counted = [f"{due:,} still due"] if due else []
+    counted += [f"{cancelled:,} cancelled before they were sent"] if cancelled else []
+    lines.append(f"To send: {due + cancelled:,} ({', '.join(counted) or 'none'}).")
+    if unsure:
+        lines.append(
+            f"First, {unsure:,} whose answer was lost are read to see what happened; "
+            "those still there are sent."
+        )
+    lines.append("Nothing already done is sent again; the failed stay as they are.")
+    return lines
+
+
+def retry_words(job_id: str, doing: str, failed: Sequence[Item], left: int) -> list[str]:
+    """Only the failed, sent again: who, what they were last told, and that nothing else
+    leaves."""
+    lines = [
+        f"Send again the {len(failed):,} that failed in job {job_id}: {doing}.",
+        "Who: " + names([i.member for i in failed]),
+    ]
+    first = failed[0]
+    if first.message or first.code:
+        said = f"{first.code}: {first.message}" if first.code else first.message
+        lines.append(f"Last answer: {shown(said)}")
+    lines.append(
+        "Nothing else is sent"
+        + (f"; {left:,} still due stay due (resume sends them)." if left else ".")
+    )
+    return lines

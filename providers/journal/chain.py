@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from secrets import token_hex
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from providers.errors import JournalUnavailable
@@ -68,7 +69,9 @@ class Anchor:
             return Head(-1, "unreadable")
 
     def write(self, head: Head) -> None:
-        partial = self.path.with_name(self.path.name + ".partial")
+        """Each writer its own partial file: two processes of one machine writing one
+        PostgreSQL journal share its head file, and must not take each other's."""
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.{token_hex(4)}.partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(f"{head.seq} {head.hash}\n")
@@ -107,16 +110,18 @@ class Writing:
         return {"steps": [first + 1, seq] if out else [], "last": digest}
 
     def event(self, job_id: str, kind: str, payload: dict[str, Any]) -> None:
+        self.append(job_id, self.at, kind, body(payload))
+
+    def append(self, job_id: str, at: str, kind: str, text: str) -> None:
+        """An event as it is given: a copied one keeps its time and body."""
         from sqlalchemy import update
 
         from providers.journal.tables import chain, head
 
-        seq, text = self.head.seq + 1, body(payload)
-        digest = event_hash(self.head.hash, seq, job_id, self.at, kind, text)
+        seq = self.head.seq + 1
+        digest = event_hash(self.head.hash, seq, job_id, at, kind, text)
         self.conn.execute(
-            chain.insert().values(
-                seq=seq, job_id=job_id, at=self.at, kind=kind, body=text, hash=digest
-            )
+            chain.insert().values(seq=seq, job_id=job_id, at=at, kind=kind, body=text, hash=digest)
         )
         self.conn.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=digest))
         self.head = Head(seq, digest)

@@ -10,13 +10,14 @@ from a worker thread while the event loop reads it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from providers.accounts.journal_location import masked, password
 from providers.errors import JournalUnavailable
-from providers.journal.location import masked, password
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Table
@@ -138,6 +139,17 @@ def insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> 
     columns = ", ".join(quote(column.name) for column in table.columns)
     markers = ", ".join([marker] * len(table.columns))
     conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({markers})", rows)
+
+
+def clock(conn: Connection) -> float:
+    """Now, in seconds since the epoch, by the database's clock: what every machine writing
+    one PostgreSQL journal compares heartbeats and write gaps with, whatever its own clock
+    says. A SQLite journal has one machine, and its clock."""
+    if conn.dialect.name != "postgresql":
+        return time.time()
+    from sqlalchemy import text
+
+    return float(conn.execute(text("SELECT EXTRACT(EPOCH FROM clock_timestamp())")).scalar_one())
 
 
 def _sqlite_connected(connection: Any, _: object) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from providers.errors import ConfigurationError
-from providers.journal.records import PENDING, Item, Job, JobState, Step
+from providers.journal.records import ANOTHER_JOB, PENDING, Item, Job, JobState, Step
 from providers.models import Container, Member, Operation, Outcome, Provider
 
 if TYPE_CHECKING:
@@ -151,31 +151,36 @@ class Reader:
             rows = conn.execute(query.order_by(items.c.seq)).all()
         return {member: int(seq) for member, seq in rows}
 
-    def sent_today(self, account: str, container_prefix: str) -> int:
-        """Members sent since local midnight in real jobs of the account, on containers whose
-        id starts with the prefix. A refused or failed send counts too: the provider saw it."""
-        from sqlalchemy import func, select
-
-        from providers.journal.tables import items, jobs
-
-        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        since = midnight.astimezone(UTC).isoformat(timespec="milliseconds")
-        not_sent = (PENDING, Outcome.CANCELLED.value, Outcome.PROTECTED.value)
-        query = (
-            select(jobs.c.container, func.count())
-            .select_from(items.join(jobs, jobs.c.id == items.c.job_id))
-            .where(
-                jobs.c.account == account,
-                jobs.c.dry_run == 0,
-                items.c.updated_at >= since,
-                items.c.state.not_in(not_sent),
-            )
-            .group_by(jobs.c.id, jobs.c.container)
-        )
+    def sent_today(self, provider: str, scope: str) -> int:
         with self._db.read() as conn:
-            rows = conn.execute(query).all()
-        return sum(
-            int(count)
-            for container, count in rows
-            if str(json.loads(container).get("id", "")).startswith(container_prefix)
+            return sent_today(conn, provider, scope)
+
+
+def sent_today(conn: Connection, provider: str, scope: str) -> int:
+    """Members sent since local midnight in real jobs of the provider, on places whose id
+    starts with `scope` (one WhatsApp number), by anyone. A refused or failed send counts
+    too: the provider saw it. A member another job had is not counted twice."""
+    from sqlalchemy import func, select
+
+    from providers.journal.tables import items, jobs
+
+    midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    since = midnight.astimezone(UTC).isoformat(timespec="milliseconds")
+    not_sent = (PENDING, Outcome.CANCELLED.value, Outcome.PROTECTED.value)
+    query = (
+        select(jobs.c.container, func.count())
+        .select_from(items.join(jobs, jobs.c.id == items.c.job_id))
+        .where(
+            jobs.c.provider == provider,
+            jobs.c.dry_run == 0,
+            items.c.updated_at >= since,
+            items.c.state.not_in(not_sent),
+            items.c.code != ANOTHER_JOB,
         )
+        .group_by(jobs.c.id, jobs.c.container)
+    )
+    return sum(
+        int(count)
+        for container, count in conn.execute(query).all()
+        if str(json.loads(container).get("id", "")).startswith(scope)
+    )

@@ -5,6 +5,7 @@ and the screens can use them without the journal's connection."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,19 @@ from providers.models import Container, Member, Operation, Outcome, Provider
 PENDING = "pending"
 SENDING = "sending"
 UNSETTLED = (PENDING, SENDING, Outcome.UNKNOWN.value)
+#: the code of a member settled because another job has them: this job sent nothing
+ANOTHER_JOB = "ANOTHER_JOB"
+
+
+def place(provider: str, container_id: str) -> str:
+    """Where a job acts, named the same in everyone's journal: the provider and the
+    container's id (each person names their accounts as they like)."""
+    return f"{provider}:{container_id}"
+
+
+def place_of(provider: str, container: str) -> str:
+    """The place of a job whose container is as the journal keeps it (JSON)."""
+    return place(provider, json.loads(container)["id"])
 
 
 class JobState(StrEnum):

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from providers.journal.location import head_file
+from providers.accounts.journal_location import head_file
 from providers.journal.records import (
     PENDING,
     SENDING,
@@ -34,12 +34,18 @@ from providers.journal.records import (
     NewJob,
     Step,
     Unsearched,
+    place,
 )
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
 
 if TYPE_CHECKING:
     from providers.journal.chain import Head, NewStep
+    from providers.journal.claims import Budget, Marking
+    from providers.journal.paces import Paces
+    from providers.journal.runners import Runner
+    from providers.journal.segments import Copied
     from providers.journal.slowdowns import Slowdowns
+    from providers.journal.status import Facts
     from providers.journal.verify import Verdict
 
 
@@ -146,15 +152,35 @@ class Journal:
             writing.conn.execute(update(jobs).where(jobs.c.id == job_id).values(note=note))
             writing.event(job_id, "state", {"state": str(state), "note": note})
 
-    def mark_sending(self, job_id: str, member_ids: Iterable[str], batch: int) -> None:
-        """The batch's intent, written before its request leaves."""
+    def mark_sending(
+        self, job_id: str, member_ids: Iterable[str], batch: int, budget: Budget | None = None
+    ) -> Marking:
+        """The batch's claim and intent, written before its request leaves: who another job
+        has is settled so here and not sent (`claims`). Raises `OverBudget`, marking nothing,
+        when those to send would pass `budget`; `JobBusy` when another process took the job
+        over."""
         from providers.journal.chain import NewStep
+        from providers.journal.claims import mark
+        from providers.journal.items import apply
+        from providers.journal.runners import Runners
 
-        steps = [
-            NewStep(seq, SENDING, "", f"in call {batch + 1}", batch)
-            for seq in self._seqs(job_id, member_ids)
-        ]
-        self._settle(job_id, "sending", steps)
+        ids = list(member_ids)
+        seqs = dict(zip(ids, self._seqs(job_id, ids), strict=True))
+        with self._chain.writing(self.now()) as writing:
+            Runners.check(writing.conn, job_id)
+            marking = mark(writing.conn, job_id, ids, budget)
+            steps = [
+                NewStep(seqs[m], SENDING, "", f"in call {batch + 1}", batch)
+                for m in marking.sending
+            ]
+            steps += [
+                NewStep(seqs[o.member_id], o.outcome.value, o.code, o.message)
+                for o in marking.elsewhere
+            ]
+            if steps:
+                apply(writing.conn, job_id, writing.at, steps)
+                writing.event(job_id, "sending", writing.steps(job_id, steps))
+        return marking
 
     def record(self, job_id: str, outcomes: Iterable[MemberOutcome]) -> None:
         """Each member's outcome, after the provider answered."""
@@ -211,9 +237,20 @@ class Journal:
         """Jobs that stopped with members not yet settled: what `resume` is for."""
         return self._reader.unfinished()
 
-    def sent_today(self, account: str, container_prefix: str) -> int:
-        """What a daily budget counts (`Reader.sent_today`)."""
-        return self._reader.sent_today(account, container_prefix)
+    def sent_today(self, provider: Provider, scope: str) -> int:
+        """What a daily budget counts (`reading.sent_today`): one number's, everyone's."""
+        return self._reader.sent_today(provider.value, scope)
+
+    def removals(
+        self, provider: Provider, places: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """Which job removed each (container id, member id), whoever ran it (`claims`)."""
+        from providers.journal.claims import removals
+
+        if not places:
+            return {}
+        with self._db.read() as conn:
+            return removals(conn, provider.value, places)
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""
@@ -238,14 +275,42 @@ class Journal:
         """Whether the chain still has this head (a receipt's) as one of its events."""
         return self._chain.holds(head)
 
+    def status(self) -> Facts:
+        """Where the journal is, its size, and who has written it from where."""
+        from providers.journal.status import facts
+
+        return facts(self._db)
+
+    def copy_from(self, source: Journal) -> Copied:
+        """Copy a person's whole journal into this one, once, as a segment of its chain
+        (`segments`)."""
+        from providers.journal.segments import copy_segment
+
+        return copy_segment(source._db, self._db, self._chain, self.now())
+
     # -- who runs a job ----------------------------------------------------------------------
 
     def claim(self, job_id: str) -> None:
         """Become the job's only runner, or raise `JobBusy` naming the living one."""
         self._runners.claim(job_id)
 
-    def beat(self, job_id: str) -> None:
-        self._runners.beat(job_id)
+    def beat(self, job_id: str) -> bool:
+        """Say this runner lives; False when another process has taken the job over."""
+        return self._runners.beat(job_id)
+
+    def running_on(self, provider: Provider, container_id: str) -> Runner | None:
+        """The living runner of a job on this place, in any process, if there is one."""
+        from providers.journal.runners import living
+
+        here = place(provider.value, container_id)
+        with self._db.read() as conn:
+            return next((r for r in living(conn) if r.place == here and not r.dry_run), None)
+
+    def turns(self, provider: Provider) -> Paces:
+        """The write turns of a provider's numbers, shared by everyone (`paces`)."""
+        from providers.journal.paces import Paces
+
+        return Paces(self._db, f"{provider.value}:")
 
     def release(self, job_id: str) -> None:
         self._runners.release(job_id)

@@ -61,6 +61,7 @@ items = Table(
     _text("mac"),
     PrimaryKeyConstraint("job_id", "member_id"),
     Index("items_by_seq", "job_id", "seq", unique=True),
+    Index("items_by_member", "member_id"),
 )
 
 #: each member's story after the plan, numbered within its job; `item` is the member's
@@ -120,6 +121,16 @@ runners = Table(
     Column("host", Text, nullable=False),
     Column("started_at", Text, nullable=False),
     Column("heartbeat", Float, nullable=False),
+)
+
+#: one row a scope whose writes are spaced (a WhatsApp number), shared by every process: when
+#: its next write may leave (the database's clock), and who is writing now ('' when nobody)
+paces = Table(
+    "paces",
+    metadata,
+    Column("scope", Text, primary_key=True),
+    Column("not_before", Float, nullable=False),
+    _text("holder"),
 )
 
 everywhere = Table(

@@ -24,6 +24,7 @@ from providers.journal.hashing import (
     step_hash,
 )
 from providers.journal.items import changes, plan_step
+from providers.journal.segments import Segments
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -93,6 +94,7 @@ class _Verifier:
     def _walk(self, anchor: Head | None) -> int:
         previous, expected, events = GENESIS, 1, 0
         hashes: dict[int, str] = {}
+        segments = Segments()
         query = "SELECT seq, job_id, at, kind, body, hash FROM chain ORDER BY seq"
         for seq, job_id, at, kind, body, digest in self._rows(query):
             events += 1
@@ -106,7 +108,11 @@ class _Verifier:
             if event_hash(previous, seq, job_id, at, kind, body) != digest:
                 self.breaks.append(f"event {seq} ({kind} of job {job_id}, {at}) was changed")
             previous, expected, hashes[seq] = digest, seq + 1, digest
-            self._replay(seq, job_id, json.loads(body))
+            told = json.loads(body)
+            self._replay(seq, job_id, told)
+            segments.saw(seq, job_id, at, kind, body, told)
+        segments.end()
+        self.breaks += segments.breaks
         last = expected - 1
         head = self._rows("SELECT seq, hash FROM head").all()
         if [tuple(row) for row in head] != [(last, previous)]:

@@ -47,6 +47,7 @@ PER_PAGE = 100
 #: 447700900123 and 07700 900123.
 PHONE_SEARCH_DIGITS = 9
 CONTACT_BOOK_ID = "contacts"
+CONTACT_BOOK = Container(id=CONTACT_BOOK_ID, name="All contacts", kind=ContainerKind.CONTACT_BOOK)
 
 
 class RaslAdapter(HttpAdapter):
@@ -245,33 +246,55 @@ class RaslAdapter(HttpAdapter):
             )
 
         async def write() -> list[MemberOutcome]:
-            path = f"/groups/{_number(container)}/contacts"
-            body = await self.http.call("DELETE", path, json={"contact_ids": _ids(members)})
-            data = _data(body)
-            removed = data.get("contacts_removed") if isinstance(data, dict) else None
-            if not isinstance(removed, int):
-                raise errors.AnswerLost(
-                    f"{self.label} did not say how many contacts it removed.", code="BAD_BODY"
-                )
+            removed = await self._change(container, members, "DELETE", "contacts_removed")
             return await self.settle_counted(container, members, removed)
 
         return await self.guarded(container, members, write)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
-        path = f"/groups/{_number(container)}/contacts"
+        """RASL answers how many it added, skipping those in the group already (and, though
+        undocumented, contacts that no longer exist): a full count is exact, a short one is
+        settled by reading just these contacts."""
 
         async def write() -> list[MemberOutcome]:
-            await self.http.call("POST", path, json={"contact_ids": _ids(members)})
-            return outcomes(members, Outcome.RESTORED, message="In the group again.")
+            added = await self._change(container, members, "POST", "contacts_added")
+            return await self.settle_added(container, members, added)
 
-        return await self.guarded(container, members, write)
+        return await self.guarded(container, members, write, adding=True)
+
+    async def _change(
+        self, container: Container, members: Sequence[Member], method: str, counted: str
+    ) -> int:
+        """Send a group's membership change; the count RASL answers (`counted`)."""
+        path = f"/groups/{_number(container)}/contacts"
+        body = await self.http.call(method, path, json={"contact_ids": _ids(members)})
+        data = _data(body)
+        count = data.get(counted) if isinstance(data, dict) else None
+        if not isinstance(count, int):
+            raise errors.AnswerLost(
+                f"{self.label} did not say how many contacts it "
+                f"{counted.removeprefix('contacts_')}.",
+                code="BAD_BODY",
+            )
+        return count
+
+    async def not_added(self, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Not in the group after the add: a contact deleted meanwhile is said so (one search
+        of the contact book each, or one read of it when cheaper)."""
+        existing = await self.still_present(CONTACT_BOOK, members)
+        deleted = outcomes(
+            [m for m in members if m.id not in existing],
+            Outcome.FAILED,
+            code="NOT_FOUND",
+            message="No such contact any more: it was deleted, so it cannot be added back.",
+        )
+        return deleted + await super().not_added([m for m in members if m.id in existing])
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         """Delete contacts outright. Which exist is read first (searches, or the contact book
         when cheaper): a deletion cannot be undone, so its report must say exactly who was
         deleted and who did not exist. One transaction: a 500 means none were deleted."""
-        book = Container(id=CONTACT_BOOK_ID, name="All contacts", kind=ContainerKind.CONTACT_BOOK)
-        existing = await self.still_present(book, members)
+        existing = await self.still_present(CONTACT_BOOK, members)
         result = outcomes(
             [m for m in members if m.id not in existing],
             Outcome.ALREADY_ABSENT,
@@ -289,9 +312,9 @@ class RaslAdapter(HttpAdapter):
                     return failed(due, error)
                 raise
             summary = self.parse(BatchSummary, (body or {}).get("summary"), "the batch delete")
-            return await self.settle_counted(book, due, summary.deleted)
+            return await self.settle_counted(CONTACT_BOOK, due, summary.deleted)
 
-        return result + await self.guarded(book, due, write)
+        return result + await self.guarded(CONTACT_BOOK, due, write)
 
     async def delete_source(self, container: Container) -> SourceDeletion:
         try:

@@ -19,7 +19,15 @@ from starlette.routing import Mount
 
 from providers.models import Provider
 from providers.sandbox import autosend, rasl, wasend
-from providers.sandbox.gate import ApiError, ConnectionDropped, Faults, Gate, envelope_renderer
+from providers.sandbox.gate import (
+    CLIENT_PATIENCE,
+    ApiError,
+    ConnectionDropped,
+    Faults,
+    Gate,
+    TooLate,
+    envelope_renderer,
+)
 
 IN_PROCESS_ORIGIN = "http://sandbox.rosterdeck.test"
 PREFIXES = {
@@ -146,17 +154,21 @@ def documented_limits() -> dict[Provider, Faults]:
 
 
 class InProcessTransport(httpx.AsyncBaseTransport):
-    """httpx's ASGI transport, plus the read timeout a real socket would enforce."""
+    """httpx's ASGI transport, plus the read timeout a real socket would enforce; the fakes
+    learn it (`CLIENT_PATIENCE`), so that a hold longer than it is a timeout at once."""
 
     def __init__(self, app: Starlette) -> None:
         self._inner = httpx.ASGITransport(app=app)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeouts = request.extensions.get("timeout", {})
+        read = request.extensions.get("timeout", {}).get("read")
+        patience = CLIENT_PATIENCE.set(read)
         try:
-            async with asyncio.timeout(timeouts.get("read")):
+            async with asyncio.timeout(read):
                 return await self._inner.handle_async_request(request)
-        except TimeoutError:
+        except (TimeoutError, TooLate):
             raise httpx.ReadTimeout("the sandbox did not answer in time", request=request) from None
         except ConnectionDropped as dropped:
             raise httpx.RemoteProtocolError(str(dropped), request=request) from None
+        finally:
+            CLIENT_PATIENCE.reset(patience)

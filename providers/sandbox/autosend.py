@@ -90,6 +90,8 @@ class AutoSendState:
     removals: list[tuple[str, int]] = field(default_factory=list)  # (list, contact number)
     #: fields of contacts that differ from the seeded ones (a name the person signed up with)
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: contacts deleted from the account: no call finds them any more
+    deleted: set[int] = field(default_factory=set)
     _by_email: dict[str, int] = field(default_factory=dict, repr=False)
     _by_id: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -115,10 +117,19 @@ class AutoSendState:
         if key == "emails":
             if not self._by_email:
                 self._by_email = {people.email_of(n): n for n in range(self.people_count)}
-            return self._by_email.get(value.lower())
-        if not self._by_id:
-            self._by_id = {contact_id(n): n for n in range(self.people_count)}
-        return self._by_id.get(value)
+            number = self._by_email.get(value.lower())
+        else:
+            if not self._by_id:
+                self._by_id = {contact_id(n): n for n in range(self.people_count)}
+            number = self._by_id.get(value)
+        return None if number in self.deleted else number
+
+    def delete_contact(self, number: int) -> None:
+        """Delete a contact from the account, as AutoSend's dashboard does (the API calls
+        RosterDeck uses have no such call): it leaves every list and is known no more."""
+        self.deleted.add(number)
+        for chosen in self.lists.values():
+            chosen.numbers = array("i", (n for n in chosen.numbers if n != number))
 
 
 def build(state: AutoSendState) -> Starlette:
@@ -208,6 +219,9 @@ def build(state: AutoSendState) -> Starlette:
         )
 
     async def bulk_add(request: Request) -> JSONResponse:
+        """`added` and `alreadyInList` are documented, as counts here. How a contact that
+        does not exist is answered is not: here as a removal answers it, in `errors`, and
+        counted in neither."""
         body = await json_body(request)
         chosen = list_or_404(str(body.get("contactListId", "")))
         if chosen.id == GLOBAL or chosen.type == "segment":
@@ -215,14 +229,24 @@ def build(state: AutoSendState) -> Starlette:
         key, values = targets(body)
         present = set(chosen.numbers)
         added = 0
+        errors: list[dict[str, str]] = []
         for value in values:
             number = state.number_for(key, value)
-            if number is not None and number not in present:
+            if number is None:
+                errors.append({key[:-1]: value, "message": "No such contact"})
+            elif number not in present:
                 chosen.numbers.append(number)
                 present.add(number)
                 added += 1
         return JSONResponse(
-            {"success": True, "data": {"added": added, "alreadyInList": len(values) - added}}
+            {
+                "success": True,
+                "data": {
+                    "added": added,
+                    "alreadyInList": len(values) - added - len(errors),
+                    "errors": errors,
+                },
+            }
         )
 
     return Starlette(

@@ -11,6 +11,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 class ConnectionDropped(Exception):
     """Raised after a fault has acted and started its answer: the connection is cut."""
+
+
+class TooLate(Exception):
+    """Raised instead of a hold at least as long as the in-process client waits: all it
+    would see is its own timeout."""
+
+
+#: How long the in-process client of this request waits for its answer; None over a socket,
+#: where the server cannot know.
+CLIENT_PATIENCE: ContextVar[float | None] = ContextVar("client_patience", default=None)
+
+
+async def hold(seconds: float) -> None:
+    """Wait before answering, as a slow server does. In process, a hold the client would not
+    outlast ends at once in its timeout: the client cannot tell the difference, and no test
+    waits for it, nor depends on a machine fast enough to answer the other calls in time."""
+    patience = CLIENT_PATIENCE.get()
+    if patience is not None and seconds >= patience:
+        raise TooLate
+    await asyncio.sleep(seconds)
 
 
 class ApiError(Exception):
@@ -55,6 +76,7 @@ class Faults:
     error_code: str = "INTERNAL_ERROR"
     error_message: str = "Upstream failure."
     timeout_rate: float = 0.0
+    #: how long a late answer or an unanswered call is held (in process: see `hold`)
     hang_seconds: float = 30.0
     malformed_rate: float = 0.0
     #: act, then answer 500 (the client cannot tell whether anything happened)
@@ -65,6 +87,8 @@ class Faults:
     hang_rate: float = 0.0
     match: str = ""
     methods: frozenset[str] = frozenset()
+    #: the wall clock rate-limit windows are counted on (a test's own, to move at will)
+    clock: Callable[[], float] = time.time
     seed: int = 7
     rng: random.Random = field(init=False, repr=False)
 
@@ -148,7 +172,7 @@ class Gate:
         target = scope["path"] + "?" + scope.get("query_string", b"").decode()
         if faults.applies_to(scope["method"], target):
             if faults.latency:
-                await asyncio.sleep(faults.latency)
+                await hold(faults.latency)
             roll = faults.rng.random()
             shares = (
                 faults.error_rate,
@@ -187,7 +211,7 @@ class Gate:
                 raise ConnectionDropped("the sandbox cut the connection after acting")
             roll -= faults.drop_after_rate
             if roll < faults.hang_rate:
-                await asyncio.sleep(faults.hang_seconds)
+                await hold(faults.hang_seconds)
                 raise ConnectionDropped("the sandbox gave up on a request it never answered")
         await self.app(scope, receive, self._with_headers(send, rate_headers))
 
@@ -197,11 +221,11 @@ class Gate:
         """Act, then sit on the answer: the case where a client cannot know what happened."""
         held: list[Message] = []
 
-        async def hold(message: Message) -> None:
+        async def keep(message: Message) -> None:
             held.append(message)
 
-        await self.app(scope, receive, hold)
-        await asyncio.sleep(self.faults.hang_seconds)
+        await self.app(scope, receive, keep)
+        await hold(self.faults.hang_seconds)
         forward = self._with_headers(send, rate_headers)
         for message in held:
             await forward(message)
@@ -224,7 +248,7 @@ class Gate:
         limit, window = self.faults.rate_limit, self.faults.rate_window
         if limit <= 0:
             return {}, None
-        now = time.time()
+        now = self.faults.clock()
         aligned = now - now % window  # windows on whole seconds (minutes), as reset says
         start, used = self._windows.get(token, (aligned, 0))
         if now - start >= window:

@@ -258,6 +258,10 @@ def build(state: RaslState) -> Starlette:
         return _page(request, items)
 
     async def group_contacts(request: Request) -> JSONResponse:
+        """DELETE or POST a group's contacts: the answer counts only those removed (added);
+        the rest are skipped silently, as documented. What POST does with an id that is no
+        contact (deleted, or another tenant's) is not documented: skipped and not counted
+        here, as DELETE does with them."""
         require_scope(request, "groups:write")
         group = group_or_404(request)
         ids = _id_list(await json_body(request), "contact_ids")

@@ -117,6 +117,8 @@ class WaSendState:
     reads: dict[str, int] = field(default_factory=dict)
     #: what `Misbehaviour.read_gap` is measured by (tests give a clock of their own)
     clock: Callable[[], float] = time.monotonic
+    #: people whose WhatsApp account was deleted: an add names them as failed
+    off_whatsapp: set[str] = field(default_factory=set)
     _stale: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
     _last_read: dict[str, float] = field(default_factory=dict)
 
@@ -518,12 +520,17 @@ def build(state: WaSendState) -> Starlette:
         )
 
     async def add(request: Request) -> JSONResponse:
+        """`data.added` and `data.failed`, each with a reason, as documented; the reasons'
+        words are not documented, so these are the sandbox's own."""
         group, ids = await change(request, removing=False)
         state.remember_before_change(group)
         added, failed = [], []
         for pid in ids:
             if pid in group["participants"]:
                 failed.append({"id": pid, "reason": "already a participant"})
+                continue
+            if pid in state.off_whatsapp:
+                failed.append({"id": pid, "reason": "not on WhatsApp (the account was deleted)"})
                 continue
             digits = pid.split("@")[0]
             group["participants"][pid] = {

@@ -33,7 +33,7 @@ from providers.models import (
 from providers.protocol import failed, outcomes
 from providers.wasend.answers import AddAnswer, RemoveAnswer
 from providers.wasend.groups import OVERLIMIT, digits, now_said, path_of
-from providers.wasend.outcomes import read_back, unread
+from providers.wasend.outcomes import added_back, read_back, unread
 from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
@@ -276,6 +276,8 @@ class WaSendAdapter(WaSendRosters):
         return await self.http.call("POST", f"{path}/remove", json=body)
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
+        """Those the group lists already are said so and not sent; each of the rest ends as
+        WaSend's answer says, and a lost answer is settled by reading the group."""
         try:
             present = await self.still_present(container, members)
         except errors.ProviderError as error:
@@ -284,38 +286,24 @@ class WaSendAdapter(WaSendRosters):
             return failed(members, error)
         result = outcomes(
             [m for m in members if m.id in present],
-            Outcome.RESTORED,
+            Outcome.ALREADY_PRESENT,
             message="Already in the group.",
         )
         due = [m for m in members if m.id not in present]
-        return result + (await self._send_add(container, due) if due else [])
+        if due:
+            result += await self.guarded(
+                container, due, lambda: self._send_add(container, due), adding=True
+            )
+        return result
 
     async def _send_add(
         self, container: Container, members: Sequence[Member]
     ) -> list[MemberOutcome]:
         body = {"participants": [m.id for m in members], "notify": False}
         self._stretch_writes(container)
-        try:
-            answer = await self.http.call(
-                "POST", f"{path_of(container)}/participants/add", json=body
-            )
-        except errors.ProviderError as error:
-            if errors.stops_run(error):
-                raise
-            return failed(members, error)
-        parsed = self.parse(AddAnswer, answer or {}, "the add").data
-        reasons = {str(f.get("id")): str(f.get("reason", "")) for f in parsed.failed}
-        self.resized(container, len(members) - len(reasons))
-        return [
-            MemberOutcome(
-                member_id=m.id,
-                outcome=Outcome.FAILED,
-                code="NOT_ADDED",
-                message=reasons[m.id] or "WhatsApp did not add this member.",
-            )
-            if m.id in reasons
-            else MemberOutcome(
-                member_id=m.id, outcome=Outcome.RESTORED, message="In the group again."
-            )
-            for m in members
-        ]
+        answer = await self.http.call("POST", f"{path_of(container)}/participants/add", json=body)
+        parsed = self.parse_answer(AddAnswer, answer or {}, "the add").data
+        if not parsed.added and not parsed.failed:
+            raise errors.AnswerLost(f"{self.label} did not say whom it added.", code="NO_LIST")
+        self.resized(container, len(parsed.added))
+        return [added_back(m, parsed) for m in members]

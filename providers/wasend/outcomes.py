@@ -7,8 +7,14 @@ from a read taken before the call.
 
 from __future__ import annotations
 
+import re
+
 from providers import errors
 from providers.models import Member, MemberOutcome, Outcome
+from providers.wasend.answers import AddResult
+
+#: WhatsApp refusing an add because the person is in the group (its status 409)
+ALREADY_THERE = re.compile(r"already|\b409\b", re.I)
 
 
 def unread(member: Member, named: set[str] | None, error: errors.ProviderError) -> MemberOutcome:
@@ -49,4 +55,29 @@ def read_back(member: Member, present: set[str], named: set[str] | None) -> Memb
         return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
     return MemberOutcome(
         member_id=member.id, outcome=Outcome.ALREADY_ABSENT, message="Not in the group."
+    )
+
+
+def added_back(member: Member, answer: AddResult) -> MemberOutcome:
+    """What WaSend's answer to an add says of one member: added; refused as a participant
+    already (a read before the call can go stale while the write waits its turn); refused,
+    in WhatsApp's words; or not named at all: unknown, until a resume reads the group."""
+    reasons = {str(f.get("id")): str(f.get("reason", "")) for f in answer.failed}
+    if member.id in reasons:
+        said = reasons[member.id]
+        if ALREADY_THERE.search(said):
+            return MemberOutcome(member_id=member.id, outcome=Outcome.ALREADY_PRESENT, message=said)
+        return MemberOutcome(
+            member_id=member.id,
+            outcome=Outcome.FAILED,
+            code="NOT_ADDED",
+            message=said or "WhatsApp did not add this member.",
+        )
+    if any(a.id == member.id for a in answer.added):
+        return MemberOutcome(member_id=member.id, outcome=Outcome.RESTORED)
+    return MemberOutcome(
+        member_id=member.id,
+        outcome=Outcome.UNKNOWN,
+        code="NOT_NAMED",
+        message="WaSend's answer names them neither added nor failed; resume reads the group.",
     )

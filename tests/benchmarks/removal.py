@@ -19,7 +19,7 @@ import httpx
 
 from providers.accounts.workspace import SandboxWorkspace
 from providers.jobs.events import Event
-from providers.jobs.plans import make_plan, record_plan
+from providers.jobs.plans import make_plan
 from providers.models import Provider
 from providers.sandbox import TOKENS, Sandbox
 from providers.sandbox.autosend import AutoSendState
@@ -46,20 +46,22 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
         newsletter = next(c for c in await adapter.containers() if c.name == "Monthly newsletter")
         chosen = [m async for p in adapter.members(newsletter) for m in p.members]
         plan = make_plan(account, Provider.AUTOSEND, newsletter, chosen)
-        job_id = record_plan(app.desk.journal, plan)
+        proposal = await app.desk.propose(plan)
         calls_before = sandbox.calls(Provider.AUTOSEND)
         started = time.perf_counter()
-        await app.run_job(job_id)
+        ticket = app.desk.confirm(proposal, typed=proposal.word)
+        job_id = ticket.job_id
+        app.start(ticket)
         # a key after each batch the engine settles, as a person would move while it runs
-        engine = app.desk.running[job_id].engine
+        progress = app.desk.progress(job_id)
         settled = asyncio.Event()
-        told = engine.on_event
+        told = progress.apply
 
         def heard(event: Event) -> None:
             told(event)
             settled.set()
 
-        engine.on_event = heard
+        progress.apply = heard  # type: ignore[method-assign]
         latencies = []
         while not app.screen.query(OutcomeTable):
             await pilot.pause()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from providers.accounts.connect import open_adapter
+from providers.accounts.workspace import sandbox_accounts
 from providers.jobs.engine import Engine
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import record_plan
@@ -86,7 +87,7 @@ def sandbox(limits: bool) -> Sandbox:
 
 
 def adapter_for(made: Sandbox, provider: Provider, paced: bool) -> Adapter:
-    account, token = next((a, t) for a, t in made.accounts() if a.provider is provider)
+    account, token = next((a, t) for a, t in sandbox_accounts(made) if a.provider is provider)
     rate = RATES[provider] if paced else 0.0
     options = {**account.options, "requests_per_second": rate}
     return open_adapter(

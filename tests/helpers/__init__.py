@@ -66,6 +66,12 @@ class Sleeps:
         self.waits.append(seconds)
         await asyncio.sleep(min(seconds, self.cap))
 
+    def clock(self, start: float) -> Callable[[], float]:
+        """A clock that stands at `start` and moves only by what is waited here: given to the
+        sandbox, what the client waits is exactly what passes there, however slow the
+        machine."""
+        return lambda: start + sum(self.waits)
+
 
 def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Account, str]:
     return next(

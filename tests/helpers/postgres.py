@@ -39,44 +39,56 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class Server:
+    """A server in a data directory of its own, which a test may stop and start again (the
+    database going away mid-job); `url` names its `postgres` database."""
+
+    def __init__(self) -> None:
+        bin_dir = binaries()
+        if bin_dir is None:
+            missing()
+            raise AssertionError  # missing() never returns
+        self.bin = bin_dir
+        self.home = Path(tempfile.mkdtemp(prefix="rosterdeck-pg-"))
+        self.data, self.port = self.home / "data", _free_port()
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses root: the server runs as the postgres user
+            shutil.chown(self.home, "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync")
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [*self.as_user, str(self.bin / tool), *args]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c full_page_writes=off -c synchronous_commit=off"
+        )
+        log = str(self.home / "log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` ends every connection and keeps what was committed; `immediate` is a crash,
+        and on this server (no fsync, no synchronous commit) loses the last commits."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
 @contextmanager
 def server() -> Iterator[str]:
-    """Yields the URL of the server's `postgres` database."""
-    bin_dir = binaries()
-    if bin_dir is None:
-        missing()
-        raise AssertionError  # missing() never returns
-    home = Path(tempfile.mkdtemp(prefix="rosterdeck-pg-"))
-    data, port = home / "data", _free_port()
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: the server runs as the postgres user
-        shutil.chown(home, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    options = (
-        f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c full_page_writes=off -c synchronous_commit=off"
-    )
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, text=True)
-
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync")
-    run(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(home / "log"),
-        "-o",
-        options,
-        "-w",
-        "start",
-    )
+    """Yields the URL of a running server's `postgres` database; stopped and removed after."""
+    running = Server()
+    running.start()
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield running.url
     finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(home, ignore_errors=True)
+        running.stop("immediate")
+        running.remove()
 
 
 def create_database(server_url: str, name: str) -> str:

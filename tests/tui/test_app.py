@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, TextArea
 
+from providers.accounts.store import AccountStore
 from providers.accounts.workspace import LocalWorkspace
 from providers.models import Provider, Role
 from providers.sandbox import Sandbox
@@ -299,3 +300,16 @@ async def test_footers_fit_80_columns() -> None:
             assert keys, type(screen).__name__
             for key in keys:
                 assert key.region.right <= SIZE[0], (type(screen).__name__, key.description)
+
+
+async def test_an_account_list_with_a_bad_option_is_said_on_the_accounts_screen() -> None:
+    store = AccountStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(
+        '[accounts.phones]\nprovider = "wasend"\nbase_url = "https://api.wasend.dev"\n'
+        "[accounts.phones.options]\ntime_scale = 10\n"
+    )
+    app = RosterDeckApp(LocalWorkspace())
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, AccountsScreen)
+        assert "'phones' sets time_scale, which only the built-in demo" in text_of(pilot, "#note")

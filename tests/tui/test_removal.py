@@ -20,6 +20,7 @@ from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.accounts import AccountsScreen
 from tui.screens.members import MembersScreen
 from tui.screens.progress import ProgressScreen
+from tui.widgets.outcome_table import OutcomeTable
 
 SIZE = (80, 24)
 
@@ -166,6 +167,8 @@ async def test_retry_failed_sends_only_those() -> None:
 
 
 async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
+    """Undo says what WhatsApp answered: one back in the group, one whose WhatsApp account
+    was deleted meanwhile failed, in its words; History counts each."""
     sandbox = _sandbox()
     app = quick_app(sandbox)
     before = _participants(sandbox, "Choir")
@@ -174,6 +177,9 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
         await pilot.press("down", "space", "space", "d", "y")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
         assert len(_participants(sandbox, "Choir")) == len(before) - 2
+        (removal,) = app.desk.journal.jobs()
+        deleted = app.desk.journal.items(removal.id)[1]
+        sandbox.wasend.off_whatsapp.add(deleted.member.id)
         await pilot.press("escape", "escape", "escape")
         assert isinstance(app.screen, AccountsScreen)
         await pilot.press("h")
@@ -186,9 +192,20 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
         assert "Add back to Events team / Choir: 2 members." in text_of(pilot, "#explain")
         await pilot.press("y")
         await until(pilot, lambda: len(app.desk.journal.jobs()) == 2 and not app.desk.running)
-        assert _participants(sandbox, "Choir") == before
+        assert _participants(sandbox, "Choir") == before - {deleted.member.id}
         undo = app.desk.journal.jobs()[0]
-        assert undo.undo_of is not None and undo.counts == {Outcome.RESTORED.value: 2}
+        assert undo.undo_of is not None
+        assert undo.counts == {Outcome.RESTORED.value: 1, Outcome.FAILED.value: 1}
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        said = app.screen.query_one(OutcomeTable)
+        assert {said.cells(row)[2] for row in range(said.row_count)} == {"↺ restored", "✗ failed"}
+        assert any("not on WhatsApp" in said.cells(row)[3] for row in range(said.row_count))
+        while not isinstance(app.screen, AccountsScreen):
+            await pilot.press("escape")
+        await pilot.press("h")
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        assert "1 ✗ failed · 1 ↺ restored" in str(table.get_row_at(0)[2])
 
 
 async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
@@ -266,13 +283,14 @@ def test_a_count_matches_however_it_is_grouped() -> None:
 async def test_a_provider_slow_to_answer_shows_the_wait() -> None:
     sandbox = _sandbox()
     faults = sandbox.faults[Provider.WASEND]
-    faults.hang_rate, faults.hang_seconds, faults.methods = 1.0, 30.0, frozenset({"DELETE"})
-    app = quick_app(sandbox)
+    # Held for longer than the test lasts, and shorter than the client waits: a real wait.
+    faults.hang_rate, faults.hang_seconds, faults.methods = 1.0, 300.0, frozenset({"DELETE"})
+    app = quick_app(sandbox, timeout=600)
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "harbour")
         await pilot.press("a", "d", *"246", "enter")
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
-        await until(pilot, lambda: "waiting for WaSend…" in text_of(pilot, "#counts"), 15)
+        await until(pilot, lambda: "waiting for WaSend…" in text_of(pilot, "#counts"))
 
 
 async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> None:
@@ -290,3 +308,48 @@ async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> N
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
         (job,) = app.desk.journal.jobs()
         assert job.reason == "TICKET-9" and job.operator
+
+
+async def test_cancel_stops_the_queue_at_once_and_counts_down_the_calls_out() -> None:
+    """The rate and ETA stop with the cancel; what is still out is counted until it is back."""
+    sandbox = _sandbox()
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = 2  # the third removal is held unanswered
+    app = quick_app(sandbox, seconds_between_writes=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", *["space"] * 8, "d", "y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await until(pilot, lambda: whatsapp.holding.is_set())
+        await pilot.press("c")
+        await until(pilot, lambda: text_of(pilot, "#counts").startswith("cancelling: 1 call"))
+        counts = text_of(pilot, "#counts")
+        assert "/s" not in counts and "ETA" not in counts and "starting" not in counts
+        assert len(whatsapp_removals(sandbox)) == 2, "nothing new left after c"
+        whatsapp.release.set()
+        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
+        assert not text_of(pilot, "#counts").startswith("cancelling")
+        (job,) = app.desk.journal.jobs()
+        assert job.counts == {"removed": 3, "cancelled": 5}
+
+
+def whatsapp_removals(sandbox: Sandbox) -> list[str]:
+    return [participant for _, participant in sandbox.wasend.removals]
+
+
+async def test_an_undo_the_provider_cannot_do_is_refused_in_the_desks_words() -> None:
+    sandbox = _sandbox()
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        adapter = app.desk.opened("sandbox-wasend")
+        assert adapter is not None
+        adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})
+        await pilot.press("u")
+        said = "WaSend cannot add members back: this job cannot be undone."
+        await until(pilot, lambda: any(said in n.message for n in app._notifications))
+        assert isinstance(app.screen, ProgressScreen), "no dialog: nothing to confirm"
+        assert len(app.desk.journal.jobs()) == 1, "nothing journaled"

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
-from providers.jobs.desk import Kind, Proposal
+from providers.jobs.proposal import Kind, Proposal
 from providers.jobs.words import typed_matches
 from tui.dialogs.modal import DeckModal
 

@@ -49,7 +49,6 @@ class EverywhereProgressScreen(JobScreen):
     def __init__(self, job_id: str) -> None:
         super().__init__(job_id)
         self._shown: dict[RowKey, tuple[str, str]] = {}
-        self._was_running: bool | None = None
 
     @cached_property
     def first(self) -> EverywhereJob:
@@ -132,8 +131,8 @@ class EverywhereProgressScreen(JobScreen):
         line = f"{done}/{total} done · {places}/{len(self.parts)} places"
         self.query_one("#counts", Static).update(line + (f"  {words}" if words else ""))
         running = self.running
-        if running != self._was_running:
-            self._was_running = running
+        if running != self.shown_running:
+            self.shown_running = running
             self.query_one("#status", Static).update(self._status(running))
             self.refresh_bindings()
 

@@ -29,6 +29,8 @@ class JobScreen(DeckScreen):
     def __init__(self, job_id: str) -> None:
         super().__init__()
         self.job_id = job_id
+        #: whether the status line last said the job runs (None: not said yet, or stale)
+        self.shown_running: bool | None = None
 
     def part_ids(self) -> list[str]:
         """The jobs whose progress this screen shows (an everywhere job: one a place)."""
@@ -85,6 +87,7 @@ class JobScreen(DeckScreen):
             message.stop()
             message.shown.set()
             self.say("Sending…")
+            self.shown_running = None  # however soon it ends, the next repaint says so
             self.refresh_bindings()
 
     def on_job_ended(self, message: JobEnded) -> None:

@@ -32,6 +32,8 @@ COUNTED = (
     "protected",
     "unknown",
     "restored",
+    "present",
+    "back",
     "would-remove",
 )
 
@@ -92,7 +94,7 @@ class ProgressScreen(JobScreen):
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
-        self._shown_state: tuple[bool, int, int] | None = None
+        self._shown_state: tuple[int, int] | None = None
         self.following = False
         self._followed: str | None = None
         self.query_one(OutcomeTable).rows_changed()
@@ -115,23 +117,19 @@ class ProgressScreen(JobScreen):
         self.query_one("#counts", Static).update(line)
         # The status line and the footer change only when the job starts or stops (or its
         # failures change): rebuilding the footer ten times a second would cost the keyboard.
-        state = (
-            running,
-            progress.counts[Outcome.FAILED.value],
-            progress.counts[Outcome.REMOVED.value],
-        )
+        state = (progress.counts[Outcome.FAILED.value], progress.counts[Outcome.REMOVED.value])
         if self.following and progress.last_failed != self._followed:
             self._followed = progress.last_failed
             if progress.last_failed is not None:
                 table.show_member(progress.last_failed)
-        if state != self._shown_state:
+        if state != self._shown_state or running != self.shown_running:
             if table.failed_only:
                 table.refilter()
-            if not running and (self._shown_state is None or self._shown_state[0]):
+            if not running and self.shown_running is not False:
                 job = progress.ended or self.job
                 note = f" — {shown(job.note)}" if job.note else ""
                 self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
-            self._shown_state = state
+            self._shown_state, self.shown_running = state, running
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

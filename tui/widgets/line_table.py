@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -47,6 +47,8 @@ class LineTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cursor = 0
+        self._base = Style()
+        self._widths: list[int] = []
 
     # -- what subclasses provide -----------------------------------------------------------
 
@@ -81,12 +83,18 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _line(self, pointer: str, prefix: str, cells: list[str]) -> str:
-        widths = self.widths(self.size.width)
-        body = " ".join(fit(shown(cell), w) for cell, w in zip(cells, widths, strict=True))
+        body = " ".join(fit(shown(cell), w) for cell, w in zip(cells, self._widths, strict=True))
         return fit(pointer + prefix + body, self.size.width)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The style and the column widths are worked out once a frame, not once a line:
+        the style walks every ancestor, and a frame is drawn at each key."""
+        self._base = self.rich_style
+        self._widths = self.widths(self.size.width)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        base = self.rich_style
+        base = self._base
         if y == 0:
             blank = " " * (self.PREFIX_WIDTH)
             header = self._line(" ", blank[1:], self.titles())

@@ -16,6 +16,7 @@ STYLES = {
     "unknown": Style(color="magenta", bold=True),
     "removed": Style(color="green"),
     "restored": Style(color="green"),
+    "present": Style(color="green"),
     "protected": Style(dim=True),
     "cancelled": Style(dim=True),
 }

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from providers.journal.database import Database
 
-HEAD = "0003_slowdowns"
+HEAD = "0004"
 FIRST = "0001"
 
 
@@ -42,11 +42,27 @@ def upgrade(conn: Connection) -> None:
     command.upgrade(config, HEAD)
 
 
+def known() -> set[str]:
+    """The revisions this RosterDeck's migrations know (`0002_….py` is `0002`)."""
+    versions = Path(__file__).parent / "versions"
+    return {path.name.split("_", 1)[0] for path in versions.glob("[0-9]*_*.py")}
+
+
 def open_database(db: Database) -> None:
-    """Check the journal's revision; migrate, under a lock, only when it is behind."""
+    """Check the journal's revision; migrate, under a lock, only when it is behind. A
+    journal a newer RosterDeck wrote is refused in a sentence, before anything is written."""
+    from providers.errors import JournalUnavailable
+
     with db.read() as conn:
-        if revision(conn) == HEAD:
-            return
+        found = revision(conn)
+    if found == HEAD:
+        return
+    if found is not None and found not in known():
+        raise JournalUnavailable(
+            f"The journal {db.where} was written by a newer RosterDeck (its schema is "
+            f"{found}; this one knows up to {HEAD}). Upgrade RosterDeck, or point "
+            "ROSTERDECK_JOURNAL at another journal."
+        )
     with db.write() as conn:
         if conn.dialect.name == "postgresql":  # two first openers: one migrates, one waits
             from sqlalchemy import text

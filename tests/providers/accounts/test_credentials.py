@@ -83,7 +83,7 @@ async def test_a_locked_keyring_does_not_hang_the_caller() -> None:
 
     class LockedKeyring(MemoryKeyring):
         def get_password(self, service: str, username: str) -> str | None:
-            release.wait(5)
+            release.wait(60)  # set as soon as the caller gave up
             return None
 
     keyring.set_keyring(LockedKeyring())

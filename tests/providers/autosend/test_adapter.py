@@ -82,13 +82,33 @@ async def test_an_unknown_contact_is_failed_with_the_reason(connect: OpenAdapter
     assert outcome.outcome is Outcome.FAILED and outcome.message == "No such contact"
 
 
-async def test_add_back(sandbox: Sandbox, connect: OpenAdapter) -> None:
+async def test_add_back_says_what_bulk_add_answered(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    """Added, in the list already, or refused (a contact deleted meanwhile), each from the
+    answer in one call; counts that cannot tell which member is which are said so."""
     adapter = connect(Provider.AUTOSEND)
     beta = await _list(adapter, "Beta testers")
-    member = (await anext(adapter.members(beta))).members[0]
-    await adapter.remove(beta, [member])
-    assert (await adapter.add(beta, [member]))[0].outcome is Outcome.RESTORED
-    assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 75
+    back, deleted, other = (await anext(adapter.members(beta))).members[:3]
+    await adapter.remove(beta, [back, deleted, other])
+    number = sandbox.autosend.number_for("contactIds", deleted.id)
+    assert number is not None
+    sandbox.autosend.delete_contact(number)
+
+    async def add(*members: Member) -> dict[str, tuple[Outcome, str]]:
+        return {o.member_id: (o.outcome, o.message) for o in await adapter.add(beta, members)}
+
+    calls = sandbox.calls(Provider.AUTOSEND)
+    assert await add(back, deleted) == {
+        back.id: (Outcome.RESTORED, ""),
+        deleted.id: (Outcome.FAILED, "No such contact"),
+    }
+    assert await add(back) == {back.id: (Outcome.ALREADY_PRESENT, "Was in it already.")}
+    assert sandbox.calls(Provider.AUTOSEND) - calls == 2, "one call each, no read"
+    calls = sandbox.calls(Provider.AUTOSEND)
+    # "added 1, already 1" of two who are both in now: which is which, a read cannot tell.
+    mixed = await adapter.add(beta, [other, back])
+    assert {o.outcome for o in mixed} == {Outcome.BACK}
+    assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 1, "the add, one page of 74"
+    assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 74
 
 
 async def test_unknown_list_is_not_found(connect: OpenAdapter) -> None:

@@ -192,8 +192,9 @@ def test_remove_prints_each_member_then_jobs_and_undo(capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, "--demo", "jobs", "--json")
     (job,) = json.loads(out)
     assert job["counts"] == {"protected": 1, "removed": 3}
+    # Each `--demo` command has a fresh sandbox, where they were never removed: said so.
     code, out, _ = run(capsys, "--demo", "undo", job["id"], "--yes")
-    assert code == 0 and out.count("↺ restored  ") == 3
+    assert code == 0 and out.count("● already there  ") == 3
 
 
 def test_remove_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:
@@ -227,6 +228,9 @@ def test_a_faster_whatsapp_pace_says_its_risk_and_needs_consent(
 
     code, _, err = run(capsys, "accounts", "pace", "phones", "--batch", "5", "--gap", "1")
     assert code == 2 and "may ban its number" in err and "Nothing was changed" in err
+    code, _, err = run(capsys, "accounts", "pace", "phones", "--gap", "-1", "--yes")
+    assert code == 1 and "seconds_between_writes = -1.0; it must be a number of seconds" in err
+    assert "may ban" not in err, "refused before any risk is weighed"
     assert "batch_size" not in (_home() / "accounts.toml").read_text()
 
     code, out, err = run(capsys, "accounts", "pace", "phones", "--batch", "5", "--yes")

@@ -1,4 +1,5 @@
-"""Writes spaced by a floor plus fresh jitter, on a clock the test owns."""
+"""Writes spaced by a floor plus fresh jitter, on a clock the test owns; alone, or taking
+turns with other processes on one number."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import asyncio
 import itertools
 import random
 
-from providers.http.pacing import WriteSpacing
+import httpx
+import pytest
+
+from providers import errors
+from providers.http.client import HttpSettings, ProviderHttp
+from providers.http.pacing import WriteSpacing, writing_on
 
 
 class FakeTime:
@@ -56,3 +62,58 @@ async def test_writes_waiting_together_still_keep_their_gaps() -> None:
     departures = [0.0, *sorted(waits)]
     gaps = [b - a for a, b in itertools.pairwise(departures)]
     assert len(gaps) == 4 and all(2.0 <= g <= 3.0 for g in gaps)
+
+
+class Book:
+    """Turns kept elsewhere: the first ask waits `first` seconds, the next gets the turn."""
+
+    def __init__(self, first: float) -> None:
+        self.waits = [first, 0.0]
+        self.asked: list[tuple[str, float]] = []
+        self.ended: list[tuple[str, float]] = []
+        self.asking = asyncio.Event()
+
+    def take(self, scope: str, longest: float) -> float:
+        self.asked.append((scope, longest))
+        self.asking.set()
+        return self.waits.pop(0) if self.waits else 0.0
+
+    def done(self, scope: str, gap: float) -> None:
+        self.ended.append((scope, gap))
+
+
+async def test_shared_turns_are_waited_for_and_end_with_a_fresh_gap() -> None:
+    """Shared, a write waits for the number's turn, not for this process's own gap, and
+    hands the number on with a gap drawn afresh (still floor plus jitter)."""
+    time, book = FakeTime(), Book(first=2.5)
+    spacing = WriteSpacing(3.0, 1.0, sleep=time.sleep, clock=time.clock, rng=random.Random(3))
+    spacing.share(book, longest=40.0)
+    scope = writing_on.set("sess_front_desk/")
+    try:
+        async with spacing.turn():
+            assert time.now == 1002.5
+        async with spacing.turn():
+            pass
+    finally:
+        writing_on.reset(scope)
+    assert book.asked == [("sess_front_desk/", 40.0)] * 3
+    assert [s for s, _ in book.ended] == ["sess_front_desk/"] * 2
+    assert all(3.0 <= gap <= 4.0 for _, gap in book.ended)
+    assert book.ended[0][1] != book.ended[1][1]
+
+
+async def test_a_stopped_job_gives_up_waiting_for_its_turn_and_sends_nothing() -> None:
+    requests: list[httpx.Request] = []
+    http = ProviderHttp(
+        HttpSettings("http://wa.test", "t", "WaSend", seconds_between_writes=3.0),
+        transport=httpx.MockTransport(lambda r: requests.append(r) or httpx.Response(200)),
+    )
+    book = Book(first=3600.0)
+    http.share_writes(book)
+    write = asyncio.create_task(http.call("POST", "/sess/groups/g/participants/remove"))
+    await book.asking.wait()
+    http.halt_writes()
+    with pytest.raises(errors.Held):
+        await write
+    assert not requests and not book.ended
+    await http.aclose()

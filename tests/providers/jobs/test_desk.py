@@ -10,29 +10,21 @@ import pytest
 
 from providers.accounts.workspace import SandboxWorkspace
 from providers.errors import NothingToDo, Refused
-from providers.jobs.desk import Desk, Kind
+from providers.jobs.desk import Desk
 from providers.jobs.plans import make_plan
+from providers.jobs.proposal import Kind
+from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, Member, Operation, Outcome, Provider
 from providers.sandbox import Sandbox
 from tests.helpers import FAST
+from tests.helpers.journal import choir, removals
 
 
 @pytest.fixture
 def desk(sandbox: Sandbox, tmp_path: Path) -> Desk:
     return Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
-
-
-async def choir(desk: Desk, count: int) -> tuple[Container, list[Member]]:
-    adapter = await desk.adapter("sandbox-wasend")
-    group = next(c for c in await adapter.containers() if c.name == "Choir")
-    members = [m async for p in adapter.members(group) for m in p.members if not m.locked]
-    return group, members[:count]
-
-
-def removals(sandbox: Sandbox) -> list[str]:
-    return [participant for _, participant in sandbox.wasend.removals]
 
 
 async def test_a_big_plan_asks_for_the_count_and_refuses_a_wrong_one(
@@ -151,6 +143,27 @@ async def test_deleted_contacts_cannot_be_undone(desk: Desk) -> None:
     job = await desk.run(desk.confirm(proposal, typed="1"))
     with pytest.raises(Refused, match="Only a real removal from a group or list can be undone"):
         await desk.propose_undo(job.id)
+
+
+async def test_an_undo_receipt_says_who_is_back_and_who_could_not_be(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    """A contact deleted after its removal cannot be put back: the receipt says so, in the
+    words of what RASL's answer and a read of the contact book showed."""
+    adapter = await desk.adapter("sandbox-rasl")
+    group = next(c for c in await adapter.containers() if c.name == "Board")
+    back, deleted = [m async for p in adapter.members(group) for m in p.members][:2]
+    plan = make_plan("sandbox-rasl", Provider.RASL, group, [back, deleted])
+    removal = await desk.run(desk.confirm(await desk.propose(plan)))
+    del sandbox.rasl.contacts[int(deleted.id)]
+    undo = await desk.run(desk.confirm(await desk.propose_undo(removal.id)))
+    assert undo.counts == {Outcome.RESTORED.value: 1, Outcome.FAILED.value: 1}
+    said = receipt(desk.journal, undo.id)
+    assert f"## Done (1)\n\n- {back.name} ({back.address}): ↺ restored" in said
+    assert (
+        f"## Not done (1)\n\n- {deleted.name} ({deleted.address}): ✗ failed: NOT\\_FOUND: "
+        "No such contact any more: it was deleted, so it cannot be added back." in said
+    )
 
 
 async def test_one_job_at_a_time(desk: Desk, sandbox: Sandbox) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -10,7 +11,8 @@ from providers.accounts.workspace import SandboxWorkspace
 from providers.autosend.adapter import AutoSendAdapter
 from providers.cli.find import said_found
 from providers.jobs.find import find_everywhere
-from providers.models import Container, Provider
+from providers.journal import Journal
+from providers.models import Container, MemberOutcome, Operation, Outcome, Provider
 from providers.sandbox import Sandbox
 from tests.helpers import FAST, run
 
@@ -134,3 +136,28 @@ def test_find_says_where_it_could_not_tell_and_where_nothing_may_be_sent(
         capsys, "--demo", "remove", "--everywhere", someone["address"], "--dry-run", "--yes"
     )
     assert "  ⊘ Front desk / Staff Rota (sandbox-wasend): not removable: this number" in out
+
+
+def test_find_says_who_already_removed_them_from_a_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Someone else's job removed her from the group, whose list still shows her."""
+    person = Sandbox().everywhere[1]
+    workspace = SandboxWorkspace(Sandbox(), options=FAST)  # the demo's seeded data
+    found = asyncio.run(find_everywhere(workspace, [person["phone"]]))
+    (place,) = next(f for f in found if f.account.provider is Provider.WASEND).places
+    journal = Journal(workspace.journal_path())
+    journal.operator, journal.host = (lambda: "grace"), (lambda: "desk-2")
+    job = journal.create(
+        account="team-phones",
+        provider=Provider.WASEND,
+        container=place.container,
+        operation=Operation.REMOVE_FROM_CONTAINER,
+        members=[place.member],
+    )
+    journal.mark_sending(job, [place.member.id], 0)
+    journal.record(job, [MemberOutcome(member_id=place.member.id, outcome=Outcome.REMOVED)])
+    code, out, _ = run(capsys, "--demo", "find", person["phone"], person["email"])
+    assert code == 0
+    (line,) = [line for line in out.splitlines() if "Parents Network" in line]
+    assert f"✓ already removed by job {job} (grace on desk-2), " in line

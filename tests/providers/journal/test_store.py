@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from providers.accounts.journal_location import journal_target, masked
 from providers.errors import JournalUnavailable
 from providers.journal import Journal
 from providers.journal import database as journal_database
-from providers.journal.location import journal_target, masked
 from providers.journal.migrations import HEAD
-from tests.providers.journal.test_chain import GROUP, PEOPLE, finished_job
+from tests.helpers.journal import GROUP, PEOPLE, finished_job
 
 DATA = Path(__file__).parent / "data"
 
@@ -227,3 +227,12 @@ def test_an_unreachable_postgresql_says_so_with_its_password_masked(
         Journal(url)
     assert said.value.message.startswith(f"The journal {url} cannot be reached")
     assert "s3cret" not in said.value.message
+
+
+def test_a_journal_from_a_newer_rosterdeck_is_refused_in_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    Journal(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(JournalUnavailable, match="written by a newer RosterDeck"):
+        Journal(path)

@@ -13,7 +13,7 @@ from providers.jobs.receipts import export
 from providers.journal import Journal
 from providers.journal.hashing import GENESIS, step_hash
 from tests.helpers import run
-from tests.providers.journal.test_chain import finished_job, tamper
+from tests.helpers.journal import finished_job, tamper
 
 NOTE = "2 removed, 1 failed"
 

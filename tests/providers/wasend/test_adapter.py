@@ -97,15 +97,42 @@ async def test_an_unknown_group_is_a_clear_failure(connect: OpenAdapter) -> None
     assert outcomes[0].outcome is Outcome.FAILED and "not found" in outcomes[0].message.lower()
 
 
-async def test_add_back(sandbox: Sandbox, connect: OpenAdapter) -> None:
+async def test_add_back_says_what_whatsapp_answered(sandbox: Sandbox, connect: OpenAdapter) -> None:
+    """The group is read first: who is in it already is said so and not sent. The rest end
+    as WaSend's answer names them, in its words for one it could not add."""
+    adapter = connect(Provider.WASEND)
+    group, members = await _group(adapter, "Choir")
+    back, deleted = [m for m in members if m.role is Role.MEMBER][:2]
+    await adapter.remove(group, [back])
+    await adapter.remove(group, [deleted])
+    sandbox.wasend.off_whatsapp.add(deleted.id)
+    calls = sandbox.calls(Provider.WASEND)
+    outcomes = {o.member_id: o for o in await adapter.add(group, [back, deleted])}
+    assert outcomes[back.id].outcome is Outcome.RESTORED
+    assert outcomes[deleted.id].outcome is Outcome.FAILED
+    assert "not on WhatsApp" in outcomes[deleted.id].message
+    assert sandbox.calls(Provider.WASEND) - calls == 2, "a read of the group, the add"
+    calls = sandbox.calls(Provider.WASEND)
+    again = (await adapter.add(group, [back]))[0]
+    assert again.outcome is Outcome.ALREADY_PRESENT and again.message == "Already in the group."
+    assert sandbox.calls(Provider.WASEND) - calls == 1, "nothing sent for who is there"
+    assert back.id in _participants(sandbox, group)
+
+
+async def test_an_add_whose_answer_was_lost_is_settled_by_reading(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
     adapter = connect(Provider.WASEND)
     group, members = await _group(adapter, "Choir")
     member = next(m for m in members if m.role is Role.MEMBER)
     await adapter.remove(group, [member])
-    assert (await adapter.add(group, [member]))[0].outcome is Outcome.RESTORED
-    again = (await adapter.add(group, [member]))[0]
-    assert again.outcome is Outcome.RESTORED and again.message == "Already in the group."
-    assert member.id in _participants(sandbox, group)
+    faults = sandbox.faults[Provider.WASEND]
+    faults.drop_after_rate, faults.match = 1.0, "/participants/add"
+    calls = sandbox.calls(Provider.WASEND)
+    (outcome,) = await adapter.add(group, [member])
+    assert outcome.outcome is Outcome.RESTORED
+    assert "Confirmed back after the answer was lost" in outcome.message
+    assert sandbox.calls(Provider.WASEND) - calls == 3, "a read, the add, a read"
 
 
 async def test_writes_wait_a_jittered_gap_never_below_the_floor(

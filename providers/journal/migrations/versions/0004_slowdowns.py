@@ -1,14 +1,14 @@
 """The days a WhatsApp number was told to slow down: its gaps stay doubled until the day
 ends, in every process on the journal.
 
-Revision ID: 0003_slowdowns
+Revision ID: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_slowdowns"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade() -> None:

@@ -1,0 +1,68 @@
+"""Journals and jobs the tests make and change: a finished job of three people, a change
+behind RosterDeck's back, the demo's Choir group through a desk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from providers.jobs.desk import Desk
+from providers.journal import Journal
+from providers.journal.records import JobState
+from providers.models import (
+    Container,
+    ContainerKind,
+    Member,
+    MemberOutcome,
+    Operation,
+    Outcome,
+    Provider,
+)
+from providers.sandbox import Sandbox
+
+GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)
+PEOPLE = [Member(id=str(n), name=f"Person {n}") for n in range(1, 4)]
+
+
+def finished_job(journal: Journal) -> str:
+    job_id = journal.create(
+        account="acme",
+        provider=Provider.RASL,
+        container=GROUP,
+        operation=Operation.REMOVE_FROM_CONTAINER,
+        members=PEOPLE,
+        reason="TICKET-42 unsubscribe",
+    )
+    journal.mark_sending(job_id, [m.id for m in PEOPLE], 0)
+    journal.record(
+        job_id,
+        [
+            MemberOutcome(member_id="1", outcome=Outcome.REMOVED),
+            MemberOutcome(member_id="2", outcome=Outcome.REMOVED),
+            MemberOutcome(member_id="3", outcome=Outcome.FAILED, code="403", message="no"),
+        ],
+    )
+    journal.set_state(job_id, JobState.FINISHED, "2 removed, 1 failed")
+    return job_id
+
+
+def tamper(where: Path | str, *statements: str) -> None:
+    """Change the journal behind RosterDeck's back, as anyone with the file or a login could."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{where}" if isinstance(where, Path) else where
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+async def choir(desk: Desk, count: int) -> tuple[Container, list[Member]]:
+    adapter = await desk.adapter("sandbox-wasend")
+    group = next(c for c in await adapter.containers() if c.name == "Choir")
+    members = [m async for p in adapter.members(group) for m in p.members if not m.locked]
+    return group, members[:count]
+
+
+def removals(sandbox: Sandbox) -> list[str]:
+    return [participant for _, participant in sandbox.wasend.removals]

@@ -1,0 +1,90 @@
+"""The account list: options are checked when it is read, each refusal one sentence naming
+the file, the account and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from providers.accounts.connect import open_adapter
+from providers.accounts.store import AccountStore
+from providers.accounts.workspace import SPED_UP_DEMO, sandbox_accounts
+from providers.errors import ConfigurationError
+from providers.models import Provider
+from providers.sandbox import Sandbox
+
+
+def store_with(tmp_path: Path, provider: str, options: str) -> AccountStore:
+    path = tmp_path / "accounts.toml"
+    path.write_text(
+        f'[accounts.desk]\nprovider = "{provider}"\nbase_url = "https://example.com"\n'
+        f"[accounts.desk.options]\n{options}\n"
+    )
+    return AccountStore(path)
+
+
+def test_every_known_option_is_read(tmp_path: Path) -> None:
+    store = store_with(
+        tmp_path,
+        "wasend",
+        "requests_per_second = 0\nseconds_between_writes = 3\nwrite_jitter = 2.5\n"
+        "timeout = 10\nrequire_reason = true\nbatch_size = 1\ndaily_budget = 0\n"
+        "pause_after_failures = 3",
+    )
+    (account,) = store.load()
+    assert account.options["write_jitter"] == 2.5 and account.options["require_reason"] is True
+
+
+@pytest.mark.parametrize(
+    ("provider", "options", "said"),
+    [
+        ("rasl", "timeuot = 5", "sets 'timeuot', which is no option: RASL accounts have "),
+        ("wasend", "time_scale = 10", "sets time_scale, which only the built-in demo's"),
+        ("rasl", "batch_size = 5", "sets batch_size, an option of WaSend accounts: RASL"),
+        ("wasend", "seconds_between_writes = -1", "= -1; it must be a number of seconds, 0 or"),
+        ("wasend", "batch_size = 0", "sets batch_size = 0; it must be a whole number, 1 or more"),
+        ("wasend", "batch_size = 2.5", "sets batch_size = 2.5; it must be a whole number"),
+        ("autosend", 'timeout = "30"', 'sets timeout = "30"; it must be a number of seconds'),
+        ("autosend", "timeout = 0", "sets timeout = 0; it must be a number of seconds above 0"),
+        ("rasl", "require_reason = 1", "sets require_reason = 1; it must be true or false"),
+        ("wasend", "daily_budget = true", "sets daily_budget = true; it must be a whole number"),
+    ],
+)
+def test_an_option_that_would_be_ignored_or_misread_is_refused_when_read(
+    tmp_path: Path, provider: str, options: str, said: str
+) -> None:
+    store = store_with(tmp_path, provider, options)
+    with pytest.raises(ConfigurationError) as refused:
+        store.load()
+    assert refused.value.message.startswith(f"{store.path}: the account 'desk' ")
+    assert said in refused.value.message
+
+
+def test_the_known_options_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        store_with(tmp_path, "wasend", "speed = 2").load()
+    assert refused.value.message.endswith(
+        "WaSend accounts have requests_per_second, seconds_between_writes, write_jitter, "
+        "timeout, require_reason, batch_size, daily_budget, pause_after_failures."
+    )
+
+
+def test_a_change_that_would_not_load_is_refused_and_nothing_saved(tmp_path: Path) -> None:
+    store = store_with(tmp_path, "wasend", "batch_size = 1")
+    before = store.path.read_text()
+    with pytest.raises(ConfigurationError, match="seconds_between_writes = -2"):
+        store.set_options("desk", {"seconds_between_writes": -2})
+    assert store.path.read_text() == before
+
+
+async def test_the_demo_keeps_its_time_scale(sandbox: Sandbox) -> None:
+    """The demo's WhatsApp pace is ten times the real one, and judged as the real one."""
+    account, token = next(
+        (a, t)
+        for a, t in sandbox_accounts(sandbox, options=SPED_UP_DEMO)
+        if a.provider is Provider.WASEND
+    )
+    adapter = open_adapter(account, token, transport=sandbox.transport())
+    assert not adapter.capabilities.pace_risk
+    await adapter.aclose()
