@@ -40,6 +40,15 @@ class Account(BaseModel):
     base_url: str
     options: dict[str, Option] = {}
 
+    @field_validator("options", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value: Any) -> Any:
+        """A date written bare in the TOML (`new_number_since = 2026-11-20`) reads as its
+        text, as it would quoted."""
+        if isinstance(value, dict):
+            return {k: v.isoformat() if isinstance(v, date) else v for k, v in value.items()}
+        return value
+
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:

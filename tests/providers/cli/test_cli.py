@@ -273,6 +273,6 @@ def test_the_pace_in_force_today_and_why(capsys: pytest.CaptureFixture[str]) -> 
         f"+447700900002: Slower today: {said}; removals 6–12 s apart until tomorrow.",
     ]
     code, _, err = run(capsys, "accounts", "pace", "phones", "--new-number-since", "last week")
-    assert code == 1 and "is not a date: write it YYYY-MM-DD" in err
+    assert code == 1 and "new_number_since" in err and "it must be a date, YYYY-MM-DD" in err
     code, out, _ = run(capsys, "accounts", "pace", "phones", "--new-number-since", "none")
     assert code == 0 and "new_number_since" not in (_home() / "accounts.toml").read_text()
