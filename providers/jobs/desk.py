@@ -30,6 +30,7 @@ from providers.jobs.everywhere import (
     asking_why,
     estimate_everywhere,
     record_everywhere,
+    slowest,
 )
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
@@ -46,6 +47,7 @@ from providers.jobs.proposal import WHY_REQUIRED, Kind, Proposal, Running, Ticke
 from providers.jobs.words import (
     cost,
     everywhere_words,
+    nothing_to_send,
     pace,
     place,
     plan_words,
@@ -58,7 +60,7 @@ from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
 from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
-from providers.models import Capabilities, Container, Member, Operation, Outcome, Provider
+from providers.models import Container, Member, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
 
@@ -472,23 +474,12 @@ class Desk:
         self.interrupt_all(why)
 
 
-def nothing_to_send(container: Container, why: str) -> str:
-    return f"Nothing can be sent to {place(container.where)}: {shown(why)}."
-
-
 def refuse_unsendable(adapter: Adapter, container: Container) -> None:
     """Nothing is proposed where nothing may be sent (a read-only list; a WhatsApp group whose
     number is no admin, as far as the adapter knows without a call): one sentence, the same
     for both faces, before anything is looked up or sent."""
     if why := adapter.refusal(container):
         raise Refused(nothing_to_send(container, why))
-
-
-def slowest(adapter: Adapter, parts: Sequence[Plan], account: str) -> Capabilities:
-    """The account's pace at the slowest of its places in a plan (a WhatsApp number told to
-    slow down today), which is the one to say."""
-    paces = [adapter.capabilities_at(p.container) for p in parts if p.account == account]
-    return max(paces, key=lambda abilities: abilities.write_gaps[1])
 
 
 def _sendable(part: Job) -> int:

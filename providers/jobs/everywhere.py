@@ -20,7 +20,7 @@ from providers.jobs.find import Found
 from providers.jobs.plans import Plan, estimate, make_plan
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job, JobState, NewJob, Unsearched
-from providers.models import Container, Estimate, Member, Operation, Outcome
+from providers.models import Capabilities, Container, Estimate, Member, Operation, Outcome
 from providers.protocol import Adapter, outcomes
 
 
@@ -123,6 +123,13 @@ def estimate_everywhere(
         today=today,
         calls_are=f"over {accounts} account{'s' * (accounts != 1)} at once" if accounts else "",
     )
+
+
+def slowest(adapter: Adapter, parts: Sequence[Plan], account: str) -> Capabilities:
+    """The account's pace at the slowest of its places in a plan (a WhatsApp number told to
+    slow down today), which is the one to say."""
+    paces = [adapter.capabilities_at(p.container) for p in parts if p.account == account]
+    return max(paces, key=lambda abilities: abilities.write_gaps[1])
 
 
 def record_everywhere(journal: Journal, plan: EverywherePlan) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import VERBS, Plan
 from providers.journal.records import EverywhereJob, Item, Job
-from providers.models import Capabilities, Estimate, Member, Operation, Role
+from providers.models import Capabilities, Container, Estimate, Member, Operation, Role
 from providers.text import shown
 
 SHOWN_NAMES = 4
@@ -63,6 +63,10 @@ def admins(members: Sequence[Member], abilities: Capabilities) -> str:
         return ""
     who = "is an admin" if count == 1 else "are admins"
     return f"{count:,} of them {who}: {abilities.admin_rule}."
+
+
+def nothing_to_send(container: Container, why: str) -> str:
+    return f"Nothing can be sent to {place(container.where)}: {shown(why)}."
 
 
 def who(member: Member) -> str:

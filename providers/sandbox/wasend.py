@@ -3,8 +3,8 @@
 It answers both the documented paths and the SDK's. Lists come in the SDK's shapes by
 default (bare arrays, every field of its published types, which is what the real API sends
 the SDK), or in the documented envelopes when told, because the two disagree (PROVIDERS.md).
-It plays what WhatsApp's groups really do: a group whose number is not an admin (Staff
-Rota), a community of three groups, members listed by a privacy id whose phone is unknown, a
+It plays what WhatsApp's groups really do (the demo's are in `wasend_demo`): a group whose
+number is not an admin, a community, members listed by a privacy id whose phone is unknown, a
 group whose participant list comes back short. It can also misbehave the way WhatsApp does:
 a session that disconnects, a participant list that lags behind a change, "rate-overlimit"
 on removals, and on reads that come faster than a pace.
@@ -13,7 +13,6 @@ on removals, and on reads that come faster than a pace.
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 import time
 from collections.abc import Callable
@@ -25,35 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from providers.sandbox import people
+from providers.sandbox import wasend_demo as demo
 from providers.sandbox.gate import ApiError, json_body
+from providers.sandbox.wasend_demo import SDK_GROUP_DEFAULTS
 
 JID = re.compile(r"^\d{5,20}@(s\.whatsapp\.net|c\.us|lid)$")
-SESSIONS = (
-    ("sess_front_desk", "Front desk", "447700900001"),
-    ("sess_events", "Events team", "447700900002"),
-)
-#: a session whose phone was unlinked: it lists no groups until its QR code is scanned again
-UNLINKED = ("sess_sales", "Sales line", "447700900003")
-GROUPS = (
-    ("sess_front_desk", "Harbour Runners", 248, True),
-    ("sess_front_desk", "Book Club Thursdays", 37, True),
-    ("sess_front_desk", "Parents Network", 980, True),
-    ("sess_front_desk", "Staff Rota", 12, False),
-    ("sess_events", "Summer Fair Helpers", 86, True),
-    ("sess_events", "Choir", 54, True),
-)
-#: a WhatsApp community of the Events team: its parent, then the groups linked to it (the
-#: announcement group first, which every member of the community is in), with sizes
-COMMUNITY = "Riverside Allotments"
-LINKED = (("Announcements", 40), ("Plot Holders", 24), ("Seed Swap", 30))
-#: members of Plot Holders listed by a privacy id whose phone WhatsApp does not give
-PHONE_UNKNOWN = 2
-#: Seed Swap's participant list comes back with only this many (as after WhatsApp's move
-#: to privacy ids, when lists lagged for days)
-SEED_SWAP_LISTS = 17
-
-
 #: what a group holds for the fake alone, never shown
 INTERNAL = ("participants", "admin", "our_jid", "lists_at_most")
 
@@ -241,134 +216,8 @@ class WaSendState:
 
     @classmethod
     def seeded(cls, seed: int = 23) -> WaSendState:
-        rng = random.Random(seed)
-        state = cls()
-        for session_id, name, phone in (*SESSIONS, UNLINKED):
-            state.sessions[session_id] = session_entry(session_id, name, phone)
-            state.groups[session_id] = {}
-        state.set_status(UNLINKED[0], "SCAN_QR_CODE")
-        for session_id, name, size, we_are_admin in GROUPS:
-            tag = rng.randrange(10**6)
-            indices = sorted(rng.sample(range(10, 1000), size - 1))
-            state.add_group(session_id, name, crowd(indices), tag, admin=we_are_admin)
-        state.seed_community(rng)
-        return state
-
-    def seed_community(self, rng: random.Random) -> None:
-        """The community: every member in its announcement group, some in the other groups;
-        its parent lists them all. Plot Holders lists two by privacy id with no phone, and
-        Seed Swap's list comes back short."""
-        everyone = sorted(rng.sample(range(10, 1000), LINKED[0][1] - 1))
-        parent = self.add_group(
-            "sess_events", COMMUNITY, crowd(everyone), rng.randrange(10**6), isParent=True
-        )
-        for name, size in LINKED:
-            chosen = everyone[:1] + sorted(rng.sample(everyone[1:], size - 2))
-            if name == LINKED[0][0]:
-                chosen = everyone
-            members = crowd(chosen)
-            fields: dict[str, Any] = {"linkedParentJid": parent["jid"]}
-            if name == LINKED[0][0]:
-                fields["isDefaultSubGroup"] = True
-            if name == "Plot Holders":
-                for number in range(PHONE_UNKNOWN):
-                    pid = f"{81000000000 + number * 7919}@lid"
-                    members[pid] = privacy_only(pid)
-            if name == "Seed Swap":
-                fields["lists_at_most"] = SEED_SWAP_LISTS
-            self.add_group("sess_events", name, members, rng.randrange(10**6), **fields)
-
-
-def crowd(indices: list[int]) -> dict[str, dict[str, Any]]:
-    """The participants of a group, from the sandbox's fictional people: the first is its
-    owner, every 40th an admin, every 9th listed by a privacy id, every 6th with no name."""
-    participants: dict[str, dict[str, Any]] = {}
-    for position, index in enumerate(indices):
-        first, last = people.name_of(index + 5000)
-        digits = people.uk_phone_digits_of(index)
-        private = position % 9 == 4
-        pid = f"{80000000000 + index * 37}@lid" if private else f"{digits}@s.whatsapp.net"
-        participants[pid] = {
-            "jid": pid,
-            "phoneNumber": f"+{digits}",
-            "lid": pid if private else None,
-            "isAdmin": position == 0 or position % 40 == 7,
-            "isSuperAdmin": position == 0,
-            "displayName": f"{first} {last}" if position % 6 else None,
-        }
-    return participants
-
-
-def privacy_only(pid: str) -> dict[str, Any]:
-    """A member WhatsApp lists by a privacy id only: its phone is not given (`pn: null`)."""
-    return {
-        "jid": pid,
-        "phoneNumber": None,
-        "lid": pid,
-        "isAdmin": False,
-        "isSuperAdmin": False,
-        "displayName": None,
-    }
-
-
-#: The fields of the SDK's `Group` that say nothing this fake models, with plain values.
-SDK_GROUP_DEFAULTS: dict[str, Any] = {
-    "topic": "",
-    "topicId": "",
-    "topicSetAt": "",
-    "topicSetBy": "",
-    "topicSetByPn": "",
-    "topicDeleted": False,
-    "isLocked": False,
-    "isAnnounce": False,
-    "announceVersionId": "",
-    "isEphemeral": False,
-    "disappearingTimer": 0,
-    "isIncognito": False,
-    "isParent": False,
-    "defaultMembershipApprovalMode": "",
-    "linkedParentJid": "",
-    "isDefaultSubGroup": False,
-    "isJoinApprovalRequired": False,
-    "creatorCountryCode": "44",
-    "memberAddMode": "admin_add",
-}
-
-
-def session_entry(session_id: str, name: str, phone: str) -> dict[str, Any]:
-    """A session as `GET /sessions` lists it: the SDK's `SessionListItem`, with the
-    documented `status` beside it."""
-    stamp = "2025-01-15T09:00:00.000Z"
-    return {
-        "session": {
-            "id": session_id,
-            "uniqueSessionId": f"u-{session_id}",
-            "userId": "user_sandbox",
-            "sessionName": name,
-            "phoneNumber": f"+{phone}",
-            "enableAccountProtection": True,
-            "enableMessageLogging": False,
-            "enableWebhook": False,
-            "createdAt": stamp,
-            "updatedAt": stamp,
-            "status": "WORKING",
-        },
-        "downstream": {
-            "name": session_id,
-            "status": "WORKING",
-            "config": {
-                "metadata": {"userId": "user_sandbox", "userEmail": "support@example.com"},
-                "proxy": None,
-                "debug": False,
-                "noweb": {"markOnline": False, "store": {"enabled": True, "fullSync": False}},
-                "webhooks": [],
-            },
-            "engine": {
-                "grpc": {"client": "READY", "stream": "READY"},
-                "gows": {"found": True, "connected": True},
-            },
-        },
-    }
+        """The demo's sessions, groups and community (`wasend_demo`)."""
+        return demo.seed(cls(), seed)
 
 
 def other_form(members: dict[str, dict[str, Any]], wanted: str) -> str:
