@@ -55,6 +55,8 @@ class Lenient(BaseModel):
 class Adapter(Protocol):
     provider: Provider
     capabilities: Capabilities
+    #: whether its groups have invite links a job can revoke (WhatsApp)
+    has_invite_links: bool
 
     async def check(self) -> Identity: ...
 
@@ -154,6 +156,11 @@ class Adapter(Protocol):
         """Keep the "slow down"s the provider says in `slowdowns`, and heed those kept there."""
         ...
 
+    async def revoke_invite(self, container: Container) -> None:
+        """Make the group's invite link stop working (a new one is made), so nobody rejoins
+        by the old one."""
+        ...
+
 
 def outcomes(
     members: Iterable[Member], outcome: Outcome, *, code: str = "", message: str = ""
@@ -178,6 +185,7 @@ class HttpAdapter:
 
     provider: Provider
     capabilities: Capabilities
+    has_invite_links = False
 
     def __init__(self, http: ProviderHttp) -> None:
         self.http = http
@@ -296,6 +304,9 @@ class HttpAdapter:
 
     async def delete_contacts(self, members: Sequence[Member]) -> list[MemberOutcome]:
         raise errors.ProviderError(f"{self.label} cannot delete contacts.")
+
+    async def revoke_invite(self, container: Container) -> None:
+        raise errors.ProviderError(f"{self.label} has no invite links.")
 
     async def delete_source(self, container: Container) -> SourceDeletion:
         raise errors.ProviderError(f"{self.label} has no sources to delete.")

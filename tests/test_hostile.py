@@ -291,7 +291,9 @@ def check_markdown(text: str) -> None:
     assert "ordered_list_open" not in kinds
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert all(
-        h.startswith(("Removal receipt", "Done", "Not done", "Still held", "Not searched"))
+        h.startswith(
+            ("Removal receipt", "Done", "Not done", "Still held", "Not searched", "Staying off")
+        )
         for h in headings
     )
     assert all(t.level == 1 for t in tokens if t.type == "list_item_open")

@@ -19,7 +19,8 @@ from textual.screen import ModalScreen, Screen
 from providers.accounts.workspace import SPED_UP_DEMO, LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
 from providers.jobs.desk import Desk
-from providers.jobs.proposal import Proposal, Ticket
+from providers.jobs.forget import Forgotten
+from providers.jobs.proposal import Kind, Proposal, Ticket
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob
 from providers.models import Provider
@@ -36,7 +37,7 @@ from providers.text import shown
 from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
-from tui.messages import Cancel, JobEnded, JobStarted, Propose
+from tui.messages import Cancel, Forgot, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
 from tui.screens.welcome import WelcomeScreen
 
@@ -153,13 +154,32 @@ class RosterDeckApp(App[None]):
         if decision is None or not decision.go:
             return
         try:
+            if proposal.kind is Kind.FORGET:
+                self.forgotten(
+                    self.desk.forget(proposal, typed=decision.typed, reason=decision.reason)
+                )
+                return
             ticket = self.desk.confirm(
-                proposal, typed=decision.typed, reason=decision.reason, dry_run=decision.dry_run
+                proposal,
+                typed=decision.typed,
+                reason=decision.reason,
+                dry_run=decision.dry_run,
+                suppress=decision.suppress,
+                revoke_invites=decision.revoke,
+                override=decision.override,
             )
         except ProviderError as error:
             self.notify(shown(str(error)), severity="warning", markup=False)
             return
         self.start(ticket)
+
+    def forgotten(self, done: Forgotten) -> None:
+        """Say once what was erased; the screen in front (the register) reads itself again."""
+        counted = ", ".join(f"{n} {what}" for what, n in done.counts.items() if n)
+        self.notify(f"Erased ({counted}); journaled as {done.erasure_id}.", markup=False)
+        for line in done.left:
+            self.notify(shown(line), severity="warning", markup=False, timeout=15)
+        self.screen.post_message(Forgot())
 
     def start(self, ticket: Ticket) -> None:
         """Run a confirmed job in the background of the whole app: leaving its screen never
@@ -328,6 +348,8 @@ class RosterDeckApp(App[None]):
         from tui.screens.diagnostics import DiagnosticsScreen
         from tui.screens.find import FindScreen
         from tui.screens.history import HistoryScreen
+        from tui.screens.register import RegisterScreen
+        from tui.screens.sweep import SweepScreen
 
         def opens(make: Callable[[], Screen[Any]]) -> Callable[[], object]:
             return lambda: self.push_screen(make())
@@ -347,6 +369,12 @@ class RosterDeckApp(App[None]):
         )
         yield SystemCommand("Diagnostics", "keyring, terminal and paths", opens(DiagnosticsScreen))
         yield SystemCommand("Find someone everywhere", "every account at once", opens(FindScreen))
+        yield SystemCommand(
+            "Do-not-re-add register", "who asked to stay off; sweep, forget", opens(RegisterScreen)
+        )
+        yield SystemCommand(
+            "Sweep: is everyone still off?", "every account, for the register", opens(SweepScreen)
+        )
         if not self.workspace.is_sandbox:
             yield SystemCommand(
                 "Try the demo", "the built-in sandbox, nothing real", self.use_sandbox

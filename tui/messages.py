@@ -53,3 +53,7 @@ class JobEnded(Message):
         super().__init__()
         self.job = job
         self.error = error
+
+
+class Forgot(Message):
+    """Someone was erased from RosterDeck's records: a screen that shows them reads again."""

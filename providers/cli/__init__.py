@@ -26,6 +26,7 @@ from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import journal as journal_commands
 from providers.cli import pace as pace_commands
+from providers.cli import staying as staying_commands
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
 from providers.text import json_text, shown
@@ -276,6 +277,7 @@ def _parser() -> argparse.ArgumentParser:
     job_commands.add_parsers(commands)
     find_command.add_parser(commands)
     journal_commands.add_parser(commands)
+    staying_commands.add_parsers(commands)
 
     web = commands.add_parser("serve", help="serve the app in a web browser (textual-serve)")
     web.add_argument("--host", default="localhost", help="where to listen (default: this machine)")

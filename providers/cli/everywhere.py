@@ -8,7 +8,7 @@ import json
 import sys
 
 from providers.accounts.workspace import Workspace
-from providers.cli.face import act, open_journal
+from providers.cli.face import Asked, act, open_journal
 from providers.cli.find import said_found
 from providers.jobs.desk import Desk
 from providers.jobs.everywhere import (
@@ -41,6 +41,7 @@ async def remove_everywhere(args: argparse.Namespace, workspace: Workspace) -> i
             reason=args.reason,
             dry_run=args.dry_run,
             as_json=args.json,
+            asked=Asked.of(args),
         )
     finally:
         await desk.aclose()

@@ -3,6 +3,7 @@ terminal (or by --yes), and a run printed member by member as each settles."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import errno
@@ -10,12 +11,17 @@ import json
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from providers.accounts.workspace import Workspace
 from providers.errors import ConfigurationError
+from providers.jobs import still_off
 from providers.jobs.desk import Desk
 from providers.jobs.events import Event, Settled
+from providers.jobs.forget import finish_unfinished
+from providers.jobs.invites import NO_INVITES, offer
 from providers.jobs.proposal import Proposal, Ticket
+from providers.jobs.staying_off import SUPPRESS_OFFER
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job, JobState
 from providers.models import STATE_WORDS, Member, Outcome
@@ -57,8 +63,10 @@ def say(line: str) -> None:
 
 
 def open_journal(workspace: Workspace) -> Journal:
-    """The workspace's journal; what opening it changed is said once, on stderr."""
+    """The workspace's journal; what opening it changed (and an erasure it finished, cut
+    short before) is said once, on stderr."""
     journal = Journal(workspace.journal_path())
+    journal.notices += finish_unfinished(journal, workspace.exports_path())
     for notice in journal.notices:
         print(notice, file=sys.stderr)
     return journal
@@ -123,6 +131,31 @@ def summary(job: Job | EverywhereJob) -> str:
     return f"Job {job.id} {job.state.value}: {counted(job.counts) or 'nothing to do'}{note}"
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What the shell's options add to a job: --suppress, --revoke-invite, --override."""
+
+    suppress: bool = False
+    revoke_invites: bool = False
+    override: str = ""
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> Asked:
+        return cls(
+            getattr(args, "suppress", False),
+            getattr(args, "revoke_invite", False),
+            getattr(args, "override", "") or "",
+        )
+
+    def lines(self, proposal: Proposal) -> list[str]:
+        """What they add, in the words the app's dialog shows beside its boxes."""
+        said = [": ".join(SUPPRESS_OFFER)] if self.suppress and proposal.offers_suppress else []
+        if self.revoke_invites:
+            places = [c.where for c in proposal.invites]
+            said.append(": ".join(offer(places)) if places else NO_INVITES)
+        return said
+
+
 async def act(
     desk: Desk,
     proposal: Proposal,
@@ -131,22 +164,43 @@ async def act(
     reason: str = "",
     dry_run: bool = False,
     as_json: bool = False,
+    asked: Asked = Asked(),
 ) -> int:
     """Show the proposal, agree it, journal it, run it printing each member, and finish:
     the same steps for every action that sends."""
-    desk.check(proposal, reason=reason)  # a missing reason is said before anything is asked
+    # a missing reason or override is said before anything is asked
+    desk.check(proposal, reason=reason, override=asked.override)
     if not as_json:
         show(proposal, dry_run)
+        for line in asked.lines(proposal):
+            print(line)
     typed = await agreed(proposal, yes, dry_run)
-    ticket = desk.confirm(proposal, typed=typed, reason=reason, dry_run=dry_run)
+    ticket = desk.confirm(
+        proposal,
+        typed=typed,
+        reason=reason,
+        dry_run=dry_run,
+        suppress=asked.suppress,
+        revoke_invites=asked.revoke_invites,
+        override=asked.override,
+    )
     if not as_json:
         print(f"Job {ticket.job_id} journaled; sending.", flush=True)
     with stopping_on_signals(desk.interrupt_all):  # a stop's grace may cut the run short
         await desk.run(ticket, printer(desk, ticket, as_json))
     journal = desk.journal
+    if not as_json:
+        for line in still_off.lines(journal, ticket.job_id, _parts(journal, ticket)):
+            print(line)
     if ticket.everywhere:
         return finish_everywhere(journal.everywhere(ticket.job_id), as_json, desk.workspace)
     return finish(journal.job(ticket.job_id), journal, as_json, desk.workspace)
+
+
+def _parts(journal: Journal, ticket: Ticket) -> list[Job]:
+    if ticket.everywhere:
+        return journal.everywhere(ticket.job_id).parts
+    return [journal.job(ticket.job_id)]
 
 
 def finish(job: Job, journal: Journal, as_json: bool, workspace: Workspace) -> int:

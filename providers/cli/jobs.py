@@ -11,7 +11,7 @@ from pathlib import Path
 
 from providers.accounts.workspace import Workspace
 from providers.cli.everywhere import remove_everywhere
-from providers.cli.face import act, counted, open_journal
+from providers.cli.face import Asked, act, counted, open_journal
 from providers.errors import ConfigurationError, NothingToDo
 from providers.jobs.desk import Desk
 from providers.jobs.plans import VERBS
@@ -66,6 +66,7 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
             reason=args.reason,
             dry_run=args.dry_run,
             as_json=args.json,
+            asked=Asked.of(args),
         )
     finally:
         await desk.aclose()
@@ -199,7 +200,8 @@ async def retry(args: argparse.Namespace, workspace: Workspace) -> int:
 async def undo(args: argparse.Namespace, workspace: Workspace) -> int:
     desk = Desk(workspace, open_journal(workspace))
     try:
-        return await act(desk, await desk.propose_undo(args.job), yes=args.yes)
+        proposal = await desk.propose_undo(args.job)
+        return await act(desk, proposal, yes=args.yes, asked=Asked.of(args))
     finally:
         await desk.aclose()
 
@@ -209,7 +211,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "remove",
         help="remove members (journaled; resumable), or one person from everywhere",
         usage="%(prog)s ACCOUNT CONTAINER MEMBER... [options]\n"
-        "       %(prog)s --everywhere ADDRESS... [--reason TEXT] [--yes] [--json] [--dry-run]",
+        "       %(prog)s --everywhere ADDRESS... [--reason TEXT] [--yes] [--json] [--dry-run] "
+        "[--revoke-invite]",
     )
     rm.add_argument("account", nargs="?", help="the account (not with --everywhere)")
     rm.add_argument(
@@ -238,6 +241,17 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     rm.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     rm.add_argument("--json", action="store_true", help="print one JSON report at the end")
     rm.add_argument("--delete-contacts", action="store_true", help="RASL: delete the contacts")
+    rm.add_argument(
+        "--suppress",
+        action="store_true",
+        help="also put them on the do-not-re-add register (--everywhere always does)",
+    )
+    rm.add_argument(
+        "--revoke-invite",
+        action="store_true",
+        help="WhatsApp: revoke the group's invite link once they are removed (everyone else "
+        "holding it loses it too)",
+    )
     rm.set_defaults(run=remove)
     listing = commands.add_parser(
         "jobs", help="past and unfinished removal jobs; `jobs verify` checks the journal"
@@ -274,4 +288,10 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     back = commands.add_parser("undo", help="add back the members a job removed")
     back.add_argument("job")
     back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    back.add_argument(
+        "--override",
+        metavar="REASON",
+        default="",
+        help="add back people on the do-not-re-add register anyway, for this reason (journaled)",
+    )
     back.set_defaults(run=undo)

@@ -16,6 +16,7 @@ from providers.accounts.store import Account
 from providers.errors import Refused
 from providers.jobs.everywhere import EverywherePlan, plan_everywhere
 from providers.jobs.find import Found
+from providers.jobs.staying_off import addresses_of
 from providers.jobs.words import place
 from providers.matching import key_of
 from providers.models import Container, Member
@@ -35,7 +36,9 @@ async def plan_community(
     where = await adapter.look_in(groups, entries)
     found = Found(account, where.places, where.unsearched, where.unsure)
     named = [m.address if _an_address(m.address) else m.id for m in members]
-    return replace(plan_everywhere([found], named), community=parent.where)
+    # several people are each their own on the do-not-re-add register
+    people = tuple(addresses_of(m) for m in members) if len(members) > 1 else ()
+    return replace(plan_everywhere([found], named), community=parent.where, people=people)
 
 
 def _an_address(text: str) -> bool:

@@ -2,9 +2,10 @@
 
 Every action that sends (remove, delete contacts, delete a source, remove everywhere, resume,
 retry the failed, undo) is first *proposed*: put into words, with its cost at the account's
-pace, WhatsApp's pace, today's budget and what must be typed to confirm it; then *confirmed*
-(refused here, once, for both faces, when something is missing); then journaled, run,
-cancelled or interrupted. The shell prints a proposal and asks on the terminal; the app shows
+pace, WhatsApp's pace, today's budget and what must be typed to confirm it (`proposals`);
+then *confirmed* (refused here, once, for both faces, when something is missing); then
+journaled, run, cancelled or interrupted. Forgetting a person is proposed and confirmed the
+same way. The shell prints a proposal and asks on the terminal; the app shows
 it in its confirm dialog. Neither builds a plan, words it, checks what an operation allows or
 retries on its own.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace
 from providers.errors import NothingToDo, Refused
+from providers.jobs import forget
 from providers.jobs.community import plan_community
 from providers.jobs.engine import Engine
 from providers.jobs.events import Event
@@ -32,6 +34,7 @@ from providers.jobs.everywhere import (
     record_everywhere,
     slowest,
 )
+from providers.jobs.invites import revoke_asked
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
     TYPED_CONFIRMATION_ABOVE,
@@ -43,7 +46,17 @@ from providers.jobs.plans import (
     undo_plan,
 )
 from providers.jobs.progress import Progress
-from providers.jobs.proposal import WHY_REQUIRED, Kind, Proposal, Running, Ticket
+from providers.jobs.proposal import FORGET_WHY, WHY_REQUIRED, Kind, Proposal, Running, Ticket
+from providers.jobs.staying_off import (
+    SUPPRESSING,
+    Extras,
+    addresses_in,
+    names_them,
+    naming_refusal,
+    on_register,
+    refusal,
+    register_words,
+)
 from providers.jobs.words import (
     cost,
     everywhere_words,
@@ -57,7 +70,8 @@ from providers.jobs.words import (
     what,
 )
 from providers.journal import Journal
-from providers.journal.records import PENDING, SENDING, EverywhereJob, Job
+from providers.journal.erased import is_erased
+from providers.journal.records import PENDING, SENDING, EverywhereJob, Item, Job
 from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
 from providers.models import Container, Member, Operation, Outcome, Provider
@@ -175,6 +189,12 @@ class Desk:
             reasons = "; ".join(sorted({why for _, why in plan.skipped})) or "nobody was named"
             raise Refused(nothing_to_send(plan.container, reasons))
         guess = estimate(adapter, self.journal, plan)
+        lines = plan_words(plan, abilities, guess, unmatched)
+        adding = plan.operation is Operation.ADD_BACK
+        hits = on_register(self.journal, plan.members) if adding else []
+        if hits:
+            lines += register_words(hits)
+        removal = plan.operation is Operation.REMOVE_FROM_CONTAINER
         verb = {
             Operation.ADD_BACK: "Add back",
             Operation.DELETE_CONTACTS: "Delete",
@@ -182,11 +202,14 @@ class Desk:
         }.get(plan.operation, "Remove")
         return Proposal(
             kind=Kind.NEW,
-            lines=tuple(plan_words(plan, abilities, guess, unmatched)),
+            lines=tuple(lines),
             word=confirmation_word(plan.operation, len(plan.members), plan.container.name),
             label=verb,
             reason_required=reason_required(self.workspace.account(plan.account)),
             plan=plan,
+            suppressed=tuple(dict.fromkeys(entry.id for _, entry in hits)),
+            offers_suppress=removal,
+            invites=(plan.container,) if removal and adapter.has_invite_links else (),
         )
 
     async def propose_entries(
@@ -235,11 +258,14 @@ class Desk:
         strict = bool(asking_why(plan, self.workspace.accounts()))
         return Proposal(
             kind=Kind.EVERYWHERE,
-            lines=tuple(everywhere_words(plan, guess, paces)),
+            lines=(*everywhere_words(plan, guess, paces), SUPPRESSING),
             word=str(len(plan.acting)),
             label="Remove",
             reason_required=strict,
             everywhere=plan,
+            invites=tuple(
+                part.container for part in plan.acting if adapters[part.account].has_invite_links
+            ),
         )
 
     async def propose_community(
@@ -291,14 +317,9 @@ class Desk:
         self.refuse_while_busy()
         parts, whole = self._parts(job_id)
         self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
-        only = {
-            part.id: tuple(i.member.id for i in self.journal.items(part.id, [Outcome.FAILED.value]))
-            for part in parts
-        }
-        only = {part_id: ids for part_id, ids in only.items() if ids}
-        failed = [
-            item for part_id in only for item in self.journal.items(part_id, [Outcome.FAILED.value])
-        ]
+        failed_in = {part.id: self._failed(part.id) for part in parts}
+        only = {part_id: tuple(i.member.id for i in f) for part_id, f in failed_in.items() if f}
+        failed = [item for items in failed_in.values() for item in items]
         if not failed:
             raise NothingToDo(f"Nothing failed in job {job_id}: there is nothing to send again.")
         left = sum(
@@ -329,6 +350,25 @@ class Desk:
         proposal = await self.propose(undo_plan(self.journal, job_id))
         return replace(proposal, kind=Kind.UNDO, job_id=job_id)
 
+    def _failed(self, job_id: str) -> list[Item]:
+        """The failed members a retry may send: not those forgotten since."""
+        failed = self.journal.items(job_id, [Outcome.FAILED.value])
+        return [item for item in failed if not is_erased(item.member)]
+
+    async def propose_forget(self, addresses: Sequence[str]) -> Proposal:
+        """Erase a person from RosterDeck's own records (the journal, the register's copy of
+        their addresses, the exports that name them); they stay suppressed."""
+        self.refuse_while_busy()
+        return forget.proposal(self.journal, self.workspace.exports_path(), addresses)
+
+    def forget(
+        self, proposal: Proposal, *, typed: str | None = None, reason: str = ""
+    ) -> forget.Forgotten:
+        """Erase what the proposal found, once agreed, with why (which must not name them)."""
+        kept = self.check(proposal, typed=typed, reason=reason)
+        assert proposal.forgetting is not None
+        return forget.forget(self.journal, self.workspace.exports_path(), proposal.forgetting, kept)
+
     async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
         """The cost of sending `count(part)` members of each part, at each account's pace and
         within today's budget."""
@@ -347,17 +387,32 @@ class Desk:
 
     # -- confirming ------------------------------------------------------------------------
 
-    def check(self, proposal: Proposal, *, typed: str | None = None, reason: str = "") -> str:
+    def check(
+        self,
+        proposal: Proposal,
+        *,
+        typed: str | None = None,
+        reason: str = "",
+        override: str = "",
+    ) -> str:
         """Refuse what is missing, in one sentence, before anything is journaled; returns the
         reason as it will be kept. `typed` is None where the face confirmed another way (the
-        shell's --yes)."""
+        shell's --yes). Adding back people on the register takes an `override` reason; a
+        reason kept on the chain must not name the people it is about."""
         self.refuse_while_busy()
         self.refuse_busy_places(self._places(proposal), proposal.job_id)
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):
             raise Refused(f"Type {proposal.word} exactly to confirm; nothing was sent.")
         kept = " ".join(reason.split())
         if proposal.reason_required and not kept:
+            if proposal.kind is Kind.FORGET:
+                raise Refused(FORGET_WHY)
             raise Refused(WHY_REQUIRED.format(account="This account"))
+        if proposal.suppressed and not override.strip():
+            raise Refused(refusal(len(proposal.suppressed)))
+        for which, text in (("reason", kept), ("override's reason", override)):
+            if text and names_them(text, addresses_in(proposal)):
+                raise Refused(naming_refusal(which))
         return kept
 
     def _places(self, proposal: Proposal) -> list[tuple[Provider, Container]]:
@@ -366,6 +421,8 @@ class Desk:
             return [(proposal.plan.provider, proposal.plan.container)]
         if proposal.everywhere is not None:
             return [(part.provider, part.container) for part in proposal.everywhere.acting]
+        if not proposal.job_id:  # forgetting someone acts on no place of any provider
+            return []
         return [(part.provider, part.container) for part in self._parts(proposal.job_id)[0]]
 
     def confirm(
@@ -375,19 +432,26 @@ class Desk:
         typed: str | None = None,
         reason: str = "",
         dry_run: bool = False,
+        suppress: bool = False,
+        revoke_invites: bool = False,
+        override: str = "",
     ) -> Ticket:
         """Journal what was agreed (the plan before anything is sent) and hand back the job
-        to run."""
-        kept = self.check(proposal, typed=typed, reason=reason)
+        to run. In the plan's transaction: the people put on the do-not-re-add register (an
+        everywhere job always, a removal when asked), an override and its reason, the invite
+        links to revoke once they are removed. A dry run does none of these."""
+        kept = self.check(proposal, typed=typed, reason=reason, override=override)
+        extras = Extras(suppress, revoke_invites, " ".join(override.split()))
         if proposal.kind in (Kind.NEW, Kind.UNDO):
             assert proposal.plan is not None
             plan = replace(proposal.plan, reason=kept or proposal.plan.reason, dry_run=dry_run)
-            job_id = record_plan(self.journal, plan, undo_of=proposal.job_id or None)
-            return Ticket(job_id)
+            also = None if dry_run else extras.with_plan(self.journal, proposal, plan)
+            return Ticket(record_plan(self.journal, plan, proposal.job_id or None, also))
         if proposal.kind is Kind.EVERYWHERE:
             assert proposal.everywhere is not None
             chosen = replace(proposal.everywhere, reason=kept, dry_run=dry_run)
-            return Ticket(record_everywhere(self.journal, chosen), everywhere=True)
+            also = None if dry_run else extras.with_everywhere(self.journal, proposal, chosen)
+            return Ticket(record_everywhere(self.journal, chosen, also), everywhere=True)
         everywhere = self.journal.is_everywhere(proposal.job_id)
         if proposal.kind is Kind.RETRY:
             assert proposal.only is not None
@@ -435,16 +499,21 @@ class Desk:
                 on_event(part_id, event)
 
         try:
+            ended: Job | EverywhereJob
             if ticket.everywhere:
                 runner = EverywhereRun(self.journal, self.adapter, heard)
                 running.attach(runner.cancel, runner.interrupt)
-                return await runner.run(ticket.job_id, ticket.only)
-            job = parts[0]
-            adapter = await self.adapter(job.account)
-            engine = Engine(adapter, self.journal, on_event=lambda event: heard(job.id, event))
-            running.attach(engine.cancel, engine.interrupt)
-            only = ticket.only.get(job.id, ()) if ticket.only is not None else None
-            return await engine.run(job.id, only)
+                ended = await runner.run(ticket.job_id, ticket.only)
+            else:
+                job = parts[0]
+                adapter = await self.adapter(job.account)
+                engine = Engine(adapter, self.journal, on_event=lambda event: heard(job.id, event))
+                running.attach(engine.cancel, engine.interrupt)
+                only = ticket.only.get(job.id, ()) if ticket.only is not None else None
+                ended = await engine.run(job.id, only)
+            if running.stop_asked is None:
+                await revoke_asked(self.journal, parts, self.adapter)
+            return ended
         finally:
             self.running.pop(ticket.job_id, None)
             for part in parts:

@@ -14,6 +14,7 @@ from contextlib import suppress
 from providers import errors
 from providers.http.pacing import writing_on
 from providers.jobs.events import Ended, Event, Requeued, Sending, Settled
+from providers.jobs.privacy import unnamed
 from providers.journal import Journal
 from providers.journal.claims import Budget, Marking, OverBudget, elsewhere
 from providers.journal.records import PENDING, SENDING, UNSETTLED, Job, JobState
@@ -258,7 +259,7 @@ class Engine:
             self.journal.reset(job.id, ids, f"not sent: {error.message}")
             self.on_event(Requeued(ids))
             return
-        by_id = {o.member_id: o for o in result}
+        by_id = {o.member_id: o for o in unnamed(result, batch)}
         settled = tuple(
             by_id.get(m.id)
             or MemberOutcome(

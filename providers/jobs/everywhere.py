@@ -20,6 +20,7 @@ from providers.jobs.find import Found
 from providers.jobs.plans import Plan, estimate, make_plan
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job, JobState, NewJob, Unsearched
+from providers.journal.store import Also
 from providers.models import Capabilities, Container, Estimate, Member, Operation, Outcome
 from providers.protocol import Adapter, outcomes
 
@@ -32,6 +33,8 @@ class EverywherePlan:
     unsearched: tuple[Unsearched, ...] = ()
     reason: str = ""
     dry_run: bool = False
+    #: the people it is for, each by their addresses, when more than one (a sweep's re-adds)
+    people: tuple[tuple[str, ...], ...] = ()
     #: the WhatsApp community these places are the groups of ("" when it is not one's)
     community: str = ""
 
@@ -132,7 +135,7 @@ def slowest(adapter: Adapter, parts: Sequence[Plan], account: str) -> Capabiliti
     return max(paces, key=lambda abilities: abilities.write_gaps[1])
 
 
-def record_everywhere(journal: Journal, plan: EverywherePlan) -> str:
+def record_everywhere(journal: Journal, plan: EverywherePlan, also: Also | None = None) -> str:
     return journal.create_everywhere(
         addresses=plan.addresses,
         parts=[
@@ -150,6 +153,7 @@ def record_everywhere(journal: Journal, plan: EverywherePlan) -> str:
         unsearched=plan.unsearched,
         reason=plan.reason,
         dry_run=plan.dry_run,
+        also=also,
     )
 
 

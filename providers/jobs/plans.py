@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from providers import errors
 from providers.journal import Journal
+from providers.journal.erased import is_erased
+from providers.journal.store import Also
 from providers.models import Container, Estimate, Member, Operation, Outcome, Provider
 from providers.protocol import Adapter
 
@@ -92,7 +94,9 @@ def estimate_for(
     return guess.model_copy(update={"today": left}) if left < count else guess
 
 
-def record_plan(journal: Journal, plan: Plan, undo_of: str | None = None) -> str:
+def record_plan(
+    journal: Journal, plan: Plan, undo_of: str | None = None, also: Also | None = None
+) -> str:
     return journal.create(
         account=plan.account,
         provider=plan.provider,
@@ -103,6 +107,7 @@ def record_plan(journal: Journal, plan: Plan, undo_of: str | None = None) -> str
         dry_run=plan.dry_run,
         undo_of=undo_of,
         reason=plan.reason,
+        also=also,
     )
 
 
@@ -113,7 +118,9 @@ def undo_plan(journal: Journal, job_id: str) -> Plan:
         raise errors.Refused(
             "Only a real removal from a group or list can be undone; deleted contacts are gone."
         )
-    removed = [i.member for i in journal.items(job_id, [Outcome.REMOVED.value])]
+    removed = [
+        i.member for i in journal.items(job_id, [Outcome.REMOVED.value]) if not is_erased(i.member)
+    ]
     if not removed:
         raise errors.Refused(f"Job {job_id} removed nobody: there is nothing to undo.")
     why = f"undo of job {job_id}" + (f" ({job.reason})" if job.reason else "")

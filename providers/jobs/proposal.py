@@ -6,13 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import Plan
+from providers.models import Container
+
+if TYPE_CHECKING:
+    from providers.jobs.forget import Forgetting
 
 WHY_REQUIRED = (
     "{account} asks why for every job: give a reason or ticket (in the shell: --reason "
     '"TICKET-123: unsubscribe"). Nothing was sent.'
+)
+FORGET_WHY = (
+    "Forgetting someone is journaled with why: give a reason or ticket (in the shell: "
+    '--reason "T-9").'
 )
 
 
@@ -22,6 +31,7 @@ class Kind(StrEnum):
     RESUME = "resume"
     RETRY = "retry"
     UNDO = "undo"
+    FORGET = "forget"
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,14 @@ class Proposal:
     job_id: str = ""
     #: a retry sends only these members, by the place (job) they are in
     only: dict[str, tuple[str, ...]] | None = None
+    #: an add-back of people on the do-not-re-add register (their entries): an override
+    #: with a reason is needed
+    suppressed: tuple[str, ...] = ()
+    #: a removal that may also put them on the register (the dialog's box, --suppress)
+    offers_suppress: bool = False
+    #: WhatsApp groups whose invite link may be revoked once they are removed
+    invites: tuple[Container, ...] = ()
+    forgetting: Forgetting | None = None
 
     @property
     def words(self) -> str:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from providers.jobs import still_off
 from providers.jobs.plans import VERBS
 from providers.journal import Journal
 from providers.journal.chain import Head
@@ -125,9 +126,10 @@ def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
     items = journal.items(job_id)
     members = [_member(i) for i in items]
     held = STILL_HELD.get((job.provider, job.operation), "")
+    staying = still_off.lines(journal, job_id, [job])
     if form == "json":
         document = {"facts": facts(job), "members": members, "still_held": held}
-        return json_text({**document, **_head(head)}) + "\n"
+        return json_text({**document, "staying_off": staying, **_head(head)}) + "\n"
     if form == "csv":
         out = io.StringIO()
         names = ["job", *_member(Item(Member(id=""), "")), *_head_columns(head)]
@@ -135,7 +137,7 @@ def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
         writer.writeheader()
         writer.writerows(_cells({"job": job.id, **m, **_head_columns(head)}) for m in members)
         return out.getvalue()
-    return _markdown(job, items, held, head)
+    return _markdown(job, items, held, head, staying)
 
 
 def _head(head: Head) -> dict[str, dict[str, object]]:
@@ -164,7 +166,7 @@ def receipt_head(text: str) -> Head | None:
     return Head(int(found[1]), found[2]) if found else None
 
 
-def _markdown(job: Job, items: list[Item], held: str, head: Head) -> str:
+def _markdown(job: Job, items: list[Item], held: str, head: Head, staying: list[str]) -> str:
     lines = [f"# Removal receipt: job {job.id}", ""]
     lines += _fact_lines(facts(job))
     done = [i for i in items if i.state in DONE]
@@ -179,8 +181,13 @@ def _markdown(job: Job, items: list[Item], held: str, head: Head) -> str:
             lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
     if held:
         lines += ["", "## Still held elsewhere", "", held]
+    lines += _staying(staying)
     lines += ["", CHAIN_NOTE.format(head=_said(head)), ""]
     return "\n".join(lines)
+
+
+def _staying(said: list[str]) -> list[str]:
+    return ["", "## Staying off", "", *(f"- {mark_down(line)}" for line in said)] if said else []
 
 
 def _fact_lines(told: dict[str, Any]) -> list[str]:
@@ -203,6 +210,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
     head = journal.head()
     places = [(part, journal.items(part.id)) for part in job.parts]
     held = [STILL_HELD_EVERYWHERE[p] for p in dict.fromkeys(part.provider for part in job.parts)]
+    staying = still_off.lines(journal, job.id, job.parts)
     told = {
         "job": job.id,
         "who": ", ".join(job.addresses),
@@ -230,6 +238,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
             ],
             "not_searched": [u.model_dump() for u in job.unsearched],
             "still_held": held,
+            "staying_off": staying,
             **_head(head),
         }
         return json_text(document) + "\n"
@@ -280,6 +289,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
         ]
     if held:
         lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]
+    lines += _staying(staying)
     lines += ["", CHAIN_NOTE.format(head=_said(head)), ""]
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ addresses enter the chain only as a keyed digest (see `chain`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from providers import version
@@ -15,7 +15,7 @@ from providers.journal.records import EverywhereJob, NewJob, Unsearched
 from providers.journal.writes import Stamps, write_plan
 
 if TYPE_CHECKING:
-    from providers.journal.chain import Chain
+    from providers.journal.chain import Chain, Writing
     from providers.journal.database import Database
     from providers.journal.reading import Reader
 
@@ -35,6 +35,7 @@ class Everywhere:
         unsearched: Sequence[Unsearched],
         reason: str,
         dry_run: bool,
+        also: Callable[[Writing, str], None] | None = None,
     ) -> str:
         """The whole plan, every place of it, before anything is sent; returns its id."""
         from providers.journal.tables import everywhere, people
@@ -61,6 +62,8 @@ class Everywhere:
             writing.event(everywhere_id, "everywhere", {"everywhere": row})
             for part in parts:
                 write_plan(writing, stamps, part, reason, part_of=everywhere_id)
+            if also is not None:
+                also(writing, everywhere_id)
         return everywhere_id
 
     def is_everywhere(self, job_id: str) -> bool:

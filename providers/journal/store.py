@@ -18,7 +18,7 @@ import getpass
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +39,7 @@ from providers.journal.records import (
 from providers.models import Container, Member, MemberOutcome, Operation, Outcome, Provider
 
 if TYPE_CHECKING:
-    from providers.journal.chain import Head, NewStep
+    from providers.journal.chain import Head, NewStep, Writing
     from providers.journal.claims import Budget, Marking
     from providers.journal.paces import Paces
     from providers.journal.runners import Runner
@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from providers.journal.slowdowns import Slowdowns
     from providers.journal.status import Facts
     from providers.journal.verify import Verdict
+
+#: what a write adds to a plan's transaction: `also(writing, job_id)`
+Also = Callable[["Writing", str], None]
 
 
 def _now() -> str:
@@ -72,11 +75,15 @@ class Journal:
     def __init__(self, path: Path | str) -> None:
         from providers.journal.chain import Anchor, Chain
         from providers.journal.database import Database
+        from providers.journal.erased import Erasure
         from providers.journal.everywhere import Everywhere
         from providers.journal.files import private_file
+        from providers.journal.invites import Invites
         from providers.journal.migrations import open_database
         from providers.journal.reading import Reader
+        from providers.journal.register import Register
         from providers.journal.runners import Runners
+        from providers.journal.sweeps import Sweeps
 
         self.path = path
         self.now = _now
@@ -98,6 +105,18 @@ class Journal:
         self._runners = Runners(self._db, lambda: self.now())
         self._reader = Reader(self._db, Runners.alive)
         self._everywhere = Everywhere(self._db, self._chain, self._reader, self)
+        #: the do-not-re-add register and its overrides; its sweeps; invite links revoked
+        self.register = Register(self._db, self._chain, self)
+        self.sweeps = Sweeps(self._db, self._chain, self)
+        self.invites = Invites(self._db, self._chain, self)
+        #: forgetting a person: their key and details go, every hash still holds
+        self.erasure = Erasure(
+            self._db,
+            self._chain,
+            self,
+            self.register,
+            lambda job_id: self.job(job_id).state is JobState.RUNNING,
+        )
         #: each job's members' numbers by id: fixed once the plan is written
         self._numbers: dict[str, dict[str, int]] = {}
 
@@ -118,14 +137,18 @@ class Journal:
         dry_run: bool = False,
         undo_of: str | None = None,
         reason: str = "",
+        also: Also | None = None,
     ) -> str:
         """Write the whole plan before anything is sent, with why and by whom; returns the
-        job's id."""
+        job's id. `also(writing, job_id)` writes what goes with the plan in its transaction
+        (the register's part)."""
         from providers.journal.writes import write_plan
 
         job = NewJob(account, provider, container, operation, members, protected, dry_run)
         with self._chain.writing(self.now()) as writing:
             job_id, numbers = write_plan(writing, self, job, reason, undo_of=undo_of)
+            if also is not None:
+                also(writing, job_id)
         self._numbers[job_id] = numbers
         return job_id
 
@@ -325,6 +348,7 @@ class Journal:
         unsearched: Sequence[Unsearched],
         reason: str,
         dry_run: bool,
+        also: Also | None = None,
     ) -> str:
         """The whole plan, every place of it, before anything is sent; returns its id."""
         return self._everywhere.create(
@@ -333,6 +357,7 @@ class Journal:
             unsearched=unsearched,
             reason=reason,
             dry_run=dry_run,
+            also=also,
         )
 
     def is_everywhere(self, job_id: str) -> bool:

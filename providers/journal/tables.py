@@ -149,6 +149,97 @@ everywhere = Table(
     _text("mac"),
 )
 
+# -- staying off: the do-not-re-add register, its sweeps, invite links revoked, erasures ----
+
+#: keys of the journal's own (the register's, under which addresses are digested)
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: one person asked to stay off; `sealed` is their addresses encrypted under `key`, both
+#: emptied when they are forgotten (their digests stay, so they stay suppressed)
+suppressed = Table(
+    "suppressed",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    _text("operator"),
+    _text("host"),
+    _text("reason"),
+    _text("job_id"),
+    _text("digests"),
+    _text("lifted_at"),
+    _text("lifted_by"),
+    _text("lifted_reason"),
+    _text("sealed"),
+    _text("key"),
+)
+
+#: the keyed digests of a suppressed person's normalised addresses, looked up by digest
+suppressed_digests = Table(
+    "suppressed_digests",
+    metadata,
+    Column("digest", Text, nullable=False),
+    Column("entry", Text, ForeignKey("suppressed.id"), nullable=False),
+    PrimaryKeyConstraint("digest", "entry"),
+)
+
+#: a job that adds back someone on the register anyway, and why
+overrides = Table(
+    "overrides",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    Column("job_id", Text, nullable=False),
+    Column("entries", Text, nullable=False),
+    _text("reason"),
+    _text("operator"),
+)
+
+#: one sweep: who of the register was found back where (by entry id), what was not searched
+sweeps = Table(
+    "sweeps",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    _text("operator"),
+    _text("host"),
+    Column("people", Integer, nullable=False),
+    Column("found", Text, nullable=False),
+    Column("unsearched", Text, nullable=False),
+    Column("calls", Integer, nullable=False),
+)
+
+#: a group's invite link to revoke once a job's removals are done, and what became of it
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("job_id", Text, nullable=False),
+    Column("container", Text, nullable=False),
+    Column("asked_at", Text, nullable=False),
+    _text("state"),
+    _text("done_at"),
+    _text("said"),
+)
+
+#: a person forgotten: when, by whom, why, how many records; never who
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    _text("reason"),
+    _text("operator"),
+    _text("host"),
+    Column("counts", Text, nullable=False),
+    Column("files", Text, nullable=False),
+    _text("finished_at"),
+)
+
 #: the days a WhatsApp number (its digits) was told to slow down, and why
 slowdowns = Table(
     "slowdowns",

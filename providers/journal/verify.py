@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from providers.journal.erased import erased_member
 from providers.journal.hashing import (
     GENESIS,
     event_hash,
@@ -24,7 +25,9 @@ from providers.journal.hashing import (
     step_hash,
 )
 from providers.journal.items import changes, plan_step
+from providers.journal.recorded import Replay
 from providers.journal.segments import Segments
+from providers.journal.writes import details
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -75,6 +78,11 @@ class _Verifier:
         self.told: dict[str, _Told] = defaultdict(_Told)
         self.everywhere: dict[str, dict[str, Any]] = {}
         self.members: dict[tuple[str, int], dict[str, Any]] = {}
+        self.recorded = Replay()
+        #: what erasures put where a person's details were: by (job, member number), and by
+        #: everywhere job
+        self.erased: dict[tuple[str, int], str] = {}
+        self.erased_everywhere: dict[str, str] = {}
 
     def run(self, anchor: Head | None) -> Verdict:
         events = self._walk(anchor)
@@ -82,6 +90,7 @@ class _Verifier:
         self._items()
         jobs = self._jobs()
         self._everywhere()
+        self.breaks += self.recorded.check(self.conn)
         return Verdict(events, jobs, self.breaks)
 
     def _rows(self, query: str) -> Any:
@@ -152,6 +161,13 @@ class _Verifier:
             told.runs.append((first, last, body["last"], seq))
         if "everywhere" in body:
             self.everywhere[job_id] = body["everywhere"]
+        if "records" in body:
+            self.recorded.apply(seq, body["records"])
+        if "erased" in body:
+            erased = body["erased"]
+            for job, numbers in erased["items"].items():
+                self.erased.update(((job, n), erased["as"]) for n in numbers)
+            self.erased_everywhere.update((e, erased["as"]) for e in erased["everywhere"])
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -228,7 +244,9 @@ class _Verifier:
                 if row[column] != said[column]
             ]
             key = keys.get((job_id, row["seq"]))
-            if key is None:
+            if (job_id, row["seq"]) in self.erased:
+                self._erased_member(job_id, row, key)
+            elif key is None:
                 self.breaks.append(f"job {job_id}: {who}'s key is gone (deleted)")
             elif mac(key, member_text(row["member_id"], row["member"])) != row["mac"]:
                 self.breaks.append(f"job {job_id}: {who}'s id, name or address was changed")
@@ -243,6 +261,13 @@ class _Verifier:
             and members_digest(macs.get(job_id, [])) != told.members
             and not any(b.startswith(f"job {job_id}: member") for b in self.breaks)
         ]
+
+    def _erased_member(self, job_id: str, row: Any, key: str | None) -> None:
+        """A forgotten member's row holds what the erasure wrote, and their key is gone."""
+        seq = row["seq"]
+        gone = erased_member(seq, self.erased[(job_id, seq)])
+        if key is not None or (row["member_id"], row["member"]) != (gone.id, details(gone)):
+            self.breaks.append(f"job {job_id}: member #{seq + 1} was changed after erasure")
 
     # -- jobs --------------------------------------------------------------------------------
 
@@ -280,7 +305,11 @@ class _Verifier:
                 if column != "addresses" and value != said.get(column)
             ]
             key = keys.get(row["id"])
-            if key is None or mac(key, row["addresses"]) != row["mac"]:
+            if row["id"] in self.erased_everywhere:
+                erased = json.dumps([self.erased_everywhere[row["id"]]], ensure_ascii=False)
+                if key is not None or row["addresses"] != erased:
+                    self.breaks.append(f"job {row['id']}: its person was changed after erasure")
+            elif key is None or mac(key, row["addresses"]) != row["mac"]:
                 self.breaks.append(f"job {row['id']}: the person's addresses were changed")
         self.breaks += [
             f"job {job_id} is gone from the journal (deleted)" for job_id in self.everywhere

@@ -17,7 +17,7 @@ from providers.journal.records import PENDING, JobState, NewJob
 from providers.models import Member, Outcome
 
 
-def _details(member: Member) -> str:
+def details(member: Member) -> str:
     """`json.dumps(member.as_dict())`, five times faster: a plan may have 100,000."""
     return (
         f'{{"id": {_quoted(member.id)}, "name": {_quoted(member.name)}, '
@@ -75,11 +75,11 @@ def write_plan(
     members, kept, seqs = [], [], {}
     at = writing.at
     for seq, ((member, state, message), key) in enumerate(zip(planned, keys, strict=True)):
-        details = _details(member)
+        written = details(member)
         secret = secrets[seq * KEY_BYTES : (seq + 1) * KEY_BYTES]
-        digest = mac(secret, member_text(member.id, details))
+        digest = mac(secret, member_text(member.id, written))
         seqs[member.id] = seq
-        members.append((job_id, seq, member.id, details, state, None, "", message, at, digest))
+        members.append((job_id, seq, member.id, written, state, None, "", message, at, digest))
         kept.append((job_id, seq, key))
     insert_many(writing.conn, items, members)
     insert_many(writing.conn, people, kept)

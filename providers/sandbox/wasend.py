@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from providers.sandbox import wasend_demo as demo
+from providers.sandbox import wasend_invites
 from providers.sandbox.gate import ApiError, json_body
 from providers.sandbox.wasend_demo import SDK_GROUP_DEFAULTS
 
@@ -412,5 +413,6 @@ def build(state: WaSendState) -> Starlette:
             ),
             Route("/{session}/groups/{group}/participants/remove", remove, methods=["POST"]),
             Route("/{session}/groups/{group}/participants/add", add, methods=["POST"]),
+            *wasend_invites.routes(group_or_404),
         ]
     )

@@ -307,3 +307,12 @@ class WaSendAdapter(WaSendRosters):
             raise errors.AnswerLost(f"{self.label} did not say whom it added.", code="NO_LIST")
         self.resized(container, len(parsed.added))
         return [added_back(m, parsed) for m in members]
+
+    has_invite_links = True
+
+    async def revoke_invite(self, container: Container) -> None:
+        """The SDK's `revokeGroupInviteCode`, paced as a write (at the session's gap of the
+        day): any success means the old link is dead. Its answer, the new code (a bare
+        string; WAHA: `{"inviteCode": ...}`), is not kept: nobody is to be invited by it."""
+        self._stretch_writes(container)
+        await self.http.send("POST", f"{path_of(container)}/invite-code/revoke")

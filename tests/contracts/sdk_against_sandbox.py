@@ -67,6 +67,11 @@ def main(base_url: str) -> int:
         "add",
         lambda: client.add_group_participants(SESSION, group, participants=[someone], notify=False),
     )
+    old = step("invite code", lambda: client.get_group_invite_code(SESSION, group))
+    new = step("revoke invite code", lambda: client.revoke_group_invite_code(SESSION, group))
+    if old is not None and new == old:
+        failures += 1
+        print("FAIL revoking left the same link")
     return 1 if failures else 0
 
 

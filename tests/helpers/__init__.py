@@ -18,6 +18,9 @@ from textual.widgets import Static
 
 from providers.accounts.store import Account
 from providers.accounts.workspace import sandbox_accounts
+from providers.jobs.desk import Desk
+from providers.jobs.everywhere import plan_everywhere
+from providers.jobs.find import find_everywhere
 from providers.models import Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
@@ -143,3 +146,19 @@ def in_two_community_groups(sandbox: Sandbox) -> str:
         for pid, p in whatsapp_group(sandbox, "Announcements")["participants"].items()
         if pid in plots and pid not in seeds and not p["isAdmin"] and p["displayName"]
     )
+
+
+async def off_everywhere(desk: Desk, addresses: list[str], reason: str = "T-4821") -> str:
+    """One person found and taken off every place, through the desk as a face would: the
+    everywhere job's id."""
+    found = await find_everywhere(desk.workspace, addresses, opened=desk.adapter)
+    proposal = await desk.propose_everywhere(plan_everywhere(found, addresses))
+    ticket = desk.confirm(proposal, typed=proposal.word, reason=reason)
+    await desk.run(ticket)
+    return ticket.job_id
+
+
+def jade(sandbox: Sandbox) -> list[str]:
+    """The demo's person who is in every account: her phone and email."""
+    person = sandbox.everywhere[0]
+    return [person["phone"], person["email"]]

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from providers.jobs.proposal import Kind, Proposal
 from providers.jobs.words import typed_matches
 from tui.dialogs.modal import DeckModal
+from tui.dialogs.staying_off import StayingOff
 
 DRY_RUN_OFF = "Dry run: off (this sends for real)"
 DRY_RUN_ON = "Dry run: ON (walk through it, send nothing)"
@@ -29,9 +30,14 @@ class Decision:
     dry_run: bool = False
     reason: str = ""
     typed: str = ""
+    suppress: bool = False
+    revoke: bool = False
+    override: str = ""
 
 
 class ConfirmRemovalScreen(DeckModal[Decision]):
+    #: the answer stays in view, however long the proposal and its boxes are
+    DEFAULT_CSS = "ConfirmRemovalScreen .buttons { dock: bottom; }"
     BINDINGS = [
         Binding("escape,n", "decide(False)", "Cancel", id="cancel"),
         Binding("y", "decide(True)", "Confirm", id="confirm"),
@@ -43,6 +49,7 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         self.reason_required = asked.reason_required
         #: resuming or retrying a journaled job keeps its reason and cannot be a dry run
         self.fresh = asked.kind in (Kind.NEW, Kind.EVERYWHERE, Kind.UNDO)
+        self.asks_why = self.fresh or asked.reason_required
 
     def compose(self) -> ComposeResult:
         word = self.asked.word
@@ -57,11 +64,12 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             yield Input(
                 placeholder=f"Why: a ticket or reason, kept with the job ({needed})",
                 id="reason",
-                classes="line" if self.fresh else "line -hidden",
+                classes="line" if self.asks_why else "line -hidden",
             )
             dry_run = Checkbox(DRY_RUN_OFF, id="dry-run", classes="" if self.fresh else "-hidden")
             dry_run.BUTTON_INNER = " "
             yield dry_run
+            yield StayingOff(self.asked)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(
@@ -84,8 +92,10 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         """The count (or name) typed where one is asked, and a reason where one is required."""
         word = self.asked.word
         typed = self.query_one("#typed", Input).value if word and self.is_mounted else ""
-        return (not word or typed_matches(typed, word)) and (
-            not self.reason_required or bool(self.reason)
+        return (
+            (not word or typed_matches(typed, word))
+            and (not self.reason_required or bool(self.reason))
+            and (self.query_one(StayingOff).ready if self.is_mounted else not self.asked.suppressed)
         )
 
     def on_input_changed(self) -> None:
@@ -98,6 +108,9 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             self.query_one("#typed", Input).value, self.asked.word
         ):
             self.notify(f"Type {self.asked.word} exactly.", severity="warning")
+        elif not self.query_one(StayingOff).ready:
+            self.query_one("#override", Input).focus()
+            self.notify("Say why the register is overridden.", severity="warning")
         else:
             self.query_one("#reason", Input).focus()
             self.notify("This account asks for a reason or ticket.", severity="warning")
@@ -115,7 +128,15 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
     def action_decide(self, go: bool) -> None:
         if go and not self.ready:
             missing = "#typed" if self.asked.word else "#reason"
+            if not self.query_one(StayingOff).ready:
+                missing = "#override"
             self.query_one(missing, Input).focus()
             return
         typed = self.query_one("#typed", Input).value if self.asked.word else ""
-        self.dismiss(Decision(go, self.query_one(Checkbox).value, self.reason, typed))
+        extras = self.query_one(StayingOff)
+        dry_run = self.query_one("#dry-run", Checkbox).value
+        self.dismiss(
+            Decision(
+                go, dry_run, self.reason, typed, extras.suppress, extras.revoke, extras.override
+            )
+        )

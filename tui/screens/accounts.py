@@ -31,6 +31,14 @@ class AccountsScreen(DeckScreen):
         Binding("h", "history", "History", id="history"),
         Binding("f", "find", "Find", id="find", tooltip="Find someone in every account"),
         Binding("D", "diagnostics", "Diagnostics", id="diagnostics"),
+        Binding(
+            "s",
+            "register",
+            "Register",
+            id="register",
+            show=False,
+            tooltip="The do-not-re-add register: who asked to stay off; sweeps",
+        ),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]
 
@@ -161,6 +169,11 @@ class AccountsScreen(DeckScreen):
         from tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen())
+
+    def action_register(self) -> None:
+        from tui.screens.register import RegisterScreen
+
+        self.app.push_screen(RegisterScreen())
 
     def action_recheck(self) -> None:
         self.reload()

@@ -1,14 +1,14 @@
 """The days a WhatsApp number was told to slow down: its gaps stay doubled until the day
 ends, in every process on the journal.
 
-Revision ID: 0004
+Revision ID: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade() -> None:
