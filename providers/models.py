@@ -24,6 +24,8 @@ class ContainerKind(StrEnum):
     CONTACT_BOOK = "contact-book"
     LIST = "list"
     SEGMENT = "segment"
+    #: a WhatsApp community: the parent of the groups linked to it
+    COMMUNITY = "community"
 
 
 class Role(StrEnum):
@@ -112,6 +114,11 @@ class Capabilities(Frozen):
     write_gaps: tuple[float, float] = (0.0, 0.0)
     #: in plain words, the risk of a pace this account was set to, faster than the safe one
     pace_risk: str = ""
+    #: why the pace in force is not the account's usual one, a sentence each (WhatsApp: the
+    #: gap doubled for the day after "slow down", a new number's smaller budget)
+    pace_notes: tuple[str, ...] = ()
+    #: what removing an admin takes, in words, where the provider has rules for it
+    admin_rule: str = ""
 
 
 class Container(Frozen):
@@ -123,16 +130,28 @@ class Container(Frozen):
     member_count: int | None = None
     read_only: bool = False
     read_only_reason: str = ""
+    #: `read_only_reason` in a word or two, for a table's cell ("" reads "read-only")
+    read_only_word: str = ""
     parent: str = Field(default="", description="WaSend: the session the group lives under")
     description: str = ""
     #: the state of what it lives under, in words, where the provider has one (a WhatsApp
     #: session: working, unlinked, disconnected); jobs start only when it is "working"
     status: str = ""
+    #: the id of the WhatsApp community a group is linked to ("" when none; a community's own
+    #: id on the community itself)
+    community: str = ""
 
     @property
     def where(self) -> str:
         """Its name as a person finds it: under its session where it has one."""
         return f"{self.parent} / {self.name}" if self.parent else self.name
+
+    @property
+    def read_only_said(self) -> str:
+        """Why nothing here can be removed, led by its word where it has one."""
+        if self.read_only_word:
+            return f"{self.read_only_word}: {self.read_only_reason}"
+        return self.read_only_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +199,10 @@ class MemberPage:
 
     members: tuple[Member, ...]
     total: int | None = None
+    #: how old the read is, in seconds, when it was kept and given again (None: read now)
+    age: float | None = None
+    #: why the list looks incomplete ("" when it looks whole): members not in it are unknown
+    incomplete: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +220,9 @@ class Whereabouts:
 
     places: list[Place]
     unsearched: list[Container] = field(default_factory=list)
+    #: places looked in that could not tell whether the person is there (a list that looks
+    #: incomplete, members whose phone is unknown), each with why and a word for a cell
+    unsure: list[Container] = field(default_factory=list)
 
 
 class MemberOutcome(Frozen):

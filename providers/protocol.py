@@ -35,6 +35,17 @@ from providers.models import (
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+class Slowdowns(Protocol):
+    """Where "slow down" said to a number is kept past this process (the journal's): the day
+    as `YYYY-MM-DD`, and why in words."""
+
+    def said(self, scope: str, day: str) -> str:
+        """Why the scope was told to slow down that day ("" when it was not)."""
+        ...
+
+    def note(self, scope: str, day: str, why: str) -> None: ...
+
+
 class Lenient(BaseModel):
     """An answer's shape: unknown fields are ignored, aliases and field names both accepted."""
 
@@ -116,6 +127,33 @@ class Adapter(Protocol):
 
     def calls(self) -> int:
         """Requests sent to the provider so far, retries included."""
+        ...
+
+    def refusal(self, container: Container) -> str:
+        """Why nothing may be sent to the container, from what is known without a call ("" when
+        nothing stands in the way): read-only, or a WhatsApp group whose number is no admin."""
+        ...
+
+    def capabilities_at(self, container: Container) -> Capabilities:
+        """What the account can do at this container today (WhatsApp: its number's pace, which
+        a "slow down" or a new number's budget changes, with why in `pace_notes`)."""
+        ...
+
+    async def community(self, container: Container) -> list[Container]:
+        """The community a container is (or is linked to), then its groups, its announcement
+        group first; [] when it is in none."""
+        ...
+
+    async def look_in(self, containers: Sequence[Container], entries: Sequence[str]) -> Whereabouts:
+        """`whereabouts`, in these containers only."""
+        ...
+
+    def forget(self, container: Container) -> None:
+        """Drop what is kept of the container's members: the next read asks the provider."""
+        ...
+
+    def remember(self, slowdowns: Slowdowns) -> None:
+        """Keep the "slow down"s the provider says in `slowdowns`, and heed those kept there."""
         ...
 
     async def revoke_invite(self, container: Container) -> None:
@@ -236,13 +274,31 @@ class HttpAdapter:
     def calls(self) -> int:
         return self.http.sent
 
+    def refusal(self, container: Container) -> str:
+        return container.read_only_reason if container.read_only else ""
+
+    def capabilities_at(self, container: Container) -> Capabilities:
+        return self.capabilities
+
+    async def community(self, container: Container) -> list[Container]:
+        return []
+
+    def forget(self, container: Container) -> None:
+        """Nothing is kept by default."""
+
+    def remember(self, slowdowns: Slowdowns) -> None:
+        """Nothing asks to slow down for the day by default."""
+
     async def whereabouts(self, entries: Sequence[str]) -> Whereabouts:
+        return await self.look_in(await self.containers(), entries)
+
+    async def look_in(self, containers: Sequence[Container], entries: Sequence[str]) -> Whereabouts:
         """By default, each container's own search for each entry. A place that answers an
         error (a list deleted meanwhile, a server failing) is said not searched, in the
         provider's words, and the others are still searched."""
         found: list[Place] = []
         unsearched: list[Container] = []
-        for container in await self.containers():
+        for container in containers:
             try:
                 for entry in entries:
                     named = await self.candidates(container, entry)
@@ -281,12 +337,13 @@ class HttpAdapter:
         """
         try:
             present = await self.still_present(container, members)
-        except errors.ProviderError:
+        except errors.ProviderError as unread:
             return outcomes(
                 members,
                 Outcome.UNKNOWN,
                 code=error.code,
-                message=f"{error.message} Whether it happened could not be checked.",
+                message=f"{error.message} Whether it happened could not be checked: "
+                f"{unread.message}",
                 said=error.provider_message,
             )
         answered = error.status is not None

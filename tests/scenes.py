@@ -28,7 +28,13 @@ from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tui.app import RosterDeckApp
 
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
+FAST = {
+    "requests_per_second": 0,
+    "seconds_between_writes": 0,
+    "write_jitter": 0,
+    "seconds_between_reads": 0,
+    "read_jitter": 0,
+}
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 
 
@@ -135,6 +141,14 @@ async def confirm(pilot: Pilot[Any]) -> None:
     await pilot.press("a", "d")
 
 
+async def community(pilot: Pilot[Any]) -> None:
+    """A WhatsApp community's members, two marked, `d`: one job over each of its groups they
+    are in, listed in the confirm dialog."""
+    await open_members(pilot, 1, "riverside")
+    await pilot.press("down", "space", "space", "d")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmRemovalScreen")
+
+
 async def in_progress(pilot: Pilot[Any]) -> None:
     """A removal caught mid-flight: six sent, one of them refused by WhatsApp (that member
     became the group's owner after the list was read), the seventh held unanswered."""
@@ -210,6 +224,7 @@ async def history(pilot: Pilot[Any]) -> None:
 #: Account options a scene needs beyond `FAST`.
 SCENE_OPTIONS: dict[str, dict[str, float]] = {
     "confirm": {"seconds_between_writes": 3, "write_jitter": 3},  # WaSend's safe pace
+    "community": {"seconds_between_writes": 3, "write_jitter": 3},
 }
 SCENES: dict[str, Scene] = {
     "accounts": accounts,
@@ -219,6 +234,7 @@ SCENES: dict[str, Scene] = {
     "paste": paste,
     "help": help_screen,
     "confirm": confirm,
+    "community": community,
     "progress-running": in_progress,
     "progress-finished": finished,
     "history": history,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from itertools import compress, repeat
 from operator import contains
 
+from providers.jobs.words import duration
 from providers.models import Member
 
 
@@ -234,3 +235,33 @@ class Roster:
 
     def summary(self) -> str:
         return f"{len(self.marked):,} marked · {self.shown:,} shown · {self.known_total:,} total"
+
+
+def counts_line(
+    roster: Roster,
+    *,
+    loading: bool,
+    left: float | None = None,
+    incomplete: bool = False,
+    age: float | None = None,
+) -> str:
+    """The members screen's counts: marked and shown, then how much of the container is here
+    (and, `loading`, how long the rest takes: `left` seconds), whether the list looks
+    incomplete and how old its read is (`age` seconds); kept within 80 columns."""
+    line = f"{len(roster.marked):,} marked · {roster.shown:,} shown · "
+    if loading:
+        eta = f" · {duration(left)} left" if left is not None else ""
+        line += f"loading {roster.loaded:,} of {roster.known_total:,}{eta}"
+    elif roster.complete:
+        line += f"{roster.known_total:,} total"
+    else:
+        line += f"{roster.loaded:,} of {roster.known_total:,} loaded (cut short)"
+    if incomplete and not loading:
+        line += " · looks incomplete"
+    if age is not None and not loading:
+        line += " · read " + ("just now" if age < 60 else f"{int(age // 60)} min ago")
+    if roster.marking_all and not roster.complete:
+        line += " · marking all as they load"
+    if roster.sort_key:
+        line += f" · sorted by {roster.sort_key.value}"
+    return line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import httpx
 
@@ -16,9 +17,12 @@ from providers.wasend.adapter import WaSendAdapter
 from providers.wasend.pace import (
     DEFAULT_BATCH,
     DEFAULT_DAILY_BUDGET,
+    KEEP_READS_MINUTES,
     PAUSE_AFTER_FAILURES,
     SAFE_GAP,
     SAFE_JITTER,
+    SAFE_READ_GAP,
+    SAFE_READ_JITTER,
 )
 
 #: Paces used when an account sets none: RASL learns its own from /account/limits.
@@ -65,5 +69,17 @@ def open_adapter(
                 0, int(account.number("pause_after_failures", PAUSE_AFTER_FAILURES))
             ),
             time_scale=account.number("time_scale", 1.0),
+            new_number_since=new_number_since(account),
+            read_gap=max(0.0, account.number("seconds_between_reads", SAFE_READ_GAP)),
+            read_jitter=max(0.0, account.number("read_jitter", SAFE_READ_JITTER)),
+            keep_reads_minutes=max(0.0, account.number("keep_reads_minutes", KEEP_READS_MINUTES)),
+            sleep=sleep,
         )
     return AutoSendAdapter(http)
+
+
+def new_number_since(account: Account) -> date | None:
+    """The day a WaSend account's numbers became new to WhatsApp (`new_number_since`, a
+    date `check_options` has let through)."""
+    given = account.options.get("new_number_since")
+    return date.fromisoformat(str(given)) if given else None

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,15 @@ class Account(BaseModel):
     provider: Provider
     base_url: str
     options: dict[str, Option] = {}
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value: Any) -> Any:
+        """A date written bare in the TOML (`new_number_since = 2026-11-20`) reads as its
+        text, as it would quoted."""
+        if isinstance(value, dict):
+            return {k: v.isoformat() if isinstance(v, date) else v for k, v in value.items()}
+        return value
 
     @field_validator("name")
     @classmethod
@@ -83,6 +93,13 @@ def _whole(low: int) -> Callable[[Option], bool]:
     return lambda value: isinstance(value, int) and not isinstance(value, bool) and value >= low
 
 
+def _a_date(value: Option) -> bool:
+    try:
+        return isinstance(value, str) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 WASEND_ONLY = frozenset({Provider.WASEND})
 #: Every option an account may set.
 OPTIONS = {
@@ -94,6 +111,10 @@ OPTIONS = {
     "batch_size": Rule("a whole number, 1 or more", _whole(1), WASEND_ONLY),
     "daily_budget": Rule("a whole number, 0 or more (0: no budget)", _whole(0), WASEND_ONLY),
     "pause_after_failures": Rule("a whole number, 0 or more (0: never)", _whole(0), WASEND_ONLY),
+    "seconds_between_reads": Rule("a number of seconds, 0 or more", _number(0), WASEND_ONLY),
+    "read_jitter": Rule("a number of seconds, 0 or more", _number(0), WASEND_ONLY),
+    "keep_reads_minutes": Rule("a number of minutes, 0 or more", _number(0), WASEND_ONLY),
+    "new_number_since": Rule("a date, YYYY-MM-DD", _a_date, WASEND_ONLY),
 }
 #: Options only the built-in demo's accounts have: `time_scale` is how many times faster than
 #: real time the demo runs, so that its pace is judged as the real one it stands for. On a

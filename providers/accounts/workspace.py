@@ -27,6 +27,8 @@ SPED_UP_DEMO: dict[str, Option] = {
     "requests_per_second": 0,
     "seconds_between_writes": 0.3,
     "write_jitter": 0.3,
+    "seconds_between_reads": 0.1,
+    "read_jitter": 0.1,
     "time_scale": 10,
 }
 

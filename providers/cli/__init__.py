@@ -217,6 +217,7 @@ async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
     whatsapp.misbehaviour.stale_reads = args.wasend_stale_reads
     whatsapp.misbehaviour.disconnect_after = args.wasend_disconnect_after
     whatsapp.misbehaviour.overlimit_after = args.wasend_overlimit_after
+    whatsapp.misbehaviour.read_gap = args.wasend_read_gap
     sock = bind(args.host, args.port)
     origin = origin_of(sock)
     for provider, token in TOKENS.items():
@@ -336,6 +337,12 @@ def _parser() -> argparse.ArgumentParser:
         "--wasend-overlimit-after",
         type=int,
         help='WaSend: WhatsApp answers "rate-overlimit" after this many removals',
+    )
+    serve.add_argument(
+        "--wasend-read-gap",
+        type=float,
+        help="WaSend: group and participant reads of a session closer than this many seconds "
+        'get "rate-overlimit"',
     )
     serve.set_defaults(run=sandbox_serve)
     return parser

@@ -13,8 +13,10 @@ from providers.text import json_text, shown
 
 
 def _why_not(place: Place) -> str:
-    if place.container.read_only:
-        return f"  ⊘ read-only: {shown(place.container.read_only_reason)}"
+    container = place.container
+    if container.read_only:
+        word = container.read_only_word or "read-only"
+        return f"  ⊘ {word}: {shown(container.read_only_reason)}"
     if place.member.locked:
         return f"  ⊘ locked: {shown(place.member.locked_reason)}"
     return ""
@@ -41,6 +43,8 @@ def said_found(found: Found) -> None:
         )
     for blind in found.unsearched:
         print(f"  not searched: {shown(blind.read_only_reason)}", flush=True)
+    for unsure in found.unsure:
+        print(f"  ? {shown(unsure.read_only_reason)}", flush=True)
 
 
 def _document(found: Found) -> dict[str, object]:
@@ -62,6 +66,10 @@ def _document(found: Found) -> dict[str, object]:
         "not_searched": [
             {"container": c.model_dump(mode="json"), "why": c.read_only_reason}
             for c in found.unsearched
+        ],
+        "could_not_tell": [
+            {"container": c.model_dump(mode="json"), "why": c.read_only_reason}
+            for c in found.unsure
         ],
     }
 

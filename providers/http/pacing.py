@@ -57,12 +57,15 @@ class WriteSpacing:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
         self._last: float | None = None
+        #: how many times the usual gap the next ones keep (WhatsApp: twice, for the rest of
+        #: a day a number was told to slow down)
+        self.stretch = 1.0
         self.turns: Turns | None = None
         #: how long a write can be under way: a shared turn held longer is taken to be over
         self.longest = 60.0
 
     def _next_gap(self) -> float:
-        return self.floor + self._rng.uniform(0.0, self.jitter)
+        return (self.floor + self._rng.uniform(0.0, self.jitter)) * self.stretch
 
     @property
     def slowest_gap(self) -> float:

@@ -23,6 +23,7 @@ from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace
 from providers.errors import NothingToDo, Refused
 from providers.jobs import forget
+from providers.jobs.community import plan_community
 from providers.jobs.engine import Engine
 from providers.jobs.events import Event
 from providers.jobs.everywhere import (
@@ -31,6 +32,7 @@ from providers.jobs.everywhere import (
     asking_why,
     estimate_everywhere,
     record_everywhere,
+    slowest,
 )
 from providers.jobs.invites import revoke_asked
 from providers.jobs.lookup import plan_for_entries
@@ -58,6 +60,7 @@ from providers.jobs.staying_off import (
 from providers.jobs.words import (
     cost,
     everywhere_words,
+    nothing_to_send,
     pace,
     place,
     plan_words,
@@ -71,7 +74,7 @@ from providers.journal.erased import is_erased
 from providers.journal.records import PENDING, SENDING, EverywhereJob, Item, Job
 from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
-from providers.models import Container, Operation, Outcome, Provider
+from providers.models import Container, Member, Operation, Outcome, Provider
 from providers.protocol import Adapter
 from providers.text import shown
 
@@ -97,8 +100,9 @@ class Desk:
         #: plans being journaled in a worker thread (`confirm_in_thread`)
         self.confirming = 0
         self._opened = OpenedOnce(workspace)
-        #: accounts whose adapters space their writes through the journal
-        self._sharing: set[str] = set()
+        #: accounts whose adapters space their writes through the journal, and keep there the
+        #: "slow down"s they hear
+        self._wired: set[str] = set()
         self._progress: dict[str, Progress] = {}
         #: container id -> when a job on it last ended (screens read such containers again)
         self.ended_at: dict[str, float] = {}
@@ -116,12 +120,14 @@ class Desk:
     # -- adapters --------------------------------------------------------------------------
 
     async def adapter(self, name: str) -> Adapter:
-        """The account's adapter, its writes spaced with everyone's who writes the journal
-        on the same numbers."""
+        """The account's adapter: its writes spaced with everyone's who writes the journal on
+        the same numbers, and the "slow down"s it hears kept there (and heeded, from any
+        process)."""
         adapter = await self._opened(name)
-        if name not in self._sharing:
+        if name not in self._wired:
             adapter.share_writes(self.journal.turns(adapter.provider))
-            self._sharing.add(name)
+            adapter.remember(self.journal.slowdowns(name))
+            self._wired.add(name)
         return adapter
 
     def opened(self, name: str) -> Adapter | None:
@@ -129,7 +135,7 @@ class Desk:
         return self._opened.adapters.get(name)
 
     async def forget_adapter(self, name: str) -> None:
-        self._sharing.discard(name)
+        self._wired.discard(name)
         await self._opened.forget(name)
 
     async def aclose(self) -> None:
@@ -174,7 +180,7 @@ class Desk:
         self.refuse_while_busy()
         self.refuse_busy_places([(plan.provider, plan.container)])
         adapter = await self.adapter(plan.account)
-        abilities = adapter.capabilities
+        abilities = adapter.capabilities_at(plan.container)
         label = plan.provider.label
         if plan.operation is Operation.DELETE_CONTACTS and not abilities.can_delete_contacts:
             raise Refused(f"{label} cannot delete contacts.")
@@ -182,9 +188,10 @@ class Desk:
             raise Refused(f"{label} has no sources to delete.")
         if plan.operation is Operation.ADD_BACK and not abilities.can_undo:
             raise Refused(f"{label} cannot add members back: this job cannot be undone.")
+        refuse_unsendable(adapter, plan.container)
         if not plan.members and plan.operation is not Operation.DELETE_SOURCE:
             reasons = "; ".join(sorted({why for _, why in plan.skipped})) or "nobody was named"
-            raise Refused(f"Nothing can be sent to {plan.container.where}: {reasons}.")
+            raise Refused(nothing_to_send(plan.container, reasons))
         guess = estimate(adapter, self.journal, plan)
         lines = plan_words(plan, abilities, guess, unmatched)
         adding = plan.operation is Operation.ADD_BACK
@@ -225,8 +232,10 @@ class Desk:
         if reason_required(self.workspace.account(account)) and not reason.strip():
             raise Refused(WHY_REQUIRED.format(account=account))
         adapter = await self.adapter(account)
+        container = await adapter.container(container_id)
+        refuse_unsendable(adapter, container)
         plan, matched_nobody = await plan_for_entries(
-            adapter, account, container_id, entries, operation
+            adapter, account, container, entries, operation
         )
         unmatched = [str(given) for given in matched_nobody]  # a spreadsheet row, whole
         if unmatched and not ignore_absent:
@@ -246,7 +255,10 @@ class Desk:
         self.refuse_busy_places([(part.provider, part.container) for part in plan.acting])
         adapters = {name: await self.adapter(name) for name in plan.accounts}
         guess = estimate_everywhere(adapters, self.journal, plan)
-        paces = {part.account: pace(adapters[part.account].capabilities) for part in plan.acting}
+        paces = {
+            part.account: pace(slowest(adapters[part.account], plan.acting, part.account))
+            for part in plan.acting
+        }
         strict = bool(asking_why(plan, self.workspace.accounts()))
         return Proposal(
             kind=Kind.EVERYWHERE,
@@ -259,6 +271,16 @@ class Desk:
                 part.container for part in plan.acting if adapters[part.account].has_invite_links
             ),
         )
+
+    async def propose_community(
+        self, account: str, container: Container, members: Sequence[Member]
+    ) -> Proposal:
+        """These members off every group of the container's WhatsApp community they are in,
+        as one job of one part a group."""
+        self.refuse_while_busy()
+        adapter = await self.adapter(account)
+        plan = await plan_community(adapter, self.workspace.account(account), container, members)
+        return await self.propose_everywhere(plan)
 
     def _parts(self, job_id: str) -> tuple[list[Job], EverywhereJob | None]:
         if self.journal.is_everywhere(job_id):
@@ -363,7 +385,7 @@ class Desk:
             guess = estimate_for(adapter, self.journal, part.account, part.container, members)
             whose = f"{part.account}'s" if len(parts) > 1 else "this account's"
             lines.append(cost(guess, whose))
-            if said := pace(adapter.capabilities):
+            if said := pace(adapter.capabilities_at(part.container)):
                 lines.append(said)
         return lines
 
@@ -551,6 +573,14 @@ class Desk:
         """Send nothing more and start nothing new, for good: the process is ending."""
         self.stopping = True
         self.interrupt_all(why)
+
+
+def refuse_unsendable(adapter: Adapter, container: Container) -> None:
+    """Nothing is proposed where nothing may be sent (a read-only list; a WhatsApp group whose
+    number is no admin, as far as the adapter knows without a call): one sentence, the same
+    for both faces, before anything is looked up or sent."""
+    if why := adapter.refusal(container):
+        raise Refused(nothing_to_send(container, why))
 
 
 def _sendable(part: Job) -> int:

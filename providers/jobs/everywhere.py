@@ -21,7 +21,7 @@ from providers.jobs.plans import Plan, estimate, make_plan
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job, JobState, NewJob, Unsearched
 from providers.journal.store import Also
-from providers.models import Container, Estimate, Member, Operation, Outcome
+from providers.models import Capabilities, Container, Estimate, Member, Operation, Outcome
 from providers.protocol import Adapter, outcomes
 
 
@@ -35,6 +35,8 @@ class EverywherePlan:
     dry_run: bool = False
     #: the people it is for, each by their addresses, when more than one (a sweep's re-adds)
     people: tuple[tuple[str, ...], ...] = ()
+    #: the WhatsApp community these places are the groups of ("" when it is not one's)
+    community: str = ""
 
     @property
     def acting(self) -> tuple[Plan, ...]:
@@ -52,6 +54,11 @@ class EverywherePlan:
     @property
     def headline(self) -> str:
         acting, accounts = len(self.acting), len(self.acting_accounts)
+        if self.community:
+            return (
+                f"Remove {', '.join(self.addresses)} from the community {self.community}: "
+                f"{acting} group{'s' * (acting != 1)}:"
+            )
         return (
             f"Remove {', '.join(self.addresses)} from {acting} place{'s' * (acting != 1)} in "
             f"{accounts} account{'s' * (accounts != 1)}:"
@@ -74,9 +81,9 @@ def plan_everywhere(
         name = answer.account.name
         if answer.error:
             unsearched.append(Unsearched(account=name, where="every place", why=answer.error))
-        unsearched += [
+        unsearched += [  # a place that could not tell is as good as one not searched
             Unsearched(account=name, where=c.parent or c.where, why=c.read_only_reason)
-            for c in answer.unsearched
+            for c in (*answer.unsearched, *answer.unsure)
         ]
         for place in answer.places:
             key = (name, place.container.id)
@@ -119,6 +126,13 @@ def estimate_everywhere(
         today=today,
         calls_are=f"over {accounts} account{'s' * (accounts != 1)} at once" if accounts else "",
     )
+
+
+def slowest(adapter: Adapter, parts: Sequence[Plan], account: str) -> Capabilities:
+    """The account's pace at the slowest of its places in a plan (a WhatsApp number told to
+    slow down today), which is the one to say."""
+    paces = [adapter.capabilities_at(p.container) for p in parts if p.account == account]
+    return max(paces, key=lambda abilities: abilities.write_gaps[1])
 
 
 def record_everywhere(journal: Journal, plan: EverywherePlan, also: Also | None = None) -> str:

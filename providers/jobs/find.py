@@ -28,6 +28,9 @@ class Found:
     places: list[Place] = field(default_factory=list)
     #: places that could not be looked in, each with why (`read_only_reason`)
     unsearched: list[Container] = field(default_factory=list)
+    #: places looked in that could not tell whether the person is there, each with why
+    #: (`read_only_reason`) and a word for a cell (`read_only_word`)
+    unsure: list[Container] = field(default_factory=list)
     calls: int = 0
     seconds: float = 0.0
     error: str = ""
@@ -82,7 +85,11 @@ async def find_everywhere(
             before = adapter.calls()
             try:
                 where = await adapter.whereabouts(entries)
-                found.places, found.unsearched = where.places, where.unsearched
+                found.places, found.unsearched, found.unsure = (
+                    where.places,
+                    where.unsearched,
+                    where.unsure,
+                )
             except ProviderError as error:
                 found.error = error.message
             finally:

@@ -67,7 +67,7 @@ async def find_members(
 async def plan_for_entries(
     adapter: Adapter,
     account: str,
-    container_id: str,
+    container: Container,
     given: Iterable[Given],
     operation: Operation = Operation.REMOVE_FROM_CONTAINER,
     *,
@@ -75,7 +75,6 @@ async def plan_for_entries(
 ) -> tuple[Plan, list[Given]]:
     """The plan for the members the rows name, and the rows that named nobody. A name that
     several members share is refused: a job never guesses between namesakes."""
-    container = await adapter.container(container_id)
     found = await find_members(adapter, container, given)
     if found.ambiguous:
         row, namesakes = next(iter(found.ambiguous.items()))

@@ -66,7 +66,7 @@ def make_plan(
 ) -> Plan:
     """Split the chosen members into what will be sent and what is skipped, and why."""
     skipped = tuple(
-        (m, container.read_only_reason or m.locked_reason)
+        (m, (container.read_only and container.read_only_said) or m.locked_reason)
         for m in chosen
         if m.locked or container.read_only
     )

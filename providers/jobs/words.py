@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import VERBS, Plan
 from providers.journal.records import EverywhereJob, Item, Job
-from providers.models import Capabilities, Estimate, Member, Operation
+from providers.models import Capabilities, Container, Estimate, Member, Operation, Role
 from providers.text import shown
 
 SHOWN_NAMES = 4
@@ -49,9 +49,24 @@ def pace(abilities: Capabilities) -> str:
     if abilities.daily_budget:
         line += f", at most {abilities.daily_budget:,} a day for this session"
     line += "."
+    for note in abilities.pace_notes:
+        line += f"\n{note}"
     if abilities.pace_risk:
         line += f"\n⚠ {abilities.pace_risk}"
     return line
+
+
+def admins(members: Sequence[Member], abilities: Capabilities) -> str:
+    """What removing the admins among them takes, where the provider has rules for it."""
+    count = sum(1 for m in members if m.role is Role.ADMIN)
+    if not count or not abilities.admin_rule:
+        return ""
+    who = "is an admin" if count == 1 else "are admins"
+    return f"{count:,} of them {who}: {abilities.admin_rule}."
+
+
+def nothing_to_send(container: Container, why: str) -> str:
+    return f"Nothing can be sent to {place(container.where)}: {shown(why)}."
 
 
 def who(member: Member) -> str:
@@ -87,6 +102,8 @@ def plan_words(
     lines.append(f"Account {plan.account} · {plan.provider.label}")
     if plan.members:
         lines.append("Who: " + names(plan.members))
+        if said := admins(plan.members, abilities):
+            lines.append(said)
     if plan.skipped:
         member, why = plan.skipped[0]
         lines.append(f"Skipped, never sent: {len(plan.skipped):,} — {who(member)}: {shown(why)}")

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from providers.journal.paces import Paces
     from providers.journal.runners import Runner
     from providers.journal.segments import Copied
+    from providers.journal.slowdowns import Slowdowns
     from providers.journal.status import Facts
     from providers.journal.verify import Verdict
 
@@ -371,3 +372,11 @@ class Journal:
 
     def everywhere_jobs(self, limit: int = 50) -> list[EverywhereJob]:
         return self._everywhere.listed(limit)
+
+    # -- paces -------------------------------------------------------------------------------
+
+    def slowdowns(self, account: str) -> Slowdowns:
+        """The days the account's WhatsApp numbers were told to slow down."""
+        from providers.journal.slowdowns import Slowdowns
+
+        return Slowdowns(self._db, account)

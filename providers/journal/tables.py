@@ -239,3 +239,14 @@ erasures = Table(
     Column("files", Text, nullable=False),
     _text("finished_at"),
 )
+
+#: the days a WhatsApp number (its digits) was told to slow down, and why
+slowdowns = Table(
+    "slowdowns",
+    metadata,
+    Column("scope", Text, nullable=False),
+    Column("day", Text, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("why", Text, nullable=False),
+    PrimaryKeyConstraint("scope", "day"),
+)

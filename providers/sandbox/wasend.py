@@ -3,15 +3,19 @@
 It answers both the documented paths and the SDK's. Lists come in the SDK's shapes by
 default (bare arrays, every field of its published types, which is what the real API sends
 the SDK), or in the documented envelopes when told, because the two disagree (PROVIDERS.md).
-It can also misbehave the way WhatsApp does: a session that disconnects, a participant list
-that lags behind a change, a "rate-overlimit" refusal.
+It plays what WhatsApp's groups really do (the demo's are in `wasend_demo`): a group whose
+number is not an admin, a community, members listed by a privacy id whose phone is unknown, a
+group whose participant list comes back short. It can also misbehave the way WhatsApp does:
+a session that disconnects, a participant list that lags behind a change, "rate-overlimit"
+on removals, and on reads that come faster than a pace.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,24 +24,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from providers.sandbox import people, wasend_invites
+from providers.sandbox import wasend_demo as demo
+from providers.sandbox import wasend_invites
 from providers.sandbox.gate import ApiError, json_body
+from providers.sandbox.wasend_demo import SDK_GROUP_DEFAULTS
 
 JID = re.compile(r"^\d{5,20}@(s\.whatsapp\.net|c\.us|lid)$")
-SESSIONS = (
-    ("sess_front_desk", "Front desk", "447700900001"),
-    ("sess_events", "Events team", "447700900002"),
-)
-#: a session whose phone was unlinked: it lists no groups until its QR code is scanned again
-UNLINKED = ("sess_sales", "Sales line", "447700900003")
-GROUPS = (
-    ("sess_front_desk", "Harbour Runners", 248, True),
-    ("sess_front_desk", "Book Club Thursdays", 37, True),
-    ("sess_front_desk", "Parents Network", 980, True),
-    ("sess_front_desk", "Staff Rota", 12, False),
-    ("sess_events", "Summer Fair Helpers", 86, True),
-    ("sess_events", "Choir", 54, True),
-)
+#: what a group holds for the fake alone, never shown
+INTERNAL = ("participants", "admin", "our_jid", "lists_at_most")
 
 
 def shape_error(error: ApiError) -> dict[str, Any]:
@@ -83,6 +77,9 @@ class Misbehaviour:
     release: asyncio.Event = field(default_factory=asyncio.Event)
     #: set once a removal is being held: it has reached WhatsApp and waits for `release`
     holding: asyncio.Event = field(default_factory=asyncio.Event)
+    #: group and participant reads of one session closer than this many seconds (by the
+    #: state's clock) get "rate-overlimit", as WhatsApp answers reads that come too fast
+    read_gap: float | None = None
 
 
 @dataclass
@@ -92,9 +89,14 @@ class WaSendState:
     shapes: Shapes = field(default_factory=Shapes)
     misbehaviour: Misbehaviour = field(default_factory=Misbehaviour)
     removals: list[tuple[str, str]] = field(default_factory=list)  # (group, participant)
+    #: the participant lists and groups read, by session (counted whether refused or not)
+    reads: dict[str, int] = field(default_factory=dict)
+    #: what `Misbehaviour.read_gap` is measured by (tests give a clock of their own)
+    clock: Callable[[], float] = time.monotonic
     #: people whose WhatsApp account was deleted: an add names them as failed
     off_whatsapp: set[str] = field(default_factory=set)
     _stale: dict[str, tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
+    _last_read: dict[str, float] = field(default_factory=dict)
 
     def adopt(self, group_name: str, digits: str, name: str, *, private: bool = False) -> str:
         """Put a person (known to the other sandbox accounts) in a group in place of its last
@@ -151,133 +153,80 @@ class WaSendState:
             self._stale[group["jid"]] = (self.misbehaviour.stale_reads, listed)
 
     def listed(self, group: dict[str, Any]) -> list[dict[str, Any]]:
+        """The participants a read shows: lagging behind a change, or cut short where the
+        group's list comes back short."""
         left, before = self._stale.pop(group["jid"], (0, []))
         if left:
             if left > 1:
                 self._stale[group["jid"]] = (left - 1, before)
             return before
-        return list(group["participants"].values())
+        return list(group["participants"].values())[: group.get("lists_at_most")]
+
+    def read(self, session_id: str) -> None:
+        """Count a read of the session's groups; past the read pace, WhatsApp says no."""
+        self.reads[session_id] = self.reads.get(session_id, 0) + 1
+        gap, now = self.misbehaviour.read_gap, self.clock()
+        last = self._last_read.get(session_id)
+        self._last_read[session_id] = now
+        if gap is not None and last is not None and now - last < gap:
+            raise ApiError(500, "Internal Server Error", OVERLIMIT)
+
+    def add_group(
+        self,
+        session_id: str,
+        name: str,
+        participants: dict[str, dict[str, Any]],
+        tag: int,
+        *,
+        admin: bool = True,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """A group of the session, as the SDK's `Group` types it: the session's own number
+        is in it (an admin or not), the owner is its first super admin; `tag` makes its id
+        unique. Returns it."""
+        groups = self.groups[session_id]
+        number = sum(len(g) for g in self.groups.values()) + 1
+        jid = f"1203634{number:05d}{tag:06d}@g.us"
+        our_phone = self.sessions[session_id]["session"]["phoneNumber"].lstrip("+")
+        ours = f"{our_phone}@s.whatsapp.net"
+        participants[ours] = {
+            "jid": ours,
+            "phoneNumber": f"+{our_phone}",
+            "lid": None,
+            "isAdmin": admin,
+            "isSuperAdmin": False,
+            "displayName": "Us (this session)",
+        }
+        owner = next(p for p in participants.values() if p["isSuperAdmin"])
+        created = f"2024-06-{number:02d}T10:00:00.000Z"
+        groups[jid] = {
+            **SDK_GROUP_DEFAULTS,
+            "jid": jid,
+            "id": jid,
+            "subject": name,
+            "name": name,
+            "owner": owner["jid"],
+            "ownerJid": owner["jid"],
+            "ownerPn": (owner["phoneNumber"] or "").lstrip("+") + "@s.whatsapp.net",
+            "nameSetAt": created,
+            "nameSetBy": owner["jid"],
+            "nameSetByPn": owner["phoneNumber"] or "",
+            "groupCreated": created,
+            "addressingMode": "lid" if number % 2 else "pn",
+            "participantVersionId": f"{number}000",
+            "status": "active",
+            "creation": 1717000000 + number * 86400,
+            "participants": participants,
+            "admin": admin,
+            "our_jid": ours,
+            **fields,
+        }
+        return groups[jid]
 
     @classmethod
     def seeded(cls, seed: int = 23) -> WaSendState:
-        rng = random.Random(seed)
-        state = cls()
-        for session_id, name, phone in (*SESSIONS, UNLINKED):
-            state.sessions[session_id] = session_entry(session_id, name, phone)
-            state.groups[session_id] = {}
-        state.set_status(UNLINKED[0], "SCAN_QR_CODE")
-        for number, (session_id, name, size, we_are_admin) in enumerate(GROUPS, start=1):
-            jid = f"1203634{number:05d}{rng.randrange(10**6):06d}@g.us"
-            our_phone = next(p for s, _, p in SESSIONS if s == session_id)
-            indices = sorted(rng.sample(range(10, 1000), size - 1))
-            owner_index = indices[0]
-            participants: dict[str, dict[str, Any]] = {}
-            for position, index in enumerate(indices):
-                first, last = people.name_of(index + 5000)
-                digits = people.uk_phone_digits_of(index)
-                private = position % 9 == 4
-                pid = f"{80000000000 + index * 37}@lid" if private else f"{digits}@s.whatsapp.net"
-                participants[pid] = {
-                    "jid": pid,
-                    "phoneNumber": f"+{digits}",
-                    "lid": pid if private else None,
-                    "isAdmin": index == owner_index or position % 40 == 7,
-                    "isSuperAdmin": index == owner_index,
-                    "displayName": f"{first} {last}" if position % 6 else None,
-                }
-            ours = f"{our_phone}@s.whatsapp.net"
-            participants[ours] = {
-                "jid": ours,
-                "phoneNumber": f"+{our_phone}",
-                "lid": None,
-                "isAdmin": we_are_admin,
-                "isSuperAdmin": False,
-                "displayName": "Us (this session)",
-            }
-            owner = next(p for p in participants.values() if p["isSuperAdmin"])
-            created = f"2024-06-{number:02d}T10:00:00.000Z"
-            state.groups[session_id][jid] = {
-                **SDK_GROUP_DEFAULTS,
-                "jid": jid,
-                "id": jid,
-                "subject": name,
-                "name": name,
-                "owner": owner["jid"],
-                "ownerJid": owner["jid"],
-                "ownerPn": owner["phoneNumber"].lstrip("+") + "@s.whatsapp.net",
-                "nameSetAt": created,
-                "nameSetBy": owner["jid"],
-                "nameSetByPn": owner["phoneNumber"],
-                "groupCreated": created,
-                "addressingMode": "lid" if number % 2 else "pn",
-                "participantVersionId": f"{number}000",
-                "status": "active",
-                "creation": 1717000000 + number * 86400,
-                "participants": participants,
-                "admin": we_are_admin,
-                "our_jid": ours,
-            }
-        return state
-
-
-#: The fields of the SDK's `Group` that say nothing this fake models, with plain values.
-SDK_GROUP_DEFAULTS: dict[str, Any] = {
-    "topic": "",
-    "topicId": "",
-    "topicSetAt": "",
-    "topicSetBy": "",
-    "topicSetByPn": "",
-    "topicDeleted": False,
-    "isLocked": False,
-    "isAnnounce": False,
-    "announceVersionId": "",
-    "isEphemeral": False,
-    "disappearingTimer": 0,
-    "isIncognito": False,
-    "isParent": False,
-    "defaultMembershipApprovalMode": "",
-    "linkedParentJid": "",
-    "isDefaultSubGroup": False,
-    "isJoinApprovalRequired": False,
-    "creatorCountryCode": "44",
-    "memberAddMode": "admin_add",
-}
-
-
-def session_entry(session_id: str, name: str, phone: str) -> dict[str, Any]:
-    """A session as `GET /sessions` lists it: the SDK's `SessionListItem`, with the
-    documented `status` beside it."""
-    stamp = "2025-01-15T09:00:00.000Z"
-    return {
-        "session": {
-            "id": session_id,
-            "uniqueSessionId": f"u-{session_id}",
-            "userId": "user_sandbox",
-            "sessionName": name,
-            "phoneNumber": f"+{phone}",
-            "enableAccountProtection": True,
-            "enableMessageLogging": False,
-            "enableWebhook": False,
-            "createdAt": stamp,
-            "updatedAt": stamp,
-            "status": "WORKING",
-        },
-        "downstream": {
-            "name": session_id,
-            "status": "WORKING",
-            "config": {
-                "metadata": {"userId": "user_sandbox", "userEmail": "support@example.com"},
-                "proxy": None,
-                "debug": False,
-                "noweb": {"markOnline": False, "store": {"enabled": True, "fullSync": False}},
-                "webhooks": [],
-            },
-            "engine": {
-                "grpc": {"client": "READY", "stream": "READY"},
-                "gows": {"found": True, "connected": True},
-            },
-        },
-    }
+        """The demo's sessions, groups and community (`wasend_demo`)."""
+        return demo.seed(cls(), seed)
 
 
 def other_form(members: dict[str, dict[str, Any]], wanted: str) -> str:
@@ -285,12 +234,17 @@ def other_form(members: dict[str, dict[str, Any]], wanted: str) -> str:
     if wanted in members:
         return ""
     digits = wanted.split("@", 1)[0]
-    return next((pid for pid, p in members.items() if p["phoneNumber"].lstrip("+") == digits), "")
+    return next(
+        (pid for pid, p in members.items() if (p["phoneNumber"] or "").lstrip("+") == digits), ""
+    )
 
 
 def sdk_participant(participant: dict[str, Any]) -> dict[str, Any]:
-    """The SDK's optional fields (`lid`, `displayName`) are left out when empty, not null."""
-    return {k: v for k, v in participant.items() if v is not None}
+    """The SDK's optional fields (`lid`, `displayName`) are left out when empty, not null; its
+    `phoneNumber` is a string, empty when WhatsApp does not give the phone."""
+    shaped = {k: v for k, v in participant.items() if v is not None}
+    shaped.setdefault("phoneNumber", "")
+    return shaped
 
 
 def build(state: WaSendState) -> Starlette:
@@ -309,14 +263,19 @@ def build(state: WaSendState) -> Starlette:
             raise ApiError(404, "Not Found", "Group not found in this session.")
         return group
 
+    def as_listed(participant: dict[str, Any]) -> dict[str, Any]:
+        """A participant as the SDK types it, or as the documentation shows it (an unknown
+        phone as null)."""
+        return sdk_participant(participant) if state.shapes.lists == "sdk" else participant
+
     def group_view(group: dict[str, Any], with_participants: bool) -> dict[str, Any]:
         """Every field of the SDK's `Group` and the documented ones (`id`, `subject`,
         `owner`, `size`) beside them; participants as the SDK types them (`lid` absent, not
         null, when there is none)."""
-        view = {k: v for k, v in group.items() if k not in ("participants", "admin", "our_jid")}
+        view = {k: v for k, v in group.items() if k not in INTERNAL}
         view["size"] = len(group["participants"])
         view["participants"] = (
-            [sdk_participant(p) for p in state.listed(group)] if with_participants else []
+            [as_listed(p) for p in state.listed(group)] if with_participants else []
         )
         return view
 
@@ -331,6 +290,7 @@ def build(state: WaSendState) -> Starlette:
         except ValueError:
             raise ApiError(400, "Bad Request", "limit and offset must be integers.") from None
         items = list(session_or_404(request).values())
+        state.read(request.path_params["session"])
         if search := query.get("search", "").lower():
             items = [g for g in items if search in g["subject"].lower()]
         with_participants = "participants" not in query.get("exclude", "")
@@ -350,10 +310,14 @@ def build(state: WaSendState) -> Starlette:
         return JSONResponse({"total": len(items), "byStatus": {"active": str(len(items))}})
 
     async def group(request: Request) -> JSONResponse:
-        return JSONResponse(group_view(group_or_404(request), True))
+        found = group_or_404(request)
+        state.read(request.path_params["session"])
+        return JSONResponse(group_view(found, True))
 
     async def participants(request: Request) -> JSONResponse:
-        listed = [sdk_participant(p) for p in state.listed(group_or_404(request))]
+        found = group_or_404(request)
+        state.read(request.path_params["session"])
+        listed = [as_listed(p) for p in state.listed(found)]
         if state.shapes.lists == "sdk":
             return JSONResponse(listed)
         return JSONResponse({"success": True, "participants": listed})

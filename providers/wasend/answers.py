@@ -61,6 +61,16 @@ class Group(Lenient):
     name: str = Field("", validation_alias=AliasChoices("name", "subject"))
     size: int | None = Field(None, validation_alias=AliasChoices("size", "participantsCount"))
     participants: list[Participant] | None = None
+    #: a community: the parent of the groups linked to it
+    is_parent: bool = Field(False, validation_alias=AliasChoices("isParent", "is_parent"))
+    #: the community a group is linked to ("" when none)
+    linked_parent: str = Field(
+        "", validation_alias=AliasChoices("linkedParentJid", "linked_parent")
+    )
+    #: a community's announcement group, which every member of the community is in
+    announcements: bool = Field(
+        False, validation_alias=AliasChoices("isDefaultSubGroup", "announcements")
+    )
 
 
 class Pagination(Lenient):

@@ -18,14 +18,15 @@ ALREADY_THERE = re.compile(r"already|\b409\b", re.I)
 
 
 def unread(member: Member, named: set[str] | None, error: errors.ProviderError) -> MemberOutcome:
-    """The call succeeded but the read-back failed: the answer alone says what it can."""
+    """The call succeeded but the read-back failed, or could not tell (a list that looks
+    incomplete): the answer alone says what it can."""
     if named is None or member.id in named:
         return MemberOutcome(member_id=member.id, outcome=Outcome.REMOVED)
     return MemberOutcome(
         member_id=member.id,
         outcome=Outcome.UNKNOWN,
         code=error.code or "READ_BACK_FAILED",
-        message=f"Not in WaSend's answer, and the read-back failed: {error.message}",
+        message=f"Not in WaSend's answer, and the read-back could not tell: {error.message}",
     )
 
 

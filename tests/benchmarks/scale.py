@@ -99,9 +99,8 @@ async def now_strategy(job: Job, journal: Journal) -> tuple[int, float, str]:
     made = sandbox(limits=True)
     adapter = adapter_for(made, job.provider, paced=True)
     started = time.perf_counter()
-    plan, unmatched = await plan_for_entries(
-        adapter, "bench", job.container(made), job.entries(made)
-    )
+    container = await adapter.container(job.container(made))
+    plan, unmatched = await plan_for_entries(adapter, "bench", container, job.entries(made))
     assert not unmatched, unmatched
     done = await Engine(adapter, journal).run(record_plan(journal, plan))
     seconds = time.perf_counter() - started

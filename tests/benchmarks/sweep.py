@@ -23,8 +23,8 @@ from providers.journal import Journal
 from providers.models import Provider
 from providers.sandbox import Sandbox, people
 
-#: the documented (or, for WaSend, the default) read rates, calls a second
-RATES = {Provider.RASL: 1.0, Provider.AUTOSEND: 2.0, Provider.WASEND: 5.0}
+#: the documented read rates, calls a second (WaSend: its reads' own pace, one every 1 to 2 s)
+RATES = {Provider.RASL: 1.0, Provider.AUTOSEND: 2.0, Provider.WASEND: 1 / 1.5}
 PEOPLE = {"rasl": 20, "wasend": 20, "autosend": 10}
 
 

@@ -46,6 +46,12 @@ def main(base_url: str) -> int:
         return 1
     group = groups[0].jid
     step("one group", lambda: client.get_group(SESSION, group))
+    for each in groups[1:]:  # a community, its groups, a list cut short, members with no phone
+        name = getattr(each, "name", each.jid)
+        step(
+            f"participants of {name}",
+            lambda jid=each.jid: client.get_group_participants(SESSION, jid),
+        )
     listed = step("participants", lambda: client.get_group_participants(SESSION, group)) or []
     someone = next((p.jid for p in listed if not p.is_super_admin and not p.is_admin), None)
     if someone is None:

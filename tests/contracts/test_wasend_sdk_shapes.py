@@ -46,6 +46,24 @@ async def test_groups_list_count_one_group_and_participants(sandbox: Sandbox) ->
     assert any(p.lid for p in listed) and all(p.phoneNumber.startswith("+") for p in listed)
 
 
+async def test_a_community_and_a_member_with_no_phone_as_the_sdk_types_them(
+    sandbox: Sandbox,
+) -> None:
+    """The community's parent and its groups carry the SDK's own fields for it; a member
+    WhatsApp lists by privacy id alone has an empty `phoneNumber` (the SDK wants a string),
+    and a group whose list comes back short is still a `Group`."""
+    groups = TypeAdapter(list[sdk.Group]).validate_python(await get(sandbox, f"/{SESSION}/groups"))
+    (parent,) = [g for g in groups if g.isParent]
+    linked = [g for g in groups if g.linkedParentJid == parent.jid]
+    assert [g.name for g in linked if g.isDefaultSubGroup] == ["Announcements"]
+    assert len(linked) == 3
+    plots = next(g for g in linked if g.name == "Plot Holders")
+    listed = TypeAdapter(list[sdk.GroupParticipant]).validate_python(
+        await get(sandbox, f"/{SESSION}/groups/{plots.jid}/participants")
+    )
+    assert len([p for p in listed if p.phoneNumber == "" and p.lid]) == 2
+
+
 async def test_the_schema_catches_what_the_sdk_refuses(sandbox: Sandbox) -> None:
     """The checks can fail: the documented envelopes and a numeric count are refused."""
     sandbox.wasend.shapes.lists = "docs"
@@ -65,7 +83,7 @@ async def test_the_adapter_reads_both_shapes(
     adapter = connect(Provider.WASEND)
     groups = await adapter.containers()
     working = [g for g in groups if g.status == "working"]
-    assert len(working) == 6
+    assert len(working) == 10  # six groups, and a community with its three
     (unlinked,) = [g for g in groups if g.status != "working"]
     assert unlinked.parent == "Sales line" and unlinked.status == "unlinked"
     assert unlinked.read_only and "link its phone again" in unlinked.read_only_reason

@@ -17,6 +17,7 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Outcome, Provider
 from providers.sandbox import TOKENS, Sandbox
+from tests.helpers import FAST
 
 TARGETS = 60
 
@@ -27,7 +28,7 @@ def _home(tmp_path: Path, sandbox: Sandbox, origin: str) -> dict[str, str]:
     account = {
         "provider": "wasend",
         "base_url": sandbox.base_url(Provider.WASEND, origin),
-        "options": {"seconds_between_writes": 0.1, "batch_size": 5, "requests_per_second": 0},
+        "options": {**FAST, "seconds_between_writes": 0.1, "batch_size": 5},
     }
     (home / "accounts.toml").write_text(tomli_w.dumps({"accounts": {"wa": account}}))
     return {

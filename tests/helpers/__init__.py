@@ -26,7 +26,13 @@ from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from tui.main import main
 
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
+FAST = {
+    "requests_per_second": 0,
+    "seconds_between_writes": 0,
+    "write_jitter": 0,
+    "seconds_between_reads": 0,
+    "read_jitter": 0,
+}
 
 OpenAdapter = Callable[..., Adapter]
 
@@ -113,6 +119,33 @@ def demo_choir(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, 
     choir = next(g for g in json.loads(out) if g["name"] == "Choir")
     _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", choir["id"], "--json")
     return choir["id"], json.loads(out)["members"]
+
+
+def toasts(pilot: Pilot[Any]) -> list[str]:
+    """What the app's toasts say (its notifications: the toasts are drawn from them)."""
+    return [str(notification.message) for notification in pilot.app._notifications]
+
+
+def whatsapp_group(sandbox: Sandbox, subject: str) -> dict[str, Any]:
+    """A sandbox WhatsApp group by its name, to look at or change behind the app's back."""
+    return next(
+        group
+        for groups in sandbox.wasend.groups.values()
+        for group in groups.values()
+        if group["subject"] == subject
+    )
+
+
+def in_two_community_groups(sandbox: Sandbox) -> str:
+    """The id of someone of the demo's community in its announcement group and Plot Holders,
+    not in Seed Swap."""
+    plots = whatsapp_group(sandbox, "Plot Holders")["participants"]
+    seeds = whatsapp_group(sandbox, "Seed Swap")["participants"]
+    return next(
+        pid
+        for pid, p in whatsapp_group(sandbox, "Announcements")["participants"].items()
+        if pid in plots and pid not in seeds and not p["isAdmin"] and p["displayName"]
+    )
 
 
 async def off_everywhere(desk: Desk, addresses: list[str], reason: str = "T-4821") -> str:

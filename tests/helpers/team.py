@@ -105,13 +105,20 @@ class Person:
 def person(
     root: Path, name: str, journal: str, sandbox: Sandbox, origin: str, **options: object
 ) -> Person:
-    """`name` at 10.0.0.N (as SSH says), with the sandbox's WaSend account as `wa`."""
+    """`name` at 10.0.0.N (as SSH says), with the sandbox's WaSend account as `wa` (its reads
+    unpaced: the pace under test is the writes')."""
     home = root / name
     home.mkdir()
     account = {
         "provider": "wasend",
         "base_url": sandbox.base_url(Provider.WASEND, origin),
-        "options": {"requests_per_second": 0, "batch_size": 1, **options},
+        "options": {
+            "requests_per_second": 0,
+            "seconds_between_reads": 0,
+            "read_jitter": 0,
+            "batch_size": 1,
+            **options,
+        },
     }
     (home / "accounts.toml").write_text(tomli_w.dumps({"accounts": {"wa": account}}))
     number = sum(ord(c) for c in name) % 250 + 1

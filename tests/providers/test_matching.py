@@ -130,7 +130,9 @@ async def test_a_paste_as_long_as_the_list_is_matched_against_one_read(
     members = people(LINES)
     pasted: list[Any] = [Entry(f"p{i}@example.com") for i in range(LINES)]
     adapter = cast(Adapter, InMemory(members, count=LINES))
-    plan, unmatched = await plan_for_entries(adapter, "a", "x", [*pasted, "nobody@example.com"])
+    plan, unmatched = await plan_for_entries(
+        adapter, "a", await adapter.container("x"), [*pasted, "nobody@example.com"]
+    )
     assert len(plan.skipped) == LINES and unmatched == ["nobody@example.com"]
     assert keyed() <= 3 * LINES + 10
     assert Entry.compared < LINES and Counted.compared < LINES

@@ -9,7 +9,7 @@ import pytest
 from providers.errors import ConfigurationError
 from providers.matching import entries_from_file, key_of, match, tokens
 from providers.models import Member, Role
-from tui.roster import Roster, SortKey
+from tui.roster import Roster, SortKey, counts_line
 
 PEOPLE = [
     Member(id="447700900123@s.whatsapp.net", name="Amara Adeyemi", address="+447700900123"),
@@ -150,3 +150,15 @@ def test_a_phone_among_other_words_stays_one_entry() -> None:
     assert tokens("+44 7700 900123 +1 202 555 0105") == ["+44 7700 900123", "+1 202 555 0105"]
     # words with a number are not a name: the number stands apart
     assert tokens("Ada Lovelace 07700 900123") == ["Ada", "Lovelace", "07700 900123"]
+
+
+def test_the_counts_say_how_old_a_read_is_and_when_it_looks_incomplete() -> None:
+    roster = Roster(total=3)
+    roster.extend([Member(id=str(i)) for i in range(3)])
+    assert counts_line(roster, loading=False, age=20) == (
+        "0 marked · 3 shown · 3 total · read just now"
+    )
+    assert counts_line(roster, loading=False, incomplete=True, age=185) == (
+        "0 marked · 3 shown · 3 total · looks incomplete · read 3 min ago"
+    )
+    assert counts_line(roster, loading=True, left=90, age=0).endswith("loading 3 of 3 · 2 min left")

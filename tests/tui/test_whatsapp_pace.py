@@ -3,6 +3,10 @@ the groups list, and a job that pauses and resumes."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from pathlib import Path
+
+from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Outcome
 from providers.sandbox import Sandbox
@@ -76,3 +80,27 @@ async def test_a_dropped_session_pauses_the_job_and_r_resumes_it() -> None:
         await until(pilot, lambda: app.desk.journal.job(job.id).state is JobState.FINISHED)
         assert app.desk.journal.job(job.id).counts == {Outcome.REMOVED.value: 4}
         assert len(sandbox.wasend.removals) == 4
+
+
+async def test_the_confirm_dialog_says_the_pace_in_force_today_and_why(tmp_path: Path) -> None:
+    """The Events team's number was told to slow down today (another process kept it in the
+    journal), and the account's numbers are new: the gap doubles and the budget is 20."""
+    journal = Journal(tmp_path / "journal.sqlite3")
+    said = "WhatsApp answered rate-overlimit at 14:02"
+    journal.slowdowns("sandbox-wasend").note("447700900002", date.today().isoformat(), said)
+    since = (date.today() - timedelta(days=2)).isoformat()
+    app = quick_app(journal=journal, new_number_since=since, **SAFE_PACE)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "space", "d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        lines = text_of(pilot, "#explain").splitlines()
+        assert (
+            "About 4 calls (one to remove each person, one to check they left), 18 s at this "
+            "account's pace." in lines
+        )
+        pace = lines.index(
+            "Pace: one person a call, 6–12 s apart at random, at most 20 a day for this session."
+        )
+        assert lines[pace + 1] == f"Slower today: {said}; removals 6–12 s apart until tomorrow."
+        assert lines[pace + 2].startswith(f"A new number (since {since}): at most 20 removals")

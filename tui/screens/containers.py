@@ -32,8 +32,16 @@ def _count(container: Container) -> Text:
 def _kind(container: Container) -> str:
     if container.status not in ("", "working"):
         return "—"  # the session's state, in its own column, says why
+    if container.read_only_word:  # "⊘ not removable": the kind is plain beside it
+        return f"⊘ {container.read_only_word}"
     word = container.kind.value.replace("-", " ")
     return f"{word} ⊘ read-only" if container.read_only else word
+
+
+def _name(container: Container, room: int) -> Text:
+    """A group linked to a community shows beneath it, indented."""
+    linked = container.community and container.kind is ContainerKind.GROUP
+    return Text(f"└ {shown(container.name, room - 2)}" if linked else shown(container.name, room))
 
 
 def _session(container: Container) -> str:
@@ -127,7 +135,7 @@ class ContainersScreen(DeckScreen):
         grouped = self.grouped
         room = NAME_BESIDE_SESSION if grouped else NAME_CHARS
         for c in sorted(matching, key=lambda c: c.parent) if grouped else matching:
-            cells: list[str | Text] = [Text(shown(c.name, room)), _kind(c), _count(c)]
+            cells: list[str | Text] = [_name(c, room), _kind(c), _count(c)]
             if grouped:
                 cells.insert(0, Text(shown(_session(c), SESSION_CHARS)))
             table.add_row(*cells, key=c.id)

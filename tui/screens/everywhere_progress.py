@@ -151,8 +151,12 @@ class EverywhereProgressScreen(JobScreen):
             for p in job.parts
             if _stopped(p) and p.note
         ][:2]
-        if job.unsearched:
-            lines.append(f"Not searched: {shown('; '.join(u.why for u in job.unsearched))}")
+        if job.unsearched:  # the first, whole; the receipt lists every one
+            first, more = job.unsearched[0].why, len(job.unsearched) - 1
+            lines.append(
+                f"Not searched: {shown(first, 70)}"
+                + (f" (and {more} more: e, the receipt)" if more else "")
+            )
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -157,8 +157,8 @@ def _rows(found: Found) -> list[tuple[str, str | Text, str | Text, str]]:
         rows.append((account, "✗ not searched", Text(shown(found.error)), ""))
     for place in found.places:
         container, member = place.container, place.member
-        if container.read_only:
-            removable = "⊘ read-only"  # why: `rosterdeck find` says it in full
+        if container.read_only:  # why: `rosterdeck find` says it in full
+            removable = f"⊘ {container.read_only_word or 'read-only'}"
         elif member.locked:
             removable = "⊘ locked"
         else:
@@ -167,5 +167,8 @@ def _rows(found: Found) -> list[tuple[str, str | Text, str | Text, str]]:
         rows.append((account, Text(shown(container.where)), who, removable))
     rows += [
         (account, Text(shown(c.parent or c.name)), "", "? not searched") for c in found.unsearched
+    ]
+    rows += [  # looked in, but could not tell: `rosterdeck find` says why in full
+        (account, Text(shown(c.where)), c.read_only_word, "? unknown") for c in found.unsure
     ]
     return rows

@@ -22,7 +22,7 @@ from providers.text import shown
 from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
 from tui.messages import Propose
-from tui.roster import Roster
+from tui.roster import Roster, counts_line
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
 
@@ -71,6 +71,10 @@ class MembersScreen(DeckScreen):
         #: members a second the account's pace allows reading, until the load shows its own
         self.read_pace = 0.0
         self.search_said = False
+        #: when the list shown was read (the clock of `time.monotonic`), where the provider
+        #: keeps reads; and why it looks incomplete ("" when it looks whole)
+        self.read_at: float | None = None
+        self.incomplete = ""
 
     def heading(self) -> str:
         return f"{self.account.name} › {shown(self.container.where)}"
@@ -88,8 +92,15 @@ class MembersScreen(DeckScreen):
     def on_mount(self) -> None:
         self.query_one(MemberTable).focus()
         if self.container.read_only:
-            self.say(f"⊘ Read-only: {shown(self.container.read_only_reason)}.")
+            self.say_not_removable(self.container.read_only_reason)
+        elif self.container.kind is ContainerKind.COMMUNITY:
+            self.say("A community: d takes the marked off each of its groups they are in.")
         self.load()
+        self.set_interval(30, self.show_counts)  # the read's age grows
+
+    def say_not_removable(self, why: str) -> None:
+        word = self.container.read_only_word or "read-only"
+        self.say(f"⊘ {word.capitalize()}: {shown(why)}.")
 
     @property
     def container_name(self) -> str:
@@ -115,22 +126,14 @@ class MembersScreen(DeckScreen):
         return left / pace if pace > 0 and left > 0 else None
 
     def show_counts(self) -> None:
-        """Marked and shown, then how much of the container is here (and how long the rest
-        takes), kept within 80 columns."""
-        roster = self.roster
-        line = f"{len(roster.marked):,} marked · {roster.shown:,} shown · "
-        if self.streaming:
-            left = self.loading_left()
-            eta = f" · {duration(left)} left" if left is not None else ""
-            line += f"loading {roster.loaded:,} of {roster.known_total:,}{eta}"
-        elif roster.complete:
-            line += f"{roster.known_total:,} total"
-        else:
-            line += f"{roster.loaded:,} of {roster.known_total:,} loaded (cut short)"
-        if roster.marking_all and not roster.complete:
-            line += " · marking all as they load"
-        if roster.sort_key:
-            line += f" · sorted by {roster.sort_key.value}"
+        age = None if self.read_at is None else time.monotonic() - self.read_at
+        line = counts_line(
+            self.roster,
+            left=self.loading_left() if self.streaming else None,
+            loading=self.streaming,
+            incomplete=bool(self.incomplete),
+            age=age,
+        )
         self.query_one("#counts", Static).update(line)
 
     @work(exclusive=True, group="members")
@@ -148,6 +151,10 @@ class MembersScreen(DeckScreen):
         self.post_message(self.LoadEnded())
 
     def on_members_screen_page_loaded(self, message: PageLoaded) -> None:
+        page = message.page
+        if page.age is not None:
+            self.read_at = time.monotonic() - page.age
+        self.incomplete = page.incomplete
         self.roster.extend(message.page.members, message.page.total)
         self.table.rows_changed()
         self.show_counts()
@@ -157,6 +164,15 @@ class MembersScreen(DeckScreen):
         if not message.error:
             self.roster.total = self.roster.loaded  # what was read is the truth, not the count
         self.show_counts()
+        adapter = self.deck.desk.opened(self.account.name)
+        why = adapter.refusal(self.container) if adapter is not None else ""
+        if why and not self.container.read_only:  # learnt from the list just read
+            self.say_not_removable(why)
+        elif self.incomplete:
+            self.say(
+                f"⚠ The list looks incomplete ({shown(self.incomplete)}): who is not in it may "
+                "still be a member. ctrl+r reads it again."
+            )
         if message.error:
             kept = (
                 f" Showing the {self.roster.loaded:,} loaded before it failed."
@@ -289,6 +305,11 @@ class MembersScreen(DeckScreen):
         )
 
     def action_reload(self) -> None:
+        """Read the members again from the provider, not from a read it keeps."""
+        adapter = self.deck.desk.opened(self.account.name)
+        if adapter is not None:
+            adapter.forget(self.container)
+        self.read_at, self.incomplete = None, ""
         self.roster = Roster(
             total=self.container.member_count,
             marked=self.roster.marked,
@@ -322,12 +343,19 @@ class MembersScreen(DeckScreen):
         if not chosen:
             self.say("Nothing to remove: mark members with space first.")
             return
+        if self.container.kind is ContainerKind.COMMUNITY:
+            account, community = self.account.name, self.container
+            self.post_message(
+                Propose(lambda desk: desk.propose_community(account, community, chosen))
+            )
+            return
         plan = make_plan(
             self.account.name, self.account.provider, self.container, chosen, operation
         )
         self.post_message(Propose(lambda desk: desk.propose(plan)))
 
     async def action_remove(self) -> None:
+        """Remove the marked (off a community: off each of its groups they are in)."""
         if self.container.kind in (ContainerKind.SOURCE, ContainerKind.CONTACT_BOOK):
             await self.propose(Operation.DELETE_CONTACTS)  # a source has no membership to end
         else:

@@ -30,7 +30,8 @@ def test_every_known_option_is_read(tmp_path: Path) -> None:
         "wasend",
         "requests_per_second = 0\nseconds_between_writes = 3\nwrite_jitter = 2.5\n"
         "timeout = 10\nrequire_reason = true\nbatch_size = 1\ndaily_budget = 0\n"
-        "pause_after_failures = 3",
+        "pause_after_failures = 3\nseconds_between_reads = 1\nread_jitter = 0.5\n"
+        'keep_reads_minutes = 5\nnew_number_since = "2026-11-20"',
     )
     (account,) = store.load()
     assert account.options["write_jitter"] == 2.5 and account.options["require_reason"] is True
@@ -49,6 +50,8 @@ def test_every_known_option_is_read(tmp_path: Path) -> None:
         ("autosend", "timeout = 0", "sets timeout = 0; it must be a number of seconds above 0"),
         ("rasl", "require_reason = 1", "sets require_reason = 1; it must be true or false"),
         ("wasend", "daily_budget = true", "sets daily_budget = true; it must be a whole number"),
+        ("wasend", 'new_number_since = "last week"', "it must be a date, YYYY-MM-DD"),
+        ("rasl", "seconds_between_reads = 1", "an option of WaSend accounts"),
     ],
 )
 def test_an_option_that_would_be_ignored_or_misread_is_refused_when_read(
@@ -61,12 +64,19 @@ def test_an_option_that_would_be_ignored_or_misread_is_refused_when_read(
     assert said in refused.value.message
 
 
+def test_a_new_numbers_date_reads_quoted_or_bare(tmp_path: Path) -> None:
+    for written in ('"2026-11-20"', "2026-11-20"):
+        (account,) = store_with(tmp_path, "wasend", f"new_number_since = {written}").load()
+        assert account.options == {"new_number_since": "2026-11-20"}
+
+
 def test_the_known_options_are_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as refused:
         store_with(tmp_path, "wasend", "speed = 2").load()
     assert refused.value.message.endswith(
         "WaSend accounts have requests_per_second, seconds_between_writes, write_jitter, "
-        "timeout, require_reason, batch_size, daily_budget, pause_after_failures."
+        "timeout, require_reason, batch_size, daily_budget, pause_after_failures, "
+        "seconds_between_reads, read_jitter, keep_reads_minutes, new_number_since."
     )
 
 

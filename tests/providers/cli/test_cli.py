@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from providers.journal import Journal
 from providers.models import Provider
 from providers.sandbox import TOKENS, Sandbox
 from tests.helpers import MemoryKeyring, demo_choir, run
@@ -262,3 +264,31 @@ def test_pace_is_only_for_whatsapp_accounts(capsys: pytest.CaptureFixture[str]) 
     run(capsys, "accounts", "add", "mail", "--provider", "autosend", "--no-verify", stdin="t\n")
     code, _, err = run(capsys, "accounts", "pace", "mail", "--gap", "1")
     assert code != 0 and "Only WaSend" in err
+
+
+def test_the_pace_in_force_today_and_why(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "accounts", "add", "phones", "--provider", "wasend", "--no-verify", stdin="t\n")
+    code, out, _ = run(capsys, "accounts", "pace", "phones")
+    assert code == 0 and "Today: the usual pace." in out
+    assert "group reads 1–2 s apart, each kept 5 min" in out
+
+    today = date.today()
+    journal = Journal(_home() / "journal.sqlite3")  # as a removal that was told no left it
+    said = "WhatsApp answered rate-overlimit at 14:02"
+    journal.slowdowns("phones").note("447700900002", today.isoformat(), said)
+    journal.close()
+    since = (today - timedelta(days=3)).isoformat()
+    code, out, _ = run(capsys, "accounts", "pace", "phones", "--new-number-since", since)
+    assert code == 0
+    code, out, _ = run(capsys, "accounts", "pace", "phones")
+    assert out.splitlines()[2:] == [
+        "Today:",
+        f"A new number (since {since}): at most 20 removals a day now, then 40 a day from "
+        f"{today + timedelta(days=4)}, 80 a day from {today + timedelta(days=11)}, 100 a day "
+        f"from {today + timedelta(days=18)}.",
+        f"+447700900002: Slower today: {said}; removals 6–12 s apart until tomorrow.",
+    ]
+    code, _, err = run(capsys, "accounts", "pace", "phones", "--new-number-since", "last week")
+    assert code == 1 and "new_number_since" in err and "it must be a date, YYYY-MM-DD" in err
+    code, out, _ = run(capsys, "accounts", "pace", "phones", "--new-number-since", "none")
+    assert code == 0 and "new_number_since" not in (_home() / "accounts.toml").read_text()

@@ -15,7 +15,7 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, ContainerKind, Member, Provider
 from providers.sandbox import Sandbox
-from tests.helpers import run, text_of
+from tests.helpers import run, text_of, toasts
 from tests.scenes import open_members, until
 from tui.app import RosterDeckApp, demo_workspace
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
@@ -84,3 +84,29 @@ def test_resume_and_undo_without_a_terminal_or_yes_refuse_and_say_why(
     assert out.startswith("Add back to Events team / Choir: 2 members.")
     code, out, _ = run(capsys, "--demo", "retry", job_id, "--yes")
     assert code == 0 and "Nothing failed" in out
+
+
+async def refused_in_the_app() -> tuple[list[str], int]:
+    """Staff Rota, where the demo's number is no admin: a member marked, `d`. What the app
+    says, and how many removals reached WhatsApp."""
+    sandbox = Sandbox().unlimited()
+    app = RosterDeckApp(SandboxWorkspace(sandbox, options=SPED_UP_DEMO))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_members(pilot, 1, "staff")
+        assert "⊘ Not removable: this number is not an admin" in text_of(pilot, "#status")
+        await pilot.press("down", "space", "d")
+        await until(pilot, lambda: bool(toasts(pilot)))
+        said = toasts(pilot)
+    return said, len(sandbox.wasend.removals)
+
+
+def test_both_faces_refuse_a_group_whose_number_is_no_admin_in_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    said, removals = asyncio.run(refused_in_the_app())
+    _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", "Staff Rota", "--json")
+    phone = next(m["address"] for m in json.loads(out)["members"] if not m["locked"])
+    code, out, err = run(capsys, "--demo", "remove", "sandbox-wasend", "Staff Rota", phone, "--yes")
+    assert code == 1 and not out
+    assert [f"rosterdeck: {s}" for s in said] == [err.strip()] and removals == 0
+    assert said[0].startswith("Nothing can be sent to Front desk / Staff Rota: this number is not")

@@ -18,9 +18,8 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, Member, Operation, Outcome, Provider
 from providers.sandbox import Sandbox
+from tests.helpers import FAST
 from tests.helpers.journal import choir, removals
-
-FAST = {"requests_per_second": 0, "seconds_between_writes": 0, "write_jitter": 0}
 
 
 @pytest.fixture
@@ -179,3 +178,46 @@ async def test_one_job_at_a_time(desk: Desk, sandbox: Sandbox) -> None:
         desk.confirm(proposal)
     sandbox.wasend.misbehaviour.release.set()
     await task
+
+
+NOT_ADMIN = (
+    "Nothing can be sent to Front desk / Staff Rota: this number is not an admin of the group, "
+    "and WhatsApp lets only admins remove people."
+)
+
+
+async def test_a_group_whose_number_is_no_admin_is_refused_before_anything_is_sent(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    adapter = await desk.adapter("sandbox-wasend")
+    rota = next(c for c in await adapter.containers() if c.name == "Staff Rota")
+    members = [m async for p in adapter.members(rota) for m in p.members if not m.locked][:2]
+    calls = sandbox.calls(Provider.WASEND)
+    with pytest.raises(Refused) as planned:
+        await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, rota, members))
+    assert str(planned.value) == NOT_ADMIN
+    # A container from before this was known (an old listing, a journal) is refused the same:
+    # the adapter learnt it from the list it read.
+    unknowing = rota.model_copy(update={"read_only": False, "read_only_reason": ""})
+    with pytest.raises(Refused) as stale:
+        await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, unknowing, members))
+    assert str(stale.value) == NOT_ADMIN
+    assert sandbox.calls(Provider.WASEND) == calls, "nothing was sent, nothing read"
+    # The shell names the members by phone: refused before any of them is looked up.
+    with pytest.raises(Refused) as shell:
+        await desk.propose_entries("sandbox-wasend", rota.id, [members[0].address])
+    assert str(shell.value) == NOT_ADMIN
+    assert sandbox.calls(Provider.WASEND) - calls == 3  # the group list, to find it by id
+    assert not sandbox.wasend.removals and not desk.journal.jobs()
+
+
+async def test_removing_an_admin_says_what_whatsapp_allows(desk: Desk, sandbox: Sandbox) -> None:
+    adapter = await desk.adapter("sandbox-wasend")
+    group = next(c for c in await adapter.containers() if c.name == "Parents Network")
+    listed = [m async for p in adapter.members(group) for m in p.members if not m.locked]
+    admins = [m for m in listed if m.role.value == "admin"][:2]
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, admins))
+    assert (
+        "2 of them are admins: WhatsApp lets an admin remove another admin (this number is an "
+        "admin here), never the group's owner." in proposal.lines
+    )

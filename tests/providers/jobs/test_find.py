@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -33,9 +34,10 @@ async def test_one_person_in_three_accounts_for_a_few_calls_each(sandbox: Sandbo
         assert result.calls == sandbox.calls(provider), provider  # counted, not guessed
     # RASL: the group list, then one contact search; AutoSend: the lists, one search a list
     # for the email (the phone is not searchable there); WaSend: sessions, groups, a read each
+    # (nine groups: a community's own list is that of its three)
     assert found[Provider.RASL].calls <= 6
     assert found[Provider.AUTOSEND].calls == 1 + len(sandbox.autosend.lists)
-    assert found[Provider.WASEND].calls == 1 + 2 + 6
+    assert found[Provider.WASEND].calls == 1 + 2 + 9
     read_only = [p for p in found[Provider.AUTOSEND].places if p.container.read_only]
     assert read_only and "no removal" in read_only[0].container.read_only_reason
     choir = next(p for p in found[Provider.WASEND].places if p.container.name == "Choir")
@@ -104,6 +106,36 @@ async def test_a_group_that_answers_500_is_not_searched_and_the_rest_are(
     assert "failed on its side (HTTP 500)" in failed.read_only_reason
     out = capsys.readouterr().out
     assert f"not searched: {failed.where}: WaSend" in out and "Harbour Runners" in out
+
+
+def test_find_says_where_it_could_not_tell_and_where_nothing_may_be_sent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    person = Sandbox().everywhere[0]
+    code, out, _ = run(capsys, "--demo", "find", person["phone"])
+    assert code == 0 and "sandbox-wasend (WaSend): 2 places" in out
+    assert (
+        "  ? Events team / Plot Holders: 2 participants listed by privacy id, phone unknown: "
+        "not matched by phone" in out
+    )
+    assert (
+        "  ? Events team / Seed Swap: the list looks incomplete (17 listed of the 30 WhatsApp "
+        "counts): they may be in it" in out
+    )
+    _, by_mail, _ = run(capsys, "--demo", "find", person["email"])
+    assert "phone unknown" not in by_mail  # no phone given: nothing to match by phone
+
+    _, out, _ = run(capsys, "--demo", "members", "sandbox-wasend", "Staff Rota", "--json")
+    someone = next(m for m in json.loads(out)["members"] if not m["locked"])
+    _, out, _ = run(capsys, "--demo", "find", someone["address"])
+    assert (
+        "Front desk / Staff Rota: " in out
+        and "⊘ not removable: this number is not an admin of the group" in out
+    )
+    code, out, _ = run(
+        capsys, "--demo", "remove", "--everywhere", someone["address"], "--dry-run", "--yes"
+    )
+    assert "  ⊘ Front desk / Staff Rota (sandbox-wasend): not removable: this number" in out
 
 
 def test_find_says_who_already_removed_them_from_a_place(

@@ -38,7 +38,8 @@ def sandbox() -> Sandbox:
 async def remove_entries(
     adapter: Adapter, journal: Journal, container_id: str, entries: Sequence[str]
 ) -> Job:
-    plan, unmatched = await plan_for_entries(adapter, "test", container_id, entries)
+    container = await adapter.container(container_id)
+    plan, unmatched = await plan_for_entries(adapter, "test", container, entries)
     assert not unmatched
     return await Engine(adapter, journal).run(record_plan(journal, plan))
 

@@ -3,6 +3,9 @@ states read back from the group, on the sandbox behaving as WhatsApp does."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import cast
+
 from providers.jobs.engine import Engine
 from providers.jobs.plans import estimate, make_plan, record_plan
 from providers.journal import Journal
@@ -11,7 +14,9 @@ from providers.matching import match
 from providers.models import Container, Member, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
-from tests.helpers import OpenAdapter
+from providers.wasend.adapter import WaSendAdapter
+from providers.wasend.pace import warm_up
+from tests.helpers import OpenAdapter, Sleeps
 
 
 async def group_of(adapter: Adapter, name: str) -> tuple[Container, list[Member]]:
@@ -180,3 +185,72 @@ async def test_read_back_states_and_a_list_that_lags(
     assert plain[2].id not in participants(sandbox, group)
     # Resume settles it by reading again, once the list has caught up.
     assert await adapter.still_present(group, plain[2:3]) == set()
+
+
+async def test_rate_overlimit_doubles_the_gap_for_the_day_and_the_journal_keeps_it(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal, sleeps: Sleeps
+) -> None:
+    safe = {"seconds_between_writes": 3, "write_jitter": 3}
+    adapter = cast(WaSendAdapter, connect(Provider.WASEND, **safe))
+    adapter.remember(journal.slowdowns("sandbox-wasend"))
+    group, members = await group_of(adapter, "Choir")
+    harbour, _ = await group_of(adapter, "Harbour Runners")
+    sandbox.wasend.misbehaviour.overlimit_after = 1
+    job = await Engine(adapter, journal).run(job_for(journal, adapter, group, members[:4]))
+    assert job.state is JobState.PAUSED and "rate-overlimit" in job.note
+    events_number = "447700900002"
+    said = journal.slowdowns("sandbox-wasend").said(events_number, date.today().isoformat())
+    assert said.startswith("WhatsApp answered rate-overlimit at ")
+
+    # The next start (or another process on the journal) keeps the slower pace today.
+    again = cast(WaSendAdapter, connect(Provider.WASEND, **safe))
+    again.remember(journal.slowdowns("sandbox-wasend"))
+    await group_of(again, "Choir")
+    slowed = again.capabilities_at(group)
+    assert slowed.write_gaps == (6.0, 12.0)
+    assert slowed.pace_notes[0].startswith("Slower today: WhatsApp answered rate-overlimit at")
+    assert again.estimate(group, 4).seconds == 4 * 9.0
+    assert again.capabilities_at(harbour).write_gaps == (3.0, 6.0)  # another number
+    sandbox.wasend.misbehaviour.overlimit_after = None
+    sleeps.waits.clear()
+    for member in members[4:7]:
+        assert (await again.remove(group, [member]))[0].outcome is Outcome.REMOVED
+    # the fake sleep returns at once: each wait is booked after the one before it
+    gaps = [b - a for a, b in zip([0.0, *sleeps.waits], sleeps.waits, strict=False)]
+    assert len(gaps) == 2 and all(5.9 < gap <= 12 for gap in gaps), gaps
+
+    again.slow.today = lambda: date.today() + timedelta(days=1)  # and eases back the next day
+    assert again.capabilities_at(group).write_gaps == (3.0, 6.0)
+    assert not again.capabilities_at(group).pace_notes
+
+
+def test_a_new_number_starts_at_twenty_a_day_and_rises_by_the_week() -> None:
+    since = date(2026, 11, 2)
+    budgets = [warm_up(since, since + timedelta(days=d), 100)[0] for d in (0, 6, 7, 14, 21)]
+    assert budgets == [20, 20, 40, 80, 100]
+    assert warm_up(since, since + timedelta(days=3), 100)[1] == (
+        "A new number (since 2026-11-02): at most 20 removals a day now, then 40 a day from "
+        "2026-11-09, 80 a day from 2026-11-16, 100 a day from 2026-11-23."
+    )
+    assert warm_up(since, since + timedelta(days=21), 100)[1] == ""  # past it: the usual
+    assert warm_up(None, since, 100) == (100, "")
+    # a smaller usual budget is kept from the second week
+    assert warm_up(since, since + timedelta(days=8), 30) == (30, "")
+
+
+async def test_a_new_numbers_job_stops_at_its_day_budget(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    adapter = connect(Provider.WASEND, new_number_since="2026-11-02")  # type: ignore[arg-type]
+    cast(WaSendAdapter, adapter).slow.today = lambda: date(2026, 11, 5)
+    group, members = await group_of(adapter, "Parents Network")
+    plan = make_plan("sandbox-wasend", Provider.WASEND, group, members[:22])
+    assert estimate(adapter, journal, plan).today == 20
+    abilities = adapter.capabilities_at(group)
+    assert (
+        abilities.daily_budget == 20
+        and "A new number (since 2026-11-02)" in abilities.pace_notes[0]
+    )
+    job = await Engine(adapter, journal).run(record_plan(journal, plan))
+    assert job.state is JobState.PAUSED and "budget of 20" in job.note
+    assert len(sandbox.wasend.removals) == 20

@@ -1,5 +1,6 @@
 """The groups list: every letter typed goes to its filter, so what quits or deletes is on a
-key no name is typed with, and the footer and the help say so."""
+key no name is typed with; WhatsApp communities with their groups beneath, and groups this
+number may not remove from, at 80x24."""
 
 from __future__ import annotations
 
@@ -55,3 +56,21 @@ async def test_q_still_quits_where_letters_are_commands() -> None:
         assert app.screen.active_bindings["q"].enabled
         await pilot.press("q")
         await until(pilot, lambda: app.return_code is not None)
+
+
+async def test_communities_show_their_groups_beneath_and_no_admin_groups_say_so() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await containers(pilot)
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 11)
+        rows = [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
+        named = [row[1:3] for row in rows]
+        start = named.index(["Riverside Allotments", "community"])
+        assert named[start + 1 : start + 4] == [
+            ["└ Announcements", "group"],
+            ["└ Plot Holders", "group"],
+            ["└ Seed Swap", "group"],
+        ]
+        assert ["Staff Rota", "⊘ not removable"] in named
+        assert table.virtual_size.width <= SIZE[0], "kind and count in view at 80 columns"

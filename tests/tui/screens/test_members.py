@@ -1,14 +1,15 @@
-"""A list too big to load at once: filter, paste and `a` say so and ask the provider.
-
-The sandbox keeps AutoSend's documented pace (2 calls a second, 100 contacts a page), so a
-20,000-contact list takes 100 s to load: every test here acts long before it ends.
+"""The members screen. A list too big to load at once: filter, paste and `a` say so and ask
+the provider (the sandbox keeps AutoSend's documented pace, 2 calls a second, 100 contacts a
+page, so a 20,000-contact list takes 100 s to load: every test here acts long before it
+ends). WhatsApp's lists: how old a kept one is, one that looks incomplete, members whose
+phone is unknown, and a community's members taken off each of its groups.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual.pilot import Pilot
@@ -16,9 +17,13 @@ from textual.widgets import Button, Input, TextArea
 
 from providers.sandbox import Sandbox, people
 from providers.sandbox.autosend import AutoSendState
-from tests.helpers import text_of
+from providers.wasend.adapter import WaSendAdapter
+from tests.helpers import in_two_community_groups, text_of
 from tests.scenes import open_members, quick_app, until
 from tui.dialogs.choice import ChoiceScreen
+from tui.dialogs.confirm_removal import ConfirmRemovalScreen
+from tui.screens.containers import ContainersScreen
+from tui.screens.everywhere_progress import EverywhereProgressScreen
 from tui.screens.members import MembersScreen
 
 SIZE = (80, 24)
@@ -181,3 +186,71 @@ async def test_rows_the_loaded_members_lack_are_asked_of_the_provider(tmp_path: 
         assert f"Matched nobody (1): {NOBODY}" in report
         await pilot.press("escape")
         assert {m.address for m in screen.roster.marked_members()} == {far}
+
+
+async def reopen(pilot: Pilot[Any], name: str) -> MembersScreen:
+    """Back to the groups list, and into another group (or the same one again)."""
+    await pilot.press("escape")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ContainersScreen))
+    pilot.app.screen.query_one("#filter", Input).value = name
+    await pilot.press("enter", "enter")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, MembersScreen) and not pilot.app.screen.streaming,
+    )
+    return cast(MembersScreen, pilot.app.screen)
+
+
+async def test_a_list_read_minutes_ago_says_so_and_ctrl_r_reads_it_anew() -> None:
+    sandbox = Sandbox().unlimited()
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        assert text_of(pilot, "#counts").endswith("54 total · read just now")
+        reads = sandbox.wasend.reads["sess_events"]
+        adapter = cast(WaSendAdapter, app.desk.opened("sandbox-wasend"))
+        clock = adapter.clock
+        adapter.clock = lambda: clock() + 180  # three minutes on
+        screen = await reopen(pilot, "choir")
+        assert text_of(pilot, "#counts").endswith("54 total · read 3 min ago")
+        assert sandbox.wasend.reads["sess_events"] == reads, "the list was kept"
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: not screen.streaming)
+        assert text_of(pilot, "#counts").endswith("54 total · read just now")
+        assert sandbox.wasend.reads["sess_events"] == reads + 1
+
+
+async def test_a_short_list_says_so_and_members_with_no_phone_are_shown_so() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "seed")
+        assert "17 total · looks incomplete · read just now" in text_of(pilot, "#counts")
+        assert text_of(pilot, "#status") == (
+            "⚠ The list looks incomplete (17 listed of the 30 WhatsApp counts): who is not in "
+            "it may still be a member. ctrl+r reads it again."
+        )
+        screen = await reopen(pilot, "plot")
+        unknown = [m for m in screen.roster.members if m.address == "privacy id, phone unknown"]
+        assert len(unknown) == 2 and "looks incomplete" not in text_of(pilot, "#counts")
+        await pilot.press("slash", *"phone unknown", "enter")
+        assert screen.roster.shown == 2  # shown, and found, by those words
+
+
+async def test_d_on_a_community_takes_the_marked_off_each_of_its_groups() -> None:
+    sandbox = Sandbox().unlimited()
+    pid = in_two_community_groups(sandbox)
+    app = quick_app(sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "riverside")
+        assert "A community: d takes the marked off each" in text_of(pilot, "#status")
+        await pilot.press("slash", *pid.split("@")[0], "enter", "space", "d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        said = text_of(pilot, "#explain")
+        assert "from the community Events team / Riverside Allotments: 2 groups:" in said
+        assert "✓ Events team / Announcements (sandbox-wasend)" in said
+        assert "✓ Events team / Plot Holders (sandbox-wasend)" in said
+        app.screen.query_one("#typed", Input).value = "2"
+        await pilot.click("#confirm")
+        await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
+        await until(pilot, lambda: not app.desk.busy)
+        assert [p for _, p in sandbox.wasend.removals] == [pid, pid]

@@ -20,7 +20,7 @@ async def test_a_sweep_shows_where_they_are_back_and_d_takes_them_off_again() ->
     sandbox = app.workspace.sandbox
     async with app.run_test(size=SIZE) as pilot:
         await off_everywhere(app.desk, jade(sandbox))
-        put_back(sandbox)
+        put_back(sandbox, app.desk)
         await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 3)
         await pilot.press("s", "s")
         assert isinstance(app.screen, SweepScreen)
