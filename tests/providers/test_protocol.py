@@ -1,0 +1,79 @@
+"""What every adapter shares, held to what a support person relies on: a write whose answer
+never came is unknown until read (never failed, which a retry would send again), and what a
+job costs is said at the account's pace."""
+
+from __future__ import annotations
+
+from providers.models import Container, Member, Outcome, Provider
+from providers.protocol import Adapter
+from providers.sandbox import Sandbox
+from tests.helpers import OpenAdapter
+
+
+async def _board(adapter: Adapter) -> tuple[Container, list[Member]]:
+    group = next(c for c in await adapter.containers() if c.name == "Board")
+    return group, [m async for page in adapter.members(group) for m in page.members]
+
+
+def _in(sandbox: Sandbox, group: Container) -> set[str]:
+    return {str(c["id"]) for c in sandbox.rasl.members_of(int(group.id.split(":")[1]))}
+
+
+async def test_a_removal_never_answered_leaves_those_still_listed_unknown(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """Silence after sending: the request may still land, so a member read back as still
+    there is unknown (resume reads again), not failed (a retry would send it twice)."""
+    adapter = connect(Provider.RASL)
+    group, members = await _board(adapter)
+    faults = sandbox.faults[Provider.RASL]
+    faults.hang_rate, faults.methods = 1.0, frozenset({"DELETE"})
+    outcomes = await adapter.remove(group, members[:2])
+    assert [o.outcome for o in outcomes] == [Outcome.UNKNOWN, Outcome.UNKNOWN]
+    assert all(
+        o.message.endswith("Still a member when checked; it may yet be removed.") for o in outcomes
+    ), [o.message for o in outcomes]
+    assert {o.code for o in outcomes} == {"TIMEOUT"}
+    assert _in(sandbox, group) >= {m.id for m in members[:2]}
+
+
+async def test_a_server_error_before_acting_fails_those_still_listed(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """An error answer after a write: read back, a member still there was not touched, and
+    may be sent again (failed), said plainly."""
+    adapter = connect(Provider.RASL)
+    group, members = await _board(adapter)
+    faults = sandbox.faults[Provider.RASL]
+    faults.error_rate, faults.error_status, faults.methods = 1.0, 500, frozenset({"DELETE"})
+    outcomes = await adapter.remove(group, members[:2])
+    assert [o.outcome for o in outcomes] == [Outcome.FAILED, Outcome.FAILED]
+    assert all(o.message.endswith("Still a member when checked.") for o in outcomes)
+    assert all("It may have acted before failing." in o.message for o in outcomes)
+
+
+async def test_a_lost_answer_that_cannot_be_checked_stays_unknown(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """The read that would settle a lost answer fails too: unknown, in words that say so,
+    never a guess either way."""
+    adapter = connect(Provider.RASL)
+    group, members = await _board(adapter)
+    faults = sandbox.faults[Provider.RASL]
+    faults.drop_after_rate = 1.0  # every call, the write and the reads after it
+    outcomes = await adapter.remove(group, members[:2])
+    assert [o.outcome for o in outcomes] == [Outcome.UNKNOWN, Outcome.UNKNOWN]
+    assert all("Whether it happened could not be checked." in o.message for o in outcomes)
+    assert {o.code for o in outcomes} == {"CONNECTION_LOST"}
+
+
+async def test_the_estimate_is_calls_at_the_accounts_pace(connect: OpenAdapter) -> None:
+    """AutoSend: 100 contacts a call, 2 calls a second; 250 contacts are 3 calls, 1.5 s."""
+    adapter = connect(Provider.AUTOSEND)
+    newsletter = next(c for c in await adapter.containers() if not c.read_only)
+    assert adapter.capabilities.requests_per_second == 2.0
+    guess = adapter.estimate(newsletter, 250)
+    assert (guess.calls, guess.seconds) == (3, 1.5)
+    one = adapter.estimate(newsletter, 1)
+    assert (one.calls, one.seconds) == (1, 0.5)
+    assert adapter.estimate(newsletter, 200).calls == 2
