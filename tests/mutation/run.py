@@ -144,7 +144,7 @@ def equivalent() -> dict[str, str]:
     """The mutants shown to be unable to change behaviour: name -> why."""
     if not EQUIVALENT.exists():
         return {}
-    listed = tomllib.loads(EQUIVALENT.read_text())["mutant"]
+    listed = tomllib.loads(EQUIVALENT.read_text()).get("mutant", [])
     return {entry["name"]: entry["why"] for entry in listed}
 
 
@@ -158,9 +158,14 @@ class Row:
     unrun: int = 0
 
     @property
-    def score(self) -> float:
+    def score(self) -> float | None:
+        """Killed of the mutants run that could change behaviour; None before any ran."""
         counted = self.made - self.equivalent - self.unrun
-        return 100.0 * self.killed / counted if counted else 100.0
+        return 100.0 * self.killed / counted if counted else None
+
+    @property
+    def shown_score(self) -> str:
+        return "–" if self.score is None else f"{self.score:.0f} %"
 
 
 def table(paths: list[str]) -> tuple[list[Row], list[str], list[str]]:
@@ -198,14 +203,14 @@ def show(rows: list[Row], markdown: bool) -> str:
     lines = []
     if markdown:
         lines += [
-            "| module | made | killed | survived | equivalent | score |",
-            "|---|--:|--:|--:|--:|--:|",
+            "| module | made | killed | survived | equivalent | not run | score |",
+            "|---|--:|--:|--:|--:|--:|--:|",
         ]
         for r in [*rows, total]:
             name = f"`{r.module}`" if r is not total else "**all**"
             lines.append(
                 f"| {name} | {r.made} | {r.killed} | {r.survived} | {r.equivalent} "
-                f"| {r.score:.0f} % |"
+                f"| {r.unrun} | {r.shown_score} |"
             )
         return "\n".join(lines)
     width = max(len(r.module) for r in rows)
@@ -216,7 +221,7 @@ def show(rows: list[Row], markdown: bool) -> str:
     for r in [*rows, total]:
         lines.append(
             f"{r.module:{width}} {r.made:5} {r.killed:6} {r.survived:8} {r.equivalent:10} "
-            f"{r.unrun:7} {r.score:5.1f}%"
+            f"{r.unrun:7} {r.shown_score:>6}"
         )
     return "\n".join(lines)
 
@@ -253,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"survived: {name}  (mutmut show {name})")
     for name in stale:
         print(f"listed as equivalent but killed, take it off the list: {name}")
-    return 0 if all(r.score >= GOAL and not r.unrun for r in rows) else 1
+    return 0 if all(r.score is not None and r.score >= GOAL and not r.unrun for r in rows) else 1
 
 
 if __name__ == "__main__":
