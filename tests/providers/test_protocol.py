@@ -4,7 +4,7 @@ job costs is said at the account's pace."""
 
 from __future__ import annotations
 
-from providers.models import Container, Member, Outcome, Provider
+from providers.models import Container, Member, MemberOutcome, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from tests.helpers import OpenAdapter
@@ -77,3 +77,32 @@ async def test_the_estimate_is_calls_at_the_accounts_pace(connect: OpenAdapter) 
     one = adapter.estimate(newsletter, 1)
     assert (one.calls, one.seconds) == (1, 0.5)
     assert adapter.estimate(newsletter, 200).calls == 2
+
+
+async def test_an_add_that_did_not_take_is_failed_plainly(connect: OpenAdapter) -> None:
+    """Not in the list after an add that named no reason: failed, and said so."""
+    adapter = connect(Provider.AUTOSEND)
+    people = [Member(id="a" * 24), Member(id="b" * 24)]
+    assert await adapter.not_added(people) == [  # type: ignore[attr-defined]
+        MemberOutcome(
+            member_id=m.id,
+            outcome=Outcome.FAILED,
+            code="NOT_ADDED",
+            message="Not in it after the call.",
+        )
+        for m in people
+    ]
+    assert await adapter.not_added([]) == []  # type: ignore[attr-defined]
+
+
+async def test_adding_back_who_is_there_already_says_so(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """RASL counts none added: read back, both are in the group, so they were there already."""
+    adapter = connect(Provider.RASL)
+    group, members = await _board(adapter)
+    outcomes = await adapter.add(group, members[:2])
+    assert outcomes == [
+        MemberOutcome(member_id=m.id, outcome=Outcome.ALREADY_PRESENT, message="Was in it already.")
+        for m in members[:2]
+    ]
