@@ -6,6 +6,7 @@ named, the confirm dialog's and the desk's guards).
     .venv/bin/python tests/mutation/run.py                # every module, then the table
     .venv/bin/python tests/mutation/run.py protocol pace  # modules whose path has a word
     .venv/bin/python tests/mutation/run.py --survivors    # only what survived last time
+    .venv/bin/python tests/mutation/run.py --no-clean-run # without mutmut's unmutated pass
     .venv/bin/python tests/mutation/run.py --table        # the table of the last runs
 
 mutmut (configured in pyproject.toml) copies providers/ and tui/ into mutants/, where the
@@ -226,12 +227,33 @@ def show(rows: list[Row], markdown: bool) -> str:
     return "\n".join(lines)
 
 
-def run(names: list[str]) -> int:
+#: `mutmut run` without its first step, the unmutated tests of every mutant run at once: for
+#: a second pass over survivors, once the suite is known to pass (CI runs it)
+WITHOUT_CLEAN_RUN = """
+import sys
+import mutmut.__main__ as mutmut
+
+made = mutmut.get_mutant_runner
+
+def without_clean_run(*args):
+    runner = made(*args)
+    runner.run_clean_tests = lambda tests: 0
+    return runner
+
+mutmut.get_mutant_runner = without_clean_run
+mutmut._run(sys.argv[1:], 1)
+"""
+
+
+def run(names: list[str], *, clean_run: bool = True) -> int:
     """One mutmut run over these mutants (or globs), one mutant at a time."""
     env = dict(os.environ)
     env.setdefault("ROSTERDECK_HOME", tempfile.mkdtemp(prefix="rosterdeck-mutation-"))
-    mutmut = Path(sys.executable).with_name("mutmut")
-    return subprocess.call([str(mutmut), "run", "--max-children", "1", *names], cwd=ROOT, env=env)
+    if clean_run:
+        command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", "1"]
+    else:
+        command = [sys.executable, "-c", WITHOUT_CLEAN_RUN]
+    return subprocess.call([*command, *names], cwd=ROOT, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="a word of the paths to run (default: all)")
     parser.add_argument("--survivors", action="store_true", help="run only last run's survivors")
     parser.add_argument("--table", action="store_true", help="only print the last runs' table")
+    parser.add_argument(
+        "--no-clean-run", action="store_true", help="skip mutmut's run of the unmutated tests"
+    )
     parser.add_argument("--markdown", action="store_true", help="the table as the README has it")
     args = parser.parse_args(argv)
     paths = [p for p in SCOPE if not args.modules or any(word in p for word in args.modules)]
@@ -250,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             names += [n for p in paths for n, code in verdicts(p).items() if code is None]
         else:
             names = [glob for path in paths for glob in globs(path)]
-        if names and run(names) not in (0, None):
+        if names and run(names, clean_run=not args.no_clean_run) not in (0, None):
             print("mutmut stopped before the end: the table shows what ran", file=sys.stderr)
     rows, survivors, stale = table(paths)
     print(show(rows, args.markdown))
