@@ -5,7 +5,7 @@ job costs is said at the account's pace."""
 from __future__ import annotations
 
 from providers.models import Container, Member, MemberOutcome, Outcome, Provider
-from providers.protocol import Adapter
+from providers.protocol import Adapter, read_whole
 from providers.sandbox import Sandbox
 from tests.helpers import OpenAdapter
 
@@ -106,3 +106,13 @@ async def test_adding_back_who_is_there_already_says_so(
         MemberOutcome(member_id=m.id, outcome=Outcome.ALREADY_PRESENT, message="Was in it already.")
         for m in members[:2]
     ]
+
+
+def test_a_container_is_read_whole_only_when_that_is_fewer_calls() -> None:
+    """250 members at 100 a page are 3 reads: cheaper than 4 look-ups, not than 3; a
+    container of unknown size is never read whole, and an empty one costs one read."""
+    assert not read_whole(3, 250, 100)
+    assert read_whole(4, 250, 100)
+    assert not read_whole(2, 200, 100) and read_whole(3, 200, 100)
+    assert not read_whole(1, 0, 100) and read_whole(2, 0, 100)
+    assert not read_whole(10_000, None, 100)
