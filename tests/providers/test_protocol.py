@@ -4,8 +4,9 @@ job costs is said at the account's pace."""
 
 from __future__ import annotations
 
+from providers import errors
 from providers.models import Container, Member, MemberOutcome, Outcome, Provider
-from providers.protocol import Adapter, read_whole
+from providers.protocol import Adapter, failed, read_whole
 from providers.sandbox import Sandbox
 from tests.helpers import OpenAdapter
 
@@ -116,3 +117,32 @@ def test_a_container_is_read_whole_only_when_that_is_fewer_calls() -> None:
     assert not read_whole(2, 200, 100) and read_whole(3, 200, 100)
     assert not read_whole(1, 0, 100) and read_whole(2, 0, 100)
     assert not read_whole(10_000, None, 100)
+
+
+async def test_a_removal_whose_answer_was_lost_is_confirmed_gone_by_reading(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    adapter = connect(Provider.RASL)
+    group, members = await _board(adapter)
+    faults = sandbox.faults[Provider.RASL]
+    faults.timeout_rate, faults.methods = 1.0, frozenset({"DELETE"})  # acts, then no answer
+    outcomes = await adapter.remove(group, members[:2])
+    assert outcomes == [
+        MemberOutcome(
+            member_id=m.id,
+            outcome=Outcome.REMOVED,
+            message="Confirmed gone after the answer was lost.",
+        )
+        for m in members[:2]
+    ]
+
+
+def test_a_failure_names_the_providers_code_else_the_status_else_the_kind() -> None:
+    who = [Member(id="7")]
+    coded = errors.ServerError("failed", code="INTERNAL_ERROR", status=500, provider_message="x")
+    assert failed(who, coded)[0].code == "INTERNAL_ERROR"
+    assert failed(who, coded)[0].message == "x"  # the provider's own words first
+    assert failed(who, errors.ServerError("failed", status=502))[0].code == "502"
+    unreached = failed(who, errors.Unreachable("RASL could not be reached in time."))
+    assert (unreached[0].outcome, unreached[0].code) == (Outcome.FAILED, "Unreachable")
+    assert unreached[0].message == "RASL could not be reached in time."
