@@ -411,3 +411,8 @@ def test_todays_count_covers_every_place_whatever_its_order(journal: Journal) ->
         assert guess.today == 4, parts
     alone = estimate_everywhere(adapters, journal, EverywherePlan(("x",), (free,)))  # type: ignore[arg-type]
     assert alone.today is None
+
+
+def test_a_plan_that_acts_nowhere_costs_nothing(journal: Journal) -> None:
+    guess = estimate_everywhere({}, journal, EverywherePlan(("x",), ()))
+    assert (guess.calls, guess.seconds, guess.today, guess.calls_are) == (0, 0.0, None, "")
