@@ -14,7 +14,7 @@ tests import them; each mutant runs only the tests that reached its function, fa
 stopping at the first failure, one at a time. SCOPE below names the functions scored in
 each file: where a file is mostly plumbing only its promise-keeping functions count. A
 survivor that cannot change behaviour is listed in equivalent.toml, with why. Not part of
-the default suite: it takes about an hour on two cores.
+the default suite: a full pass takes hours on two cores.
 """
 
 from __future__ import annotations
