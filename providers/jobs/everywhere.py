@@ -107,18 +107,20 @@ def asking_why(plan: EverywherePlan, accounts: Sequence[Account]) -> list[str]:
 def estimate_everywhere(
     adapters: Mapping[str, Adapter], journal: Journal, plan: EverywherePlan
 ) -> Estimate:
-    """Calls add up; time is the slowest account's, since accounts run at the same time."""
+    """Calls add up; time is the slowest account's, since accounts run at the same time.
+    When a daily budget holds a place back, today's count is what every place can send
+    today: its budget's share there, all of its members elsewhere, in whatever order."""
     calls = 0
     seconds: dict[str, float] = {}
-    today: int | None = None
+    can_today: list[int] = []
+    held_back = False
     for part in plan.acting:
         guess = estimate(adapters[part.account], journal, part)
         calls += guess.calls
         seconds[part.account] = seconds.get(part.account, 0.0) + guess.seconds
-        if guess.today is not None:
-            today = (today or 0) + guess.today
-        elif today is not None:
-            today += len(part.members)
+        held_back = held_back or guess.today is not None
+        can_today.append(len(part.members) if guess.today is None else guess.today)
+    today = sum(can_today) if held_back else None
     accounts = len(seconds)
     return Estimate(
         calls=calls,

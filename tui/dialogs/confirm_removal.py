@@ -94,7 +94,11 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
 
     @property
     def ready(self) -> bool:
-        """The count (or name) typed where one is asked, and a reason where one is required."""
+        return self.is_ready()
+
+    def is_ready(self) -> bool:
+        """The count (or name) typed where one is asked, and a reason where one is required.
+        (A plain method under the property, so that mutation testing reaches it.)"""
         word = self.asked.word
         typed = self.query_one("#typed", Input).value if word and self.is_mounted else ""
         return (

@@ -117,3 +117,29 @@ async def test_a_stopped_job_gives_up_waiting_for_its_turn_and_sends_nothing() -
         await write
     assert not requests and not book.ended
     await http.aclose()
+
+
+class Edge(random.Random):
+    """A draw that always lands at one end of the range: the gap's bounds, exactly."""
+
+    def __init__(self, top: bool) -> None:
+        super().__init__()
+        self.top = top
+
+    def uniform(self, a: float, b: float) -> float:
+        return b if self.top else a
+
+
+@pytest.mark.parametrize(("top", "gap"), [(True, 6.0), (False, 3.0)])
+async def test_the_jitter_reaches_all_the_way_to_floor_plus_jitter(top: bool, gap: float) -> None:
+    """WhatsApp's 3 s plus up to 3 s: the longest gap is 6 s, the shortest 3 s; the first
+    write does not wait."""
+    time = FakeTime()
+    spacing = WriteSpacing(3.0, 3.0, sleep=time.sleep, clock=time.clock, rng=Edge(top))
+    departures = []
+    for _ in range(3):
+        await spacing.wait()
+        departures.append(time.now)
+    assert departures[0] == 1000.0
+    assert [b - a for a, b in itertools.pairwise(departures)] == [gap, gap]
+    assert spacing.slowest_gap == 6.0

@@ -15,6 +15,7 @@ import pytest
 from providers.accounts.workspace import OpenedOnce, SandboxWorkspace
 from providers.jobs.events import Ended, Event, Sending
 from providers.jobs.everywhere import (
+    EverywherePlan,
     EverywhereRun,
     asking_why,
     estimate_everywhere,
@@ -22,11 +23,21 @@ from providers.jobs.everywhere import (
     record_everywhere,
 )
 from providers.jobs.find import find_everywhere
+from providers.jobs.plans import Plan, make_plan
 from providers.jobs.receipts import receipt
+from providers.jobs.words import cost
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.journal.runners import JobBusy
-from providers.models import Outcome, Provider
+from providers.models import (
+    Capabilities,
+    Container,
+    ContainerKind,
+    Estimate,
+    Member,
+    Outcome,
+    Provider,
+)
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from tests.helpers import FAST, in_whatsapp_group, run
@@ -349,3 +360,63 @@ async def test_failures_in_a_row_pause_the_accounts_next_places(
     assert choir.state is JobState.PAUSED and choir.counts == {"pending": 1}
     assert "Paused after 1 failure in a row" in choir.note
     assert not sandbox.wasend.removals and job.state is JobState.PAUSED
+
+
+class PacedAdapter:
+    """An account whose places cost a call and `seconds` a member, within an optional daily
+    budget: enough to weigh a plan over several accounts."""
+
+    provider = Provider.WASEND
+
+    def __init__(self, seconds: float, budget: int = 0) -> None:
+        self.seconds = seconds
+        self.capabilities = Capabilities(
+            max_batch=1,
+            requests_per_second=1 / seconds,
+            reports_each_member=True,
+            can_undo=True,
+            daily_budget=budget,
+        )
+
+    def estimate(self, container: Container, count: int) -> Estimate:
+        return Estimate(calls=count, seconds=count * self.seconds)
+
+    def budget_scope(self, container: Container) -> str:
+        return container.id.split("/")[0] + "/" if self.capabilities.daily_budget else ""
+
+
+def _place(account: str, place_id: str, people: int) -> Plan:
+    container = Container(id=place_id, name=place_id, kind=ContainerKind.GROUP)
+    members = [Member(id=f"{place_id}-{n}") for n in range(people)]
+    return make_plan(account, Provider.WASEND, container, members)
+
+
+def test_the_time_is_the_slowest_accounts_and_its_places_add_up(journal: Journal) -> None:
+    """Accounts run at the same time, their places one after another: two places of 10 s on
+    one account and one of 15 s on another take 20 s, not 35 s."""
+    adapters = {"one": PacedAdapter(10.0), "two": PacedAdapter(15.0)}
+    plan = EverywherePlan(
+        ("+12025550105",),
+        (_place("one", "s1/a", 1), _place("two", "s2/b", 1), _place("one", "s1/c", 1)),
+    )
+    guess = estimate_everywhere(adapters, journal, plan)  # type: ignore[arg-type]
+    assert (guess.calls, guess.seconds, guess.today) == (3, 20.0, None)
+    assert guess.calls_are == "over 2 accounts at once"
+    assert cost(guess, "each account's").startswith("About 3 calls (over 2 accounts at once), 20 s")
+
+
+def test_todays_count_covers_every_place_whatever_its_order(journal: Journal) -> None:
+    """A budget of 1 holds back one of a place's 2 people; a place without a budget sends
+    all 3 of its own today, before or after it in the plan."""
+    adapters = {"paced": PacedAdapter(3.0, budget=1), "free": PacedAdapter(1.0)}
+    held, free = _place("paced", "s1/a", 2), _place("free", "list", 3)
+    for parts in ((held, free), (free, held)):
+        guess = estimate_everywhere(adapters, journal, EverywherePlan(("x",), parts))  # type: ignore[arg-type]
+        assert guess.today == 4, parts
+    alone = estimate_everywhere(adapters, journal, EverywherePlan(("x",), (free,)))  # type: ignore[arg-type]
+    assert alone.today is None
+
+
+def test_a_plan_that_acts_nowhere_costs_nothing(journal: Journal) -> None:
+    guess = estimate_everywhere({}, journal, EverywherePlan(("x",), ()))
+    assert (guess.calls, guess.seconds, guess.today, guess.calls_are) == (0, 0.0, None, "")

@@ -181,3 +181,28 @@ def test_a_receipt_catches_what_the_head_file_cannot(
         anchor.unlink()
     code, out, _ = run(capsys, "jobs", "verify", "--receipt", str(paper))
     assert code == 1 and f"{paper}: the journal no longer holds event 8" in out, out
+
+
+@pytest.mark.parametrize(
+    ("statement", "said"),
+    [
+        (
+            "UPDATE jobs SET state = 'running'",
+            "its state reads 'running', its history says 'finished'",
+        ),
+        ("UPDATE jobs SET state = 'planned', note = ''", "its state reads 'planned'"),
+    ],
+    ids=["finished made running", "made to look never run"],
+)
+def test_a_jobs_state_changed_behind_its_back_is_named(
+    journal_at: Path | str, statement: str, said: str
+) -> None:
+    """A finished job set back to running (or to planned) would be resumed and sent again:
+    `jobs verify` names the state its history does not hold."""
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    assert journal.verify().whole
+    journal.close()
+    tamper(journal_at, statement)
+    breaks = Journal(journal_at).verify().breaks
+    assert any(b.startswith(f"job {job_id}: ") and said in b for b in breaks), breaks

@@ -11,7 +11,7 @@ from providers.jobs.plans import estimate, make_plan, record_plan
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.matching import match
-from providers.models import Container, Member, Outcome, Provider, Role
+from providers.models import Container, ContainerKind, Member, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.wasend.adapter import WaSendAdapter
@@ -254,3 +254,21 @@ async def test_a_new_numbers_job_stops_at_its_day_budget(
     job = await Engine(adapter, journal).run(record_plan(journal, plan))
     assert job.state is JobState.PAUSED and "budget of 20" in job.note
     assert len(sandbox.wasend.removals) == 20
+
+
+async def test_a_whatsapp_account_writes_3_to_6_seconds_apart_by_default() -> None:
+    """The safe pace, unless an account says otherwise: one person a call, 3 s plus up to
+    3 s drawn afresh; the confirm dialog says the same."""
+    from providers.accounts.connect import open_adapter
+    from providers.accounts.store import Account
+    from providers.jobs.words import pace
+
+    account = Account(name="support", provider=Provider.WASEND, base_url="http://wasend.test")
+    adapter = open_adapter(account, "token")
+    spacing = adapter.http.write_spacing  # type: ignore[attr-defined]
+    assert (spacing.floor, spacing.jitter) == (3.0, 3.0)
+    assert adapter.capabilities.write_gaps == (3.0, 6.0)
+    assert pace(adapter.capabilities).startswith("Pace: one person a call, 3–6 s apart at random")
+    guess = adapter.estimate(Container(id="s/g", name="g", kind=ContainerKind.GROUP), 10)
+    assert (guess.calls, guess.seconds) == (20, 45.0)  # a removal and a read-back; 4.5 s mean
+    await adapter.aclose()
