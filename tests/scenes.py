@@ -153,7 +153,7 @@ async def in_progress(pilot: Pilot[Any]) -> None:
     """A removal caught mid-flight: six sent, one of them refused by WhatsApp (that member
     became the group's owner after the list was read), the seventh held unanswered."""
     app: Any = pilot.app
-    app.desk.clock = steady_clock(4.5)
+    app.desk.runs.clock = steady_clock(4.5)
     whatsapp = app.workspace.sandbox.wasend
     whatsapp.misbehaviour.hold_after = 5
     await open_members(pilot, 1, "harbour")
@@ -163,7 +163,7 @@ async def in_progress(pilot: Pilot[Any]) -> None:
     await pilot.press("a", "d")
     app.screen.query_one("#typed").value = "246"
     await pilot.click("#confirm")
-    await until(pilot, lambda: bool(app.desk.running) and _settled(app) >= 6)
+    await until(pilot, lambda: bool(app.desk.runs.running) and _settled(app) >= 6)
     await until(pilot, lambda: _shown(pilot).startswith("6/"))
 
 
@@ -173,15 +173,15 @@ def _shown(pilot: Pilot[Any]) -> str:
 
 
 def _settled(app: Any) -> int:
-    job_id = next(iter(app.desk.running), None)
-    return app.desk.progress(job_id).done if job_id else 0
+    job_id = next(iter(app.desk.runs.running), None)
+    return app.desk.runs.progress(job_id).done if job_id else 0
 
 
 async def finished(pilot: Pilot[Any]) -> None:
     await open_members(pilot, 1, "choir")
     await pilot.press("down", "space", "space", "space", "d", "y")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "ProgressScreen")
-    await until(pilot, lambda: not pilot.app.desk.busy)  # type: ignore[attr-defined]
+    await until(pilot, lambda: not pilot.app.desk.runs.busy)  # type: ignore[attr-defined]
     await until(pilot, lambda: "finished" in str(pilot.app.screen.query_one("#status").render()))
 
 
@@ -206,7 +206,7 @@ async def everywhere(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: bool(pilot.app.screen.query("#typed")))
     await pilot.press("5", "tab", *"T-4821 erasure request", "enter")
     app: Any = pilot.app
-    await until(pilot, lambda: not app.desk.busy and "finished" in status(pilot))
+    await until(pilot, lambda: not app.desk.runs.busy and "finished" in status(pilot))
 
 
 async def receipt(pilot: Pilot[Any]) -> None:
@@ -253,7 +253,7 @@ async def shoot(name: str, out: Path, size: tuple[int, int], home: Path) -> Path
         await pilot.pause()
         path = out / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(out))
-        app.desk.interrupt_all()
+        app.desk.runs.interrupt_all()
     return path
 
 

@@ -350,7 +350,7 @@ async def test_every_screen_shows_hostile_names_as_text() -> None:
 
         await pilot.press("y")
         await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         await pilot.pause()
         seen = look(app, "progress")
         assert "✗ failed Refused␛]0;pwned␇ �[bo…" in seen  # the provider's words, cut
@@ -377,14 +377,14 @@ async def test_every_screen_shows_hostile_names_as_text() -> None:
         places = app.screen.asked.word
         await pilot.press(*places, "enter")
         await until(pilot, lambda: type(app.screen).__name__ == "EverywhereProgressScreen")
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         await pilot.pause()
         look(app, "everywhere")
         await pilot.press("e")
         await until(pilot, lambda: type(app.screen).__name__ == "ReceiptScreen")
         await pilot.pause()
         look(app, "everywhere receipt")
-        app.desk.interrupt_all()
+        app.desk.runs.interrupt_all()
 
     again: Any = quick_app(sandbox)
     async with again.run_test(size=(80, 24)) as pilot:

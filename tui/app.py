@@ -138,7 +138,7 @@ class RosterDeckApp(App[None]):
     # -- the app's face of the desk ---------------------------------------------------------
 
     def on_propose(self, message: Propose) -> None:
-        if self.desk.confirming:  # a new worker would cancel the one that starts that job
+        if self.desk.runs.confirming:  # a new worker would cancel the one that starts that job
             self.notify("A job is being journaled: it starts in a moment.", severity="warning")
             return
         self.run_worker(self._propose(message.ask), group="propose", exclusive=True)
@@ -200,7 +200,7 @@ class RosterDeckApp(App[None]):
         stops it. The screen in front (or the job's own, opened on its plan) hears that it
         started, and how it ended."""
         try:
-            running = self.desk.run(ticket)
+            running = self.desk.runs.run(ticket)
         except ProviderError as error:
             self.notify(shown(str(error)), severity="warning", markup=False)
             return
@@ -248,7 +248,7 @@ class RosterDeckApp(App[None]):
         self.notify(shown(f"{what} {job.state.value}."), markup=False)
 
     def on_cancel(self, message: Cancel) -> None:
-        self.desk.cancel(message.job_id)
+        self.desk.runs.cancel(message.job_id)
 
     async def remove_account(self, name: str) -> None:
         assert isinstance(self.workspace, LocalWorkspace)
@@ -269,7 +269,7 @@ class RosterDeckApp(App[None]):
         """Fresh sandbox data, and the demo's history and exports gone with the old data:
         they told of people that no longer exist. Refused while a job runs."""
         workspace = self.workspace
-        if self.desk.busy or not isinstance(workspace, SandboxWorkspace):
+        if self.desk.runs.busy or not isinstance(workspace, SandboxWorkspace):
             self.notify("Stop the running job first.", severity="warning")
             return
         await self.desk.aclose()
@@ -280,7 +280,7 @@ class RosterDeckApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quitting while a job runs asks first: the job stops and stays resumable."""
-        if not self.desk.busy:
+        if not self.desk.runs.busy:
             self.exit()
             return
 
@@ -288,7 +288,7 @@ class RosterDeckApp(App[None]):
             if leave:
                 self.stop("RosterDeck was quit while it ran", status=0)
 
-        count = self.desk.busy
+        count = self.desk.runs.busy
         self.push_screen(
             ConfirmScreen(
                 "Quit while a job runs?",
@@ -327,11 +327,11 @@ class RosterDeckApp(App[None]):
     def stop(self, why: str, status: int) -> None:
         """End the app: nothing new is sent, answers on their way get `GRACE_SECONDS`, the
         jobs are journaled interrupted with `why`, their locks released; then exit."""
-        if self.desk.stopping:
+        if self.desk.runs.stopping:
             return
         if status and self.owns_process:
             end_within(END_SECONDS, status)
-        self.desk.stop(why)
+        self.desk.runs.stop(why)
         self.run_worker(self._exit_when_settled(status), group="exit")
 
     async def _exit_when_settled(self, status: int) -> None:
@@ -341,8 +341,8 @@ class RosterDeckApp(App[None]):
         for _ in range(2):
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(GRACE_SECONDS):
-                    await self.desk.idle.wait()
-            if self.desk.idle.is_set():
+                    await self.desk.runs.idle.wait()
+            if self.desk.runs.idle.is_set():
                 break
             self.workers.cancel_group(self, "jobs")
         self.exit(return_code=status)

@@ -35,7 +35,7 @@ def run_app(demo: bool, real_pace: bool = False) -> int:
     app.run()
     with contextlib.suppress(ProviderError):  # it may never have opened
         app.desk.journal.close()
-    if app.desk.stopping and app.return_code:  # a stop signal, or the terminal went away
+    if app.desk.runs.stopping and app.return_code:  # a stop signal, or the terminal went away
         end_now(app.return_code)
     return app.return_code or 0
 

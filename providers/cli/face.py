@@ -188,8 +188,8 @@ async def act(
     if not as_json:
         sending = "a dry run: nothing is sent." if dry_run else "sending."
         print(f"Job {ticket.job_id} journaled; {sending}", flush=True)
-    with stopping_on_signals(desk.interrupt_all):  # a stop's grace may cut the run short
-        await desk.run(ticket, printer(desk, ticket, as_json))
+    with stopping_on_signals(desk.runs.interrupt_all):  # a stop's grace may cut the run short
+        await desk.runs.run(ticket, printer(desk, ticket, as_json))
     journal = desk.journal
     if not as_json:
         for line in still_off.lines(journal, ticket.job_id, _parts(journal, ticket)):

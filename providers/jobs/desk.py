@@ -14,27 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
-from typing import Any
 
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace
 from providers.errors import NothingToDo, Refused
 from providers.jobs import forget
 from providers.jobs.community import plan_community
-from providers.jobs.engine import Engine
-from providers.jobs.events import Event
 from providers.jobs.everywhere import (
     EverywherePlan,
-    EverywhereRun,
     asking_why,
     estimate_everywhere,
     record_everywhere,
     slowest,
 )
-from providers.jobs.invites import revoke_asked
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
     TYPED_CONFIRMATION_ABOVE,
@@ -46,7 +41,8 @@ from providers.jobs.plans import (
     undo_plan,
 )
 from providers.jobs.progress import Progress
-from providers.jobs.proposal import FORGET_WHY, WHY_REQUIRED, Kind, Proposal, Running, Ticket
+from providers.jobs.proposal import FORGET_WHY, WHY_REQUIRED, Kind, Proposal, Ticket
+from providers.jobs.runs import Runs, parts_of
 from providers.jobs.staying_off import (
     SUPPRESSING,
     Extras,
@@ -95,22 +91,12 @@ class Desk:
     ) -> None:
         self.workspace = workspace
         self._given_journal = journal
-        self.clock = clock
-        self.running: dict[str, Running] = {}
-        #: plans being journaled in a worker thread (`confirm_in_thread`)
-        self.confirming = 0
         self._opened = OpenedOnce(workspace)
         #: accounts whose adapters space their writes through the journal, and keep there the
         #: "slow down"s they hear
         self._wired: set[str] = set()
-        self._progress: dict[str, Progress] = {}
-        #: container id -> when a job on it last ended (screens read such containers again)
-        self.ended_at: dict[str, float] = {}
-        #: the process is ending (a stop signal, the terminal gone): no job starts
-        self.stopping = False
-        #: set while no job runs, so that an ending process can wait for the last one
-        self.idle = asyncio.Event()
-        self.idle.set()
+        #: the jobs this process runs, their progress and how to stop them
+        self.runs = Runs(lambda: self.journal, self.adapter, self.refuse_while_busy, clock)
 
     @cached_property
     def journal(self) -> Journal:
@@ -143,17 +129,11 @@ class Desk:
 
     # -- proposing -------------------------------------------------------------------------
 
-    @property
-    def busy(self) -> int:
-        """How many jobs this process is running or journaling (an everywhere job counts
-        once)."""
-        return len(self.running) + self.confirming
-
     def refuse_while_busy(self) -> None:
         """One job at a time: two would share the accounts' pace and blur who sent what."""
-        if self.stopping:
+        if self.runs.stopping:
             raise Refused("RosterDeck is ending: the job stays for the next start.")
-        if self.busy:
+        if self.runs.busy:
             raise Refused(
                 "A job is running: wait for it to end, or cancel it (c on its screen) first."
             )
@@ -283,10 +263,7 @@ class Desk:
         return await self.propose_everywhere(plan)
 
     def _parts(self, job_id: str) -> tuple[list[Job], EverywhereJob | None]:
-        if self.journal.is_everywhere(job_id):
-            whole = self.journal.everywhere(job_id)
-            return whole.parts, whole
-        return [self.journal.job(job_id)], None
+        return parts_of(self.journal, job_id)
 
     async def propose_resume(self, job_id: str) -> Proposal:
         """The rest of a stopped job: what is due or was cancelled, after reading what the
@@ -464,11 +441,11 @@ class Desk:
         not wait for it. Meanwhile the desk counts as busy, as while a job runs."""
         kept = self.check(proposal, typed=typed, reason=reason, override=override)
         extras = Extras(suppress, revoke_invites, " ".join(override.split()))
-        self.confirming += 1
+        self.runs.confirming += 1
         try:
             return await asyncio.to_thread(self._journal, proposal, kept, dry_run, extras)
         finally:
-            self.confirming -= 1
+            self.runs.confirming -= 1
 
     def _journal(self, proposal: Proposal, kept: str, dry_run: bool, extras: Extras) -> Ticket:
         if proposal.kind in (Kind.NEW, Kind.UNDO):
@@ -476,7 +453,7 @@ class Desk:
             plan = replace(proposal.plan, reason=kept or proposal.plan.reason, dry_run=dry_run)
             also = None if dry_run else extras.with_plan(self.journal, proposal, plan)
             job_id = record_plan(self.journal, plan, proposal.job_id or None, also)
-            self._progress[job_id] = Progress.of_plan(plan, self.clock)
+            self.runs.known(job_id, Progress.of_plan(plan, self.runs.clock))
             return Ticket(job_id, new=True)
         if proposal.kind is Kind.EVERYWHERE:
             assert proposal.everywhere is not None
@@ -489,90 +466,6 @@ class Desk:
             for part_id, ids in proposal.only.items():
                 self.journal.reset(part_id, ids, "to be sent again (retry of the failed)")
         return Ticket(proposal.job_id, everywhere=everywhere, only=proposal.only)
-
-    # -- running ---------------------------------------------------------------------------
-
-    def progress(self, job_id: str) -> Progress:
-        """A job's (or a place's) live progress; read from the journal when not running."""
-        if job_id not in self._progress:
-            self._progress[job_id] = Progress.of(self.journal, job_id, self.clock)
-        return self._progress[job_id]
-
-    def is_running(self, job_id: str) -> bool:
-        return job_id in self.running
-
-    def run(
-        self, ticket: Ticket, on_event: Callable[[str, Event], None] | None = None
-    ) -> Coroutine[Any, Any, Job | EverywhereJob]:
-        """Run (or resume) a confirmed job. It counts as running from this call on (so a
-        second is refused, and a stop asked at once holds); await what it returns.
-        `on_event(place, event)` hears every place's engine (a single job is its own
-        place). Errors pass up for the face to say."""
-        self.refuse_while_busy()
-        parts, _ = self._parts(ticket.job_id)
-        for part in parts:
-            if not (ticket.new and part.id in self._progress):
-                self._progress[part.id] = Progress.of(self.journal, part.id, self.clock)
-        running = Running(ticket.job_id, [part.id for part in parts])
-        self.running[ticket.job_id] = running
-        self.idle.clear()
-        return self._run(ticket, running, parts, on_event)
-
-    async def _run(
-        self,
-        ticket: Ticket,
-        running: Running,
-        parts: Sequence[Job],
-        on_event: Callable[[str, Event], None] | None,
-    ) -> Job | EverywhereJob:
-        def heard(part_id: str, event: Event) -> None:
-            self._progress[part_id].apply(event)
-            if on_event is not None:
-                on_event(part_id, event)
-
-        try:
-            ended: Job | EverywhereJob
-            if ticket.everywhere:
-                runner = EverywhereRun(self.journal, self.adapter, heard)
-                running.attach(runner.cancel, runner.interrupt)
-                ended = await runner.run(ticket.job_id, ticket.only)
-            else:
-                job = parts[0]
-                adapter = await self.adapter(job.account)
-                engine = Engine(adapter, self.journal, on_event=lambda event: heard(job.id, event))
-                running.attach(engine.cancel, engine.interrupt)
-                only = ticket.only.get(job.id, ()) if ticket.only is not None else None
-                ended = await engine.run(job.id, only)
-            if running.stop_asked is None:
-                await revoke_asked(self.journal, parts, self.adapter)
-            return ended
-        finally:
-            self.running.pop(ticket.job_id, None)
-            for part in parts:
-                self.ended_at[part.container.id] = self.clock()
-            if not self.running:
-                self.idle.set()
-
-    def _stop(self, running: Running, cancelling: bool, why: str = "") -> None:
-        for part_id in running.parts:
-            self.progress(part_id).stopping = True
-        running.stop(cancelling, why)
-
-    def cancel(self, job_id: str) -> None:
-        """Send nothing more; calls in flight finish; what was not sent becomes cancelled."""
-        running = self.running.get(job_id)
-        if running is not None:
-            self._stop(running, True)
-
-    def interrupt_all(self, why: str = "") -> None:
-        """Send nothing more anywhere; what was not sent stays due, for a resume."""
-        for running in list(self.running.values()):
-            self._stop(running, False, why)
-
-    def stop(self, why: str) -> None:
-        """Send nothing more and start nothing new, for good: the process is ending."""
-        self.stopping = True
-        self.interrupt_all(why)
 
 
 def refuse_unsendable(adapter: Adapter, container: Container) -> None:

@@ -64,7 +64,7 @@ async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
         def probe() -> None:
             """A key every 10 ms, as a terminal hands them in, from just before the confirm
             key until the job runs."""
-            while not (done.is_set() or app.desk.running or app.desk.ended_at):
+            while not (done.is_set() or app.desk.runs.running or app.desk.runs.ended_at):
                 sent.append(time.perf_counter())
                 loop.call_soon_threadsafe(app.post_message, events.Key(PROBE, None))
                 time.sleep(0.01)
@@ -78,13 +78,13 @@ async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
             while not (isinstance(app.screen, ProgressScreen) and _drawn(app.screen)):  # noqa: ASYNC110 - looked at as often as the loop allows
                 await asyncio.sleep(0.001)
             shown = time.perf_counter() - started
-            await until(pilot, lambda: bool(app.desk.running or app.desk.ended_at))
+            await until(pilot, lambda: bool(app.desk.runs.running or app.desk.runs.ended_at))
         finally:
             done.set()
             typing.join()
         await until(pilot, lambda: len(app.handled) == len(sent))
-        app.desk.interrupt_all()
-        await until(pilot, lambda: not app.desk.running)
+        app.desk.runs.interrupt_all()
+        await until(pilot, lambda: not app.desk.runs.running)
     return shown, [handled - posted for posted, handled in zip(sent, app.handled, strict=True)]
 
 

@@ -53,7 +53,7 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
         job_id = ticket.job_id
         app.start(ticket)
         # a key after each batch the engine settles, as a person would move while it runs
-        progress = app.desk.progress(job_id)
+        progress = app.desk.runs.progress(job_id)
         settled = asyncio.Event()
         told = progress.apply
 
@@ -74,7 +74,7 @@ async def engine_in_app(members: int) -> tuple[float, int, list[float]]:
             moved.set()
 
         table.move_to = moving  # type: ignore[method-assign]
-        while app.desk.running:
+        while app.desk.runs.running:
             pressed = time.perf_counter()
             app.simulate_key("down")  # as a terminal would deliver it
             await moved.wait()

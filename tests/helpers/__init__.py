@@ -154,7 +154,7 @@ async def off_everywhere(desk: Desk, addresses: list[str], reason: str = "T-4821
     found = await find_everywhere(desk.workspace, addresses, opened=desk.adapter)
     proposal = await desk.propose_everywhere(plan_everywhere(found, addresses))
     ticket = desk.confirm(proposal, typed=proposal.word, reason=reason)
-    await desk.run(ticket)
+    await desk.runs.run(ticket)
     return ticket.job_id
 
 

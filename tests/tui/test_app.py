@@ -294,7 +294,7 @@ async def test_footers_fit_80_columns() -> None:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
         await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         for screen in app.screen_stack[1:]:
             keys = list(screen.query(FooterKey))
             assert keys, type(screen).__name__

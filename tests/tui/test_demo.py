@@ -26,7 +26,9 @@ async def test_the_demo_keeps_its_history_and_exports_apart_and_resets_them() ->
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         (job,) = app.desk.journal.jobs()
         assert job.state is JobState.FINISHED
         await pilot.press("e")

@@ -44,7 +44,9 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         await pilot.press("a", "d")
         app.screen.query_one("#typed", Input).value = "52"
         await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy, 60)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy, 60
+        )
         (job,) = app.desk.journal.jobs()
         assert job.counts.get(Outcome.FAILED.value, 0) > 0  # the demo's one-in-twenty failure
         for faults in sandbox.faults.values():
@@ -54,7 +56,9 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         await pilot.press("y")
         await until(
             pilot,
-            lambda: not app.desk.busy and app.desk.journal.job(job.id).counts.get("removed") == 52,
+            lambda: (
+                not app.desk.runs.busy and app.desk.journal.job(job.id).counts.get("removed") == 52
+            ),
             60,
         )
 
@@ -70,7 +74,7 @@ async def test_hangup_stops_dispatch_keeps_the_journal_and_exits() -> None:
             pilot,
             lambda: (
                 isinstance(app.screen, ProgressScreen)
-                and app.desk.progress(app.desk.journal.jobs()[0].id).done >= 10
+                and app.desk.runs.progress(app.desk.journal.jobs()[0].id).done >= 10
             ),
         )
         os.kill(os.getpid(), signal.SIGHUP)

@@ -62,7 +62,7 @@ async def test_a_large_removal_asks_for_the_count_then_runs_live() -> None:
         await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
         progress = app.screen
         assert isinstance(progress, ProgressScreen)
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         await until(
             pilot,
             lambda: (
@@ -87,7 +87,9 @@ async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
         await pilot.press("d")
         app.screen.query_one(Checkbox).value = True
         await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         (job,) = app.desk.journal.jobs()
         assert job.dry_run and job.counts == {Outcome.WOULD_REMOVE.value: 1}
         assert not sandbox.wasend.removals
@@ -107,7 +109,7 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _remove_all_of_harbour_runners(pilot, sandbox)
         await pilot.press("c")
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         (job,) = app.desk.journal.jobs()
         assert job.state is JobState.CANCELLED
         removed, cancelled = job.counts[Outcome.REMOVED.value], job.counts[Outcome.CANCELLED.value]
@@ -138,10 +140,10 @@ async def test_quit_while_a_job_runs_asks_and_leaves_it_resumable() -> None:
         assert "Quit while a job runs?" in text_of(pilot, ".title")
         assert isinstance(app.screen, ConfirmScreen) and "resume" in app.screen.detail
         await pilot.press("n")
-        assert app.desk.running, "saying no keeps the job running"
+        assert app.desk.runs.running, "saying no keeps the job running"
         await pilot.press("q", "y")
         sandbox.wasend.misbehaviour.release.set()  # the call in flight is answered
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         (job,) = app.desk.journal.unfinished()
         assert job.state is JobState.INTERRUPTED and job.counts["pending"] > 0
 
@@ -155,14 +157,16 @@ async def test_retry_failed_sends_only_those() -> None:
         await pilot.press("down", "space", "space", "space", "d")
         faults.error_rate, faults.error_status, faults.methods = 1.0, 500, frozenset({"DELETE"})
         await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         await until(pilot, lambda: "✗ failed 3" in text_of(pilot, "#counts"))
         faults.error_rate = 0
         await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         assert "Send again the 3 that failed" in text_of(pilot, "#explain")
         await pilot.press("y")
-        await until(pilot, lambda: not app.desk.busy and len(sandbox.wasend.removals) == 3)
+        await until(pilot, lambda: not app.desk.runs.busy and len(sandbox.wasend.removals) == 3)
         await until(pilot, lambda: "✓ removed 3" in text_of(pilot, "#counts"))
 
 
@@ -175,7 +179,9 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         assert len(_participants(sandbox, "Choir")) == len(before) - 2
         (removal,) = app.desk.journal.jobs()
         deleted = app.desk.journal.items(removal.id)[1]
@@ -191,7 +197,7 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
         await pilot.press("u")
         assert "Add back to Events team / Choir: 2 members." in text_of(pilot, "#explain")
         await pilot.press("y")
-        await until(pilot, lambda: len(app.desk.journal.jobs()) == 2 and not app.desk.busy)
+        await until(pilot, lambda: len(app.desk.journal.jobs()) == 2 and not app.desk.runs.busy)
         assert _participants(sandbox, "Choir") == before - {deleted.member.id}
         undo = app.desk.journal.jobs()[0]
         assert undo.undo_of is not None
@@ -224,7 +230,9 @@ async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         assert text_of(pilot, "#explain").startswith(f"Resume job {job_id}: remove from")
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         assert app.desk.journal.job(job_id).counts == {Outcome.REMOVED.value: 4}
 
 
@@ -242,7 +250,9 @@ async def test_deleting_a_source_asks_for_its_name_and_says_when_refused(tmp_pat
             assert "Delete the source" in text_of(pilot, "#explain")
             app.screen.query_one("#typed", Input).value = name
             await pilot.click("#confirm")
-            await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+            await until(
+                pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+            )
             await until(pilot, lambda: text_of(pilot, "#status").startswith("Job "))
             status = text_of(pilot, "#status")
             assert ("150 contacts still use" in status) is refused
@@ -258,7 +268,9 @@ async def test_export_writes_csv_and_json() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         await pilot.press("e")
         saved = text_of(pilot, "#status")
         folder, name = saved.removeprefix("Receipt saved in ").split(":\n")
@@ -303,7 +315,9 @@ async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> N
         assert isinstance(app.screen, ConfirmRemovalScreen)  # refused: the reason gets focus
         assert app.screen.focused is app.screen.query_one("#reason")
         await pilot.press(*"TICKET-9", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         (job,) = app.desk.journal.jobs()
         assert job.reason == "TICKET-9" and job.operator
 
@@ -325,7 +339,7 @@ async def test_cancel_stops_the_queue_at_once_and_counts_down_the_calls_out() ->
         assert "/s" not in counts and "ETA" not in counts and "starting" not in counts
         assert len(whatsapp_removals(sandbox)) == 2, "nothing new left after c"
         whatsapp.release.set()
-        await until(pilot, lambda: not app.desk.running)
+        await until(pilot, lambda: not app.desk.runs.running)
         await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
         assert not text_of(pilot, "#counts").startswith("cancelling")
         (job,) = app.desk.journal.jobs()
@@ -342,7 +356,9 @@ async def test_an_undo_the_provider_cannot_do_is_refused_in_the_desks_words() ->
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.running)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.running
+        )
         adapter = app.desk.opened("sandbox-wasend")
         assert adapter is not None
         adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})

@@ -184,7 +184,7 @@ class ContainersScreen(DeckScreen):
 
     def on_screen_resume(self) -> None:
         """Back from a job on one of these: read them again, so the counts are true."""
-        ended = self.deck.desk.ended_at
+        ended = self.deck.desk.runs.ended_at
         if any(ended.get(c.id, 0.0) > self.loaded_at for c in self.containers):
             self.load()
 

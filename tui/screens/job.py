@@ -39,7 +39,7 @@ class JobScreen(DeckScreen):
         return [self.job_id]
 
     def progress(self, part_id: str) -> Progress:
-        return self.deck.desk.progress(part_id)
+        return self.deck.desk.runs.progress(part_id)
 
     def counts(self) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -49,7 +49,7 @@ class JobScreen(DeckScreen):
 
     @property
     def running(self) -> bool:
-        return self.deck.desk.is_running(self.job_id)
+        return self.deck.desk.runs.is_running(self.job_id)
 
     def say(self, text: str) -> None:
         self.query_one("#status", Static).update(text)

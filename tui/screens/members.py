@@ -372,7 +372,7 @@ class MembersScreen(DeckScreen):
 
     def on_screen_resume(self) -> None:
         """Back from a job on this container: read it again from the provider."""
-        ended = self.deck.desk.ended_at.get(self.container.id, 0.0)
+        ended = self.deck.desk.runs.ended_at.get(self.container.id, 0.0)
         if ended > self.loaded_at:
             self.roster.clear()  # the marks were the job's input; the job has them now
             self.action_reload()

@@ -135,7 +135,7 @@ class ProgressScreen(JobScreen):
         table.refresh()
         self.show_said(table.words())
         self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
-        running = self.deck.desk.is_running(self.job_id)
+        running = self.deck.desk.runs.is_running(self.job_id)
         line = summary(progress, running) + (" · dry run" if self.job_facts.dry_run else "")
         adapter = self.deck.desk.opened(self.job_facts.account) if running else None
         waited = adapter.waiting() if adapter is not None else 0.0

@@ -9,7 +9,8 @@ import pytest
 
 from providers.accounts.workspace import SandboxWorkspace
 from providers.errors import Refused
-from providers.jobs.desk import Desk, Kind
+from providers.jobs.desk import Desk
+from providers.jobs.proposal import Kind
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import ContainerKind, Member, Provider
@@ -43,7 +44,7 @@ async def test_off_a_community_is_one_job_over_the_groups_they_are_in(
     )  # they are not in the 17 it lists: it cannot say they are not in it
     assert "About 4 calls (over 1 account at once)" in proposal.words  # a removal, a read-back
 
-    job = await desk.run(desk.confirm(proposal, typed="2"))
+    job = await desk.runs.run(desk.confirm(proposal, typed="2"))
     assert job.state is JobState.FINISHED and len(job.parts) == 2
     left = [
         subject

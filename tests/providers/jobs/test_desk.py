@@ -65,11 +65,11 @@ async def test_resume_after_a_cancel_sends_the_rest_once(desk: Desk, sandbox: Sa
     ticket = desk.confirm(proposal)
     whatsapp = sandbox.wasend.misbehaviour
     whatsapp.hold_after = 2  # the third removal waits: the job is caught running
-    running = desk.run(ticket)
+    running = desk.runs.run(ticket)
     task = asyncio.ensure_future(running)
     await whatsapp.holding.wait()
-    desk.cancel(ticket.job_id)
-    assert desk.progress(ticket.job_id).stopping
+    desk.runs.cancel(ticket.job_id)
+    assert desk.runs.progress(ticket.job_id).stopping
     whatsapp.release.set()
     job = await task
     assert job.state is JobState.CANCELLED and job.counts[Outcome.CANCELLED.value] == 3
@@ -80,7 +80,7 @@ async def test_resume_after_a_cancel_sends_the_rest_once(desk: Desk, sandbox: Sa
     assert "To send: 3 (3 cancelled before they were sent)." in resume.lines
     assert len(removals(sandbox)) == sent, "proposing sends nothing"
     whatsapp.hold_after = None
-    job = await desk.run(desk.confirm(resume))
+    job = await desk.runs.run(desk.confirm(resume))
     assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: 6}
     assert sorted(removals(sandbox)) == sorted(m.id for m in members), "each sent once"
     with pytest.raises(NothingToDo):
@@ -102,9 +102,9 @@ async def test_retry_sends_only_the_failed_and_leaves_the_rest_due(
     promote(sandbox, group, members[0])  # refused by WhatsApp: failed, in its words
     whatsapp = sandbox.wasend.misbehaviour
     whatsapp.hold_after = 1  # the third is held: the fourth is cancelled before it leaves
-    task = asyncio.ensure_future(desk.run(ticket))
+    task = asyncio.ensure_future(desk.runs.run(ticket))
     await whatsapp.holding.wait()
-    desk.cancel(ticket.job_id)
+    desk.runs.cancel(ticket.job_id)
     whatsapp.release.set()
     job = await task
     assert job.counts == {"failed": 1, "removed": 2, "cancelled": 1}
@@ -115,7 +115,7 @@ async def test_retry_sends_only_the_failed_and_leaves_the_rest_due(
     assert retry.lines[0].startswith(f"Send again the 1 that failed in job {ticket.job_id}")
     assert "group owner" in retry.lines[2]
     assert retry.lines[3] == "Nothing else is sent; 1 still due stay due (resume sends them)."
-    job = await desk.run(desk.confirm(retry))
+    job = await desk.runs.run(desk.confirm(retry))
     assert job.counts == {"removed": 3, "cancelled": 1}, "retry sends nothing but the failed"
     assert job.state is JobState.CANCELLED
     assert removals(sandbox).count(members[0].id) == 1 and members[3].id not in removals(sandbox)
@@ -126,7 +126,7 @@ async def test_undo_is_refused_where_the_provider_cannot_add_back(
 ) -> None:
     group, members = await choir(desk, 1)
     proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
-    job = await desk.run(desk.confirm(proposal))
+    job = await desk.runs.run(desk.confirm(proposal))
     adapter = await desk.adapter("sandbox-wasend")
     adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})
     with pytest.raises(Refused, match="WaSend cannot add members back: this job cannot be undone"):
@@ -140,7 +140,7 @@ async def test_deleted_contacts_cannot_be_undone(desk: Desk) -> None:
     plan = make_plan("sandbox-rasl", Provider.RASL, group, members, Operation.DELETE_CONTACTS)
     proposal = await desk.propose(plan)
     assert proposal.word == "1" and proposal.label == "Delete"
-    job = await desk.run(desk.confirm(proposal, typed="1"))
+    job = await desk.runs.run(desk.confirm(proposal, typed="1"))
     with pytest.raises(Refused, match="Only a real removal from a group or list can be undone"):
         await desk.propose_undo(job.id)
 
@@ -154,9 +154,9 @@ async def test_an_undo_receipt_says_who_is_back_and_who_could_not_be(
     group = next(c for c in await adapter.containers() if c.name == "Board")
     back, deleted = [m async for p in adapter.members(group) for m in p.members][:2]
     plan = make_plan("sandbox-rasl", Provider.RASL, group, [back, deleted])
-    removal = await desk.run(desk.confirm(await desk.propose(plan)))
+    removal = await desk.runs.run(desk.confirm(await desk.propose(plan)))
     del sandbox.rasl.contacts[int(deleted.id)]
-    undo = await desk.run(desk.confirm(await desk.propose_undo(removal.id)))
+    undo = await desk.runs.run(desk.confirm(await desk.propose_undo(removal.id)))
     assert undo.counts == {Outcome.RESTORED.value: 1, Outcome.FAILED.value: 1}
     said = receipt(desk.journal, undo.id)
     assert f"## Done (1)\n\n- {back.name} ({back.address}): ↺ restored" in said
@@ -170,7 +170,7 @@ async def test_one_job_at_a_time(desk: Desk, sandbox: Sandbox) -> None:
     group, members = await choir(desk, 2)
     proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
     sandbox.wasend.misbehaviour.hold_after = 0
-    task = asyncio.ensure_future(desk.run(desk.confirm(proposal)))
+    task = asyncio.ensure_future(desk.runs.run(desk.confirm(proposal)))
     await sandbox.wasend.misbehaviour.holding.wait()
     with pytest.raises(Refused, match="A job is running"):
         await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))

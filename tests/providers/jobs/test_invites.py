@@ -46,13 +46,13 @@ async def test_the_link_is_revoked_once_they_are_removed_and_the_receipt_says_so
     group, members = await choir(desk)
     before = await link(sandbox, group)
     plain = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members[:1]))
-    await desk.run(desk.confirm(plain, reason="T-1"))
+    await desk.runs.run(desk.confirm(plain, reason="T-1"))
     assert await link(sandbox, group) == before, "not asked: the link stays"
 
     asked = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members[1:2]))
     assert asked.invites == (group,) and "stops working" in offer([group.where])[1]
     ticket = desk.confirm(asked, reason="T-2", revoke_invites=True)
-    await desk.run(ticket)
+    await desk.runs.run(ticket)
     assert await link(sandbox, group) != before
     (invite,) = desk.journal.invites.of([ticket.job_id])
     assert invite.state == "revoked" and invite.done_at
@@ -69,12 +69,12 @@ async def test_a_job_paused_before_it_is_done_revokes_at_the_end_of_its_resume(
     ticket = desk.confirm(proposal, reason="T-3", revoke_invites=True)
     whatsapp = sandbox.wasend.misbehaviour
     whatsapp.overlimit_after = 1  # WhatsApp says slow down: the job pauses, one removed
-    paused = await desk.run(ticket)
+    paused = await desk.runs.run(ticket)
     assert paused.state.value == "paused" and paused.counts.get("removed") == 1
     assert await link(sandbox, group) == before
     assert "to be revoked once the removals there are done" in receipt(desk.journal, ticket.job_id)
 
     whatsapp.overlimit_after = None
-    await desk.run(desk.confirm(await desk.propose_resume(ticket.job_id), typed=""))
+    await desk.runs.run(desk.confirm(await desk.propose_resume(ticket.job_id), typed=""))
     assert await link(sandbox, group) != before
     assert desk.journal.invites.of([ticket.job_id])[0].state == "revoked"

@@ -46,7 +46,7 @@ async def test_a_removal_journals_the_providers_words_without_the_address(
     del group["participants"][member.id]  # gone before the removal is sent
     proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, choir, [member]))
     ticket = desk.confirm(proposal)
-    await desk.run(ticket)
+    await desk.runs.run(ticket)
     (item,) = desk.journal.items(ticket.job_id)
     assert item.state == Outcome.ALREADY_ABSENT.value
     assert item.message == "(them) is not a participant."

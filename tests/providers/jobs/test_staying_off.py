@@ -55,7 +55,7 @@ async def test_an_everywhere_job_suppresses_and_undoing_it_is_refused_unless_ove
     assert len(desk.journal.jobs()) == jobs, "a refusal journals nothing"
 
     ticket = desk.confirm(proposal, override="T-4900: she asked to rejoin the choir")
-    undone = await desk.run(ticket)
+    undone = await desk.runs.run(ticket)
     assert undone.counts == {Outcome.RESTORED.value: 1}
     said = receipt(desk.journal, ticket.job_id)
     assert "overridden by" in said and "T-4900: she asked to rejoin the choir" in said

@@ -97,7 +97,7 @@ async def test_a_sweep_finds_exactly_where_they_are_back_and_one_job_takes_them_
     proposal = await desk.propose_everywhere(plan_again(swept))
     assert proposal.word == "2" and f"register {entry.id}" in proposal.lines[0]
     ticket = desk.confirm(proposal, typed="2", reason="T-4821: back again")
-    again = await desk.run(ticket)
+    again = await desk.runs.run(ticket)
     assert again.counts == {"removed": 2}
     assert [e.id for e in desk.journal.register.entries()] == [entry.id], "no new entry"
 

@@ -65,8 +65,8 @@ async def test_jobs_planned_together_send_each_member_once(
     second = grace.confirm(
         await grace.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members[2:]))
     )
-    assert (await ada.run(first)).state is JobState.FINISHED
-    job = await grace.run(second)
+    assert (await ada.runs.run(first)).state is JobState.FINISHED
+    job = await grace.runs.run(second)
     assert job.state is JobState.FINISHED
     assert job.counts == {Outcome.REMOVED.value: 2, Outcome.ALREADY_ABSENT.value: 2}
     taken = grace.journal.items(second.job_id, [Outcome.ALREADY_ABSENT.value])
@@ -87,13 +87,13 @@ async def test_a_member_removed_before_the_plan_is_read_first(
     early = ada.confirm(
         await ada.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members[:2]))
     )
-    await ada.run(early)
+    await ada.runs.run(early)
     adapter = await ada.adapter("sandbox-wasend")
     await adapter.add(group, members[:1])
     later = grace.confirm(
         await grace.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
     )
-    job = await grace.run(later)
+    job = await grace.runs.run(later)
     assert job.counts == {Outcome.REMOVED.value: 2, Outcome.ALREADY_ABSENT.value: 1}
     (gone,) = grace.journal.items(later.job_id, [Outcome.ALREADY_ABSENT.value])
     assert gone.member.id == members[1].id and gone.code == ANOTHER_JOB

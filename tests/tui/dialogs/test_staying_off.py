@@ -33,7 +33,9 @@ async def test_a_whatsapp_removal_offers_to_keep_them_off_and_to_revoke_the_link
         await pilot.pause()
         assert str(app.screen.query_one("#dry-run", Checkbox).label).startswith("Dry run: off")
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         job = app.screen.job_id
         (entry,) = app.desk.journal.register.entries()
         assert entry.job_id == job
@@ -63,7 +65,7 @@ async def test_an_undo_of_someone_on_the_register_needs_why_it_is_overridden() -
         assert not confirm.disabled
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmRemovalScreen))
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         undo = app.desk.journal.jobs()[0]
         assert undo.undo_of == part.id
         override = app.desk.journal.register.overridden(undo.id)

@@ -67,7 +67,9 @@ async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:
         app.screen.query_one("#typed", Input).value = "5"
         await pilot.press("tab", *"T-77", "enter")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
-        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
+        await until(
+            pilot, lambda: not app.desk.runs.busy and "finished" in text_of(pilot, "#status")
+        )
         assert "6/6 done · 6/6 places  ✓ removed 5 · ⊘ protected 1" in text_of(pilot, "#counts")
         [job] = journal_of(app)
         assert job.reason == "T-77" and len(job.parts) == 6
@@ -110,7 +112,9 @@ async def test_a_place_that_fails_is_told_and_r_sends_only_it_again() -> None:
             await app.desk.propose_resume(job.parts[0].id)  # one job at a time
         whatsapp.hold_after = None
         whatsapp.release.set()
-        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
+        await until(
+            pilot, lambda: not app.desk.runs.busy and "finished" in text_of(pilot, "#status")
+        )
         table = app.screen.query_one(DataTable)
         rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
         choir = next(row for row in rows if row[0].startswith("Events team / Choir"))
@@ -121,7 +125,9 @@ async def test_a_place_that_fails_is_told_and_r_sends_only_it_again() -> None:
         assert "Send again the 1 that failed" in text_of(pilot, "#explain")
         assert sandbox.calls(Provider.WASEND) == calls, "nothing leaves before the yes"
         await pilot.press("y")
-        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
+        await until(
+            pilot, lambda: not app.desk.runs.busy and "finished" in text_of(pilot, "#status")
+        )
         assert sandbox.calls(Provider.WASEND) - calls == 1  # Choir alone, sent once more
         assert len(sandbox.wasend.removals) == 1  # Harbour Runners, once
 
@@ -170,5 +176,7 @@ async def test_an_everywhere_job_left_unfinished_is_offered_on_the_next_start(
         assert said.startswith(f"Resume job {job_id}: +") and "everywhere, 6 places" in said
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
-        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
+        await until(
+            pilot, lambda: not app.desk.runs.busy and "finished" in text_of(pilot, "#status")
+        )
         assert journal.everywhere(job_id).counts == {"removed": 5, "protected": 1}

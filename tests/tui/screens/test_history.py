@@ -21,7 +21,9 @@ async def test_a_dry_run_reads_as_one_with_its_reason() -> None:
         app.screen.query_one("#reason", Input).value = "T-77 unsubscribe"
         app.screen.query_one(Checkbox).value = True
         await pilot.click("#confirm")
-        await until(pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.busy)
+        await until(
+            pilot, lambda: isinstance(app.screen, ProgressScreen) and not app.desk.runs.busy
+        )
         await until(pilot, lambda: "finished" in text_of(pilot, "#status"))
         assert text_of(pilot, "#counts") == "2/2 done  ○ would remove 2 · dry run"
         await pilot.press("escape", "escape", "escape")

@@ -252,5 +252,5 @@ async def test_d_on_a_community_takes_the_marked_off_each_of_its_groups() -> Non
         app.screen.query_one("#typed", Input).value = "2"
         await pilot.click("#confirm")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         assert [p for _, p in sandbox.wasend.removals] == [pid, pid]

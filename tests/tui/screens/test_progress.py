@@ -40,7 +40,7 @@ async def run_to_the_end(pilot: Pilot[Any], *keys: str) -> ProgressScreen:
     app: Any = pilot.app
     await pilot.press(*keys)
     await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
-    await until(pilot, lambda: not app.desk.busy)
+    await until(pilot, lambda: not app.desk.runs.busy)
     screen = app.screen
     assert isinstance(screen, ProgressScreen)
     return screen
@@ -92,7 +92,7 @@ async def test_follow_failures_moves_to_each_as_it_happens() -> None:
         )
         sandbox.wasend.misbehaviour.release.set()
         sandbox.wasend.misbehaviour.hold_after = None
-        await until(pilot, lambda: not app.desk.busy)
+        await until(pilot, lambda: not app.desk.runs.busy)
         await until(
             pilot, lambda: table.current is not None and table.current.member.id == refused[1]
         )
@@ -142,7 +142,7 @@ async def test_a_confirmed_job_shows_its_plan_while_the_journal_writes_it(tmp_pa
         await pilot.press("down")  # keys are handled meanwhile
         assert table.cursor == 1 and journal.jobs() == []
         journal.let_go.set()
-        await until(pilot, lambda: bool(screen.job_id) and not app.desk.busy)
+        await until(pilot, lambda: bool(screen.job_id) and not app.desk.runs.busy)
         await until(pilot, lambda: "finished" in text_of(pilot, "#status"))
         assert text_of(pilot, "#counts").startswith("3/3 done") and app.screen is screen
 
@@ -160,6 +160,6 @@ async def test_leaving_a_plan_being_journaled_and_asking_again_loses_nothing(
         await until(pilot, lambda: isinstance(app.screen, MembersScreen))
         await pilot.press("d")  # another removal: refused, the first one goes on
         journal.let_go.set()
-        await until(pilot, lambda: bool(journal.jobs()) and not app.desk.busy)
+        await until(pilot, lambda: bool(journal.jobs()) and not app.desk.runs.busy)
         (job,) = journal.jobs()
         assert job.counts == {"removed": 1} and isinstance(app.screen, MembersScreen)

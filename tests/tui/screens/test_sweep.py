@@ -38,7 +38,9 @@ async def test_a_sweep_shows_where_they_are_back_and_d_takes_them_off_again() ->
         app.screen.query_one("#typed", Input).value = "2"
         await pilot.press("tab", *"T-4821 back again", "enter")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
-        await until(pilot, lambda: not app.desk.busy and "finished" in text_of(pilot, "#status"))
+        await until(
+            pilot, lambda: not app.desk.runs.busy and "finished" in text_of(pilot, "#status")
+        )
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, SweepScreen))
         assert "r sweeps again" in text_of(pilot, "#status")
