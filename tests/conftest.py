@@ -3,6 +3,7 @@ its adapters and a journal; tests under tests/e2e are marked `e2e`."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -31,8 +32,6 @@ def memory_keyring(
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     monkeypatch.setenv("ROSTERDECK_HOME", str(tmp_path_factory.mktemp("home")))
-    import os
-
     for name in list(os.environ):
         if name.startswith("ROSTERDECK_TOKEN_"):
             monkeypatch.delenv(name)
@@ -128,7 +127,17 @@ def serve() -> Iterator[Callable[..., Served]]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that start processes, terminals or browsers are `e2e`: `-m "not e2e"` skips them."""
+    """Tests that start processes, terminals or browsers are `e2e`: `-m "not e2e"` skips them.
+    They and the `slow` ones go first, so that in parallel no long test starts last."""
     for item in items:
         if "e2e" in item.path.parts:
             item.add_marker(pytest.mark.e2e)
+    items.sort(
+        key=lambda item: not any(item.iter_markers("e2e")) and not any(item.iter_markers("slow"))
+    )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core. A test here spends about half its time waiting (for
+    the app to be idle, a pace's gap, a child process), and the other worker uses the core."""
+    return 2 * len(os.sched_getaffinity(0))

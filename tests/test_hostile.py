@@ -317,6 +317,7 @@ def look(app: Any, where: str, within: str = "") -> str:
     return " ".join(" ".join(s.crop(region.x, region.right).text.split()) for s in lines)
 
 
+@pytest.mark.slow
 async def test_every_screen_shows_hostile_names_as_text() -> None:
     sandbox = hostile_sandbox()
     refuse(sandbox, Provider.WASEND, "DELETE", "participants")

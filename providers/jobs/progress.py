@@ -36,6 +36,8 @@ class Progress:
     stopping: bool = False
     #: the state of a member `states` does not list (a plan's: pending until it moves)
     unmoved: str | None = None
+    #: how many events it has heard: a screen redraws the members only when this moves
+    version: int = 0
     #: the call each member in flight went out in, to count the calls still out
     _call_of: dict[str, int] = field(default_factory=dict)
 
@@ -60,6 +62,7 @@ class Progress:
         return cls(total=total, states=states, counts=counts, clock=clock, unmoved=PENDING)
 
     def apply(self, event: Event) -> None:
+        self.version += 1
         if isinstance(event, Sending):
             self._set((member_id, SENDING) for member_id in event.member_ids)
             self._call_of.update(dict.fromkeys(event.member_ids, event.batch))

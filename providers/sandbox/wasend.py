@@ -77,9 +77,20 @@ class Misbehaviour:
     release: asyncio.Event = field(default_factory=asyncio.Event)
     #: set once a removal is being held: it has reached WhatsApp and waits for `release`
     holding: asyncio.Event = field(default_factory=asyncio.Event)
+    #: the event loop the held removal waits in (see `let_go`)
+    held_in: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     #: group and participant reads of one session closer than this many seconds (by the
     #: state's clock) get "rate-overlimit", as WhatsApp answers reads that come too fast
     read_gap: float | None = None
+
+    def let_go(self) -> None:
+        """Answer the held removal, from any thread: a sandbox served on a loopback port
+        runs in a thread and an event loop of its own."""
+        loop = self.held_in
+        if loop is None:
+            self.release.set()
+        else:
+            loop.call_soon_threadsafe(self.release.set)
 
 
 @dataclass
@@ -361,6 +372,7 @@ def build(state: WaSendState) -> Starlette:
         session_id = request.path_params["session"]
         odd = state.misbehaviour
         if odd.hold_after is not None and len(state.removals) >= odd.hold_after:
+            odd.held_in = asyncio.get_running_loop()
             odd.holding.set()
             await odd.release.wait()
         if odd.overlimit_after is not None and len(state.removals) >= odd.overlimit_after:

@@ -123,6 +123,8 @@ def test_a_second_runner_is_refused_while_the_first_lives(
     tmp_path: Path, sandbox: Sandbox, wire_origin: str
 ) -> None:
     """Two processes on one job: the second is turned away at once, naming the first."""
+    held = sandbox.wasend.misbehaviour
+    held.hold_after = 5  # the first runs until the second has been turned away
     first, journal, targets, env = _first_removal_running(tmp_path, sandbox, wire_origin)
     (job,) = journal.unfinished()
     assert job.state is JobState.RUNNING
@@ -132,6 +134,7 @@ def test_a_second_runner_is_refused_while_the_first_lives(
     assert second.returncode == 1, (out, err)
     assert f"is being run by process {first.pid}" in err
 
+    held.let_go()
     first.communicate(timeout=60)
     assert first.returncode == 0
     job = journal.job(job.id)

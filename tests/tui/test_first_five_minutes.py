@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from textual.widgets import DataTable, Input
 
 from providers.journal.records import JobState
@@ -36,6 +37,7 @@ async def test_the_demo_command_opens_on_the_sandbox_with_all_three_providers() 
         assert {str(table.get_row_at(r)[1]) for r in range(3)} == {"RASL", "WaSend", "AutoSend"}
 
 
+@pytest.mark.slow
 async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
     app = RosterDeckApp(demo_workspace())
     sandbox = app.workspace.sandbox  # type: ignore[attr-defined]

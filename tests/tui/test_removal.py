@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input
 
@@ -103,6 +104,7 @@ async def _remove_all_of_harbour_runners(pilot: Pilot[None], sandbox: Sandbox) -
     await until(pilot, lambda: len(sandbox.wasend.removals) >= 3)
 
 
+@pytest.mark.slow
 async def test_cancel_lets_calls_in_flight_finish() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox, seconds_between_writes=0.02, daily_budget=300)

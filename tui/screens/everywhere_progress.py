@@ -134,7 +134,7 @@ class EverywhereProgressScreen(JobScreen):
         words = " · ".join(f"{STATE_WORDS[s]} {counts[s]:,}" for s in COUNTED if counts.get(s))
         line = f"{done:,}/{total:,} done · {places}/{len(self.parts)} places"
         line += (f"  {words}" if words else "") + (" · dry run" if self.first.dry_run else "")
-        self.query_one("#counts", Static).update(line)
+        self.write("#counts", line)
         running = self.running
         if running != self.told:
             self.told = running

@@ -30,7 +30,8 @@ class JobScreen(DeckScreen):
     def __init__(self, job_id: str) -> None:
         super().__init__()
         self.job_id = job_id
-        self._said = ""
+        #: what each line of the screen last showed (see `write`)
+        self._written: dict[str, str] = {}
         #: what the status line last said of the job's state (None: say it at the next look)
         self.told: object = None
 
@@ -57,9 +58,14 @@ class JobScreen(DeckScreen):
     def show_said(self, words: str) -> None:
         """Below the table, what was said of the member under the cursor, whole (the table's
         column has room for the provider's words only, and cuts them)."""
-        if words != self._said:
-            self._said = words
-            self.query_one("#said", Static).update(shown(words))
+        self.write("#said", shown(words))
+
+    def write(self, selector: str, line: str) -> None:
+        """Show a line that a repaint works out again and again, only when it changed: each
+        update of a Static lays the whole screen out again."""
+        if self._written.get(selector) != line:
+            self._written[selector] = line
+            self.query_one(selector, Static).update(line)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_job":

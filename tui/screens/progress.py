@@ -63,6 +63,13 @@ def summary(progress: Progress, running: bool) -> str:
     return line + ("  " + " · ".join(parts) if parts else "")
 
 
+def keys_in_use(state: tuple[bool, int, bool]) -> tuple[bool, bool, bool]:
+    """What the footer's keys depend on, of a repaint's state (running, failed, some
+    removed): whether it runs, whether any failed (retry), whether any were removed (undo)."""
+    running, failed, removed = state
+    return running, failed > 0, removed
+
+
 class ProgressScreen(JobScreen):
     BINDINGS = [
         Binding(
@@ -120,6 +127,7 @@ class ProgressScreen(JobScreen):
 
     def on_mount(self) -> None:
         self.following = False
+        self._heard: tuple[int, int] | None = None
         self._followed: str | None = None
         self.query_one(OutcomeTable).rows_changed()
         self.query_one(OutcomeTable).focus()
@@ -131,23 +139,27 @@ class ProgressScreen(JobScreen):
     def repaint(self) -> None:
         progress = self.progress(self.job_id)
         table = self.query_one(OutcomeTable)
-        table.progress = progress
-        table.refresh()
+        heard = (id(progress), progress.version)
+        if heard != self._heard:  # the members are drawn again only when one of them moved
+            self._heard = heard
+            table.progress = progress
+            table.refresh()
+            self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         self.show_said(table.words())
-        self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
         running = self.deck.desk.runs.is_running(self.job_id)
         line = summary(progress, running) + (" · dry run" if self.job_facts.dry_run else "")
         adapter = self.deck.desk.opened(self.job_facts.account) if running else None
         waited = adapter.waiting() if adapter is not None else 0.0
         if waited >= SLOW_ANSWER_SECONDS:
             line = f"waiting for {self.job_facts.provider.label}… {waited:.0f} s · " + line
-        self.query_one("#counts", Static).update(line)
-        # The status line and the footer change only when the job starts or stops (or its
-        # failures change): rebuilding the footer ten times a second would cost the keyboard.
+        self.write("#counts", line)
+        # The status line changes when the job starts or stops, the failed-only view when
+        # failures come, and the footer only when a key's use does (some failed, some
+        # removed): rebuilding the footer at every answer would cost the keyboard.
         state = (
             running or not self.job_id,  # a plan being journaled is a job under way
             progress.counts[Outcome.FAILED.value],
-            progress.counts[Outcome.REMOVED.value],
+            progress.counts[Outcome.REMOVED.value] > 0,
         )
         if self.following and progress.last_failed != self._followed:
             self._followed = progress.last_failed
@@ -161,8 +173,9 @@ class ProgressScreen(JobScreen):
                 job = progress.ended or self.job
                 note = f" — {shown(job.note)}" if job.note else ""
                 self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
+            if told is None or keys_in_use(told) != keys_in_use(state):
+                self.refresh_bindings()
             self.told = state
-            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.job_id:  # being journaled: nothing to act on yet
