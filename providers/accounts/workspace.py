@@ -57,6 +57,16 @@ class Workspace(Protocol):
     def exports_path(self) -> Path: ...
 
 
+def command(workspace: Workspace, *words: str) -> str:
+    """A command as the person must type it to reach the same journal (the demo's is apart)."""
+    return " ".join(("rosterdeck", *(["--demo"] if workspace.is_sandbox else []), *words))
+
+
+def verify_command(workspace: Workspace) -> str:
+    """What checks a receipt against this workspace's journal, as a receipt prints it."""
+    return command(workspace, "jobs", "verify", "--receipt")
+
+
 class Paths:
     """The journal and the exports, under each workspace's own data path."""
 

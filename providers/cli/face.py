@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from providers.accounts.workspace import Workspace
+from providers.accounts.workspace import Workspace, command, verify_command
 from providers.errors import ConfigurationError
 from providers.jobs import still_off
 from providers.jobs.desk import Desk
@@ -66,7 +66,8 @@ def open_journal(workspace: Workspace) -> Journal:
     """The workspace's journal; what opening it changed (and an erasure it finished, cut
     short before) is said once, on stderr."""
     journal = Journal(workspace.journal_path())
-    journal.notices += finish_unfinished(journal, workspace.exports_path())
+    exports, verify = workspace.exports_path(), verify_command(workspace)
+    journal.notices += finish_unfinished(journal, exports, verify)
     for notice in journal.notices:
         print(notice, file=sys.stderr)
     return journal
@@ -93,11 +94,6 @@ async def agreed(proposal: Proposal, assume_yes: bool, dry_run: bool = False) ->
     if (await ask(f"{proposal.label}? [y/N] ")).lower() not in ("y", "yes"):
         raise ConfigurationError("Not confirmed; nothing was sent.")
     return None
-
-
-def command(workspace: Workspace, *words: str) -> str:
-    """A command as the person must type it to reach the same journal (the demo's is apart)."""
-    return " ".join(("rosterdeck", *(["--demo"] if workspace.is_sandbox else []), *words))
 
 
 def printer(desk: Desk, ticket: Ticket, quiet: bool) -> Callable[[str, Event], None]:

@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from providers.accounts.workspace import Workspace
+from providers.accounts.workspace import Workspace, verify_command
 from providers.cli.everywhere import remove_everywhere
 from providers.cli.face import Asked, act, counted, open_journal
 from providers.errors import ConfigurationError, NothingToDo
@@ -105,7 +105,8 @@ def verify(journal: Journal, as_json: bool, receipts: list[str] | None = None) -
         held = f" It holds the head of {len(receipts)} receipt(s)." if receipts else ""
         print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.{held}")
     else:
-        print(f"✗ The journal was changed outside RosterDeck ({len(verdict.breaks)} places):")
+        count = len(verdict.breaks)
+        print(f"✗ The journal was changed outside RosterDeck ({count} place{'s' * (count != 1)}):")
         for place in verdict.breaks[:20]:
             print(f"  {shown(place)}")
     return 0 if verdict.whole else 1
@@ -122,7 +123,7 @@ async def jobs(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.action == "receipt":
         if not args.job:
             raise ConfigurationError("Which job? `rosterdeck jobs receipt JOB` (ids: `jobs`).")
-        sys.stdout.write(receipt(journal, args.job, args.format))
+        sys.stdout.write(receipt(journal, args.job, args.format, verify_command(workspace)))
         return 0
     # newest first; an everywhere job before its places, each place right after it
     entries: list[tuple[str, Job | EverywhereJob]] = [

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from providers.accounts.workspace import Workspace
+from providers.accounts.workspace import Workspace, verify_command
 from providers.cli.face import act, agreed, open_journal, show
 from providers.errors import ConfigurationError, NothingToDo, Refused
 from providers.jobs.desk import Desk
@@ -122,7 +122,7 @@ async def sweep_command(args: argparse.Namespace, workspace: Workspace) -> int:
     desk = Desk(workspace, open_journal(workspace))
     try:
         swept = await sweep(workspace, desk.journal, desk.adapter, None if args.json else _progress)
-        refresh_receipts(desk.journal, workspace.exports_path(), swept)
+        refresh_receipts(desk.journal, workspace.exports_path(), swept, verify_command(workspace))
         if args.json:
             sys.stdout.write(json_text(_document(swept)) + "\n")
             return swept.status

@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from providers.accounts.store import reason_required
-from providers.accounts.workspace import OpenedOnce, Workspace
+from providers.accounts.workspace import OpenedOnce, Workspace, verify_command
 from providers.errors import NothingToDo, Refused
 from providers.jobs import forget
 from providers.jobs.community import plan_community
@@ -348,7 +348,9 @@ class Desk:
         """Erase what the proposal found, once agreed, with why (which must not name them)."""
         kept = self.check(proposal, typed=typed, reason=reason)
         assert proposal.forgetting is not None
-        return forget.forget(self.journal, self.workspace.exports_path(), proposal.forgetting, kept)
+        exports = self.workspace.exports_path()
+        verify = verify_command(self.workspace)
+        return forget.forget(self.journal, exports, proposal.forgetting, kept, verify)
 
     async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
         """The cost of sending `count(part)` members of each part, at each account's pace and

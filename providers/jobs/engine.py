@@ -159,6 +159,7 @@ class Engine:
                 f"{self._lost.message} Job {job_id} stopped there and nothing more was sent; "
                 "resume it once the journal is back."
             )
+        unsent: list[str] = []
         if self._halt in (JobState.CANCELLED, JobState.STOPPED):
             unsent = self.journal.cancel_pending(job_id, self._halt_note)
             self.on_event(
@@ -178,7 +179,10 @@ class Engine:
         if self._halt is None and only is not None and self._due(job_id):
             left = job.state if job.state in stopped else JobState.INTERRUPTED
             return self._end(job_id, left, "The failed were sent again; the rest is still due.")
-        return self._end(job_id, self._halt or JobState.FINISHED, self._halt_note)
+        note = self._halt_note
+        if self._halt is JobState.CANCELLED:  # the job's words: some may have been sent
+            note = f"Cancelled; {len(unsent):,} not sent."
+        return self._end(job_id, self._halt or JobState.FINISHED, note)
 
     def _due(self, job_id: str) -> bool:
         """Whether any member is still to be sent (left out of a retry of the failed)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from providers.errors import ConfigurationError, NothingToDo, Refused
 from providers.jobs.proposal import Kind, Proposal
-from providers.jobs.receipts import FORMATS, receipt
+from providers.jobs.receipts import FORMATS, VERIFY, receipt
 from providers.journal import Journal
 from providers.journal.erased import Traces, mentions
 from providers.journal.files import write_private
@@ -129,12 +129,14 @@ def words(found: Forgetting) -> list[str]:
     return lines
 
 
-def forget(journal: Journal, exports: Path, found: Forgetting, reason: str) -> Forgotten:
+def forget(
+    journal: Journal, exports: Path, found: Forgetting, reason: str, verify: str = VERIFY
+) -> Forgotten:
     """Erase them; the files and the compacting follow the journal's one transaction."""
     files = [{"do": "rewrite", "job": job} for job in found.receipts]
     files += [{"do": "delete", "name": _name_digest(exports, path)} for path in found.others]
     erasure_id = journal.erasure.erase(found.traces, reason, files)
-    left = finish(journal, exports, erasure_id, files, found.traces)
+    left = finish(journal, exports, erasure_id, files, found.traces, verify)
     return Forgotten(erasure_id, found.traces.counts(found.files), tuple(left))
 
 
@@ -144,13 +146,14 @@ def finish(
     erasure_id: str,
     files: list[dict[str, str]],
     traces: Traces | None = None,
+    verify: str = VERIFY,
 ) -> list[str]:
     """The files rewritten or deleted, then the journal compacted; returns what is left, in
     words ([] when the erasure is finished). With the person's `traces` (not after a
     restart), a rewritten receipt that still names them (in a job's why) is deleted."""
     for spec in files:
         if spec["do"] == "rewrite":
-            for path in _rewrite(journal, exports, spec["job"]):
+            for path in _rewrite(journal, exports, spec["job"], verify):
                 if traces is not None and _names(path.read_bytes(), traces):
                     path.unlink()
     doomed = {spec["name"] for spec in files if spec["do"] == "delete"}
@@ -167,11 +170,11 @@ def finish(
     return []
 
 
-def finish_unfinished(journal: Journal, exports: Path) -> list[str]:
+def finish_unfinished(journal: Journal, exports: Path, verify: str = VERIFY) -> list[str]:
     """At start: finish erasures cut short after their commit; say what was done."""
     said = []
     for erasure_id, files in journal.erasure.unfinished():
-        left = finish(journal, exports, erasure_id, files)
+        left = finish(journal, exports, erasure_id, files, verify=verify)
         said += left or [f"Erasure {erasure_id} was cut short; it is finished now."]
     return said
 
@@ -188,13 +191,13 @@ def _is_job(journal: Journal, job_id: str) -> bool:
     return True
 
 
-def _rewrite(journal: Journal, exports: Path, job_id: str) -> list[Path]:
+def _rewrite(journal: Journal, exports: Path, job_id: str, verify: str) -> list[Path]:
     """The receipt's forms that were written, written again from the journal."""
     written = []
     for form in FORMATS:
         path = exports / f"rosterdeck-job-{job_id}.{form}"
         if path.exists():
-            write_private(path, receipt(journal, job_id, form))
+            write_private(path, receipt(journal, job_id, form, verify))
             written.append(path)
     return written
 

@@ -24,9 +24,11 @@ from providers.text import json_text, shown
 FORMATS = ("md", "json", "csv")
 CHAIN_NOTE = (
     "The journal this comes from is a hash chain; when this was written its head was {head}. "
-    "`rosterdeck jobs verify --receipt` this file checks that the journal still holds that "
-    "head and that no line of it was changed since."
+    "`{verify} FILE` (this file) checks that the journal still holds that head and that no "
+    "line of it was changed since."
 )
+#: the command that checks a receipt against your journal (the demo's adds `--demo`)
+VERIFY = "rosterdeck jobs verify --receipt"
 _HEAD = re.compile(r"event (\d+), sha256 ([0-9a-f]{64})")
 DONE = {
     Outcome.REMOVED.value,
@@ -118,9 +120,11 @@ def _member(item: Item) -> dict[str, str]:
     }
 
 
-def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
+def receipt(journal: Journal, job_id: str, form: str = "md", verify: str = VERIFY) -> str:
+    """A job's receipt in one form; `verify` is the command that checks it against the
+    journal it came from."""
     if journal.is_everywhere(job_id):
-        return everywhere_receipt(journal.everywhere(job_id), journal, form)
+        return everywhere_receipt(journal.everywhere(job_id), journal, form, verify)
     head = journal.head()
     job = journal.job(job_id)
     items = journal.items(job_id)
@@ -137,7 +141,7 @@ def receipt(journal: Journal, job_id: str, form: str = "md") -> str:
         writer.writeheader()
         writer.writerows(_cells({"job": job.id, **m, **_head_columns(head)}) for m in members)
         return out.getvalue()
-    return _markdown(job, items, held, head, staying)
+    return _markdown(job, items, held, head, staying, verify)
 
 
 def _head(head: Head) -> dict[str, dict[str, object]]:
@@ -166,7 +170,9 @@ def receipt_head(text: str) -> Head | None:
     return Head(int(found[1]), found[2]) if found else None
 
 
-def _markdown(job: Job, items: list[Item], held: str, head: Head, staying: list[str]) -> str:
+def _markdown(
+    job: Job, items: list[Item], held: str, head: Head, staying: list[str], verify: str
+) -> str:
     lines = [f"# Removal receipt: job {job.id}", ""]
     lines += _fact_lines(facts(job))
     done = [i for i in items if i.state in DONE]
@@ -182,7 +188,7 @@ def _markdown(job: Job, items: list[Item], held: str, head: Head, staying: list[
     if held:
         lines += ["", "## Still held elsewhere", "", held]
     lines += _staying(staying)
-    lines += ["", CHAIN_NOTE.format(head=_said(head)), ""]
+    lines += ["", CHAIN_NOTE.format(head=_said(head), verify=verify), ""]
     return "\n".join(lines)
 
 
@@ -204,7 +210,9 @@ def _who(item: Item) -> str:
     return MARKDOWN_START.sub(r"\1\\", who, count=1)  # it starts a list item
 
 
-def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
+def everywhere_receipt(
+    job: EverywhereJob, journal: Journal, form: str, verify: str = VERIFY
+) -> str:
     """One person off every place: each place's outcomes, what was not searched, and what
     every provider involved still holds."""
     head = journal.head()
@@ -290,7 +298,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str) -> str:
     if held:
         lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]
     lines += _staying(staying)
-    lines += ["", CHAIN_NOTE.format(head=_said(head)), ""]
+    lines += ["", CHAIN_NOTE.format(head=_said(head), verify=verify), ""]
     return "\n".join(lines)
 
 
@@ -310,10 +318,10 @@ def _cells(row: dict[str, str]) -> dict[str, str]:
     return {key: cell(value) for key, value in row.items()}
 
 
-def export(journal: Journal, job_id: str, directory: Path) -> Path:
+def export(journal: Journal, job_id: str, directory: Path, verify: str = VERIFY) -> Path:
     """Write the receipt in every form beside each other, for its owner's eyes only (they
     name people); returns the Markdown one."""
     base = directory / f"rosterdeck-job-{job_id}"
     for form in FORMATS:
-        write_private(base.with_suffix(f".{form}"), receipt(journal, job_id, form))
+        write_private(base.with_suffix(f".{form}"), receipt(journal, job_id, form, verify))
     return base.with_suffix(".md")

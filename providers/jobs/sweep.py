@@ -20,7 +20,7 @@ from pathlib import Path
 from providers.accounts.workspace import Workspace
 from providers.jobs.everywhere import EverywherePlan, plan_everywhere
 from providers.jobs.find import Found, find_everywhere
-from providers.jobs.receipts import FORMATS, export
+from providers.jobs.receipts import FORMATS, VERIFY, export
 from providers.jobs.staying_off import addresses_of
 from providers.journal import Journal
 from providers.journal.register import Entry
@@ -145,12 +145,14 @@ def plan_again(swept: Swept) -> EverywherePlan:
     return EverywherePlan(plan.addresses, plan.parts, plan.unsearched, people=people)
 
 
-def refresh_receipts(journal: Journal, exports: Path, swept: Swept) -> list[Path]:
+def refresh_receipts(
+    journal: Journal, exports: Path, swept: Swept, verify: str = VERIFY
+) -> list[Path]:
     """The receipts already written of the jobs that put the swept people on the register,
     written again: they now say whether they are still off, as of this sweep."""
     jobs = {swept.people[e].job_id for e in swept.sweep.found if swept.people[e].job_id}
     rewritten = []
     for job_id in sorted(jobs):
         if any((exports / f"rosterdeck-job-{job_id}.{form}").exists() for form in FORMATS):
-            rewritten.append(export(journal, job_id, exports))
+            rewritten.append(export(journal, job_id, exports, verify))
     return rewritten

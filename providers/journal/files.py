@@ -13,8 +13,11 @@ FILE_MODE = 0o600
 
 
 def private_directory(path: Path) -> list[str]:
-    """Make the folder (0700), or tighten it; returns what was tightened."""
-    path.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    """Make the folder (0700), or tighten it; returns what was tightened. The folders made
+    on the way to it are 0700 too (the data folder above the demo's)."""
+    for folder in reversed([path, *path.parents]):
+        if not folder.exists():
+            folder.mkdir(mode=DIRECTORY_MODE, exist_ok=True)
     return _tighten(path, DIRECTORY_MODE)
 
 

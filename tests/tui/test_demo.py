@@ -4,6 +4,7 @@ process of the demo, and reset together."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -81,3 +82,19 @@ def test_the_demo_remembers_who_was_removed_in_every_process_until_reset(
     assert "Newsletter (WhatsApp)" in out
     code, out, _ = run(capsys, "--demo", "jobs")
     assert code == 0 and "sandbox-rasl" not in out
+
+
+def test_the_demo_receipt_names_the_verify_command_that_holds_for_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A receipt tells how to check it; for the demo's, that command reaches the demo's
+    journal, and run as printed it finds the journal whole."""
+    run(capsys, "--demo", "remove", "sandbox-rasl", "group:3", JADE, "--yes")
+    (job,) = json.loads(run(capsys, "--demo", "jobs", "--json")[1])
+    _, written, _ = run(capsys, "--demo", "jobs", "receipt", job["id"])
+    receipt = tmp_path / "receipt.md"
+    receipt.write_text(written)
+    printed = written.split("`rosterdeck ")[-1].split(" FILE`")[0].split()
+    assert printed == ["--demo", "jobs", "verify", "--receipt"]
+    code, out, _ = run(capsys, *printed, str(receipt))
+    assert code == 0 and "✓ The journal is whole" in out

@@ -116,6 +116,7 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
         assert job.state is JobState.CANCELLED
         removed, cancelled = job.counts[Outcome.REMOVED.value], job.counts[Outcome.CANCELLED.value]
         assert removed == len(sandbox.wasend.removals) and removed + cancelled == 246
+        assert job.note == f"Cancelled; {cancelled} not sent."  # not "before it was sent"
         await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
         assert text_of(pilot, "#counts").startswith(f"{removed}/246 done"), "not 100 %"
 
@@ -164,12 +165,13 @@ async def test_retry_failed_sends_only_those() -> None:
         )
         await until(pilot, lambda: "✗ failed 3" in text_of(pilot, "#counts"))
         faults.error_rate = 0
-        await pilot.press("R")
+        await pilot.press("f", "R")  # only the failed shown, then sent again
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         assert "Send again the 3 that failed" in text_of(pilot, "#explain")
         await pilot.press("y")
         await until(pilot, lambda: not app.desk.runs.busy and len(sandbox.wasend.removals) == 3)
         await until(pilot, lambda: "✓ removed 3" in text_of(pilot, "#counts"))
+        await until(pilot, lambda: "none failed now: f shows all" in text_of(pilot, "#status"))
 
 
 async def test_history_opens_a_job_and_undo_puts_members_back() -> None:

@@ -150,13 +150,15 @@ class ContainersScreen(DeckScreen):
         self.show(event.value)
 
     def on_input_submitted(self) -> None:
-        """Enter keeps the filter and moves to the list; a second enter, typed before the
-        first had moved focus (keys come together over SSH), opens the row."""
+        """Enter keeps the filter and moves to the list, and says so; a second enter, typed
+        before the first had moved focus (keys come together over SSH), opens the row."""
         table = self.query_one(DataTable)
         if self.focused is table:
             self.action_open()
             return
         self.set_focus(table)
+        shown_now = f"{table.row_count:,} of {len(self.containers):,} shown"
+        self.query_one("#status", Static).update(f"{shown_now} · on the list: ↑↓, enter opens")
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the list goes to the filter, so filtering needs no key to learn."""

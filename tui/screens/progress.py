@@ -172,7 +172,11 @@ class ProgressScreen(JobScreen):
             if not state[0] and (told is None or told[0]):
                 job = progress.ended or self.job
                 note = f" — {shown(job.note)}" if job.note else ""
-                self.query_one("#status", Static).update(f"Job {job.id} {job.state.value}{note}")
+                empty = " · none failed now: f shows all" if table.failed_only else ""
+                empty = empty if not table.row_count else ""
+                self.query_one("#status", Static).update(
+                    f"Job {job.id} {job.state.value}{note}{empty}"
+                )
             if told is None or keys_in_use(told) != keys_in_use(state):
                 self.refresh_bindings()
             self.told = state

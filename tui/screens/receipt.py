@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from providers.accounts.workspace import verify_command
 from providers.jobs.receipts import export
 from tui.screens.base import DeckScreen
 from tui.screens.progress import homely
@@ -21,7 +22,9 @@ class ReceiptScreen(DeckScreen):
         return f"Receipt of job {self.job_id}"
 
     def body(self) -> ComposeResult:
-        written = export(self.deck.desk.journal, self.job_id, self.deck.workspace.exports_path())
+        workspace = self.deck.workspace
+        journal = self.deck.desk.journal
+        written = export(journal, self.job_id, workspace.exports_path(), verify_command(workspace))
         with VerticalScroll(id="receipt"):
             yield Markdown(written.read_text(encoding="utf-8"))
         yield Static(

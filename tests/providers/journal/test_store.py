@@ -93,6 +93,16 @@ def test_files_are_private_and_older_ones_tightened_once(tmp_path: Path) -> None
     assert Journal(folder / "journal.sqlite3").notices == []  # said once
 
 
+def test_the_folders_made_on_the_way_to_the_journal_are_private(tmp_path: Path) -> None:
+    """The demo's journal is a folder below the data folder: both are made 0700; a folder
+    that was there already is left as it is."""
+    tmp_path.chmod(0o755)
+    Journal(tmp_path / "home" / "demo" / "journal.sqlite3").close()
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert [mode(tmp_path / "home"), mode(tmp_path / "home" / "demo")] == [0o700, 0o700]
+    assert mode(tmp_path) == 0o755
+
+
 def test_a_big_plan_written_from_a_worker_thread(journal_at: Path | str) -> None:
     """The app writes a big plan off its event loop while it keeps reading."""
     from providers.models import Member, Operation, Provider

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
+from tests.helpers import text_of
 from tests.scenes import containers, quick_app, until
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
@@ -74,3 +75,17 @@ async def test_communities_show_their_groups_beneath_and_no_admin_groups_say_so(
         ]
         assert ["Staff Rota", "⊘ not removable"] in named
         assert table.virtual_size.width <= SIZE[0], "kind and count in view at 80 columns"
+
+
+async def test_enter_in_the_filter_moves_to_the_list_and_says_so() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # RASL: groups and sources
+        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
+        screen = app.screen
+        await pilot.press(*"board", "enter")
+        assert screen.focused is screen.query_one(DataTable)
+        assert text_of(pilot, "#status").startswith("1 of ")
+        assert text_of(pilot, "#status").endswith("on the list: ↑↓, enter opens")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is not screen)
