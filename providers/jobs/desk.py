@@ -340,7 +340,15 @@ class Desk:
         """Erase a person from RosterDeck's own records (the journal, the register's copy of
         their addresses, the exports that name them); they stay suppressed."""
         self.refuse_while_busy()
-        return forget.proposal(self.journal, self.workspace.exports_path(), addresses)
+        found = forget.find(self.journal, self.workspace.exports_path(), addresses)
+        return Proposal(
+            kind=Kind.FORGET,
+            lines=tuple(forget.words(found)),  # what stays, what the journal keeps
+            word=str(found.count),
+            label="Erase",
+            reason_required=True,
+            forgetting=found,
+        )
 
     def forget(
         self, proposal: Proposal, *, typed: str | None = None, reason: str = ""

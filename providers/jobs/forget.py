@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from providers.errors import ConfigurationError, NothingToDo, Refused
-from providers.jobs.proposal import Kind, Proposal
 from providers.jobs.receipts import FORMATS, VERIFY, receipt
 from providers.journal import Journal
 from providers.journal.erased import Traces, mentions
@@ -54,9 +53,10 @@ class Forgotten:
     left: tuple[str, ...] = ()
 
 
-def find(journal: Journal, exports: Path, addresses: list[str]) -> Forgetting:
-    """Every record of theirs; nothing found is said, and nothing is erased."""
-    traces = journal.erasure.traces(addresses)
+def find(journal: Journal, exports: Path, addresses: Sequence[str]) -> Forgetting:
+    """Every record of theirs; nothing found is said, and nothing is erased; refused while
+    a running job names them."""
+    traces = journal.erasure.traces(list(addresses))
     receipts: list[str] = []
     others: list[Path] = []
     for path in _files(exports):
@@ -74,23 +74,9 @@ def find(journal: Journal, exports: Path, addresses: list[str]) -> Forgetting:
             f"{shown(', '.join(addresses))} is in none of RosterDeck's records (the journal, "
             f"the register's addresses, the exports folder): nothing was erased.{stays}"
         )
-    return found
-
-
-def proposal(journal: Journal, exports: Path, addresses: Sequence[str]) -> Proposal:
-    """Forgetting one person, put into words for both faces: what is found of them, what
-    stays (the register's digests), what the journal keeps of the erasure."""
-    found = find(journal, exports, list(addresses))
     if running := journal.erasure.running(found.traces):
         raise Refused(f"Job {running[0]} names them and is running now: forget them once it ends.")
-    return Proposal(
-        kind=Kind.FORGET,
-        lines=tuple(words(found)),
-        word=str(found.count),
-        label="Erase",
-        reason_required=True,
-        forgetting=found,
-    )
+    return found
 
 
 def words(found: Forgetting) -> list[str]:
