@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from textual.widgets import DataTable
 
 from providers import cli
-from providers.accounts.workspace import SandboxWorkspace
+from providers.accounts.workspace import SandboxWorkspace, verify_command
 from providers.jobs.receipts import export, receipt
 from providers.jobs.words import place
 from providers.journal import Journal
@@ -261,7 +261,8 @@ def test_remove_find_jobs_and_receipts(
     for job in (job_id, everywhere_id):
         for form in ("md", "csv", "json"):
             out, _ = shell(capsys, "jobs", "receipt", job, "--format", form)
-            written = export(journal, job, tmp_path).with_suffix(f".{form}")
+            written = export(journal, job, tmp_path, verify_command(planted))
+            written = written.with_suffix(f".{form}")
             assert written.read_bytes().decode("utf-8") == out
             CHECKS[form](out)
     cells = {
