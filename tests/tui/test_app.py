@@ -295,6 +295,7 @@ async def test_footers_fit_80_columns() -> None:
         await pilot.press("down", "space", "d", "y")
         await until(pilot, lambda: type(app.screen).__name__ == "ProgressScreen")
         await until(pilot, lambda: not app.desk.runs.busy)
+        await until(pilot, lambda: bool(app.screen.query(FooterKey)))  # keys of the job's end
         for screen in app.screen_stack[1:]:
             keys = list(screen.query(FooterKey))
             assert keys, type(screen).__name__
