@@ -288,12 +288,21 @@ def check_markdown(text: str) -> None:
     kinds = {t.type for t in flat}
     assert not kinds & {"link_open", "em_open", "html_inline", "html_block", "s_open"}
     spans = {t.content for t in flat if t.type == "code_inline"}
-    assert spans and all(span.startswith("rosterdeck jobs verify") for span in spans), spans
+    verify = ("rosterdeck jobs verify", "rosterdeck --demo jobs verify")
+    assert spans and all(span.startswith(verify) for span in spans), spans
     assert "ordered_list_open" not in kinds
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert all(
         h.startswith(
-            ("Removal receipt", "Done", "Not done", "Still held", "Not searched", "Staying off")
+            (
+                "Removal receipt",
+                "Done",
+                "Not done",
+                "What happened",
+                "Still held",
+                "Not searched",
+                "Staying off",
+            )
         )
         for h in headings
     )

@@ -17,7 +17,7 @@ from providers.jobs.plans import VERBS
 from providers.journal import Journal
 from providers.journal.chain import Head
 from providers.journal.files import write_private
-from providers.journal.records import EverywhereJob, Item, Job
+from providers.journal.records import EverywhereJob, Happening, Item, Job
 from providers.models import STATE_WORDS, Member, Operation, Outcome, Provider
 from providers.text import json_text, shown
 
@@ -27,6 +27,8 @@ CHAIN_NOTE = (
     "`{verify} FILE` (this file) checks that the journal still holds that head and that no "
     "line of it was changed since."
 )
+#: a job's states as its story tells them
+HAPPENED = {"running": "sending began", "due again": "made due again"}
 #: the command that checks a receipt against your journal (the demo's adds `--demo`)
 VERIFY = "rosterdeck jobs verify --receipt"
 _HEAD = re.compile(r"event (\d+), sha256 ([0-9a-f]{64})")
@@ -131,8 +133,10 @@ def receipt(journal: Journal, job_id: str, form: str = "md", verify: str = VERIF
     members = [_member(i) for i in items]
     held = STILL_HELD.get((job.provider, job.operation), "")
     staying = still_off.lines(journal, job_id, [job])
+    happened = journal.happenings(job_id)
     if form == "json":
-        document = {"facts": facts(job), "members": members, "still_held": held}
+        story = [{"at": h.at, "what": h.what, "note": h.note} for h in happened]
+        document = {"facts": facts(job), "members": members, "happened": story, "still_held": held}
         return json_text({**document, "staying_off": staying, **_head(head)}) + "\n"
     if form == "csv":
         out = io.StringIO()
@@ -141,7 +145,7 @@ def receipt(journal: Journal, job_id: str, form: str = "md", verify: str = VERIF
         writer.writeheader()
         writer.writerows(_cells({"job": job.id, **m, **_head_columns(head)}) for m in members)
         return out.getvalue()
-    return _markdown(job, items, held, head, staying, verify)
+    return _markdown(job, items, happened, held, head, staying, verify)
 
 
 def _head(head: Head) -> dict[str, dict[str, object]]:
@@ -171,7 +175,13 @@ def receipt_head(text: str) -> Head | None:
 
 
 def _markdown(
-    job: Job, items: list[Item], held: str, head: Head, staying: list[str], verify: str
+    job: Job,
+    items: list[Item],
+    happened: list[Happening],
+    held: str,
+    head: Head,
+    staying: list[str],
+    verify: str,
 ) -> str:
     lines = [f"# Removal receipt: job {job.id}", ""]
     lines += _fact_lines(facts(job))
@@ -185,11 +195,26 @@ def _markdown(
             said = _member(item)["provider_said"]
             because = f": {mark_down(said)}" if said else ""
             lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
+    lines += _happened(happened)
     if held:
         lines += ["", "## Still held elsewhere", "", held]
     lines += _staying(staying)
     lines += ["", CHAIN_NOTE.format(head=_said(head), verify=verify), ""]
     return "\n".join(lines)
+
+
+def _happened(happened: list[Happening]) -> list[str]:
+    """The job's own story: each start and stop with why, and each sending again."""
+    lines = [
+        f"- {_readable(h.at)}: {HAPPENED.get(h.what, h.what)}"
+        + (f": {mark_down(h.note)}" if h.note else "")
+        for h in happened
+    ]
+    return ["", "## What happened", "", *lines] if lines else []
+
+
+def _readable(stamp: str) -> str:
+    return f"{stamp[:10]} {stamp[11:19]} UTC"
 
 
 def _staying(said: list[str]) -> list[str]:
@@ -199,7 +224,7 @@ def _staying(said: list[str]) -> list[str]:
 def _fact_lines(told: dict[str, Any]) -> list[str]:
     """The facts as a list; the time as a person reads it (the JSON keeps it exact)."""
     stamp = str(told.get("when", ""))
-    readable = {**told, "when": f"{stamp[:10]} {stamp[11:19]} UTC"} if stamp else told
+    readable = {**told, "when": _readable(stamp)} if stamp else told
     return [f"- **{key}**: {mark_down(str(value))}" for key, value in readable.items() if value]
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from providers.errors import ConfigurationError
-from providers.journal.records import ANOTHER_JOB, PENDING, Item, Job, JobState, Step
+from providers.journal.records import ANOTHER_JOB, PENDING, Happening, Item, Job, JobState, Step
 from providers.models import Container, Member, Operation, Outcome, Provider
 
 if TYPE_CHECKING:
@@ -110,6 +110,27 @@ class Reader:
             Item(Member.from_dict(json.loads(member)), state, code, message)
             for member, state, code, message in rows
         ]
+
+    def happenings(self, job_id: str) -> list[Happening]:
+        """The job's life as its chain tells it, oldest first."""
+        from sqlalchemy import select
+
+        from providers.journal.tables import chain
+
+        query = select(chain.c.at, chain.c.kind, chain.c.body).where(
+            chain.c.job_id == job_id, chain.c.kind.in_(("state", "reset"))
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query.order_by(chain.c.seq)).all()
+        happened = []
+        for at, kind, body in rows:
+            said = json.loads(body)
+            if kind == "state":
+                happened.append(Happening(at, said["state"], said.get("note", "")))
+            elif said.get("steps"):  # the first and last step it wrote, one a member
+                count = said["steps"][1] - said["steps"][0] + 1
+                happened.append(Happening(at, "due again", f"{count:,} member{'s' * (count != 1)}"))
+        return happened
 
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """The plan (each member's first step, kept in its event), then the member's steps."""

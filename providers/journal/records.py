@@ -81,6 +81,16 @@ class Step:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Happening:
+    """One moment of a job's own story: a state it entered (with its note), or members made
+    due again (the failed sent again, or those a resume found still there)."""
+
+    at: str
+    what: str
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class NewJob:
     """What a job is to do, before it has an id: one operation on one container."""

@@ -28,6 +28,7 @@ from providers.journal.records import (
     PENDING,
     SENDING,
     EverywhereJob,
+    Happening,
     Item,
     Job,
     JobState,
@@ -278,6 +279,10 @@ class Journal:
     def story(self, job_id: str, member_id: str) -> list[Step]:
         """Everything that happened to one member in a job, oldest first."""
         return self._reader.story(job_id, member_id)
+
+    def happenings(self, job_id: str) -> list[Happening]:
+        """Everything that happened to the job itself (started, stopped, sent again)."""
+        return self._reader.happenings(job_id)
 
     def items(self, job_id: str, states: Iterable[str] | None = None) -> list[Item]:
         return self._reader.items(job_id, states)

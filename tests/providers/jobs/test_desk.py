@@ -119,6 +119,14 @@ async def test_retry_sends_only_the_failed_and_leaves_the_rest_due(
     assert job.counts == {"removed": 3, "cancelled": 1}, "retry sends nothing but the failed"
     assert job.state is JobState.CANCELLED
     assert removals(sandbox).count(members[0].id) == 1 and members[3].id not in removals(sandbox)
+    story = receipt(desk.journal, ticket.job_id).split("## What happened\n\n")[1].split("\n\n")[0]
+    assert [line.split(" UTC: ")[1] for line in story.splitlines()] == [
+        "sending began",
+        "cancelled: Cancelled; 1 not sent.",
+        "made due again: 1 member",
+        "sending began",
+        "cancelled: The failed were sent again; the rest is still due.",
+    ]
 
 
 async def test_undo_is_refused_where_the_provider_cannot_add_back(
