@@ -101,7 +101,8 @@ class JobScreen(DeckScreen):
         if message.job_id == self.job_id:
             message.stop()
             message.shown.set()
-            self.say("Sending…")
+            if self.running:  # news that comes late, after a quick job's end, says nothing
+                self.say("Sending…")
             self.tell_state_again()
             self.refresh_bindings()
 
