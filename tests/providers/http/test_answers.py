@@ -117,9 +117,15 @@ def test_other_refusals_say_whether_the_plan_or_the_provider_refused() -> None:
     assert type(limit) is errors.PermissionDenied
     assert str(limit) == "RASL: the plan's limit for this feature is used up (10 lists)."
     assert limit.missing_scope == ""
+    assert (limit.code, limit.status, limit.provider_message) == (
+        "FEATURE_LIMIT_EXCEEDED",
+        403,
+        "10 lists",
+    )
     other = error_for(answer(403, {"code": "FORBIDDEN"}), "RASL")
     assert type(other) is errors.PermissionDenied
     assert str(other) == "RASL does not allow this."
+    assert (other.code, other.status) == ("FORBIDDEN", 403)
 
 
 def test_not_found_keeps_the_providers_words() -> None:
@@ -152,6 +158,7 @@ def test_a_conflict_says_how_many_still_use_it(
     assert type(error) is errors.Conflict
     assert error.in_use == in_use
     assert str(error) == sentence
+    assert error.status == status
 
 
 def test_a_rejected_request_names_each_field_and_what_was_wrong() -> None:
@@ -193,6 +200,7 @@ def test_payment_and_server_failures_say_so() -> None:
     plan = error_for(answer(402, {"message": "upgrade"}), "AutoSend")
     assert type(plan) is errors.PaymentRequired
     assert str(plan) == "AutoSend: this needs a higher plan (upgrade)."
+    assert (plan.status, plan.provider_message) == (402, "upgrade")
     for status in (500, 503):
         failed = error_for(answer(status, "oops"), "AutoSend")
         assert type(failed) is errors.ServerError
@@ -207,6 +215,7 @@ def test_rate_limiting_says_when_to_try_again_when_known() -> None:
     assert type(later) is errors.RateLimited
     assert later.retry_after == 12.0
     assert str(later) == "RASL is rate limiting these calls. Try again in 12 s."
+    assert later.status == 429
     unknown = error_for(answer(429, {}), "RASL")
     assert unknown.retry_after is None  # type: ignore[attr-defined]
     assert str(unknown) == "RASL is rate limiting these calls."
