@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Callable
@@ -441,5 +442,98 @@ async def test_waiting_says_how_long_the_oldest_call_has_waited() -> None:
     client = Recorded(answer)
     assert client.http.waiting() == 0.0
     await client.http.get("/members")
-    assert len(seen) == 1 and 0.0 <= seen[0] < 5.0
+    assert len(seen) == 1 and 0.0 < seen[0] < 5.0
     assert client.http.waiting() == 0.0
+
+
+async def test_send_alone_is_a_write_unless_said_otherwise() -> None:
+    client = Recorded([httpx.ReadTimeout("slow"), ok({})])
+    with pytest.raises(errors.AnswerLost):
+        await client.http.send("POST", "/invite-code/revoke")
+    assert len(client.requests) == 1
+
+
+async def test_a_short_spent_window_is_waited_too() -> None:
+    headers = {"X-RateLimit-Remaining": "0", "Retry-After": "0.5"}
+    client = Recorded([ok({}, headers=headers), ok({})])
+    await client.http.get("/members")
+    await client.http.get("/members")
+    assert len(client.waits) == 1 and 0.4 < client.waits[0] <= 0.5
+
+
+async def test_a_read_waits_out_a_spent_window_even_while_writes_are_halted() -> None:
+    headers = {"X-RateLimit-Remaining": "0", "Retry-After": "5"}
+    client = Recorded([ok({}, headers=headers), ok({"page": 2})])
+    await client.http.get("/members")
+    client.http.halt_writes()
+    assert await client.http.get("/members") == {"page": 2}
+    assert len(client.waits) == 1
+
+
+class Forever:
+    """A sleep that never ends by itself: only halting writes cuts it short."""
+
+    def __init__(self) -> None:
+        self.asleep = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        self.asleep.set()
+        await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize("spaced", [0.0, 3.0])
+async def test_a_write_waiting_out_a_spent_window_gives_up_when_the_job_stops(
+    spaced: float,
+) -> None:
+    answers = [ok({}, headers={"X-RateLimit-Remaining": "0", "Retry-After": "60"}), ok({})]
+    requests: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return answers.pop(0)
+
+    sleep = Forever()
+    http = ProviderHttp(
+        HttpSettings("http://x.test", "t", "Acme", seconds_between_writes=spaced),
+        transport=httpx.MockTransport(answer),
+        sleep=sleep,
+    )
+    await http.get("/members")
+    write = asyncio.create_task(http.call("POST", "/remove"))
+    await asyncio.wait_for(sleep.asleep.wait(), 5)
+    http.halt_writes()
+    with pytest.raises(errors.Held):
+        await asyncio.wait_for(write, 5)
+    assert len(requests) == 1
+
+
+async def test_a_write_waiting_for_the_accounts_pace_gives_up_when_the_job_stops() -> None:
+    client = Recorded([ok({})], requests_per_second=0.01)
+    await client.http.call("POST", "/remove")  # the pace's one call in a hundred seconds
+    write = asyncio.create_task(client.http.call("POST", "/remove"))
+    await asyncio.sleep(0.05)
+    client.http.halt_writes()
+    with pytest.raises(errors.Held):
+        await asyncio.wait_for(write, 5)
+    assert len(client.requests) == 1
+
+
+async def test_reads_keep_the_accounts_pace_while_writes_are_halted() -> None:
+    client = Recorded([ok({})], requests_per_second=5.0)
+    client.http.halt_writes()
+    started = time.monotonic()
+    for _ in range(3):
+        await client.http.get("/members")
+    assert time.monotonic() - started >= 0.3
+    assert len(client.requests) == 3
+
+
+async def test_a_spaced_write_sends_its_body_and_query_and_is_still_a_write() -> None:
+    client = Recorded([ok({}), httpx.ReadTimeout("slow")], seconds_between_writes=3.0)
+    await client.http.call("POST", "/remove", params={"dry": "no"}, json={"ids": ["7"]})
+    sent = client.requests[0]
+    assert str(sent.url) == "http://provider.test/remove?dry=no"
+    assert sent.content == b'{"ids":["7"]}'
+    with pytest.raises(errors.AnswerLost):
+        await client.http.call("POST", "/remove", json={"ids": ["8"]})
+    assert len(client.requests) == 2
