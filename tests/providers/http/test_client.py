@@ -537,3 +537,9 @@ async def test_a_spaced_write_sends_its_body_and_query_and_is_still_a_write() ->
     with pytest.raises(errors.AnswerLost):
         await client.http.call("POST", "/remove", json={"ids": ["8"]})
     assert len(client.requests) == 2
+
+
+async def test_a_429_that_names_no_wait_is_tried_again_however_short_the_longest_wait() -> None:
+    client = Recorded([ok({}, status=429), ok({"done": True})], longest_wait=0.5)
+    assert await client.http.get("/members") == {"done": True}
+    assert len(client.requests) == 2
