@@ -377,6 +377,10 @@ def test_the_estimate_is_whole_batches_at_the_pace() -> None:
         max_batch=0, requests_per_second=0.0, reports_each_member=False, can_undo=True
     )
     assert adapter.estimate(GROUP, 4) == Estimate(calls=4, seconds=0.0)
+    adapter.capabilities = Capabilities(
+        max_batch=5, requests_per_second=0.5, reports_each_member=False, can_undo=True
+    )
+    assert adapter.estimate(GROUP, 6) == Estimate(calls=2, seconds=4.0)  # a call each 2 s
 
 
 def test_outcomes_carry_the_words_given_and_failures_the_providers() -> None:
