@@ -4,6 +4,7 @@ number may not remove from, at 80x24."""
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from tests.helpers import text_of
@@ -15,13 +16,19 @@ from tui.screens.containers import ContainersScreen
 SIZE = (80, 24)
 
 
+async def rasl_groups(pilot: Pilot[None]) -> ContainersScreen:
+    """From the accounts screen, the RASL account's groups and sources, loaded."""
+    await pilot.press("enter")
+    await until(pilot, lambda: bool(getattr(pilot.app.screen, "containers", None)))
+    screen = pilot.app.screen
+    assert isinstance(screen, ContainersScreen)
+    return screen
+
+
 async def test_a_name_starting_with_q_or_x_is_typed_and_quits_or_deletes_nothing() -> None:
     app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")  # RASL: groups and sources
-        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
-        screen = app.screen
-        assert isinstance(screen, ContainersScreen)
+        screen = await rasl_groups(pilot)
         field = screen.query_one(Input)
         for name in ("q", "X"):
             await pilot.press(name)
@@ -80,9 +87,7 @@ async def test_communities_show_their_groups_beneath_and_no_admin_groups_say_so(
 async def test_enter_in_the_filter_moves_to_the_list_and_says_so() -> None:
     app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")  # RASL: groups and sources
-        await until(pilot, lambda: bool(getattr(app.screen, "containers", None)))
-        screen = app.screen
+        screen = await rasl_groups(pilot)
         await pilot.press(*"board", "enter")
         assert screen.focused is screen.query_one(DataTable)
         assert text_of(pilot, "#status").startswith("1 of ")
