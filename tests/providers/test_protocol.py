@@ -177,9 +177,11 @@ class Reading(HttpAdapter):
         super().__init__(ProviderHttp(HttpSettings("http://x.test", "t", "Acme")))
         self.present, self.unreadable = set(present), unreadable
         self.reads: list[list[str]] = []
+        self.read_in: list[str] = []
 
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
         self.reads.append([m.id for m in members])
+        self.read_in.append(container.id)
         if self.unreadable:
             raise errors.ServerError(self.unreadable, status=503)
         return self.present & {m.id for m in members}
@@ -272,6 +274,7 @@ async def test_a_short_count_is_settled_by_reading_these_members() -> None:
         ("3", Outcome.FAILED, "NOT_REMOVED", "Still a member after the call."),
     ]
     assert exact.reads == [["1", "2", "3"]]
+    assert exact.read_in == ["group:1"]  # the container written to, nowhere else
     unsure = await Reading(present=set()).settle_counted(GROUP, PEOPLE, 2)
     why = (
         "Acme removed 2 of these 3 and does not say which; each is out now, but some had "
