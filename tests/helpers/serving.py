@@ -8,8 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -39,15 +37,6 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> float:
-    """Seconds until `condition` held, polled; fails after `seconds`."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < seconds, f"not within {seconds} s: {what}"
-        time.sleep(0.01)
-    return time.monotonic() - started
-
-
 class Served:
     """A running `serve`, its output read as it comes (a pipe left unread would block it)."""
 
@@ -65,6 +54,8 @@ class Served:
         self.out: list[str] = []
         self.err: list[str] = []
         self.listening = threading.Event()
+        #: set once it listens or one of its outputs has ended
+        self.answered = threading.Event()
         assert self.process.stdout is not None and self.process.stderr is not None
         self._readers = [
             threading.Thread(target=self._read, args=(self.process.stdout, self.out), daemon=True),
@@ -73,12 +64,8 @@ class Served:
         for reader in self._readers:
             reader.start()
         try:
-            wait_for(
-                lambda: self.listening.is_set() or self.process.poll() is not None,
-                60,
-                "Listening on",
-            )
-            assert self.listening.is_set(), f"serve ended: {self.said()}"
+            self.answered.wait(60)  # it listens, or its output ended with it
+            assert self.listening.is_set(), f"serve did not listen: {self.said()}"
         except AssertionError:
             self.stop()
             raise
@@ -88,6 +75,8 @@ class Served:
             into.append(line)
             if line.startswith("Listening on"):
                 self.listening.set()
+                self.answered.set()
+        self.answered.set()  # the process closed it: it has ended
 
     @property
     def url(self) -> str:

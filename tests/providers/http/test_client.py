@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aiolimiter import AsyncLimiter
 
 from providers import errors
 from providers.http.answers import retry_after_seconds
@@ -507,11 +508,21 @@ async def test_a_write_waiting_out_a_spent_window_gives_up_when_the_job_stops(
     assert len(requests) == 1
 
 
-async def test_a_write_waiting_for_the_accounts_pace_gives_up_when_the_job_stops() -> None:
+async def test_a_write_waiting_for_the_accounts_pace_gives_up_when_the_job_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     client = Recorded([ok({})], requests_per_second=0.01)
     await client.http.call("POST", "/remove")  # the pace's one call in a hundred seconds
+    queued = asyncio.Event()
+    acquire = AsyncLimiter.acquire
+
+    async def queue_then_acquire(limiter: AsyncLimiter, amount: float = 1) -> None:
+        queued.set()
+        await acquire(limiter, amount)
+
+    monkeypatch.setattr(AsyncLimiter, "acquire", queue_then_acquire)
     write = asyncio.create_task(client.http.call("POST", "/remove"))
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(queued.wait(), 5)  # the write waits for its turn
     client.http.halt_writes()
     with pytest.raises(errors.Held):
         await asyncio.wait_for(write, 5)
