@@ -17,46 +17,14 @@ from providers.jobs.sweep import BACK, CLEAN, INCOMPLETE, plan_again, refresh_re
 from providers.journal import Journal
 from providers.models import Provider
 from providers.sandbox import Sandbox
-from providers.wasend.adapter import WaSendAdapter
 from tests.helpers import FAST, jade, off_everywhere
-
-PHONE = "+12025550105"
+from tests.helpers.staying import minutes_later, put_back
 
 
 @pytest.fixture
 def desk(sandbox: Sandbox, tmp_path: Path) -> Desk:
     sandbox.wasend.set_status("sess_sales", "WORKING")  # every session can be searched
     return Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
-
-
-def minutes_later(desk: Desk) -> None:
-    """The lists the desk's WhatsApp adapter kept are past their time."""
-    whatsapp = desk.opened("sandbox-wasend")
-    assert isinstance(whatsapp, WaSendAdapter)
-    now, kept = whatsapp.clock, whatsapp.keep_reads
-    whatsapp.clock = lambda: now() + kept
-
-
-def put_back(sandbox: Sandbox, desk: Desk) -> None:
-    """Minutes after her job, a colleague adds her to RASL's "Lapsed Members" in RASL's own
-    screen, and she rejoins the WhatsApp "Choir" by an invite link, by her phone this time
-    (not her privacy id)."""
-    minutes_later(desk)
-    contact = next(c for c in sandbox.rasl.contacts.values() if c["phone"] == PHONE)
-    contact["group_id"].append(
-        next(n for n, g in sandbox.rasl.groups.items() if g["name"] == "Lapsed Members")
-    )
-    choir = next(
-        g for g in sandbox.wasend.groups["sess_events"].values() if g["subject"] == "Choir"
-    )
-    jid = f"{PHONE[1:]}@s.whatsapp.net"
-    choir["participants"][jid] = {
-        "jid": jid,
-        "phoneNumber": PHONE,
-        "isAdmin": False,
-        "isSuperAdmin": False,
-        "displayName": "Jade C.",
-    }
 
 
 def calls(sandbox: Sandbox) -> int:

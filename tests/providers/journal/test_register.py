@@ -22,7 +22,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from tests.providers.journal.test_chain import tamper
+from tests.helpers.journal import tamper
 
 GROUP = Container(id="s1/123@g.us", name="Choir", kind=ContainerKind.GROUP, parent="Events")
 ADA = Member(id="447700900123@s.whatsapp.net", name="Ada Lovelace", address="+447700900123")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from tests.helpers import jade, off_everywhere, text_of
-from tests.providers.jobs.test_sweep import put_back
+from tests.helpers.staying import put_back
 from tests.scenes import quick_app, until
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.everywhere_progress import EverywhereProgressScreen
