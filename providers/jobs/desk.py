@@ -431,8 +431,7 @@ class Desk:
         to run. In the plan's transaction: the people put on the do-not-re-add register (an
         everywhere job always, a removal when asked), an override and its reason, the invite
         links to revoke once they are removed. A dry run does none of these."""
-        kept = self.check(proposal, typed=typed, reason=reason, override=override)
-        extras = Extras(suppress, revoke_invites, " ".join(override.split()))
+        kept, extras = self._agreed(proposal, typed, reason, override, suppress, revoke_invites)
         return self._journal(proposal, kept, dry_run, extras)
 
     async def confirm_in_thread(
@@ -449,13 +448,26 @@ class Desk:
         """`confirm`, refused at once when something is missing, then journaled in a worker
         thread: a plan of 100,000 members takes seconds to write, and the app's keys must
         not wait for it. Meanwhile the desk counts as busy, as while a job runs."""
-        kept = self.check(proposal, typed=typed, reason=reason, override=override)
-        extras = Extras(suppress, revoke_invites, " ".join(override.split()))
+        kept, extras = self._agreed(proposal, typed, reason, override, suppress, revoke_invites)
         self.runs.confirming += 1
         try:
             return await asyncio.to_thread(self._journal, proposal, kept, dry_run, extras)
         finally:
             self.runs.confirming -= 1
+
+    def _agreed(
+        self,
+        proposal: Proposal,
+        typed: str | None,
+        reason: str,
+        override: str,
+        suppress: bool,
+        revoke_invites: bool,
+    ) -> tuple[str, Extras]:
+        """What both ways of confirming check first: the reason kept, and what comes with
+        the plan (the register, an override, invite links to revoke)."""
+        kept = self.check(proposal, typed=typed, reason=reason, override=override)
+        return kept, Extras(suppress, revoke_invites, " ".join(override.split()))
 
     def _journal(self, proposal: Proposal, kept: str, dry_run: bool, extras: Extras) -> Ticket:
         if proposal.kind in (Kind.NEW, Kind.UNDO):
