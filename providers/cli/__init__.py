@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from providers import signals
 from providers.accounts.credentials import Credentials, env_var_for
@@ -36,6 +36,20 @@ RASL_NAME_FIELDS = {
     "firstname": ("firstname", "lastname"),
     "first_name": ("first_name", "last_name"),
 }
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the next step where a command lacks its account: the names are one
+    command away, and that command is printed as it runs (with `--demo` in the demo)."""
+
+    #: set by `main` before parsing: whether this run is the demo's
+    demo = False
+
+    def error(self, message: str) -> NoReturn:
+        if "required: account" in message:
+            listing = " ".join(("rosterdeck", *(["--demo"] if self.demo else []), "accounts list"))
+            message += f" (`{listing}` names them)"
+        super().error(message)
 
 
 def _print_table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
@@ -227,7 +241,7 @@ async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="rosterdeck",
         description="Take members off WhatsApp groups and email contact lists, safely.",
     )
@@ -362,8 +376,9 @@ def main(
 ) -> int:
     """Run one shell command; with none, `run_app(demo, real_pace)`; for `serve`,
     `serve(args)`."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    _Parser.demo = "--demo" in words[: next((i for i, w in enumerate(words) if w[:1] != "-"), None)]
+    args = _parser().parse_args(words)
     if args.command == "serve":
         return serve(args)
     run: Command | None = getattr(args, "run", None)

@@ -23,10 +23,12 @@ from providers.jobs.invites import NO_INVITES, offer
 from providers.jobs.proposal import Proposal, Ticket
 from providers.jobs.staying_off import SUPPRESS_OFFER
 from providers.journal import Journal
-from providers.journal.records import EverywhereJob, Job, JobState
+from providers.journal.records import EverywhereJob, Item, Job, JobState
 from providers.models import STATE_WORDS, Member, Outcome
 from providers.signals import stopping_on_signals
 from providers.text import json_text, shown
+
+WOULD = Outcome.WOULD_REMOVE.value
 
 
 async def ask(prompt: str) -> str:
@@ -111,11 +113,30 @@ def printer(desk: Desk, ticket: Ticket, quiet: bool) -> Callable[[str, Event], N
         for o in event.outcomes:
             member = members[part_id].get(o.member_id, Member(id=o.member_id))
             words = f" ({o.code}: {o.message})" if o.code or o.outcome is Outcome.FAILED else ""
-            label = f"{member.name or member.address or member.id} <{member.address or member.id}>"
-            where = places.get(part_id, "")
-            say(f"{STATE_WORDS[o.outcome.value]:<17} {shown(label)}{where}{shown(words)}")
+            say(member_line(o.outcome.value, member, places.get(part_id, ""), words))
 
     return said
+
+
+def member_line(state: str, member: Member, where: str = "", words: str = "") -> str:
+    label = f"{member.name or member.address or member.id} <{member.address or member.id}>"
+    return f"{STATE_WORDS[state]:<17} {shown(label)}{where}{shown(words)}"
+
+
+def would_remove(proposal: Proposal) -> list[tuple[str, Item]]:
+    """A dry run's members as its plan has them, each with its place where there are
+    several: the journal keeps only their counts."""
+    plans = [proposal.plan] if proposal.plan is not None else []
+    if proposal.everywhere is not None:
+        plans = list(proposal.everywhere.acting)
+    return [
+        (
+            f" in {shown(plan.container.where)} ({plan.account})" if len(plans) > 1 else "",
+            Item(m, WOULD),
+        )
+        for plan in plans
+        for m in plan.members
+    ]
 
 
 def counted(counts: dict[str, int]) -> str:
@@ -186,13 +207,17 @@ async def act(
         print(f"Job {ticket.job_id} journaled; {sending}", flush=True)
     with stopping_on_signals(desk.runs.interrupt_all):  # a stop's grace may cut the run short
         await desk.runs.run(ticket, printer(desk, ticket, as_json))
+    planned = would_remove(proposal) if ticket.dry_run else []
+    for where, item in planned if not as_json else ():
+        say(member_line(item.state, item.member, where))
     journal = desk.journal
     if not as_json:
         for line in still_off.lines(journal, ticket.job_id, _parts(journal, ticket)):
             print(line)
     if ticket.everywhere:
         return finish_everywhere(journal.everywhere(ticket.job_id), as_json, desk.workspace)
-    return finish(journal.job(ticket.job_id), journal, as_json, desk.workspace)
+    items = [item for _, item in planned] if ticket.dry_run else None
+    return finish(journal.job(ticket.job_id), journal, as_json, desk.workspace, items)
 
 
 def _parts(journal: Journal, ticket: Ticket) -> list[Job]:
@@ -201,18 +226,27 @@ def _parts(journal: Journal, ticket: Ticket) -> list[Job]:
     return [journal.job(ticket.job_id)]
 
 
-def finish(job: Job, journal: Journal, as_json: bool, workspace: Workspace) -> int:
+def finish(
+    job: Job,
+    journal: Journal,
+    as_json: bool,
+    workspace: Workspace,
+    items: list[Item] | None = None,
+) -> int:
+    """The job's end in a line, or as a document with its members (`items`, where the
+    journal does not keep them)."""
     if as_json:
-        items = [
+        members = [
             {
                 **i.member.as_dict(),
                 "outcome": i.state,
                 "code": i.code,
                 "message": i.message,
             }
-            for i in journal.items(job.id)
+            for i in (journal.items(job.id) if items is None else items)
         ]
-        sys.stdout.write(json_text({"job": job.model_dump(mode="json"), "members": items}) + "\n")
+        document = {"job": job.model_dump(mode="json"), "members": members}
+        sys.stdout.write(json_text(document) + "\n")
     else:
         print(summary(job))
         if job.state in (JobState.INTERRUPTED, JobState.PAUSED, JobState.CANCELLED):

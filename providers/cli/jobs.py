@@ -103,7 +103,8 @@ def verify(journal: Journal, as_json: bool, receipts: list[str] | None = None) -
     elif verdict.whole:
         jobs = f"{verdict.jobs:,} job{'s' * (verdict.jobs != 1)}"
         held = f" It holds the head of {len(receipts)} receipt(s)." if receipts else ""
-        print(f"✓ The journal is whole: {verdict.events:,} events over {jobs}.{held}")
+        events = f"{verdict.events:,} event{'s' * (verdict.events != 1)}"
+        print(f"✓ The journal is whole: {events} over {jobs}.{held}")
     else:
         count = len(verdict.breaks)
         print(f"✗ The journal was changed outside RosterDeck ({count} place{'s' * (count != 1)}):")

@@ -476,12 +476,13 @@ class Desk:
             also = None if dry_run else extras.with_plan(self.journal, proposal, plan)
             job_id = record_plan(self.journal, plan, proposal.job_id or None, also)
             self.runs.known(job_id, Progress.of_plan(plan, self.runs.clock))
-            return Ticket(job_id, new=True)
+            return Ticket(job_id, new=True, dry_run=dry_run)
         if proposal.kind is Kind.EVERYWHERE:
             assert proposal.everywhere is not None
             chosen = replace(proposal.everywhere, reason=kept, dry_run=dry_run)
             also = None if dry_run else extras.with_everywhere(self.journal, proposal, chosen)
-            return Ticket(record_everywhere(self.journal, chosen, also), everywhere=True)
+            job_id = record_everywhere(self.journal, chosen, also)
+            return Ticket(job_id, everywhere=True, dry_run=dry_run)
         everywhere = self.journal.is_everywhere(proposal.job_id)
         if proposal.kind is Kind.RETRY:
             assert proposal.only is not None

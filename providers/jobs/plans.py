@@ -97,12 +97,13 @@ def estimate_for(
 
 
 class PlannedItems(Sequence[Item]):
-    """A plan's members as its job's items, in the journal's order (those sent pending, then
-    those skipped, protected, with why), each made as it is read: a screen shows twenty of
-    100,000 and must not wait for the rest."""
+    """A plan's members as its job's items, in the journal's order (those sent pending, or
+    in a dry run would be removed, then those skipped, protected, with why), each made as it
+    is read: a screen shows twenty of 100,000 and must not wait for the rest."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self._unsent = Outcome.WOULD_REMOVE.value if plan.dry_run else PENDING
 
     def __len__(self) -> int:
         return len(self.plan.members) + len(self.plan.skipped)
@@ -121,7 +122,7 @@ class PlannedItems(Sequence[Item]):
             raise IndexError(index)
         index %= len(self)
         if index < sent:
-            return Item(self.plan.members[index], PENDING)
+            return Item(self.plan.members[index], self._unsent)
         member, why = self.plan.skipped[index - sent]
         return Item(member, Outcome.PROTECTED.value, message=why)
 

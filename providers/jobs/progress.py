@@ -48,18 +48,23 @@ class Progress:
         progress = cls(total=0, clock=clock)
         for item in journal.items(job_id):
             progress.states[item.member.id] = item.state
-        progress.total = len(progress.states)
-        progress.counts = Counter(progress.states.values())
+        if progress.states:
+            progress.counts = Counter(progress.states.values())
+        elif (job := journal.job(job_id)).dry_run:  # its counts are all it keeps
+            progress.counts = Counter(job.counts)
+        progress.total = progress.counts.total()
         return progress
 
     @classmethod
     def of_plan(cls, plan: Plan, clock: Callable[[], float] = time.monotonic) -> Progress:
         """Where a plan's members stand as its job starts, known without reading them back
-        or listing 100,000 of them: the skipped are protected, the rest pending."""
+        or listing 100,000 of them: the skipped are protected, the rest pending (or, in a
+        dry run, which never sends, where they end: would be removed)."""
         states = {member.id: Outcome.PROTECTED.value for member, _ in plan.skipped}
-        counts = Counter({PENDING: len(plan.members), Outcome.PROTECTED.value: len(states)})
+        rest = Outcome.WOULD_REMOVE.value if plan.dry_run else PENDING
+        counts = Counter({rest: len(plan.members), Outcome.PROTECTED.value: len(states)})
         total = len(plan.members) + len(states)
-        return cls(total=total, states=states, counts=counts, clock=clock, unmoved=PENDING)
+        return cls(total=total, states=states, counts=counts, clock=clock, unmoved=rest)
 
     def apply(self, event: Event) -> None:
         self.version += 1

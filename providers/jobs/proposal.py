@@ -73,6 +73,8 @@ class Ticket:
     only: dict[str, tuple[str, ...]] | None = None
     #: a job just planned: its progress is its plan, known without reading the journal
     new: bool = False
+    #: journaled whole as it stands (counts and the plan's digest): there is nothing to run
+    dry_run: bool = False
 
 
 @dataclass

@@ -27,6 +27,11 @@ CHAIN_NOTE = (
     "`{verify} FILE` (this file) checks that the journal still holds that head and that no "
     "line of it was changed since."
 )
+#: what a dry run's receipt says in place of its members, which the journal does not keep
+DRY_RUN = (
+    "Nothing was sent. The plan counted: {counted}. A dry run journals its counts and its "
+    "plan's digest, never its members."
+)
 #: a job's states as its story tells them
 HAPPENED = {"running": "sending began", "due again": "made due again"}
 #: the command that checks a receipt against your journal (the demo's adds `--demo`)
@@ -137,6 +142,8 @@ def receipt(journal: Journal, job_id: str, form: str = "md", verify: str = VERIF
     if form == "json":
         story = [{"at": h.at, "what": h.what, "note": h.note} for h in happened]
         document = {"facts": facts(job), "members": members, "happened": story, "still_held": held}
+        if job.dry_run:
+            document["counts"] = job.counts
         return json_text({**document, "staying_off": staying, **_head(head)}) + "\n"
     if form == "csv":
         out = io.StringIO()
@@ -185,9 +192,46 @@ def _markdown(
 ) -> str:
     lines = [f"# Removal receipt: job {job.id}", ""]
     lines += _fact_lines(facts(job))
+    if job.dry_run and not items:
+        lines += ["", "## Dry run", "", DRY_RUN.format(counted=_counted(job.counts))]
+    else:
+        lines += _members(items)
+    lines += _happened(happened)
+    if held and not job.dry_run:
+        lines += ["", "## Still held elsewhere", "", held]
+    lines += _staying(staying)
+    lines += ["", CHAIN_NOTE.format(head=_said(head), verify=verify), ""]
+    return "\n".join(lines)
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return (
+        ", ".join(f"{STATE_WORDS.get(s, s)} {n:,}" for s, n in sorted(counts.items())) or "nobody"
+    )
+
+
+def _places_members(places: list[tuple[Job, list[Item]]]) -> list[str]:
+    done = [(p, i) for p, items in places for i in items if i.state in DONE]
+    undone = [(p, i) for p, items in places for i in items if i.state not in DONE]
+    lines = ["", f"## Done ({len(done):,})", ""]
+    lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)} in {_at(p)}" for p, i in done]
+    if not done:
+        lines.append("- nowhere")
+    if undone:
+        lines += ["", f"## Not done ({len(undone):,})", ""]
+        for part, item in undone:
+            said = _member(item)["provider_said"] or part.note
+            because = f": {mark_down(said)}" if said else ""
+            lines.append(
+                f"- {_who(item)} in {_at(part)}: {STATE_WORDS.get(item.state, item.state)}{because}"
+            )
+    return lines
+
+
+def _members(items: list[Item]) -> list[str]:
     done = [i for i in items if i.state in DONE]
     undone = [i for i in items if i.state not in DONE]
-    lines += ["", f"## Done ({len(done):,})", ""]
+    lines = ["", f"## Done ({len(done):,})", ""]
     lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)}" for i in done] or ["- nobody"]
     if undone:
         lines += ["", f"## Not done ({len(undone):,})", ""]
@@ -195,12 +239,7 @@ def _markdown(
             said = _member(item)["provider_said"]
             because = f": {mark_down(said)}" if said else ""
             lines.append(f"- {_who(item)}: {STATE_WORDS.get(item.state, item.state)}{because}")
-    lines += _happened(happened)
-    if held:
-        lines += ["", "## Still held elsewhere", "", held]
-    lines += _staying(staying)
-    lines += ["", CHAIN_NOTE.format(head=_said(head), verify=verify), ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _happened(happened: list[Happening]) -> list[str]:
@@ -266,6 +305,7 @@ def everywhere_receipt(
                     "state": part.state.value,
                     "note": part.note,
                     "members": [_member(i) for i in items],
+                    **({"counts": part.counts} if part.dry_run else {}),
                 }
                 for part, items in places
             ],
@@ -301,26 +341,17 @@ def everywhere_receipt(
         return out.getvalue()
     lines = [f"# Removal receipt: job {job.id}, one person everywhere", ""]
     lines += _fact_lines(told)
-    done = [(p, i) for p, items in places for i in items if i.state in DONE]
-    undone = [(p, i) for p, items in places for i in items if i.state not in DONE]
-    lines += ["", f"## Done ({len(done):,})", ""]
-    lines += [f"- {_who(i)}: {STATE_WORDS.get(i.state, i.state)} in {_at(p)}" for p, i in done]
-    if not done:
-        lines.append("- nowhere")
-    if undone:
-        lines += ["", f"## Not done ({len(undone):,})", ""]
-        for part, item in undone:
-            said = _member(item)["provider_said"] or part.note
-            because = f": {mark_down(said)}" if said else ""
-            lines.append(
-                f"- {_who(item)} in {_at(part)}: {STATE_WORDS.get(item.state, item.state)}{because}"
-            )
+    if job.dry_run and not any(items for _, items in places):
+        lines += ["", "## Dry run", "", DRY_RUN.format(counted=_counted(job.counts)), ""]
+        lines += [f"- {_at(part)}: {_counted(part.counts)}" for part in job.parts]
+    else:
+        lines += _places_members(places)
     if job.unsearched:
         lines += ["", f"## Not searched ({len(job.unsearched):,})", ""]
         lines += [
             f"- {u.account}: {mark_down(u.where)}: {mark_down(u.why)}" for u in job.unsearched
         ]
-    if held:
+    if held and not job.dry_run:
         lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]
     lines += _staying(staying)
     lines += ["", CHAIN_NOTE.format(head=_said(head), verify=verify), ""]

@@ -105,6 +105,8 @@ class Runs:
 
         try:
             ended: Job | EverywhereJob
+            if ticket.dry_run:  # journaled whole, finished as it was written
+                return self.journal.everywhere(ticket.job_id) if ticket.everywhere else parts[0]
             if ticket.everywhere:
                 runner = EverywhereRun(self.journal, self.adapter, heard)
                 running.attach(runner.cancel, runner.interrupt)

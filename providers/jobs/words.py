@@ -17,12 +17,17 @@ SHOWN_NAMES = 4
 NAME_CHARS, PLACE_CHARS = 30, 60
 
 
+#: between a number and its unit: a line that wraps never leaves "14" at the end of one
+#: line and "s" at the start of the next
+UNIT = "\u00a0"
+
+
 def duration(seconds: float) -> str:
     if seconds < 90:
-        return f"{max(1, round(seconds))} s"
+        return f"{max(1, round(seconds))}{UNIT}s"
     if seconds < 90 * 60:
-        return f"{round(seconds / 60)} min"
-    return f"{seconds / 3600:.1f} h"
+        return f"{round(seconds / 60)}{UNIT}min"
+    return f"{seconds / 3600:.1f}{UNIT}h"
 
 
 def cost(estimate: Estimate, whose: str = "this account's") -> str:
@@ -45,7 +50,7 @@ def pace(abilities: Capabilities) -> str:
         return ""
     batch = abilities.max_batch
     who = "one person" if batch == 1 else f"{batch} people"
-    line = f"Pace: {who} a call, {low:g}–{high:g} s apart at random"
+    line = f"Pace: {who} a call, {low:g}–{high:g}{UNIT}s apart at random"
     if abilities.daily_budget:
         line += f", at most {abilities.daily_budget:,} a day for this session"
     line += "."

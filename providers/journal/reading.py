@@ -63,11 +63,14 @@ class Reader:
 
         from providers.journal.tables import items
 
-        counts = conn.execute(
+        counted = conn.execute(
             select(items.c.state, func.count())
             .where(items.c.job_id == row.id)
             .group_by(items.c.state)
         ).all()
+        counts = {str(s): int(n) for s, n in counted}
+        if row.dry_run and not counts:  # a dry run keeps its counts, not its members
+            counts = self._dry_counts(conn, row.id)
         state = JobState(row.state)
         if state is JobState.RUNNING and not self._runner_alive(conn, row.id):
             state = JobState.INTERRUPTED  # journaled as running, but its runner is gone
@@ -83,13 +86,24 @@ class Reader:
             undo_of=row.undo_of or None,
             state=state,
             note=row.note,
-            counts={str(s): int(n) for s, n in counts},
+            counts=counts,
             reason=row.reason,
             operator=row.operator,
             host=row.host,
             version=row.version,
             part_of=row.part_of,
         )
+
+    def _dry_counts(self, conn: Connection, job_id: str) -> dict[str, int]:
+        from sqlalchemy import select
+
+        from providers.journal.tables import chain
+
+        body = conn.execute(
+            select(chain.c.body).where(chain.c.job_id == job_id, chain.c.kind == "planned")
+        ).scalar()
+        counts: dict[str, int] = json.loads(body or "{}").get("dry", {}).get("counts", {})
+        return counts
 
     def unfinished(self) -> list[Job]:
         return [job for job in self.jobs() if job.unsettled and job.state in RESUMABLE]

@@ -102,6 +102,7 @@ chain = Table(
     Column("kind", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("hash", Text, nullable=False),
+    Index("chain_by_job", "job_id", "kind"),
 )
 
 #: the chain's last event, one row: locked by each writer, so two never fork the chain

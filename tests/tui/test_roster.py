@@ -161,4 +161,6 @@ def test_the_counts_say_how_old_a_read_is_and_when_it_looks_incomplete() -> None
     assert counts_line(roster, loading=False, incomplete=True, age=185) == (
         "0 marked · 3 shown · 3 total · looks incomplete · read 3 min ago"
     )
-    assert counts_line(roster, loading=True, left=90, age=0).endswith("loading 3 of 3 · 2 min left")
+    assert counts_line(roster, loading=True, left=90, age=0).endswith(
+        "loading 3 of 3 · 2\u00a0min left"
+    )

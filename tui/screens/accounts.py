@@ -39,7 +39,7 @@ class AccountsScreen(DeckScreen):
             "Register",
             id="register",
             show=False,
-            tooltip="The do-not-re-add register: who asked to stay off; sweeps",
+            tooltip="The do-not-re-add register, and sweeps",
         ),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]

@@ -20,7 +20,7 @@ from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Outcome
 from providers.text import shown
 from tui.messages import Propose
-from tui.screens.job import REPAINT_SECONDS, JobScreen
+from tui.screens.job import JobScreen
 from tui.screens.progress import COUNTED
 from tui.widgets.outcome_table import said_of
 
@@ -106,8 +106,7 @@ class EverywhereProgressScreen(JobScreen):
                     height=2,
                 )
         table.focus()
-        self.repaint()
-        self.set_interval(REPAINT_SECONDS, self.repaint)
+        self.keep_repainting(self.repaint)
 
     def part_ids(self) -> list[str]:
         return list(self.parts)

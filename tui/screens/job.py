@@ -4,6 +4,7 @@ the job, each asking the app to have the desk propose it, and the news of its st
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from textual.binding import Binding
 from textual.widgets import Static
@@ -51,6 +52,17 @@ class JobScreen(DeckScreen):
     @property
     def running(self) -> bool:
         return self.deck.desk.runs.is_running(self.job_id)
+
+    def keep_repainting(self, repaint: Callable[[], None]) -> None:
+        """Repaint now, then every `REPAINT_SECONDS` while this screen is in the app's stack:
+        once it is popped (by the demo's reset, say) its job may be gone from the journal."""
+
+        def tick() -> None:
+            if self in self.app.screen_stack:
+                repaint()
+
+        repaint()
+        self.set_interval(REPAINT_SECONDS, tick)
 
     def say(self, text: str) -> None:
         self.query_one("#status", Static).update(text)

@@ -21,7 +21,7 @@ from providers.journal.records import Item, Job
 from providers.models import STATE_WORDS, Operation, Outcome
 from providers.text import shown
 from tui.messages import Propose
-from tui.screens.job import REPAINT_SECONDS, JobScreen
+from tui.screens.job import JobScreen
 from tui.widgets.outcome_table import OutcomeTable
 
 SLOW_ANSWER_SECONDS = 3.0  # from then on, say that the provider is being waited for
@@ -133,8 +133,7 @@ class ProgressScreen(JobScreen):
         self.query_one(OutcomeTable).focus()
         if not self.job_id:
             self.say("Writing the plan to the journal; sending starts as soon as it is kept…")
-        self.repaint()
-        self.set_interval(REPAINT_SECONDS, self.repaint)
+        self.keep_repainting(self.repaint)
 
     def repaint(self) -> None:
         progress = self.progress(self.job_id)

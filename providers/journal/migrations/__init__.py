@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from providers.journal.database import Database
 
-HEAD = "0005"
+HEAD = "0006"
 FIRST = "0001"
 
 

@@ -134,6 +134,20 @@ def test_mistakes_end_in_a_plain_sentence(
     assert code == 1 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("demo", [[], ["--demo"]])
+def test_a_command_without_its_account_says_which_command_names_them(
+    capsys: pytest.CaptureFixture[str], demo: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        run(capsys, *demo, "containers")
+    said = capsys.readouterr().err
+    assert ended.value.code == 2 and "required: account" in said
+    printed = said.split("`")[1]
+    assert printed == " ".join(["rosterdeck", *demo, "accounts", "list"])
+    code, out, _ = run(capsys, *printed.split()[1:])
+    assert code == 0 and ("sandbox-rasl" in out) == bool(demo)
+
+
 def test_demo_reads_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--demo", "containers", "sandbox-wasend", "--json")
     groups = json.loads(out)
@@ -162,7 +176,8 @@ def test_the_shell_says_a_dry_run_is_one_in_plain_words(
         capsys, "--demo", "remove", "sandbox-rasl", "group:3", "+12025550105", "--dry-run", "--yes"
     )
     assert code == 0 and "journaled; a dry run: nothing is sent." in out
-    assert out.rstrip().endswith("finished: ○ would remove 1 · dry run")
+    assert "\n○ would remove    Jade Chen <+12025550105>\n" in out, "each member, from the plan"
+    assert "finished: ○ would remove 1 · dry run — Dry run: nothing was sent; only its " in out
     _, out, _ = run(capsys, "--demo", "jobs")
     assert "finished  ○ would remove 1 · dry run" in out
 

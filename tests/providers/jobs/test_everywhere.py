@@ -238,6 +238,23 @@ def test_remove_everywhere_in_the_shell(capsys: pytest.CaptureFixture[str]) -> N
     assert "why**: T-2" in out and "Parents Network" in out
 
 
+def test_a_dry_run_everywhere_names_each_place_and_journals_only_counts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    person = Sandbox().everywhere[1]
+    _, out, _ = run(capsys, "--demo", "remove", "--everywhere", person["phone"], "--dry-run")
+    would = [line for line in out.splitlines() if line.startswith("○ would remove")]
+    assert len(would) >= 2 and all(" in " in line for line in would), "each with its place"
+    job_id = out.split("Receipt: rosterdeck --demo jobs receipt ")[1].split()[0]
+    _, told, _ = run(capsys, "--demo", "jobs", "receipt", job_id)
+    assert "## Dry run" in told and "## Done" not in told and "Still held" not in told
+    assert f"○ would remove {len(would)}." in told
+    _, told, _ = run(capsys, "--demo", "jobs", "receipt", job_id, "--format", "json")
+    places = json.loads(told)["places"]
+    assert sum(p["counts"].get("would-remove", 0) for p in places) == len(would)
+    assert all(p["members"] == [] for p in places)
+
+
 def test_remove_everywhere_refuses_what_is_not_one_persons_address(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -402,7 +419,9 @@ def test_the_time_is_the_slowest_accounts_and_its_places_add_up(journal: Journal
     guess = estimate_everywhere(adapters, journal, plan)  # type: ignore[arg-type]
     assert (guess.calls, guess.seconds, guess.today) == (3, 20.0, None)
     assert guess.calls_are == "over 2 accounts at once"
-    assert cost(guess, "each account's").startswith("About 3 calls (over 2 accounts at once), 20 s")
+    assert cost(guess, "each account's").startswith(
+        "About 3 calls (over 2 accounts at once), 20\u00a0s"
+    )
 
 
 def test_todays_count_covers_every_place_whatever_its_order(journal: Journal) -> None:

@@ -268,7 +268,9 @@ async def test_a_whatsapp_account_writes_3_to_6_seconds_apart_by_default() -> No
     spacing = adapter.http.write_spacing  # type: ignore[attr-defined]
     assert (spacing.floor, spacing.jitter) == (3.0, 3.0)
     assert adapter.capabilities.write_gaps == (3.0, 6.0)
-    assert pace(adapter.capabilities).startswith("Pace: one person a call, 3–6 s apart at random")
+    assert pace(adapter.capabilities).startswith(
+        "Pace: one person a call, 3–6\u00a0s apart at random"
+    )
     guess = adapter.estimate(Container(id="s/g", name="g", kind=ContainerKind.GROUP), 10)
     assert (guess.calls, guess.seconds) == (20, 45.0)  # a removal and a read-back; 4.5 s mean
     await adapter.aclose()

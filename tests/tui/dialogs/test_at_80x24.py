@@ -7,11 +7,16 @@ from typing import Any
 
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Footer
+from textual.widgets._footer import FooterKey
 
+from providers.journal.records import JobState
+from providers.models import MemberOutcome, Operation, Outcome, Provider
+from tests.helpers.journal import GROUP, PEOPLE
 from tests.scenes import find, members, quick_app, until
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
+from tui.screens.progress import ProgressScreen
 
 SIZE = (80, 24)
 
@@ -57,3 +62,36 @@ async def test_the_members_help_scrolls_to_its_last_line() -> None:
         assert table.scroll_y == table.max_scroll_y
         last = table.get_row_at(table.row_count - 1)
         assert "Command palette" in str(last[1]) and table.cursor_row == table.row_count - 1
+
+
+async def test_the_accounts_help_fits_its_width() -> None:
+    """Every row is read whole: nothing runs past the dialog's edge (a sideways scroll)."""
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count > 8 and table.max_scroll_x == 0
+
+
+async def test_a_cancelled_jobs_footer_shows_every_key() -> None:
+    """Removed, failed and not sent yet: resume, retry, undo and the rest all fit."""
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        journal = app.desk.journal
+        job_id = journal.create(
+            account="sandbox-rasl",
+            provider=Provider.RASL,
+            container=GROUP,
+            operation=Operation.REMOVE_FROM_CONTAINER,
+            members=PEOPLE,
+        )
+        journal.mark_sending(job_id, ["1", "2"], 0)
+        failed = MemberOutcome(member_id="2", outcome=Outcome.FAILED, message="no")
+        journal.record(job_id, [MemberOutcome(member_id="1", outcome=Outcome.REMOVED), failed])
+        journal.set_state(job_id, JobState.CANCELLED, "Cancelled; 1 not sent.")
+        await app.push_screen(ProgressScreen(job_id))
+        footer = app.screen.query_one(Footer)
+        shown = lambda: {key.description for key in footer.query(FooterKey)}  # noqa: E731
+        await until(pilot, lambda: {"Resume", "Retry failed", "Undo", "Receipt"} <= shown())
+        assert footer.max_scroll_x == 0, "the last key is not cut"

@@ -10,6 +10,7 @@ from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.accounts import AccountsScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.progress import ProgressScreen
+from tui.widgets.outcome_table import OutcomeTable
 
 
 async def test_a_dry_run_reads_as_one_with_its_reason() -> None:
@@ -26,6 +27,10 @@ async def test_a_dry_run_reads_as_one_with_its_reason() -> None:
         )
         await until(pilot, lambda: "finished" in text_of(pilot, "#status"))
         assert text_of(pilot, "#counts") == "2/2 done  ○ would remove 2 · dry run"
+        table = app.screen.query_one(OutcomeTable)
+        assert table.row_count == 2 and "would remove" in " ".join(table.cells(1))
+        (job,) = app.desk.journal.jobs()
+        assert app.desk.journal.items(job.id) == [], "a dry run journals counts, not members"
         await pilot.press("escape", "escape", "escape")
         await until(pilot, lambda: isinstance(app.screen, AccountsScreen))
         await pilot.press("h")
@@ -33,3 +38,7 @@ async def test_a_dry_run_reads_as_one_with_its_reason() -> None:
         _, what, state = (str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0))
         assert what.endswith("\nwhy: T-77 unsubscribe")
         assert state == "finished · dry run\n2 ○ would remove"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await until(pilot, lambda: "only its counts are kept" in text_of(pilot, "#status"))
+        assert text_of(pilot, "#counts") == "2/2 done  ○ would remove 2 · dry run"

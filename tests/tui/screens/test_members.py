@@ -50,7 +50,7 @@ async def test_loading_shows_progress_and_time_left() -> None:
         counts = text_of(pilot, "#counts")
         # 19,900 to go at about 200 a second (the pace seen so far) is over a minute
         assert f"loading {screen.roster.loaded:,} of {BIG:,} ·" in counts
-        left = re.search(r"· (\d+) (s|min) left$", counts)
+        left = re.search(r"· (\d+)\u00a0(s|min) left$", counts)
         assert left is not None and (left.group(2) == "min" or int(left.group(1)) >= 60), counts
         assert not screen.roster.complete
 
