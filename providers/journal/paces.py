@@ -6,7 +6,9 @@ writer takes the turn in a write transaction (SQLite's `BEGIN IMMEDIATE`, Postgr
 lock) only once that moment has passed; while its write is under way the row says "not before
 it ends" (at the latest `longest` seconds on, should the writer die), and when it has ended,
 "not before this write's gap from now". So the gap between any two writes on a number, from
-one process or several, is never under the floor, even measured at the provider.
+one process or several, is never under the floor, even measured at the provider. A writer
+waiting on a write under way looks again every `UNDER_WAY_LOOK` seconds: that write usually
+ends in a fraction of a second, and its gap is then all there is to wait.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from providers.journal.database import Database
+
+#: how soon a writer waiting on another's write under way asks again
+UNDER_WAY_LOOK = 0.25
 
 
 class Paces:
@@ -49,12 +54,15 @@ class Paces:
         key, token = self._prefix + scope, uuid.uuid4().hex
         with self._db.write() as conn:
             _row_for(conn, key)
-            not_before = conn.execute(
-                select(paces.c.not_before).where(paces.c.scope == key).with_for_update()
-            ).scalar_one()
+            not_before, holder = conn.execute(
+                select(paces.c.not_before, paces.c.holder)
+                .where(paces.c.scope == key)
+                .with_for_update()
+            ).one()
             now = clock(conn)
             if now < not_before:
-                return float(not_before - now)
+                left = float(not_before - now)
+                return min(left, UNDER_WAY_LOOK) if holder else left
             conn.execute(
                 update(paces)
                 .where(paces.c.scope == key)

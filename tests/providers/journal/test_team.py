@@ -16,6 +16,7 @@ import pytest
 from providers.errors import ConfigurationError
 from providers.journal import Journal
 from providers.journal.claims import Budget, OverBudget
+from providers.journal.paces import UNDER_WAY_LOOK
 from providers.journal.records import ANOTHER_JOB, SENDING
 from providers.journal.runners import HEARTBEAT_STALE_SECONDS, JobBusy
 from providers.models import (
@@ -185,7 +186,8 @@ def test_turns_on_a_number_are_one_at_a_time_across_processes(journal_at: Path |
     mine = Journal(journal_at).turns(Provider.WASEND)
     theirs = Journal(journal_at).turns(Provider.WASEND)
     assert mine.take("sess/", longest=30) == 0
-    assert 29 < theirs.take("sess/", longest=30) <= 30  # under way: not before it ends
+    # under way: asked again soon (it usually ends in a moment), not at its longest
+    assert 0 < theirs.take("sess/", longest=30) <= UNDER_WAY_LOOK
     assert theirs.take("other/", longest=30) == 0  # another number is free
     mine.done("sess/", gap=5)
     assert 4 < theirs.take("sess/", longest=30) <= 5
