@@ -15,7 +15,7 @@ from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from providers.wasend.adapter import WaSendAdapter
-from providers.wasend.pace import warm_up
+from providers.wasend.pace import SlowDays, warm_up
 from tests.helpers import OpenAdapter, Sleeps
 
 
@@ -56,7 +56,10 @@ async def test_the_budget_runs_out_mid_job_and_the_rest_waits(
     assert estimate(adapter, journal, plan).today == 2  # said before it starts
     job = await Engine(adapter, journal).run(record_plan(journal, plan))
     assert job.state is JobState.PAUSED
-    assert "budget of 5" in job.note and "The rest waits" in job.note
+    assert job.note == (
+        f"Paused: today's budget of 5 for {group.parent} is spent (5 sent since midnight). "
+        "The rest waits: resume tomorrow, or raise the account's budget."
+    ), "it names the session (the phone number) whose budget it is"
     assert job.counts == {Outcome.REMOVED.value: 2, "pending": 5}
     assert len(sandbox.wasend.removals) == 5
     # Another session (phone number) has a budget of its own.
@@ -274,3 +277,17 @@ async def test_a_whatsapp_account_writes_3_to_6_seconds_apart_by_default() -> No
     guess = adapter.estimate(Container(id="s/g", name="g", kind=ContainerKind.GROUP), 10)
     assert (guess.calls, guess.seconds) == (20, 45.0)  # a removal and a read-back; 4.5 s mean
     await adapter.aclose()
+
+
+def test_the_first_reason_of_a_day_stands_until_the_next_day() -> None:
+    today = [date(2026, 12, 2)]
+    slow = SlowDays(lambda: today[0])
+    slow.note("front/", "429 at 14:02")
+    slow.note("front/", "rate-overlimit at 15:00")
+    slow.note("sales/", "rate-overlimit at 15:01")
+    assert slow.why("front/") == "429 at 14:02", "the first reason of the day stands"
+    assert slow.why("sales/") == "rate-overlimit at 15:01", "each session its own"
+    today[0] += timedelta(days=1)
+    assert slow.why("front/") == ""
+    slow.note("front/", "rate-overlimit at 09:00")
+    assert slow.why("front/") == "rate-overlimit at 09:00"
