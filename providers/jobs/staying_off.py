@@ -16,7 +16,7 @@ from typing import Any
 from providers.jobs.everywhere import EverywherePlan
 from providers.jobs.plans import Plan
 from providers.jobs.proposal import Proposal
-from providers.jobs.receipts import cell
+from providers.jobs.receipt_parts import cell
 from providers.journal import Journal
 from providers.journal.chain import Writing
 from providers.journal.register import Entry, normalised

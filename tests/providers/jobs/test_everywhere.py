@@ -236,6 +236,11 @@ def test_remove_everywhere_in_the_shell(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0 and "Nothing left to do." in out
     code, out, _ = run(capsys, "--demo", "jobs", "receipt", job_id)
     assert "why**: T-2" in out and "Parents Network" in out
+    story = out.split("## What happened\n\n")[1].split("\n\n")[0].splitlines()
+    assert any("Parents Network" in line and line.endswith(": finished") for line in story)
+    _, out, _ = run(capsys, "--demo", "jobs", "receipt", job_id, "--format", "json")
+    places = json.loads(out)["places"]
+    assert all(place["happened"][-1]["what"] == "finished" for place in places)
 
 
 def test_a_dry_run_everywhere_names_each_place_and_journals_only_counts(
