@@ -3,7 +3,9 @@ behind RosterDeck's back, the demo's Choir group through a desk."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from providers.jobs.desk import Desk
 from providers.journal import Journal
@@ -23,15 +25,28 @@ GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)
 PEOPLE = [Member(id=str(n), name=f"Person {n}") for n in range(1, 4)]
 
 
-def finished_job(journal: Journal) -> str:
-    job_id = journal.create(
-        account="acme",
-        provider=Provider.RASL,
-        container=GROUP,
+def planned(
+    journal: Journal,
+    members: Sequence[Member],
+    *,
+    account: str = "acme",
+    provider: Provider = Provider.RASL,
+    container: Container = GROUP,
+    **options: Any,
+) -> str:
+    """A removal journaled as planned (nothing sent yet); `options` as `Journal.create`'s."""
+    return journal.create(
+        account=account,
+        provider=provider,
+        container=container,
         operation=Operation.REMOVE_FROM_CONTAINER,
-        members=PEOPLE,
-        reason="TICKET-42 unsubscribe",
+        members=members,
+        **options,
     )
+
+
+def finished_job(journal: Journal) -> str:
+    job_id = planned(journal, PEOPLE, reason="TICKET-42 unsubscribe")
     journal.mark_sending(job_id, [m.id for m in PEOPLE], 0)
     journal.record(
         job_id,

@@ -22,7 +22,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from tests.helpers.journal import tamper
+from tests.helpers.journal import planned, tamper
 
 GROUP = Container(id="s1/123@g.us", name="Choir", kind=ContainerKind.GROUP, parent="Events")
 ADA = Member(id="447700900123@s.whatsapp.net", name="Ada Lovelace", address="+447700900123")
@@ -30,13 +30,8 @@ BOB = Member(id="447700900456@s.whatsapp.net", name="Bob Byron", address="+44770
 
 
 def removal(journal: Journal, *members: Member, states: tuple[str, ...] = ()) -> str:
-    job_id = journal.create(
-        account="phones",
-        provider=Provider.WASEND,
-        container=GROUP,
-        operation=Operation.REMOVE_FROM_CONTAINER,
-        members=members,
-        reason="T-1",
+    job_id = planned(
+        journal, members, account="phones", provider=Provider.WASEND, container=GROUP, reason="T-1"
     )
     done = [m for m, state in zip(members, states, strict=False) if state == "removed"]
     if done:

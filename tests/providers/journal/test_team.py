@@ -24,10 +24,10 @@ from providers.models import (
     ContainerKind,
     Member,
     MemberOutcome,
-    Operation,
     Outcome,
     Provider,
 )
+from tests.helpers import journal as journal_helpers
 from tests.helpers.journal import tamper
 
 GROUP = Container(id="sess/choir@g.us", name="Choir", kind=ContainerKind.GROUP)
@@ -36,12 +36,8 @@ PEOPLE = [Member(id=f"{n}@c.us", name=f"Person {n}") for n in range(1, 7)]
 
 
 def planned(journal: Journal, members: list[Member], container: Container = GROUP) -> str:
-    return journal.create(
-        account="phones",
-        provider=Provider.WASEND,
-        container=container,
-        operation=Operation.REMOVE_FROM_CONTAINER,
-        members=members,
+    return journal_helpers.planned(
+        journal, members, account="phones", provider=Provider.WASEND, container=container
     )
 
 

@@ -10,23 +10,16 @@ from pathlib import Path
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.journal.writes import details
-from providers.models import Member, Operation, Outcome, Provider
-from tests.helpers.journal import GROUP, tamper
+from providers.models import Member, Outcome
+from tests.helpers.journal import planned, tamper
 
 PEOPLE = [Member(id=str(n), name=f"Person {n}", address=f"+4477009{n:05}") for n in range(2_000)]
 OWNER = Member(id="owner", name="The Owner", address="+447700800000")
 
 
 def _dry_run(journal: Journal, members: list[Member]) -> str:
-    return journal.create(
-        account="acme",
-        provider=Provider.WASEND,
-        container=GROUP,
-        operation=Operation.REMOVE_FROM_CONTAINER,
-        members=members,
-        protected=[(OWNER, "the group's owner")],
-        dry_run=True,
-    )
+    protected = [(OWNER, "the group's owner")]
+    return planned(journal, members, protected=protected, dry_run=True)
 
 
 def _planned(journal_at: Path | str, job_id: str) -> dict[str, object]:

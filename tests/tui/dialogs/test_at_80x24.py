@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Footer
 from textual.widgets._footer import FooterKey
 
 from providers.journal.records import JobState
-from providers.models import MemberOutcome, Operation, Outcome, Provider
-from tests.helpers.journal import GROUP, PEOPLE
+from providers.models import MemberOutcome, Outcome
+from tests.helpers.journal import PEOPLE, planned
 from tests.scenes import find, members, quick_app, until
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
@@ -79,13 +79,7 @@ async def test_a_cancelled_jobs_footer_shows_every_key() -> None:
     app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
         journal = app.desk.journal
-        job_id = journal.create(
-            account="sandbox-rasl",
-            provider=Provider.RASL,
-            container=GROUP,
-            operation=Operation.REMOVE_FROM_CONTAINER,
-            members=PEOPLE,
-        )
+        job_id = planned(journal, PEOPLE, account="sandbox-rasl")
         journal.mark_sending(job_id, ["1", "2"], 0)
         failed = MemberOutcome(member_id="2", outcome=Outcome.FAILED, message="no")
         journal.record(job_id, [MemberOutcome(member_id="1", outcome=Outcome.REMOVED), failed])
