@@ -26,16 +26,13 @@ from providers.cli import find as find_command
 from providers.cli import jobs as job_commands
 from providers.cli import journal as journal_commands
 from providers.cli import pace as pace_commands
+from providers.cli import sandbox as sandbox_commands
 from providers.cli import staying as staying_commands
 from providers.errors import ConfigurationError, ProviderError
 from providers.protocol import Adapter
 from providers.text import json_text, shown
 
 Command = Callable[[argparse.Namespace, Workspace], Coroutine[Any, Any, int]]
-RASL_NAME_FIELDS = {
-    "firstname": ("firstname", "lastname"),
-    "first_name": ("first_name", "last_name"),
-}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -210,36 +207,6 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
     return await _with_adapter(workspace, args.account, show)
 
 
-async def sandbox_serve(args: argparse.Namespace, workspace: Workspace) -> int:
-    from providers.sandbox import TOKENS, Sandbox
-    from providers.sandbox.serve import bind, origin_of, server
-
-    sandbox = Sandbox()
-    if args.no_limits:
-        sandbox.unlimited()
-    for faults in sandbox.faults.values():
-        faults.latency = args.latency
-        faults.error_rate = args.error_rate
-        faults.timeout_rate = args.timeout_rate
-        faults.malformed_rate = args.malformed_rate
-        faults.error_after_rate = args.error_after_rate
-        faults.drop_after_rate = args.drop_after_rate
-        faults.hang_rate = args.hang_rate
-    sandbox.rasl.name_fields = RASL_NAME_FIELDS[args.rasl_names]
-    whatsapp = sandbox.wasend
-    whatsapp.shapes.lists = args.wasend_lists
-    whatsapp.misbehaviour.stale_reads = args.wasend_stale_reads
-    whatsapp.misbehaviour.disconnect_after = args.wasend_disconnect_after
-    whatsapp.misbehaviour.overlimit_after = args.wasend_overlimit_after
-    whatsapp.misbehaviour.read_gap = args.wasend_read_gap
-    sock = bind(args.host, args.port)
-    origin = origin_of(sock)
-    for provider, token in TOKENS.items():
-        print(f"{provider.value} {sandbox.base_url(provider, origin)} {token}", flush=True)
-    await server(sandbox).serve(sockets=[sock])
-    return 0
-
-
 def _parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
         prog="rosterdeck",
@@ -304,61 +271,7 @@ def _parser() -> argparse.ArgumentParser:
         help="open only with a random token in the URL (printed); without it there is no login",
     )
 
-    sandbox = commands.add_parser("sandbox", help="the built-in fake APIs")
-    sandbox_acts = sandbox.add_subparsers(dest="action", metavar="ACTION", required=True)
-    serve = sandbox_acts.add_parser("serve", help="serve the three fake APIs on a loopback port")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
-    serve.add_argument("--error-rate", type=float, default=0.0, help="share of 503 answers")
-    serve.add_argument("--timeout-rate", type=float, default=0.0, help="share of late answers")
-    serve.add_argument("--malformed-rate", type=float, default=0.0, help="share of broken bodies")
-    serve.add_argument(
-        "--error-after-rate", type=float, default=0.0, help="share of 500s after acting"
-    )
-    serve.add_argument(
-        "--drop-after-rate", type=float, default=0.0, help="share of connections cut after acting"
-    )
-    serve.add_argument("--hang-rate", type=float, default=0.0, help="share never answered")
-    serve.add_argument(
-        "--no-limits", action="store_true", help="lift the providers' documented rate limits"
-    )
-    serve.add_argument(
-        "--rasl-names",
-        choices=list(RASL_NAME_FIELDS),
-        default="firstname",
-        help="RASL: contacts' names as the API sorts and searches them (firstname, lastname) "
-        "or as first_name, last_name",
-    )
-    serve.add_argument(
-        "--wasend-lists",
-        choices=["sdk", "docs"],
-        default="sdk",
-        help="WaSend's group and participant lists as the SDK types them, or as documented",
-    )
-    serve.add_argument(
-        "--wasend-stale-reads",
-        type=int,
-        default=0,
-        help="WaSend: participant reads after a change that still show the list from before",
-    )
-    serve.add_argument(
-        "--wasend-disconnect-after",
-        type=int,
-        help="WaSend: the session drops (scan QR) after this many removals",
-    )
-    serve.add_argument(
-        "--wasend-overlimit-after",
-        type=int,
-        help='WaSend: WhatsApp answers "rate-overlimit" after this many removals',
-    )
-    serve.add_argument(
-        "--wasend-read-gap",
-        type=float,
-        help="WaSend: group and participant reads of a session closer than this many seconds "
-        'get "rate-overlimit"',
-    )
-    serve.set_defaults(run=sandbox_serve)
+    sandbox_commands.add_parser(commands)
     return parser
 
 
