@@ -13,7 +13,7 @@ RASL_NAME_FIELDS = {
 }
 
 
-async def serve(args: argparse.Namespace, workspace: Workspace) -> int:
+async def serve_sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
     from providers.sandbox import TOKENS, Sandbox
     from providers.sandbox.serve import bind, origin_of, server
 
@@ -98,4 +98,4 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="WaSend: group and participant reads of a session closer than this many seconds "
         'get "rate-overlimit"',
     )
-    serve.set_defaults(run=serve)
+    serve.set_defaults(run=serve_sandbox)
