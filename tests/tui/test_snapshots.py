@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from providers.accounts import credentials
 from providers.accounts.workspace import LocalWorkspace
@@ -33,6 +34,9 @@ def steady_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Which other keyrings exist, and why they are unusable, differs between machines.
     others = [("keyring.backends.SecretService.Keyring", "not available: no D-Bus session")]
     monkeypatch.setattr(credentials, "_others", lambda chosen: others)
+    # A field's cursor blinks every half second: a busy machine would take the picture on
+    # either side of a blink. It stays shown.
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 @pytest.mark.parametrize("size", SIZES)
