@@ -50,8 +50,13 @@ def test_two_people_on_one_group_send_each_member_once(
         journal = Journal(postgresql_url)
         (first,) = [job for job in journal.jobs() if job.state is JobState.FINISHED]
         by = f"{getpass.getuser()} from 10.0.0."
-        assert f"has a job running: job {first.id}, run by {by}" in said, said
-        assert f"(process {started[winner].pid}) since" in said
+        if "matched nobody" in said:
+            # the winner's first removals landed before the loser read the group: what it
+            # named is gone, and nothing was planned, let alone sent
+            assert "Nothing was sent" in said and not journal.unfinished(), said
+        else:
+            assert f"has a job running: job {first.id}, run by {by}" in said, said
+            assert f"(process {started[winner].pid}) since" in said
 
         # Refused when its job began to run (both were planned before either ran): resumed,
         # the members the first took are settled as its. Refused up front: planned again,
