@@ -219,7 +219,12 @@ class Desk:
         )
         unmatched = [str(given) for given in matched_nobody]  # a spreadsheet row, whole
         if unmatched and not ignore_absent:
-            listed = ", ".join(shown(given, 60) for given in unmatched[:10])
+            # one named by its id may be gone because someone's job took them off
+            named = unmatched[:10]
+            gone = self.journal.removals(adapter.provider, [(container.id, g) for g in named])
+            listed = ", ".join(
+                shown(given, 60) + _removed_by(gone.get((container.id, given))) for given in named
+            )
             raise Refused(
                 f"{len(unmatched):,} of the given members matched nobody in "
                 f"{plan.container.name}: {listed}. Nothing was sent (--ignore-absent removes "
@@ -497,6 +502,10 @@ def refuse_unsendable(adapter: Adapter, container: Container) -> None:
     for both faces, before anything is looked up or sent."""
     if why := adapter.refusal(container):
         raise Refused(nothing_to_send(container, why))
+
+
+def _removed_by(job: str | None) -> str:
+    return f" (already removed by {job})" if job else ""
 
 
 def _sendable(part: Job) -> int:

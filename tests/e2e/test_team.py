@@ -54,6 +54,7 @@ def test_two_people_on_one_group_send_each_member_once(
             # the winner's first removals landed before the loser read the group: what it
             # named is gone, and nothing was planned, let alone sent
             assert "Nothing was sent" in said and not journal.unfinished(), said
+            assert f"(already removed by job {first.id} ({by}" in said, said
         else:
             assert f"has a job running: job {first.id}, run by {by}" in said, said
             assert f"(process {started[winner].pid}) since" in said

@@ -87,6 +87,21 @@ async def test_resume_after_a_cancel_sends_the_rest_once(desk: Desk, sandbox: Sa
         await desk.propose_resume(ticket.job_id)
 
 
+async def test_someone_named_by_id_and_already_removed_is_said_to_be(desk: Desk) -> None:
+    """Two people on one group: the second names someone the first's job took off."""
+    group, members = await choir(desk, 2)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    ticket = desk.confirm(proposal)
+    await desk.runs.run(ticket)
+    stranger = "447700999999@s.whatsapp.net"
+    with pytest.raises(Refused) as refused:
+        await desk.propose_entries("sandbox-wasend", group.id, [members[1].id, stranger])
+    said = str(refused.value)
+    assert said.startswith("2 of the given members matched nobody in Choir: ")
+    assert f"{members[1].id} (already removed by job {ticket.job_id} (" in said
+    assert f"{stranger}. Nothing was sent" in said, "nobody removed them: nothing more said"
+
+
 def promote(sandbox: Sandbox, group: Container, member: Member, owner: bool = True) -> None:
     """WhatsApp changes behind the plan's back: this member became the group's owner."""
     session, jid = group.id.split("/")
