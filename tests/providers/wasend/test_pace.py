@@ -68,6 +68,15 @@ async def test_the_budget_runs_out_mid_job_and_the_rest_waits(
     assert elsewhere.state is JobState.FINISHED
 
 
+async def test_a_budget_of_0_is_no_budget(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    adapter = connect(Provider.WASEND, daily_budget=0)
+    group, members = await group_of(adapter, "Choir")
+    job = await Engine(adapter, journal).run(job_for(journal, adapter, group, members[:3]))
+    assert job.state is JobState.FINISHED and job.counts == {Outcome.REMOVED.value: 3}
+
+
 async def test_a_429_pauses_the_job_without_retrying(
     sandbox: Sandbox, connect: OpenAdapter, journal: Journal
 ) -> None:
