@@ -187,7 +187,7 @@ class Desk:
         return Proposal(
             kind=Kind.NEW,
             lines=tuple(lines),
-            word=confirmation_word(plan.operation, len(plan.members), plan.container.name),
+            word=plan.confirmation_word,
             label=verb,
             reason_required=reason_required(self.workspace.account(plan.account)),
             plan=plan,
@@ -248,7 +248,7 @@ class Desk:
         return Proposal(
             kind=Kind.EVERYWHERE,
             lines=(*everywhere_words(plan, guess, paces), SUPPRESSING),
-            word=str(len(plan.acting)),
+            word=plan.confirmation_word,
             label="Remove",
             reason_required=strict,
             everywhere=plan,

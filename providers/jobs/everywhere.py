@@ -67,11 +67,11 @@ class EverywherePlan:
     @property
     def confirmation_word(self) -> str:
         """Always typed, as for a big job: the number of places acted on."""
-        return str(len(self.acting)) if self.acting and not self.dry_run else ""
+        return str(len(self.acting)) if self.acting else ""
 
 
 def plan_everywhere(
-    found: Sequence[Found], addresses: Sequence[str], *, reason: str = "", dry_run: bool = False
+    found: Sequence[Found], addresses: Sequence[str], *, reason: str = ""
 ) -> EverywherePlan:
     """One part a place the person was found in; locked members and read-only places are
     planned as protected, with the reason, so the receipt can say what was not done."""
@@ -90,12 +90,12 @@ def plan_everywhere(
             grouped.setdefault(key, (answer.account, place.container, []))[2].append(place.member)
     parts = tuple(
         replace(
-            make_plan(account.name, account.provider, container, members, dry_run=dry_run),
+            make_plan(account.name, account.provider, container, members),
             reason=reason,
         )
         for account, container, members in grouped.values()
     )
-    return EverywherePlan(tuple(addresses), parts, tuple(unsearched), reason, dry_run)
+    return EverywherePlan(tuple(addresses), parts, tuple(unsearched), reason)
 
 
 def asking_why(plan: EverywherePlan, accounts: Sequence[Account]) -> list[str]:

@@ -70,8 +70,6 @@ async def plan_for_entries(
     container: Container,
     given: Iterable[Given],
     operation: Operation = Operation.REMOVE_FROM_CONTAINER,
-    *,
-    dry_run: bool = False,
 ) -> tuple[Plan, list[Given]]:
     """The plan for the members the rows name, and the rows that named nobody. A name that
     several members share is refused: a job never guesses between namesakes."""
@@ -84,5 +82,5 @@ async def plan_for_entries(
             "the phone, email or id of the one meant. Nothing was sent."
         )
     chosen = found.matched_members()
-    plan = make_plan(account, adapter.provider, container, chosen, operation, dry_run=dry_run)
+    plan = make_plan(account, adapter.provider, container, chosen, operation)
     return plan, found.unmatched

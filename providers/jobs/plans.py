@@ -76,9 +76,8 @@ def make_plan(
 
 
 def estimate(adapter: Adapter, journal: Journal, plan: Plan) -> Estimate:
-    """What the plan will cost (see `estimate_for`); a dry run spends no budget."""
-    if plan.dry_run:
-        return adapter.estimate(plan.container, len(plan.members))
+    """What the plan will cost (see `estimate_for`). It is proposed before anyone chooses a
+    dry run, so it is the cost of sending it."""
     return estimate_for(adapter, journal, plan.account, plan.container, len(plan.members))
 
 
