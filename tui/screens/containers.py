@@ -161,10 +161,14 @@ class ContainersScreen(DeckScreen):
         self.query_one("#status", Static).update(f"{shown_now} · on the list: ↑↓, enter opens")
 
     def on_key(self, event: events.Key) -> None:
-        """Typing on the list goes to the filter, so filtering needs no key to learn."""
-        field = self.query_one(Input)
+        """Typing on the list goes to the filter, so filtering needs no key to learn. The
+        filter keeps the keys typed into it, so a printable key comes here from the list,
+        even once the filter has focus: a word typed over SSH arrives at once, and its keys
+        are all sent on to the list before the first one moves the focus. Each is put in the
+        filter; left to go on up, the app would drop it."""
         bound = event.key in self.active_bindings or event.key == "space"
-        if self.focused is not field and event.is_printable and not bound:
+        if event.is_printable and not bound:
+            field = self.query_one(Input)
             field.focus()
             field.insert_text_at_cursor(event.character or "")
             event.stop()

@@ -4,6 +4,7 @@ number may not remove from, at 80x24."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -53,6 +54,22 @@ async def test_a_name_starting_with_q_or_x_is_typed_and_quits_or_deletes_nothing
         await until(pilot, lambda: app.screen is screen)
         await pilot.press("ctrl+q")
         await until(pilot, lambda: app.return_code is not None)
+
+
+async def test_keys_sent_on_to_the_list_before_the_filter_took_focus_are_kept() -> None:
+    """Over SSH "choir" arrives at once: the app sends every key on to the list, which has
+    focus, before the first key moves the focus to the filter. Each must reach the filter."""
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rasl_groups(pilot)
+        field, table = screen.query_one(Input), screen.query_one(DataTable)
+        await pilot.press("v")
+        assert field.has_focus and field.value == "v"
+        for letter in "ol":  # as the app forwards a key to the widget it thinks has focus
+            table._forward_event(events.Key(letter, letter))
+        await until(pilot, lambda: not table._message_queue.qsize())
+        await pilot.pause()
+        assert field.value == "vol"
 
 
 async def test_q_still_quits_where_letters_are_commands() -> None:
