@@ -35,9 +35,10 @@ def test_the_cost_line_says_calls_time_and_todays_budget() -> None:
         "About 20 calls (a removal and a read-back each), 45\u00a0s at this account's pace."
     )
     spent = cost(Estimate(calls=4, seconds=18, today=0))
-    assert spent.endswith(
-        " None can be sent today: the daily budget is spent; the job waits for tomorrow."
-    )
+    assert spent == (
+        "About 4 calls, 18\u00a0s at this account's pace. None can be sent today: the daily "
+        "budget is spent; the job waits for tomorrow."
+    ), "the cost and the time are still said"
     some = cost(Estimate(calls=4, seconds=18, today=1500))
     assert some.endswith(" 1,500 run today; the rest waits for tomorrow's budget.")
 
