@@ -20,6 +20,7 @@ from providers.models import Estimate
         (5399, "90\u00a0min"),
         (5400, "1.5\u00a0h"),
         (8 * 3600, "8.0\u00a0h"),
+        (360 * 3600, "360.0\u00a0h"),  # hours exactly, however many
     ],
 )
 def test_a_duration_in_the_unit_a_person_reads(seconds: float, said: str) -> None:
