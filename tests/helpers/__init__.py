@@ -59,15 +59,15 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 class Sleeps:
-    """A stand-in for asyncio.sleep that records each wait and really waits at most `cap`."""
+    """A stand-in for asyncio.sleep that records each wait and never waits: it only lets the
+    other tasks run, as a sleep would."""
 
     def __init__(self) -> None:
         self.waits: list[float] = []
-        self.cap = 0.0
 
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
-        await asyncio.sleep(min(seconds, self.cap))
+        await asyncio.sleep(0)
 
     def clock(self, start: float) -> Callable[[], float]:
         """A clock that stands at `start` and moves only by what is waited here: given to the
