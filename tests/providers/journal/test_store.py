@@ -11,16 +11,20 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 from providers.accounts.journal_location import journal_target, masked
 from providers.errors import JournalUnavailable
 from providers.journal import Journal
 from providers.journal import database as journal_database
-from providers.journal.migrations import HEAD
+from providers.journal.migrations import HEAD, create, revision, upgrade
 from tests.helpers.journal import GROUP, PEOPLE, finished_job
 
 DATA = Path(__file__).parent / "data"
@@ -74,6 +78,63 @@ def test_the_alembic_head_is_the_one_the_journal_opens_at() -> None:
         "script_location", str(Path(journal_database.__file__).parent / "migrations")
     )
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def _schema(target: Path | str, build: Callable[[Connection], None]) -> dict[str, object]:
+    """The tables, columns, keys and indexes a journal built by `build` has, as read back,
+    and the rows it starts with (a secret by its length: it is random)."""
+    from sqlalchemy import inspect, text
+
+    from providers.journal.database import Database
+
+    db = Database(target)
+    with db.write() as conn:
+        build(conn)
+    with db.read() as conn:
+        seen = inspect(conn)
+        found = {
+            table: {
+                "columns": [
+                    (c["name"], str(c["type"]), c["nullable"], c["default"])
+                    for c in seen.get_columns(table)
+                ],
+                "key": seen.get_pk_constraint(table)["constrained_columns"],
+                "foreign": [
+                    (f["constrained_columns"], f["referred_table"])
+                    for f in seen.get_foreign_keys(table)
+                ],
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in seen.get_indexes(table)
+                ),
+            }
+            for table in seen.get_table_names()
+        }
+        found["revision"] = revision(conn)
+        found["head"] = conn.execute(text("SELECT * FROM head")).all()
+        found["secrets"] = [
+            (name, len(value)) for name, value in conn.execute(text("SELECT * FROM secrets"))
+        ]
+    db.engine.dispose()
+    return found
+
+
+def test_a_new_journal_is_made_as_every_migration_would_make_it(
+    journal_at: Path | str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A new journal is made at once from `tables.py`; replaying the migrations from the
+    first must give the same schema, on SQLite and on PostgreSQL."""
+    if isinstance(journal_at, Path):
+        replayed: Path | str = tmp_path / "replayed.sqlite3"
+    else:
+        from tests.helpers.postgres import create_database, drop_database
+
+        server = request.getfixturevalue("postgresql_server")
+        replayed = create_database(server, "replayed_migrations")
+        request.addfinalizer(lambda: drop_database(server, "replayed_migrations"))
+    made = _schema(journal_at, create)
+    assert made == _schema(replayed, upgrade)
+    assert made["revision"] == HEAD and "alembic_version" in made
 
 
 def test_files_are_private_and_older_ones_tightened_once(tmp_path: Path) -> None:
