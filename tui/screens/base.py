@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from providers.models import Capabilities
+from tui.widgets.deck_footer import DeckFooter
 from tui.widgets.sandbox_banner import SandboxBanner
 
 if TYPE_CHECKING:
     from tui.app import RosterDeckApp
-
-
-#: under this many columns the footer's keys go without the gaps between them and the
-#: palette's key is left to the help (`?`), or the last would be cut: a cancelled job's
-#: keys take 84 columns even without the gaps
-NARROW = 100
 
 
 class DeckScreen(Screen[None]):
@@ -37,12 +31,7 @@ class DeckScreen(Screen[None]):
             yield SandboxBanner(sped_up=self.deck.workspace.sped_up)
         yield Static(self.heading(), id="heading", markup=False)
         yield from self.body()
-        yield Footer()
-
-    def on_resize(self, event: events.Resize) -> None:
-        footer = self.query_one(Footer)
-        footer.compact = event.size.width < NARROW
-        footer.show_command_palette = not footer.compact
+        yield DeckFooter()
 
     def abilities(self, account: str) -> Capabilities | None:
         """What the account's adapter can do, once this session has opened it; screens ask
