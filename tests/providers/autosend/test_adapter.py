@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from providers import errors
+from providers.accounts.connect import open_adapter
+from providers.accounts.workspace import sandbox_accounts
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
-from tests.helpers import OpenAdapter
+from tests.helpers import FAST, OpenAdapter, Sleeps
 
 
 async def _list(adapter: Adapter, name: str) -> Container:
@@ -109,6 +112,65 @@ async def test_add_back_says_what_bulk_add_answered(sandbox: Sandbox, connect: O
     assert {o.outcome for o in mixed} == {Outcome.BACK}
     assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 1, "the add, one page of 74"
     assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 74
+
+
+class _AddAnsweredOddly(httpx.AsyncBaseTransport):
+    """The sandbox, but its answer to a bulk add comes back in a shape nobody documented
+    (after the add was done)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.inner = sandbox.transport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = await self.inner.handle_async_request(request)
+        if not request.url.path.endswith("/bulk-add"):
+            return answer
+        await answer.aread()
+        return httpx.Response(200, json={"success": True, "data": {"added": "all of them"}})
+
+
+async def test_an_add_answered_in_an_odd_shape_is_settled_by_reading(
+    sandbox: Sandbox, connect: OpenAdapter, sleeps: Sleeps
+) -> None:
+    """An add's answer that cannot be read is a lost answer: each member is read back, and
+    is restored only where the read finds them in the list."""
+    beta = await _list(connect(Provider.AUTOSEND), "Beta testers")
+    accounts = sandbox_accounts(sandbox, options=FAST)
+    account, token = next((a, t) for a, t in accounts if a.provider is Provider.AUTOSEND)
+    adapter = open_adapter(account, token, transport=_AddAnsweredOddly(sandbox), sleep=sleeps)
+    back, deleted = (await anext(adapter.members(beta))).members[:2]
+    await adapter.remove(beta, [back, deleted])
+    number = sandbox.autosend.number_for("contactIds", deleted.id)
+    assert number is not None
+    sandbox.autosend.delete_contact(number)
+    calls = sandbox.calls(Provider.AUTOSEND)
+    outcomes = {o.member_id: o for o in await adapter.add(beta, [back, deleted])}
+    await adapter.aclose()
+    assert outcomes[back.id].outcome is Outcome.RESTORED
+    assert "Confirmed back after the answer was lost" in outcomes[back.id].message
+    assert outcomes[deleted.id].outcome is Outcome.UNKNOWN
+    assert "answered the add in an unexpected shape" in outcomes[deleted.id].message
+    assert sandbox.calls(Provider.AUTOSEND) - calls <= 1 + 2, "the add, then a read per member"
+
+
+async def test_an_add_whose_answer_was_lost_is_settled_by_reading(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    adapter = connect(Provider.AUTOSEND)
+    beta = await _list(adapter, "Beta testers")
+    back, gone = (await anext(adapter.members(beta))).members[:2]
+    await adapter.remove(beta, [back, gone])
+    number = sandbox.autosend.number_for("contactIds", gone.id)
+    assert number is not None
+    sandbox.autosend.delete_contact(number)
+    faults = sandbox.faults[Provider.AUTOSEND]
+    faults.drop_after_rate, faults.match = 1.0, "/bulk-add"
+    outcomes = {o.member_id: o for o in await adapter.add(beta, [back, gone])}
+    assert outcomes[back.id].outcome is Outcome.RESTORED
+    assert "Confirmed back after the answer was lost" in outcomes[back.id].message
+    assert outcomes[gone.id].outcome is Outcome.UNKNOWN
+    assert "it may yet be added" in outcomes[gone.id].message
+    assert "after POST /contact-lists/contacts/bulk-add was sent" in outcomes[gone.id].message
 
 
 async def test_unknown_list_is_not_found(connect: OpenAdapter) -> None:

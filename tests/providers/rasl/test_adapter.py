@@ -158,6 +158,7 @@ async def test_an_add_whose_answer_was_lost_is_settled_by_reading(
     assert "Confirmed back after the answer was lost" in outcomes[back.id].message
     assert outcomes[deleted.id].outcome is Outcome.UNKNOWN
     assert "Not in it when checked; it may yet be added" in outcomes[deleted.id].message
+    assert "after POST /groups/5/contacts was sent" in outcomes[deleted.id].message
 
 
 async def test_a_lost_answer_is_settled_by_reading(sandbox: Sandbox, connect: OpenAdapter) -> None:
