@@ -54,7 +54,8 @@ class WriteSpacing:
         self.floor = floor
         self.jitter = jitter
         self._sleep = sleep
-        self._clock = clock
+        #: what it reads the time from (a test gives its own, so the machine's speed is not in it)
+        self.clock = clock
         self._rng = rng or random.SystemRandom()
         self._last: float | None = None
         #: how many times the usual gap the next ones keep (WhatsApp: twice, for the rest of
@@ -94,7 +95,7 @@ class WriteSpacing:
 
     async def wait(self) -> None:
         """Return when this write may leave."""
-        now = self._clock()
+        now = self.clock()
         departure = now if self._last is None else max(now, self._last + self._next_gap())
         self._last = departure
         if departure > now:
