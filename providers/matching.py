@@ -177,17 +177,17 @@ def _text_of(path: Path) -> str:
         raise ConfigurationError(f"{path} cannot be read: permission denied.") from None
     except OSError as error:
         raise ConfigurationError(f"{path} cannot be read: {error.strerror or error}.") from None
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
-        if b"\x00" in data:
-            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), 0, "a NUL byte")
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConfigurationError(
-            f"{path} is not a text file (binary, or not UTF-8: byte {error.start}). Save it as "
-            f"plain text or CSV UTF-8: {FILE_HINT}."
-        ) from None
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    where = -1 if utf16 else data.find(b"\x00")  # text in UTF-8 has no NUL byte
+    if where < 0:
+        try:
+            return data.decode("utf-16" if utf16 else "utf-8-sig")
+        except UnicodeDecodeError as error:
+            where = error.start
+    raise ConfigurationError(
+        f"{path} is not a text file (binary, or not UTF-8: byte {where}). Save it as "
+        f"plain text or CSV UTF-8: {FILE_HINT}."
+    )
 
 
 def csv_entries(text: str) -> list[Given]:

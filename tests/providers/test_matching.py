@@ -136,3 +136,70 @@ async def test_a_paste_as_long_as_the_list_is_matched_against_one_read(
     assert len(plan.skipped) == LINES and unmatched == ["nobody@example.com"]
     assert keyed() <= 3 * LINES + 10
     assert Entry.compared < LINES and Counted.compared < LINES
+
+
+# -- reading a file of people: each way it cannot be read is named, with its path ----------
+
+
+@pytest.mark.parametrize(
+    ("content", "entries"),
+    [
+        pytest.param("ada@example.com\n".encode("utf-16-le"), None, id="utf-16 without a BOM"),
+        pytest.param("\ufeffada@example.com".encode("utf-16-le"), ["ada@example.com"], id="LE"),
+        pytest.param("\ufeffada@example.com".encode("utf-16-be"), ["ada@example.com"], id="BE"),
+        pytest.param(b"\xef\xbb\xbfada@example.com", ["ada@example.com"], id="Excel's UTF-8"),
+    ],
+)
+def test_utf_16_and_excels_utf_8_are_read(
+    tmp_path: Any, content: bytes, entries: list[str] | None
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(content)
+    if entries is None:  # its NUL bytes: not UTF-8, and no mark says it is UTF-16
+        with pytest.raises(matching.ConfigurationError, match=f"{path} is not a text file.*byte 1"):
+            matching.entries_from_file(path)
+    else:
+        assert matching.entries_from_file(path) == entries
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        pytest.param(b"ada\x00b\x00", 3, id="the first NUL byte"),
+        pytest.param(b"ada@example.com\n\xe9t\xe9", 16, id="Latin-1"),
+        pytest.param(b"\xff\xfe\x00\xd8", 2, id="UTF-16 cut in a pair"),
+    ],
+)
+def test_a_file_that_is_not_text_names_the_first_byte_that_is_not(
+    tmp_path: Any, content: bytes, where: int
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(content)
+    with pytest.raises(matching.ConfigurationError) as caught:
+        matching.entries_from_file(path)
+    assert str(caught.value).startswith(
+        f"{path} is not a text file (binary, or not UTF-8: byte {where}). Save it as plain text"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (PermissionError(13, "Permission denied"), "cannot be read: permission denied."),
+        (OSError(5, "Input/output error"), "cannot be read: Input/output error."),
+        (OSError("a disk that went away"), "cannot be read: a disk that went away."),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, error: OSError, said: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("ada@example.com")
+
+    def fails(self: object) -> bytes:
+        raise error
+
+    monkeypatch.setattr(type(path), "read_bytes", fails)
+    with pytest.raises(matching.ConfigurationError) as caught:
+        matching.entries_from_file(path)
+    assert str(caught.value) == f"{path} {said}"
