@@ -203,3 +203,52 @@ def test_a_file_that_cannot_be_read_says_why(
     with pytest.raises(matching.ConfigurationError) as caught:
         matching.entries_from_file(path)
     assert str(caught.value) == f"{path} {said}"
+
+
+@pytest.mark.parametrize(
+    ("text", "entries"),
+    [
+        pytest.param(
+            "Name;E-mail;Phone\nAda;ada@example.com;+44 7700 900123\nBo;;+44 7700 900124\n",
+            [matching.Row(("ada@example.com", "+44 7700 900123")), "+44 7700 900124"],
+            id="Excel's semicolons, a row one person",
+        ),
+        pytest.param(
+            "name\t Mobile \tnotes\nAda\t+44 7700 900123\tcalls on 2 lines\nBo\n",
+            ["+44 7700 900123"],
+            id="tabs, a short row, a column named with spaces",
+        ),
+        pytest.param(
+            "ada@example.com,+44 7700 900123\nbo@example.com\n",
+            ["ada@example.com", "+44 7700 900123", "bo@example.com"],
+            id="no header: every cell",
+        ),
+        pytest.param(
+            "first,last\nAda,Lovelace\n , \n",
+            ["Ada", "Lovelace"],
+            id="a header naming no address: every cell below it",
+        ),
+        pytest.param(
+            "Contact ID\n 64f1c2 \n\n",
+            ["64f1c2"],
+            id="one column: no separator to find",
+        ),
+    ],
+)
+def test_a_csv_export_gives_a_person_a_row(text: str, entries: list[matching.Given]) -> None:
+    assert matching.csv_entries(text) == entries
+
+
+@pytest.mark.parametrize(
+    ("name", "entries"),
+    [
+        ("people.CSV", [matching.Row(("ada@example.com", "+44 7700 900123"))]),
+        ("people.txt", ["email,phone", "ada@example.com,+44", "7700", "900123"]),
+    ],
+)
+def test_a_file_is_read_as_csv_by_its_name(
+    tmp_path: Any, name: str, entries: list[matching.Given]
+) -> None:
+    path = tmp_path / name
+    path.write_text("email,phone\nada@example.com,+44 7700 900123\n")
+    assert matching.entries_from_file(path) == entries
