@@ -72,12 +72,11 @@ async def test_hangup_stops_dispatch_keeps_the_journal_and_exits() -> None:
         await pilot.press("a", "d")
         app.screen.query_one("#typed", Input).value = "246"
         await pilot.click("#confirm")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        # the screen shows at once; the job is in the journal once its plan is written
         await until(
             pilot,
-            lambda: (
-                isinstance(app.screen, ProgressScreen)
-                and app.desk.runs.progress(app.desk.journal.jobs()[0].id).done >= 10
-            ),
+            lambda: any(app.desk.runs.progress(j.id).done >= 10 for j in app.desk.journal.jobs()),
         )
         os.kill(os.getpid(), signal.SIGHUP)
         await until(pilot, lambda: app.return_code is not None)
