@@ -206,3 +206,24 @@ def test_a_jobs_state_changed_behind_its_back_is_named(
     tamper(journal_at, statement)
     breaks = Journal(journal_at).verify().breaks
     assert any(b.startswith(f"job {job_id}: ") and said in b for b in breaks), breaks
+
+
+def test_every_inserted_job_and_every_deleted_step_is_named(journal_at: Path | str) -> None:
+    """Two jobs inserted with no history, and a job's steps deleted to the last: each is
+    named, not only the first found."""
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    journal.close()
+    tamper(
+        journal_at,
+        f"CREATE TEMP TABLE copied AS SELECT * FROM jobs WHERE id = '{job_id}'",
+        "UPDATE copied SET id = 'inserted-1'",
+        "INSERT INTO jobs SELECT * FROM copied",
+        "UPDATE copied SET id = 'inserted-2'",
+        "INSERT INTO jobs SELECT * FROM copied",
+        f"DELETE FROM steps WHERE job_id = '{job_id}'",
+    )
+    breaks = Journal(journal_at).verify().breaks
+    assert "job inserted-1 has no history (inserted)" in breaks, breaks
+    assert "job inserted-2 has no history (inserted)" in breaks, breaks
+    assert f"job {job_id}: steps 1 to 6 were deleted" in breaks, breaks
