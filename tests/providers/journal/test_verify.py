@@ -227,3 +227,36 @@ def test_every_inserted_job_and_every_deleted_step_is_named(journal_at: Path | s
     assert "job inserted-1 has no history (inserted)" in breaks, breaks
     assert "job inserted-2 has no history (inserted)" in breaks, breaks
     assert f"job {job_id}: steps 1 to 6 were deleted" in breaks, breaks
+
+
+@pytest.mark.parametrize(
+    ("deleted", "said"),
+    [("2", "event 2 is missing (deleted)"), ("2, 3", "events 2 to 3 are missing (deleted)")],
+)
+def test_events_deleted_from_the_chain_are_counted(
+    journal_at: Path | str, deleted: str, said: str
+) -> None:
+    journal = Journal(journal_at)
+    finished_job(journal)
+    journal.close()
+    tamper(journal_at, f"DELETE FROM chain WHERE seq IN ({deleted})")
+    assert said in Journal(journal_at).verify().breaks
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (f"0 {GENESIS}\n", None),
+        ("seven hashes\n", "the head file beside the journal cannot be read"),
+        ("12\n", "the head file beside the journal cannot be read"),
+    ],
+    ids=["at the start", "garbled", "cut short"],
+)
+def test_a_head_file_at_the_start_is_whole_and_a_garbled_one_is_named(
+    tmp_path: Path, head: str, said: str | None
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    Journal(path).close()
+    Path(f"{path}.head").write_text(head)
+    verdict = Journal(path).verify()
+    assert verdict.breaks == ([said] if said else []), verdict.breaks
