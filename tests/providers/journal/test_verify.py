@@ -69,31 +69,68 @@ def test_each_change_is_named(journal_at: Path | str, statements: list[str], sai
     assert any(b.startswith(f"job {job_id}: ") and said in b for b in breaks), breaks
 
 
+def _rehash(where: Path | str, *statements: str, start: int = 1) -> None:
+    """A careful hand: the statements, then every step hash from step `start` recomputed."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{where}" if isinstance(where, Path) else where
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+        rows = conn.execute(text("SELECT seq, hash FROM steps ORDER BY seq")).all()
+        previous = next((h for seq, h in reversed(rows) if seq < start), GENESIS)
+        query = "SELECT seq, item, at, state, code, message, batch FROM steps ORDER BY seq"
+        for seq, *fields in conn.execute(text(query)).all():
+            if seq >= start:
+                previous = step_hash(previous, seq, *fields)
+                conn.execute(
+                    text("UPDATE steps SET hash = :h WHERE seq = :s"), {"h": previous, "s": seq}
+                )
+    engine.dispose()
+
+
 def test_steps_rewritten_with_their_hashes_recomputed_are_named(journal_at: Path | str) -> None:
     """A careful hand edits a step and recomputes every step hash after it: the event that
     wrote those steps still names the old last hash."""
     journal = Journal(journal_at)
     job_id = finished_job(journal)
     journal.close()
-    from sqlalchemy import create_engine, text
-
-    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE steps SET code = '', state = 'removed' WHERE seq = 6"))
-        previous = GENESIS
-        query = "SELECT seq, item, at, state, code, message, batch FROM steps ORDER BY seq"
-        for seq, *fields in conn.execute(text(query)).all():
-            previous = step_hash(previous, seq, *fields)
-            conn.execute(
-                text("UPDATE steps SET hash = :h WHERE seq = :s"), {"h": previous, "s": seq}
-            )
-        conn.execute(text("UPDATE items SET state = 'removed', code = '' WHERE member_id = '3'"))
-    engine.dispose()
+    _rehash(
+        journal_at,
+        "UPDATE steps SET code = '', state = 'removed' WHERE seq = 6",
+        "UPDATE items SET state = 'removed', code = '' WHERE member_id = '3'",
+    )
     breaks = Journal(journal_at).verify().breaks
     assert breaks == [
         f"job {job_id}: steps 4 to 6 were rewritten (event 3 no longer matches them)"
     ], breaks
+
+
+@pytest.mark.parametrize(
+    ("statements", "start", "said"),
+    [
+        (["DELETE FROM steps WHERE seq = 5"], 6, "step 5 was deleted"),
+        (
+            [
+                "UPDATE steps SET message = 'x' WHERE seq = 4",
+                "UPDATE steps SET message = 'y' WHERE seq = 6",
+            ],
+            6,
+            "step 4 was changed",
+        ),
+    ],
+    ids=["deleted", "changed"],
+)
+def test_a_run_already_broken_is_not_said_rewritten_too(
+    journal_at: Path | str, statements: list[str], start: int, said: str
+) -> None:
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    journal.close()
+    _rehash(journal_at, *statements, start=start)
+    breaks = Journal(journal_at).verify().breaks
+    assert [b for b in breaks if ": step" in b or "rewritten" in b] == [f"job {job_id}: {said}"]
 
 
 def _two_jobs(where: Path | str) -> tuple[Journal, str]:
