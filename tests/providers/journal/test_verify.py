@@ -13,7 +13,7 @@ from providers.jobs.receipts import export
 from providers.journal import Journal
 from providers.journal.hashing import GENESIS, step_hash
 from tests.helpers import run
-from tests.helpers.journal import finished_job, tamper
+from tests.helpers.journal import PEOPLE, finished_job, planned, tamper
 
 NOTE = "2 removed, 1 failed"
 
@@ -297,3 +297,44 @@ def test_a_head_file_at_the_start_is_whole_and_a_garbled_one_is_named(
     Path(f"{path}.head").write_text(head)
     verdict = Journal(path).verify()
     assert verdict.breaks == ([said] if said else []), verdict.breaks
+
+
+def test_steps_added_a_member_not_planned_and_a_lost_head_row_are_named(
+    journal_at: Path | str,
+) -> None:
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    never_sent = planned(journal, PEOPLE)
+    journal.close()
+    tamper(
+        journal_at,
+        f"CREATE TEMP TABLE copied AS SELECT * FROM steps WHERE job_id = '{job_id}' AND seq = 6",
+        "UPDATE copied SET seq = 7",
+        "INSERT INTO steps SELECT * FROM copied",
+        "UPDATE copied SET seq = 8",
+        "INSERT INTO steps SELECT * FROM copied",
+        "UPDATE copied SET job_id = '" + never_sent + "', seq = 1",
+        "INSERT INTO steps SELECT * FROM copied",
+        f"UPDATE steps SET item = 99 WHERE job_id = '{job_id}' AND seq = 2",
+        "DELETE FROM head",
+    )
+    breaks = Journal(journal_at).verify().breaks
+    for said in (
+        f"job {job_id}: step 7 has no history (inserted)",
+        f"job {job_id}: step 8 has no history (inserted)",
+        f"job {never_sent}: step 1 has no history (inserted)",
+        f"job {job_id}: step 2 names a member not in its plan",
+    ):
+        assert said in breaks, breaks
+    assert any(
+        b.startswith("the chain's head row says nothing, its last event is ") for b in breaks
+    )
+
+
+def test_a_head_row_moved_back_says_where_it_points(journal_at: Path | str) -> None:
+    journal = Journal(journal_at)
+    finished_job(journal)
+    journal.close()
+    tamper(journal_at, "UPDATE head SET seq = 1")
+    breaks = Journal(journal_at).verify().breaks
+    assert any(b.startswith("the chain's head row says 1, its last event is ") for b in breaks)
