@@ -88,6 +88,9 @@ class AutoSendState:
     lists: dict[str, ContactList] = field(default_factory=dict)
     lists_key: str = "lists"  # one version of the docs says "contacts"
     ignores_type_filter: bool = False  # a server that answers every list whatever `type` says
+    #: a removal's `removed` as the list of whom it removed (as named in the request), not a
+    #: count: the docs name the field, not its type
+    removed_as_list: bool = False
     removals: list[tuple[str, int]] = field(default_factory=list)  # (list, contact number)
     #: fields of contacts that differ from the seeded ones (a name the person signed up with)
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -235,19 +238,22 @@ def build(state: AutoSendState) -> Starlette:
         present = set(chosen.numbers)
         gone: set[int] = set()
         errors: list[dict[str, str]] = []
+        named: list[dict[str, str]] = []
         for value in values:
             number = state.number_for(key, value)
             if number is None:
                 errors.append({key[:-1]: value, "message": "No such contact"})
             elif number in present:
                 gone.add(number)
+                named.append({key[:-1]: value})
         chosen.numbers = array("i", (n for n in chosen.numbers if n not in gone))
         state.removals.extend((chosen.id, n) for n in gone)
         not_in_list = len(values) - len(gone) - len(errors)
+        removed = named if state.removed_as_list else len(gone)
         return JSONResponse(
             {
                 "success": True,
-                "data": {"removed": len(gone), "notInList": not_in_list, "errors": errors},
+                "data": {"removed": removed, "notInList": not_in_list, "errors": errors},
             }
         )
 

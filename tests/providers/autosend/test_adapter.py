@@ -77,6 +77,30 @@ async def test_remove_counts_become_outcomes(sandbox: Sandbox, connect: OpenAdap
     assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 72
 
 
+async def test_a_removal_answered_with_a_list_names_each_member_from_it(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """Where `removed` lists whom it removed, each member's outcome comes from the answer
+    alone: removed, not in the list, or refused in AutoSend's words; no read needed."""
+    sandbox.autosend.removed_as_list = True
+    adapter = connect(Provider.AUTOSEND)
+    beta = await _list(adapter, "Beta testers")
+    gone, there, deleted = [m async for p in adapter.members(beta) for m in p.members][:3]
+    await adapter.remove(beta, [gone])
+    number = sandbox.autosend.number_for("contactIds", deleted.id)
+    assert number is not None
+    sandbox.autosend.delete_contact(number)
+    calls = sandbox.calls(Provider.AUTOSEND)
+    outcomes = await adapter.remove(beta, [gone, there, deleted])
+    assert {o.member_id: (o.outcome, o.message) for o in outcomes} == {
+        gone.id: (Outcome.ALREADY_ABSENT, "Was not in the list."),
+        there.id: (Outcome.REMOVED, ""),
+        deleted.id: (Outcome.FAILED, "No such contact"),
+    }
+    assert sandbox.calls(Provider.AUTOSEND) - calls == 1, "the removal alone"
+    assert sandbox.autosend.lists[beta.id].view()["contactCount"] == 72
+
+
 async def test_an_unknown_contact_is_failed_with_the_reason(connect: OpenAdapter) -> None:
     adapter = connect(Provider.AUTOSEND)
     beta = await _list(adapter, "Beta testers")
