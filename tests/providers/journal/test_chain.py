@@ -11,6 +11,8 @@ import pytest
 from providers.accounts.store import AccountStore
 from providers.jobs.receipts import receipt, receipt_head
 from providers.journal import Journal
+from providers.journal.chain import Head
+from providers.journal.hashing import GENESIS
 from providers.journal.records import JobState
 from providers.models import (
     Member,
@@ -114,3 +116,15 @@ def test_a_receipt_says_what_was_done_what_was_not_and_what_is_still_held(
     head = journal.head()
     for form in ("md", "json", "csv"):
         assert receipt_head(receipt(journal, job_id, form)) == head
+
+
+def test_a_head_is_held_while_the_chain_still_has_that_event(tmp_path: Path) -> None:
+    """What a receipt's head is checked against: the start is held by any journal, an event
+    only with its own hash."""
+    journal = Journal(tmp_path / "journal.sqlite3")
+    assert journal.holds(Head(0, GENESIS)) and not journal.holds(Head(0, "f" * 64))
+    finished_job(journal)
+    head = journal.head()
+    assert head.seq > 0 and journal.holds(head)
+    assert not journal.holds(Head(head.seq, GENESIS))
+    assert not journal.holds(Head(head.seq + 1, head.hash))
