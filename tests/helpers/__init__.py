@@ -21,7 +21,7 @@ from providers.accounts.workspace import sandbox_accounts
 from providers.jobs.desk import Desk
 from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import find_everywhere
-from providers.models import Provider
+from providers.models import Member, MemberOutcome, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
 from tui.main import main
@@ -162,3 +162,16 @@ def jade(sandbox: Sandbox) -> list[str]:
     """The demo's person who is in every account: her phone and email."""
     person = sandbox.everywhere[0]
     return [person["phone"], person["email"]]
+
+
+def assert_lost_add_settled(
+    outcomes: list[MemberOutcome], back: Member, gone: Member, call: str
+) -> None:
+    """An add whose answer was lost, settled by reading: `back` is confirmed in again, and
+    `gone` (deleted meanwhile) is unknown, its message naming the call that was sent."""
+    by_member = {o.member_id: o for o in outcomes}
+    assert by_member[back.id].outcome is Outcome.RESTORED
+    assert "Confirmed back after the answer was lost" in by_member[back.id].message
+    assert by_member[gone.id].outcome is Outcome.UNKNOWN
+    assert "Not in it when checked; it may yet be added" in by_member[gone.id].message
+    assert f"after {call} was sent" in by_member[gone.id].message

@@ -60,6 +60,16 @@ def finished_job(journal: Journal) -> str:
     return job_id
 
 
+def tampered(where: Path | str, *statements: str) -> str:
+    """A finished job journaled at `where`, then the journal changed behind its back; the
+    job's id."""
+    journal = Journal(where)
+    job_id = finished_job(journal)
+    journal.close()
+    tamper(where, *statements)
+    return job_id
+
+
 def tamper(where: Path | str, *statements: str) -> None:
     """Change the journal behind RosterDeck's back, as anyone with the file or a login could."""
     from sqlalchemy import create_engine, text

@@ -11,7 +11,7 @@ from providers.accounts.workspace import sandbox_accounts
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
-from tests.helpers import FAST, OpenAdapter, Sleeps
+from tests.helpers import FAST, OpenAdapter, Sleeps, assert_lost_add_settled
 
 
 async def _list(adapter: Adapter, name: str) -> Container:
@@ -189,12 +189,8 @@ async def test_an_add_whose_answer_was_lost_is_settled_by_reading(
     sandbox.autosend.delete_contact(number)
     faults = sandbox.faults[Provider.AUTOSEND]
     faults.drop_after_rate, faults.match = 1.0, "/bulk-add"
-    outcomes = {o.member_id: o for o in await adapter.add(beta, [back, gone])}
-    assert outcomes[back.id].outcome is Outcome.RESTORED
-    assert "Confirmed back after the answer was lost" in outcomes[back.id].message
-    assert outcomes[gone.id].outcome is Outcome.UNKNOWN
-    assert "it may yet be added" in outcomes[gone.id].message
-    assert "after POST /contact-lists/contacts/bulk-add was sent" in outcomes[gone.id].message
+    outcomes = await adapter.add(beta, [back, gone])
+    assert_lost_add_settled(outcomes, back, gone, "POST /contact-lists/contacts/bulk-add")
 
 
 async def test_unknown_list_is_not_found(connect: OpenAdapter) -> None:

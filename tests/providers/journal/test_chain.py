@@ -22,7 +22,7 @@ from providers.models import (
     Provider,
 )
 from tests.helpers import run
-from tests.helpers.journal import GROUP, PEOPLE, finished_job, tamper
+from tests.helpers.journal import GROUP, PEOPLE, finished_job, tampered
 
 
 def test_a_job_records_why_and_who_and_verifies_whole(journal_at: Path | str) -> None:
@@ -52,10 +52,7 @@ def test_a_job_records_why_and_who_and_verifies_whole(journal_at: Path | str) ->
 def test_a_change_outside_rosterdeck_is_found(
     journal_at: Path | str, statement: str, said: str
 ) -> None:
-    journal = Journal(journal_at)
-    finished_job(journal)
-    journal.close()
-    tamper(journal_at, statement)
+    tampered(journal_at, statement)
     verdict = Journal(journal_at).verify()
     assert not verdict.whole
     assert any(said in place for place in verdict.breaks), verdict.breaks

@@ -13,7 +13,7 @@ from providers.jobs.receipts import export
 from providers.journal import Journal
 from providers.journal.hashing import GENESIS, step_hash
 from tests.helpers import run
-from tests.helpers.journal import PEOPLE, finished_job, planned, tamper
+from tests.helpers.journal import PEOPLE, finished_job, planned, tamper, tampered
 
 NOTE = "2 removed, 1 failed"
 
@@ -61,10 +61,7 @@ NOTE = "2 removed, 1 failed"
     ],
 )
 def test_each_change_is_named(journal_at: Path | str, statements: list[str], said: str) -> None:
-    journal = Journal(journal_at)
-    job_id = finished_job(journal)
-    journal.close()
-    tamper(journal_at, *statements)
+    job_id = tampered(journal_at, *statements)
     breaks = Journal(journal_at).verify().breaks
     assert any(b.startswith(f"job {job_id}: ") and said in b for b in breaks), breaks
 
@@ -273,10 +270,7 @@ def test_every_inserted_job_and_every_deleted_step_is_named(journal_at: Path | s
 def test_events_deleted_from_the_chain_are_counted(
     journal_at: Path | str, deleted: str, said: str
 ) -> None:
-    journal = Journal(journal_at)
-    finished_job(journal)
-    journal.close()
-    tamper(journal_at, f"DELETE FROM chain WHERE seq IN ({deleted})")
+    tampered(journal_at, f"DELETE FROM chain WHERE seq IN ({deleted})")
     assert said in Journal(journal_at).verify().breaks
 
 
@@ -332,9 +326,6 @@ def test_steps_added_a_member_not_planned_and_a_lost_head_row_are_named(
 
 
 def test_a_head_row_moved_back_says_where_it_points(journal_at: Path | str) -> None:
-    journal = Journal(journal_at)
-    finished_job(journal)
-    journal.close()
-    tamper(journal_at, "UPDATE head SET seq = 1")
+    tampered(journal_at, "UPDATE head SET seq = 1")
     breaks = Journal(journal_at).verify().breaks
     assert any(b.startswith("the chain's head row says 1, its last event is ") for b in breaks)

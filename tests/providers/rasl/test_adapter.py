@@ -12,7 +12,7 @@ from providers.jobs.lookup import plan_for_entries
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox import Sandbox
-from tests.helpers import OpenAdapter, run
+from tests.helpers import OpenAdapter, assert_lost_add_settled, run
 
 
 async def _group(adapter: Adapter, name: str) -> Container:
@@ -153,12 +153,8 @@ async def test_an_add_whose_answer_was_lost_is_settled_by_reading(
     del sandbox.rasl.contacts[int(deleted.id)]
     faults = sandbox.faults[Provider.RASL]
     faults.drop_after_rate, faults.methods = 1.0, frozenset({"POST"})
-    outcomes = {o.member_id: o for o in await adapter.add(group, [back, deleted])}
-    assert outcomes[back.id].outcome is Outcome.RESTORED
-    assert "Confirmed back after the answer was lost" in outcomes[back.id].message
-    assert outcomes[deleted.id].outcome is Outcome.UNKNOWN
-    assert "Not in it when checked; it may yet be added" in outcomes[deleted.id].message
-    assert "after POST /groups/5/contacts was sent" in outcomes[deleted.id].message
+    outcomes = await adapter.add(group, [back, deleted])
+    assert_lost_add_settled(outcomes, back, deleted, "POST /groups/5/contacts")
 
 
 async def test_a_lost_answer_is_settled_by_reading(sandbox: Sandbox, connect: OpenAdapter) -> None:
