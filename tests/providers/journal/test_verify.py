@@ -12,8 +12,10 @@ import pytest
 from providers.jobs.receipts import export
 from providers.journal import Journal
 from providers.journal.hashing import GENESIS, step_hash
+from providers.journal.records import NewJob
+from providers.models import Operation, Provider
 from tests.helpers import run
-from tests.helpers.journal import PEOPLE, finished_job, planned, tamper, tampered
+from tests.helpers.journal import GROUP, PEOPLE, finished_job, planned, tamper, tampered
 
 NOTE = "2 removed, 1 failed"
 
@@ -329,3 +331,65 @@ def test_a_head_row_moved_back_says_where_it_points(journal_at: Path | str) -> N
     tampered(journal_at, "UPDATE head SET seq = 1")
     breaks = Journal(journal_at).verify().breaks
     assert any(b.startswith("the chain's head row says 1, its last event is ") for b in breaks)
+
+
+def _everywhere(journal: Journal) -> str:
+    """One person's removal from one place, as `find` then `d` journal it."""
+    part = NewJob(
+        account="acme",
+        provider=Provider.RASL,
+        container=GROUP,
+        operation=Operation.REMOVE_FROM_CONTAINER,
+        members=PEOPLE[:1],
+    )
+    return journal.create_everywhere(
+        addresses=["+44 7700 900123"], parts=[part], unsearched=[], reason="T-1", dry_run=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("statements", "said"),
+    [
+        (
+            ["UPDATE everywhere SET addresses = '[\"+44 7700 900999\"]'"],
+            "the person's addresses were changed",
+        ),
+        (
+            ["UPDATE everywhere SET reason = 'T-2'"],
+            "its reason reads 'T-2', its history says 'T-1'",
+        ),
+        (
+            ["DELETE FROM people WHERE job_id IN (SELECT id FROM everywhere)"],
+            "the person's addresses were changed",
+        ),
+    ],
+    ids=["addresses", "reason", "key gone"],
+)
+def test_an_everywhere_job_changed_is_named(
+    journal_at: Path | str, statements: list[str], said: str
+) -> None:
+    journal = Journal(journal_at)
+    job_id = _everywhere(journal)
+    journal.close()
+    tamper(journal_at, *statements)
+    assert f"job {job_id}: {said}" in Journal(journal_at).verify().breaks
+
+
+def test_everywhere_jobs_inserted_are_each_named(journal_at: Path | str) -> None:
+    journal = Journal(journal_at)
+    job_id = _everywhere(journal)
+    journal.close()
+    tamper(
+        journal_at,
+        f"CREATE TEMP TABLE copied AS SELECT * FROM everywhere WHERE id = '{job_id}'",
+        "UPDATE copied SET id = 'inserted-1'",
+        "INSERT INTO everywhere SELECT * FROM copied",
+        "UPDATE copied SET id = 'inserted-2'",
+        "INSERT INTO everywhere SELECT * FROM copied",
+        "DELETE FROM head",
+    )
+    breaks = Journal(journal_at).verify().breaks
+    assert "job inserted-1 has no history (inserted)" in breaks, breaks
+    assert "job inserted-2 has no history (inserted)" in breaks, breaks
+    assert not [b for b in breaks if b.startswith(f"job {job_id}")], breaks
+    assert any(b.startswith("the chain's head row says nothing") for b in breaks), "kept too"
