@@ -244,6 +244,17 @@ def test_a_jobs_state_changed_behind_its_back_is_named(
     assert any(b.startswith(f"job {job_id}: ") and said in b for b in breaks), breaks
 
 
+def _two_copies(table: str, job_id: str) -> list[str]:
+    """Statements that insert two copies of a job's row of `table`: inserted-1 and -2."""
+    statements = [f"CREATE TEMP TABLE copied AS SELECT * FROM {table} WHERE id = '{job_id}'"]
+    for copy in ("inserted-1", "inserted-2"):
+        statements += [
+            f"UPDATE copied SET id = '{copy}'",
+            f"INSERT INTO {table} SELECT * FROM copied",
+        ]
+    return statements
+
+
 def test_every_inserted_job_and_every_deleted_step_is_named(journal_at: Path | str) -> None:
     """Two jobs inserted with no history, and a job's steps deleted to the last: each is
     named, not only the first found."""
@@ -252,11 +263,7 @@ def test_every_inserted_job_and_every_deleted_step_is_named(journal_at: Path | s
     journal.close()
     tamper(
         journal_at,
-        f"CREATE TEMP TABLE copied AS SELECT * FROM jobs WHERE id = '{job_id}'",
-        "UPDATE copied SET id = 'inserted-1'",
-        "INSERT INTO jobs SELECT * FROM copied",
-        "UPDATE copied SET id = 'inserted-2'",
-        "INSERT INTO jobs SELECT * FROM copied",
+        *_two_copies("jobs", job_id),
         f"DELETE FROM steps WHERE job_id = '{job_id}'",
     )
     breaks = Journal(journal_at).verify().breaks
@@ -381,11 +388,7 @@ def test_everywhere_jobs_inserted_are_each_named(journal_at: Path | str) -> None
     journal.close()
     tamper(
         journal_at,
-        f"CREATE TEMP TABLE copied AS SELECT * FROM everywhere WHERE id = '{job_id}'",
-        "UPDATE copied SET id = 'inserted-1'",
-        "INSERT INTO everywhere SELECT * FROM copied",
-        "UPDATE copied SET id = 'inserted-2'",
-        "INSERT INTO everywhere SELECT * FROM copied",
+        *_two_copies("everywhere", job_id),
         "DELETE FROM head",
     )
     breaks = Journal(journal_at).verify().breaks
