@@ -11,7 +11,7 @@ import pytest
 
 from providers.jobs.receipts import export
 from providers.journal import Journal
-from providers.journal.hashing import GENESIS, step_hash
+from providers.journal.hashing import GENESIS, mac, member_text, step_hash
 from providers.journal.records import NewJob
 from providers.models import Operation, Provider
 from tests.helpers import run
@@ -396,3 +396,35 @@ def test_everywhere_jobs_inserted_are_each_named(journal_at: Path | str) -> None
     assert "job inserted-2 has no history (inserted)" in breaks, breaks
     assert not [b for b in breaks if b.startswith(f"job {job_id}")], breaks
     assert any(b.startswith("the chain's head row says nothing") for b in breaks), "kept too"
+
+
+def test_a_member_rewritten_with_its_key_is_named_by_the_plans_digest(
+    journal_at: Path | str,
+) -> None:
+    """Someone holding a member's key rewrites their name and its keyed digest to match: the
+    row checks out alone, but the plan's digest of all its members no longer does."""
+    from sqlalchemy import create_engine, text
+
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    journal.close()
+    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        where = {"job": job_id}
+        (key,) = conn.execute(
+            text("SELECT key FROM people WHERE job_id = :job AND seq = 0"), where
+        ).one()
+        member_id, member = conn.execute(
+            text("SELECT member_id, member FROM items WHERE job_id = :job AND seq = 0"), where
+        ).one()
+        renamed = member.replace("Person 1", "Pat")
+        conn.execute(
+            text("UPDATE items SET member = :member, mac = :mac WHERE job_id = :job AND seq = 0"),
+            where | {"member": renamed, "mac": mac(key, member_text(member_id, renamed))},
+        )
+    engine.dispose()
+    assert Journal(journal_at).verify().breaks == [
+        f"job {job_id}: its members' details or digests were changed (they no longer make the "
+        "digest its plan holds)"
+    ]
