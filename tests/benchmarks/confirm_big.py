@@ -59,7 +59,7 @@ async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
         app.screen.query_one("#typed").value = str(members)  # type: ignore[attr-defined]
 
         loop = asyncio.get_running_loop()
-        done = threading.Event()
+        done, typing_started = threading.Event(), threading.Event()
 
         def probe() -> None:
             """A key every 10 ms, as a terminal hands them in, from just before the confirm
@@ -67,12 +67,13 @@ async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
             while not (done.is_set() or app.desk.runs.running or app.desk.runs.ended_at):
                 sent.append(time.perf_counter())
                 loop.call_soon_threadsafe(app.post_message, events.Key(PROBE, None))
+                typing_started.set()
                 time.sleep(0.01)
 
         typing = threading.Thread(target=probe)
         typing.start()
         try:
-            await asyncio.sleep(0.02)
+            await asyncio.to_thread(typing_started.wait)
             started = time.perf_counter()
             app.post_message(events.Key("enter", "\r"))
             while not (isinstance(app.screen, ProgressScreen) and _drawn(app.screen)):  # noqa: ASYNC110 - looked at as often as the loop allows

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
 import time
@@ -16,7 +17,7 @@ from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType, WSServerH
 from aiohttp.test_utils import TestClient, TestServer
 
 from tests.helpers.serving import Served, alive
-from tui.web import MESSAGE_LIMIT, DeckServer
+from tui.web import MESSAGE_LIMIT, DeckServer, DeckSession
 
 # An app that never reads its input: asked to quit, it does not.
 DEAF_APP = [sys.executable, "-c", "import time; time.sleep(600)"]
@@ -31,6 +32,7 @@ async def client_for() -> AsyncIterator[MakeClient]:
 
     async def make(token: str = "", host: str = "0.0.0.0") -> tuple[Client, DeckServer]:
         server = DeckServer(DEAF_APP, host=host, port=8000, token=token)
+        server.sessions = Watched()
         client: Client = TestClient(TestServer(await server.make_app()))
         await client.start_server()
         clients.append((client, server))
@@ -39,16 +41,60 @@ async def client_for() -> AsyncIterator[MakeClient]:
     yield make
     for client, server in clients:
         await client.close()  # ends every session's app
-        await until(lambda: not server.sessions)  # noqa: B023
+        await until(server.sessions, lambda: not server.sessions)  # noqa: B023
 
 
-async def until(condition: Callable[[], bool], seconds: float = 120) -> float:
-    """Seconds until `condition` held; a TimeoutError after `seconds`, which only ends a
-    test that would otherwise hang. Polled: another process's end is seen only by looking."""
-    started = time.monotonic()
+class Watched(set[DeckSession]):
+    """A server's sessions that wake whoever waits on them when one comes, starts its app or
+    ends: the test waits on that, not on a clock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = asyncio.Event()
+
+    def add(self, session: DeckSession) -> None:
+        super().add(session)
+        start = session.start
+
+        async def started(width: int, height: int) -> None:
+            await start(width, height)
+            self.changed.set()
+
+        session.start = started  # type: ignore[method-assign]
+        self.changed.set()
+
+    def discard(self, session: DeckSession) -> None:
+        super().discard(session)
+        self.changed.set()
+
+
+async def until(sessions: Watched, condition: Callable[[], bool], seconds: float = 120) -> None:
+    """Until `condition` holds, looked at each time the sessions change; a TimeoutError after
+    `seconds` only ends a test that would otherwise hang."""
     async with asyncio.timeout(seconds):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+        while not condition():
+            sessions.changed.clear()
+            await sessions.changed.wait()
+
+
+async def ended(*pids: int, seconds: float = 120) -> float:
+    """Seconds until every one of these processes has ended (a zombie has), told by the
+    kernel through a pidfd: another process's end, without looking again and again."""
+    started = time.monotonic()
+    loop = asyncio.get_running_loop()
+    async with asyncio.timeout(seconds):
+        for pid in pids:
+            try:
+                fd = os.pidfd_open(pid)
+            except ProcessLookupError:
+                continue
+            gone = loop.create_future()
+            loop.add_reader(fd, gone.set_result, None)
+            try:
+                await gone
+            finally:
+                loop.remove_reader(fd)
+                os.close(fd)
     return time.monotonic() - started
 
 
@@ -132,7 +178,7 @@ async def test_a_websocket_from_another_origin_is_refused(client_for: MakeClient
         assert refused.value.status == 403, origin
     assert not server.sessions
     ws = await client.ws_connect("/ws", headers={"Origin": origin_of(client)})
-    await until(lambda: len(server.sessions) == 1)
+    await until(server.sessions, lambda: len(server.sessions) == 1)
     await ws.close()
 
 
@@ -141,11 +187,12 @@ async def test_a_closed_tab_ends_its_app_even_one_that_does_not_listen(
 ) -> None:
     client, server = await client_for()
     ws = await client.ws_connect("/ws", headers={"Origin": origin_of(client)})
-    await until(lambda: any(session.pid for session in server.sessions))
+    await until(server.sessions, lambda: any(session.pid for session in server.sessions))
     pid = next(iter(server.sessions)).pid
     assert pid is not None and alive(pid)
     await ws.close()
-    await until(lambda: not server.sessions and not alive(pid))
+    await until(server.sessions, lambda: not server.sessions)
+    await ended(pid)
 
 
 async def test_a_message_the_page_would_not_send_ends_the_session(client_for: MakeClient) -> None:
@@ -155,7 +202,7 @@ async def test_a_message_the_page_would_not_send_ends_the_session(client_for: Ma
         await ws.send_str(json.dumps(message))
         async with asyncio.timeout(120):
             assert (await ws.receive()).type == WSMsgType.CLOSE, message
-    await until(lambda: not server.sessions)
+    await until(server.sessions, lambda: not server.sessions)
 
 
 async def app_draws(
@@ -192,7 +239,7 @@ def test_a_huge_message_ends_the_session_and_the_token_is_in_no_log_line(
             while closed.type in (WSMsgType.BINARY, WSMsgType.TEXT):  # drawn before it came
                 closed = await ws.receive()
         assert closed.type == WSMsgType.CLOSE and closed.data == 1009  # message too big
-        took = await until(lambda: not any(map(alive, apps)))
+        took = await ended(*apps)
         print(f"the app ended {took:.2f} s after its session closed")
 
     ws_url = f"ws://127.0.0.1:{served.port}/ws?token={token}&width=80&height=24"
@@ -220,9 +267,7 @@ def test_a_signal_ends_serve_and_every_tabs_app_at_once(
         apps.update(served.apps())
         assert len(apps) == 1
         served.process.send_signal(number)
-        took.append(
-            await until(lambda: served.process.poll() is not None and not any(map(alive, apps)))
-        )
+        took.append(await ended(served.process.pid, *apps))
 
     asyncio.run(app_draws(f"ws://127.0.0.1:{served.port}/ws", served.origin, signal_it))
     print(f"{number.name}: serve and its app ended in {took[0]:.2f} s")
@@ -237,7 +282,7 @@ def test_an_app_ends_even_when_serve_is_killed_outright(serve: Callable[..., Ser
         apps.update(served.apps())
         assert len(apps) == 1
         served.process.kill()  # SIGKILL: serve cannot end its sessions; the app sees its input end
-        took = await until(lambda: not any(map(alive, apps)))
+        took = await ended(*apps)
         print(f"the app ended {took:.2f} s after serve was killed")
 
     asyncio.run(app_draws(f"ws://127.0.0.1:{served.port}/ws", served.origin, kill_it))
