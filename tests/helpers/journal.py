@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from providers.jobs.desk import Desk
 from providers.journal import Journal
@@ -20,6 +20,9 @@ from providers.models import (
     Provider,
 )
 from providers.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 GROUP = Container(id="group:1", name="Volunteers", kind=ContainerKind.GROUP)
 PEOPLE = [Member(id=str(n), name=f"Person {n}") for n in range(1, 4)]
@@ -70,12 +73,20 @@ def tampered(where: Path | str, *statements: str) -> str:
     return job_id
 
 
-def tamper(where: Path | str, *statements: str) -> None:
-    """Change the journal behind RosterDeck's back, as anyone with the file or a login could."""
-    from sqlalchemy import create_engine, text
+def engine_for(where: Path | str) -> Engine:
+    """The journal's database reached from outside RosterDeck, as anyone with the file or a
+    login could; dispose of it when done."""
+    from sqlalchemy import create_engine
 
     url = f"sqlite:///{where}" if isinstance(where, Path) else where
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+
+
+def tamper(where: Path | str, *statements: str) -> None:
+    """Change the journal behind RosterDeck's back, as anyone with the file or a login could."""
+    from sqlalchemy import text
+
+    engine = engine_for(where)
     with engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))

@@ -22,7 +22,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from tests.helpers.journal import planned, tamper
+from tests.helpers.journal import engine_for, planned, tamper
 
 GROUP = Container(id="s1/123@g.us", name="Choir", kind=ContainerKind.GROUP, parent="Events")
 ADA = Member(id="447700900123@s.whatsapp.net", name="Ada Lovelace", address="+447700900123")
@@ -58,10 +58,9 @@ def test_an_address_in_any_spelling_finds_the_person_though_only_digests_are_kep
     assert normalised("1234") == "" and normalised("Ada Lovelace") == ""
     assert journal.register.entry(entry).addresses == ("+44 7700 900123", "Ada@Example.com")
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(journal_at)
     with engine.connect() as conn:
         stored = " ".join(
             str(v)

@@ -15,7 +15,15 @@ from providers.journal.hashing import GENESIS, mac, member_text, step_hash
 from providers.journal.records import NewJob
 from providers.models import Operation, Provider
 from tests.helpers import run
-from tests.helpers.journal import GROUP, PEOPLE, finished_job, planned, tamper, tampered
+from tests.helpers.journal import (
+    GROUP,
+    PEOPLE,
+    engine_for,
+    finished_job,
+    planned,
+    tamper,
+    tampered,
+)
 
 NOTE = "2 removed, 1 failed"
 
@@ -70,10 +78,9 @@ def test_each_change_is_named(journal_at: Path | str, statements: list[str], sai
 
 def _rehash(where: Path | str, *statements: str, start: int = 1) -> None:
     """A careful hand: the statements, then every step hash from step `start` recomputed."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    url = f"sqlite:///{where}" if isinstance(where, Path) else where
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(where)
     with engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))
@@ -403,13 +410,12 @@ def test_a_member_rewritten_with_its_key_is_named_by_the_plans_digest(
 ) -> None:
     """Someone holding a member's key rewrites their name and its keyed digest to match: the
     row checks out alone, but the plan's digest of all its members no longer does."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     journal = Journal(journal_at)
     job_id = finished_job(journal)
     journal.close()
-    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(journal_at)
     with engine.begin() as conn:
         where = {"job": job_id}
         (key,) = conn.execute(

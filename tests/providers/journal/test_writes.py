@@ -11,7 +11,7 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.journal.writes import details
 from providers.models import Member, Outcome
-from tests.helpers.journal import planned, tamper
+from tests.helpers.journal import engine_for, planned, tamper
 
 PEOPLE = [Member(id=str(n), name=f"Person {n}", address=f"+4477009{n:05}") for n in range(2_000)]
 OWNER = Member(id="owner", name="The Owner", address="+447700800000")
@@ -23,10 +23,9 @@ def _dry_run(journal: Journal, members: list[Member]) -> str:
 
 
 def _planned(journal_at: Path | str, job_id: str) -> dict[str, object]:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    url = f"sqlite:///{journal_at}" if isinstance(journal_at, Path) else journal_at
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = engine_for(journal_at)
     with engine.connect() as conn:
         body = conn.execute(
             text("SELECT body FROM chain WHERE job_id = :job AND kind = 'planned'"), {"job": job_id}
