@@ -84,6 +84,8 @@ class RosterDeckApp(App[None]):
         self.workspace = workspace
         self.desk = Desk(workspace, journal or partial(Journal, workspace.journal_path()))
         self.owns_process = owns_process
+        #: set once the journal is open, its notices said and an unfinished job offered
+        self.journal_opened = asyncio.Event()
         self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
@@ -112,13 +114,25 @@ class RosterDeckApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
-        for notice in self.desk.journal.notices:  # e.g. files made private, said once
-            self.notify(notice, timeout=10)
         if self._has_accounts():
             self.push_screen(AccountsScreen())
-            self.offer_resume()
         else:
             self.push_screen(WelcomeScreen())
+        self.call_after_refresh(self.run_worker, self._open_journal, group="journal")
+
+    async def _open_journal(self) -> None:
+        """The journal is opened beside the first screen, not before it: what opening it
+        changed is said once (files made private), and an unfinished job is offered."""
+        try:
+            journal = await self.desk.open_journal()
+        except ProviderError as error:
+            self.notify(shown(str(error)), severity="error", markup=False, timeout=30)
+            return
+        for notice in journal.notices:
+            self.notify(notice, timeout=10)
+        if self._has_accounts():
+            self.offer_resume()
+        self.journal_opened.set()
 
     def _has_accounts(self) -> bool:
         """An account list that cannot be read counts as one: the accounts screen says why."""

@@ -13,10 +13,10 @@ retries on its own.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cached_property
 
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace, verify_command
@@ -90,7 +90,9 @@ class Desk:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.workspace = workspace
-        self._given_journal = journal
+        self._opened_journal = journal if isinstance(journal, Journal) else None
+        self._opens_journal = journal if callable(journal) else None
+        self._opening = threading.Lock()
         self._opened = OpenedOnce(workspace)
         #: accounts whose adapters space their writes through the journal, and keep there the
         #: "slow down"s they hear
@@ -98,10 +100,25 @@ class Desk:
         #: the jobs this process runs, their progress and how to stop them
         self.runs = Runs(lambda: self.journal, self.adapter, self.refuse_while_busy, clock)
 
-    @cached_property
+    @property
     def journal(self) -> Journal:
-        given = self._given_journal
-        return given if isinstance(given, Journal) else given()
+        """Opened when first asked for, once, whichever thread asks first."""
+        journal = self._opened_journal
+        if journal is None:
+            with self._opening:
+                journal = self._opened_journal
+                if journal is None:
+                    assert self._opens_journal is not None
+                    journal = self._opened_journal = self._opens_journal()
+        return journal
+
+    async def open_journal(self) -> Journal:
+        """The journal, opened in a thread the first time: loading SQLAlchemy and making a
+        new journal take a third of a second, which the event loop (keys, the first
+        screen) should not wait for."""
+        if self._opened_journal is None:
+            return await asyncio.to_thread(lambda: self.journal)
+        return self._opened_journal
 
     # -- adapters --------------------------------------------------------------------------
 
@@ -111,8 +128,9 @@ class Desk:
         process)."""
         adapter = await self._opened(name)
         if name not in self._wired:
-            adapter.share_writes(self.journal.turns(adapter.provider))
-            adapter.remember(self.journal.slowdowns(name))
+            journal = await self.open_journal()
+            adapter.share_writes(journal.turns(adapter.provider))
+            adapter.remember(journal.slowdowns(name))
             self._wired.add(name)
         return adapter
 

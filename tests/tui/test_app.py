@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from functools import partial
+from pathlib import Path
+
 from textual.widgets import DataTable, TextArea
 
 from providers.accounts.store import AccountStore
 from providers.accounts.workspace import LocalWorkspace
+from providers.jobs.desk import Desk
+from providers.journal import Journal
 from providers.models import Provider, Role
 from providers.sandbox import Sandbox
 from providers.sandbox.autosend import AutoSendState
@@ -314,3 +320,45 @@ async def test_an_account_list_with_a_bad_option_is_said_on_the_accounts_screen(
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, AccountsScreen)
         assert "'phones' sets time_scale, which only the built-in demo" in text_of(pilot, "#note")
+
+
+async def test_the_first_screen_and_its_keys_do_not_wait_for_the_journal(tmp_path: Path) -> None:
+    """Opening the journal (SQLAlchemy, a new journal's tables) takes a third of a second:
+    the accounts are shown, and keys answered, while it opens in a thread."""
+    opening, released = threading.Event(), threading.Event()
+
+    def slow_journal() -> Journal:
+        opening.set()
+        if not released.wait(timeout=120):
+            raise AssertionError("the journal was never released")
+        return Journal(tmp_path / "journal.sqlite3")
+
+    app = quick_app()
+    app.desk = Desk(app.workspace, slow_journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, opening.is_set)
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(r)[0]) for r in range(table.row_count)] == [
+            "sandbox-rasl",
+            "sandbox-wasend",
+            "sandbox-autosend",
+        ]
+        await pilot.press("down")
+        assert table.cursor_row == 1 and not app.journal_opened.is_set()
+        released.set()
+        await until(pilot, app.journal_opened.is_set)
+        assert app.desk.journal.path == tmp_path / "journal.sqlite3"
+
+
+async def test_a_journal_that_cannot_be_opened_is_said_and_the_accounts_stay(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "journal.sqlite3").write_bytes(b"not a database at all" * 100)
+    app = quick_app()
+    app.desk = Desk(app.workspace, partial(Journal, tmp_path / "journal.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        (said,) = [n.message for n in app._notifications if n.severity == "error"]
+        assert "is damaged (not a database)" in said and not app.journal_opened.is_set()
+        assert isinstance(app.screen, AccountsScreen)
+        assert app.screen.query_one(DataTable).row_count == 3

@@ -227,6 +227,7 @@ async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
     app = quick_app(sandbox)
     account, _ = sandbox_accounts(sandbox)[1]
     async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, app.journal_opened.is_set)  # what it offers by itself, offered
         adapter = await app.desk.adapter(account.name)
         choir = next(c for c in await adapter.containers() if c.name == "Choir")
         members = [m async for p in adapter.members(choir) for m in p.members if not m.locked][:4]

@@ -83,9 +83,15 @@ class AccountsScreen(DeckScreen):
             return
         for account in accounts:
             table.add_row(account.name, account.provider.label, "…", "… checking", key=account.name)
-            self.check(account.name)
+        self.call_after_refresh(self.check_all, [account.name for account in accounts])
         note = "" if accounts else "No accounts yet: press n to add one."
         self.query_one("#note", Static).update(note)
+
+    def check_all(self, names: list[str]) -> None:
+        """Once the rows are drawn: the checks open adapters and the journal, which the
+        first screen does not wait for."""
+        for name in names:
+            self.check(name)
 
     @work(group="check")
     async def check(self, name: str) -> None:
