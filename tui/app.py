@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
@@ -18,11 +19,6 @@ from textual.screen import ModalScreen, Screen
 
 from providers.accounts.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
-from providers.jobs.desk import Desk
-from providers.jobs.forget import Forgotten
-from providers.jobs.proposal import Kind, Proposal, Ticket
-from providers.journal import Journal
-from providers.journal.records import EverywhereJob
 from providers.models import Provider
 from providers.signals import (
     END_SECONDS,
@@ -35,14 +31,21 @@ from providers.signals import (
 )
 from providers.text import shown
 from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.dialogs.help import HelpScreen
 from tui.messages import Cancel, Forgot, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
 from tui.screens.base import DeckScreen
 from tui.screens.welcome import WelcomeScreen
 
+#: what every account's check and every job needs: loaded in a thread once the first screen
+#: is drawn, so that neither its frame nor a key waits for them
+CORE = ("providers.jobs.desk", "providers.accounts.connect")
+
 if TYPE_CHECKING:
+    from providers.jobs.desk import Desk
+    from providers.jobs.forget import Forgotten
+    from providers.jobs.proposal import Proposal, Ticket
+    from providers.journal import Journal
     from tui.terminal import TerminalGone
 
 
@@ -82,13 +85,35 @@ class RosterDeckApp(App[None]):
         the app is a guest (a test)."""
         super().__init__()
         self.workspace = workspace
-        self.desk = Desk(workspace, journal or partial(Journal, workspace.journal_path()))
+        self._given_journal = journal
         self.owns_process = owns_process
         #: set once the journal is open, its notices said and an unfinished job offered
         self.journal_opened = asyncio.Event()
         self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
+
+    @cached_property
+    def desk(self) -> Desk:
+        """Made when first used, once the first screen is drawn: the jobs' and the journal's
+        modules load with it."""
+        from providers.jobs.desk import Desk
+        from providers.journal import Journal
+
+        journal = self._given_journal or partial(Journal, self.workspace.journal_path())
+        return Desk(self.workspace, journal)
+
+    @property
+    def made_desk(self) -> Desk | None:
+        """The desk if anything has needed it yet (an app quit at once never made one)."""
+        desk: Desk | None = self.__dict__.get("desk")
+        return desk
+
+    async def loaded_desk(self) -> Desk:
+        """The desk, with the modules it needs loaded in a thread the first time."""
+        if "desk" not in self.__dict__:
+            await asyncio.to_thread(lambda: [importlib.import_module(name) for name in CORE])
+        return self.desk
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's own driver, but in a terminal one that ends the app when the terminal
@@ -124,7 +149,7 @@ class RosterDeckApp(App[None]):
         """The journal is opened beside the first screen, not before it: what opening it
         changed is said once (files made private), and an unfinished job is offered."""
         try:
-            journal = await self.desk.open_journal()
+            journal = await (await self.loaded_desk()).open_journal()
         except ProviderError as error:
             self.notify(shown(str(error)), severity="error", markup=False, timeout=30)
             return
@@ -162,6 +187,8 @@ class RosterDeckApp(App[None]):
 
         A new job's screen shows its plan at once, while the plan is journaled in a worker
         thread: 100,000 members take seconds to write, and no key waits for them."""
+        from providers.jobs.proposal import Kind
+        from tui.dialogs.confirm_removal import ConfirmRemovalScreen
         from tui.screens.progress import ProgressScreen
 
         try:
@@ -250,6 +277,8 @@ class RosterDeckApp(App[None]):
 
     def on_job_ended(self, message: JobEnded) -> None:
         """No screen in front shows the job: say how it ended in a toast."""
+        from providers.journal.records import EverywhereJob
+
         if message.error:
             self.notify(shown(message.error), severity="error", markup=False)
             return
@@ -276,7 +305,8 @@ class RosterDeckApp(App[None]):
 
     def use_sandbox(self) -> None:
         self.workspace = demo_workspace()
-        self.desk = Desk(self.workspace, partial(Journal, self.workspace.journal_path()))
+        self._given_journal = None
+        self.__dict__.pop("desk", None)  # the demo's own desk, made when first used
         self.show_accounts()
 
     async def reset_demo(self) -> None:
@@ -287,7 +317,7 @@ class RosterDeckApp(App[None]):
             self.notify("Stop the running job first.", severity="warning")
             return
         await self.desk.aclose()
-        self.desk.journal.close()
+        self.desk.close_journal()
         workspace.reset()
         self.use_sandbox()
         self.notify("The demo starts afresh: new sandbox data, no history, no exports.")
@@ -363,7 +393,8 @@ class RosterDeckApp(App[None]):
 
     async def on_unmount(self) -> None:
         self._restore_signals()
-        await self.desk.aclose()
+        if self.made_desk is not None:
+            await self.made_desk.aclose()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -8,7 +8,6 @@ the first screen does not need.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import secrets
 import sys
 from collections.abc import Sequence
@@ -26,17 +25,17 @@ APP_ONLY = {"--demo", "--real-pace"}
 
 def run_app(demo: bool, real_pace: bool = False) -> int:
     from providers.accounts.workspace import LocalWorkspace
-    from providers.errors import ProviderError
     from providers.signals import end_now
     from tui.app import RosterDeckApp, demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
     app = RosterDeckApp(workspace, owns_process=True)
     app.run()
-    with contextlib.suppress(ProviderError):  # it may never have opened
-        app.desk.journal.close()
-    if app.desk.runs.stopping and app.return_code:  # a stop signal, or the terminal went away
-        end_now(app.return_code)
+    desk = app.made_desk
+    if desk is not None:
+        desk.close_journal()
+        if desk.runs.stopping and app.return_code:  # a stop signal, or the terminal went away
+            end_now(app.return_code)
     return app.return_code or 0
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from providers.jobs.desk import Desk
-from providers.jobs.proposal import Proposal
-from providers.journal.records import EverywhereJob, Job
+if TYPE_CHECKING:
+    from providers.jobs.desk import Desk
+    from providers.jobs.proposal import Proposal
+    from providers.journal.records import EverywhereJob, Job
 
 
 class Propose(Message):

@@ -6,16 +6,18 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import httpx
-
-from providers.accounts.connect import open_adapter
-from providers.accounts.credentials import Credentials, TokenSource, env_var_for
 from providers.accounts.store import Account, AccountStore, Option, data_dir
 from providers.errors import ConfigurationError
-from providers.models import Identity
-from providers.protocol import Adapter
 
-if TYPE_CHECKING:  # the sandbox (Starlette) is loaded only when the demo asks for it
+# What reaches a provider (httpx, the adapters, the keyring, the sandbox's Starlette) is
+# loaded when an account is first opened, after the first screen is drawn: listing the
+# accounts needs none of it.
+if TYPE_CHECKING:
+    import httpx
+
+    from providers.accounts.credentials import Credentials, TokenSource
+    from providers.models import Identity
+    from providers.protocol import Adapter
     from providers.sandbox import Sandbox
 
 
@@ -89,6 +91,8 @@ class LocalWorkspace(Paths):
     def __init__(
         self, store: AccountStore | None = None, credentials: Credentials | None = None
     ) -> None:
+        from providers.accounts.credentials import Credentials
+
         self.store = store or AccountStore()
         self.credentials = credentials or Credentials()
 
@@ -111,6 +115,8 @@ class LocalWorkspace(Paths):
         return journal_target(self.data_path() / "journal.sqlite3")
 
     async def open(self, name: str) -> Adapter:
+        from providers.accounts.connect import open_adapter
+
         account = self.store.get(name)
         return open_adapter(account, await self.credentials.require(name))
 
@@ -119,6 +125,9 @@ class LocalWorkspace(Paths):
 
         Nothing is saved when any step fails, so a failed add leaves nothing half done.
         """
+        from providers.accounts.connect import open_adapter
+        from providers.accounts.credentials import env_var_for
+
         if any(a.name == account.name for a in self.store.load()):
             raise ConfigurationError(f"An account named {account.name!r} exists already.")
         identity = None
@@ -203,6 +212,8 @@ class SandboxWorkspace(Paths):
         return self._accounts[name][0]
 
     async def token_source(self, name: str) -> TokenSource:
+        from providers.accounts.credentials import TokenSource
+
         return TokenSource.BUILT_IN
 
     def data_path(self) -> Path:
@@ -210,6 +221,8 @@ class SandboxWorkspace(Paths):
         return data_dir() / "demo"
 
     async def open(self, name: str) -> Adapter:
+        from providers.accounts.connect import open_adapter
+
         account = self.account(name)
         return open_adapter(account, self._accounts[name][1], transport=self._transport)
 

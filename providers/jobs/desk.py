@@ -120,6 +120,11 @@ class Desk:
             return await asyncio.to_thread(lambda: self.journal)
         return self._opened_journal
 
+    def close_journal(self) -> None:
+        """Close the journal if it was opened (never opens it only to close it)."""
+        if self._opened_journal is not None:
+            self._opened_journal.close()
+
     # -- adapters --------------------------------------------------------------------------
 
     async def adapter(self, name: str) -> Adapter:

@@ -105,7 +105,8 @@ class AccountsScreen(DeckScreen):
             self.post_message(self.Checked(name, TOKEN_WORDS[source], "○ no token"))
             return
         try:
-            identity = await (await self.deck.desk.adapter(name)).check()
+            desk = await self.deck.loaded_desk()
+            identity = await (await desk.adapter(name)).check()
         except ProviderError as error:
             self.post_message(self.Checked(name, TOKEN_WORDS[source], f"✗ {error.message}"))
             return

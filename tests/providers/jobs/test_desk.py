@@ -244,3 +244,21 @@ async def test_removing_an_admin_says_what_whatsapp_allows(desk: Desk, sandbox: 
         "2 of them are admins: WhatsApp lets an admin remove another admin (this number is an "
         "admin here), never the group's owner." in proposal.lines
     )
+
+
+async def test_the_journal_is_opened_once_whoever_asks_first_and_never_only_to_close(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    opened: list[Journal] = []
+
+    def journal() -> Journal:
+        opened.append(Journal(tmp_path / "journal.sqlite3"))
+        return opened[-1]
+
+    unused = Desk(SandboxWorkspace(sandbox, options=FAST), journal)
+    unused.close_journal()
+    assert opened == []
+    desk = Desk(SandboxWorkspace(sandbox, options=FAST), journal)
+    in_threads = await asyncio.gather(*(desk.open_journal() for _ in range(4)))
+    assert opened == [desk.journal] and all(j is desk.journal for j in in_threads)
+    desk.close_journal()
