@@ -1,10 +1,11 @@
 """RosterDeck's core: the providers' adapters, the journal and the removal engine; no UI."""
 
-from importlib import metadata
-
 
 def version() -> str:
-    """This RosterDeck's version, as every job records it."""
+    """This RosterDeck's version, as every job records it (read when first asked: loading
+    the package metadata's machinery slows every start)."""
+    from importlib import metadata
+
     try:
         return metadata.version("rosterdeck")
     except metadata.PackageNotFoundError:

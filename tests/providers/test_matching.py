@@ -233,6 +233,12 @@ def test_a_file_that_cannot_be_read_says_why(
             ["64f1c2"],
             id="one column: no separator to find",
         ),
+        pytest.param(
+            "+15550100 Xavier Xu\n+15550101 Xena Xi\n",
+            ["+15550100 Xavier Xu", "+15550101 Xena Xi"],
+            id="one column: a letter it repeats is not a separator",
+        ),
+        pytest.param("", [], id="nothing at all: no entry, no error"),
     ],
 )
 def test_a_csv_export_gives_a_person_a_row(text: str, entries: list[matching.Given]) -> None:
