@@ -82,7 +82,10 @@ STATE_WORDS = {
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """Each model's validator is built when it is first used, not when this module loads:
+    the first screen needs the providers' names, not the shapes of their answers."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Identity(Frozen):

@@ -16,7 +16,7 @@ from providers.accounts.workspace import sandbox_accounts
 from providers.journal import Journal
 from providers.models import Provider
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.sandbox.serve import in_background
 from tests.helpers import FAST, MemoryKeyring, OpenAdapter, Sleeps
@@ -90,7 +90,7 @@ async def connect(sandbox: Sandbox, sleeps: Sleeps) -> AsyncIterator[OpenAdapter
     def open_one(provider: Provider, token: str | None = None, **options: float) -> Adapter:
         account, default_token = next(
             (a, t)
-            for a, t in sandbox_accounts(sandbox, options={**FAST, **options})
+            for a, t in sandbox_accounts(options={**FAST, **options})
             if a.provider is provider
         )
         adapter = open_adapter(

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, TextArea
 
 from providers.accounts.workspace import SandboxWorkspace
 from providers.journal import Journal
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tui.app import RosterDeckApp
 

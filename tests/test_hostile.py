@@ -26,7 +26,7 @@ from providers.jobs.receipts import export, receipt
 from providers.jobs.words import place
 from providers.journal import Journal
 from providers.models import Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.text import HIDDEN, json_text, shown
 from tests.helpers import FAST

@@ -40,29 +40,34 @@ from tui.screens.welcome import WelcomeScreen
 #: what every account's check and every job needs: loaded in a thread once the first screen
 #: is drawn, so that neither its frame nor a key waits for them
 CORE = ("providers.jobs.desk", "providers.accounts.connect")
+#: and, on the sandbox, its fakes
+SANDBOX_CORE = ("providers.sandbox.apis",)
 
 if TYPE_CHECKING:
     from providers.jobs.desk import Desk
     from providers.jobs.forget import Forgotten
     from providers.jobs.proposal import Proposal, Ticket
     from providers.journal import Journal
+    from providers.sandbox.apis import Sandbox
     from tui.terminal import TerminalGone
 
 
 def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
-    """The sandbox as the demo tells its story: reads are quick, removals take a visible
-    moment, and about one removal call in twenty fails, so the retry path shows too.
+    """The sandbox as the demo tells its story (`demo_story`). With `real_pace` the
+    providers' documented rate limits stay, as a real account has them: the 100,000-contact
+    list then takes minutes to load, as it would."""
+    return SandboxWorkspace.demo(real_pace, story=demo_story)
 
-    With `real_pace` the providers' documented rate limits stay, as a real account has them:
-    the 100,000-contact list then takes minutes to load, as it would."""
-    workspace = SandboxWorkspace.demo(real_pace)
-    for provider, faults in workspace.sandbox.faults.items():
+
+def demo_story(sandbox: Sandbox) -> None:
+    """Reads are quick, removals take a visible moment, and about one removal call in twenty
+    fails, so the retry path shows too."""
+    for provider, faults in sandbox.faults.items():
         faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
         if provider is Provider.AUTOSEND:
             faults.match = "/contacts/remove"  # its reads are POSTs too
         else:
             faults.methods = frozenset({"DELETE"})
-    return workspace
 
 
 class RosterDeckApp(App[None]):
@@ -112,7 +117,8 @@ class RosterDeckApp(App[None]):
     async def loaded_desk(self) -> Desk:
         """The desk, with the modules it needs loaded in a thread the first time."""
         if "desk" not in self.__dict__:
-            await asyncio.to_thread(lambda: [importlib.import_module(name) for name in CORE])
+            wanted = CORE + (SANDBOX_CORE if self.workspace.is_sandbox else ())
+            await asyncio.to_thread(lambda: [importlib.import_module(name) for name in wanted])
         return self.desk
 
     def get_driver_class(self) -> type[Driver]:

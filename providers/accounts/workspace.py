@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from providers.accounts.store import Account, AccountStore, Option, data_dir
 from providers.errors import ConfigurationError
+from providers.sandbox import endpoints
 
 # What reaches a provider (httpx, the adapters, the keyring, the sandbox's Starlette) is
 # loaded when an account is first opened, after the first screen is drawn: listing the
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from providers.accounts.credentials import Credentials, TokenSource
     from providers.models import Identity
     from providers.protocol import Adapter
-    from providers.sandbox import Sandbox
+    from providers.sandbox.apis import Sandbox
 
 
 #: the demo's sandbox data, beside its journal (see `providers.sandbox.kept`)
@@ -149,43 +152,69 @@ class LocalWorkspace(Paths):
 
 
 def sandbox_accounts(
-    sandbox: Sandbox, origin: str | None = None, options: dict[str, Option] | None = None
+    origin: str | None = None, options: dict[str, Option] | None = None
 ) -> list[tuple[Account, str]]:
     """One account per provider, pointed at the sandbox (in process, or at `origin`), with
     the token it accepts."""
-    ends = sandbox.endpoints(origin) if origin else sandbox.endpoints()
     return [
         (
             Account(name=f"sandbox-{p.value}", provider=p, base_url=url, options=options or {}),
             token,
         )
-        for p, url, token in ends
+        for p, url, token in (endpoints(origin) if origin else endpoints())
     ]
 
 
 class SandboxWorkspace(Paths):
-    """The sandbox's own accounts, reached in process; no keyring is involved."""
+    """The sandbox's own accounts, reached in process; no keyring is involved.
+
+    The sandbox may be given as a way to make it (the demo's): its fakes and their data are
+    made when an account is first opened, not to list the accounts."""
 
     is_sandbox = True
 
-    def __init__(self, sandbox: Sandbox, options: dict[str, Option] | None = None) -> None:
-        self.sandbox = sandbox
-        self.sped_up = not any(faults.rate_limit for faults in sandbox.faults.values())
-        self._accounts = {
-            a.name: (a, token) for a, token in sandbox_accounts(sandbox, options=options)
-        }
-        self._transport: httpx.AsyncBaseTransport = sandbox.transport()
+    def __init__(
+        self,
+        sandbox: Sandbox | Callable[[], Sandbox],
+        options: dict[str, Option] | None = None,
+        *,
+        sped_up: bool | None = None,
+    ) -> None:
+        self._make_sandbox = sandbox if callable(sandbox) else lambda: sandbox
+        if sped_up is None:
+            faults = self.sandbox.faults.values()
+            sped_up = not any(fault.rate_limit for fault in faults)
+        self.sped_up = sped_up
+        self._accounts = {a.name: (a, token) for a, token in sandbox_accounts(options=options)}
+
+    @cached_property
+    def sandbox(self) -> Sandbox:
+        return self._make_sandbox()
+
+    @cached_property
+    def _transport(self) -> httpx.AsyncBaseTransport:
+        return self.sandbox.transport()
 
     @classmethod
-    def demo(cls, real_pace: bool = False) -> SandboxWorkspace:
+    def demo(
+        cls, real_pace: bool = False, story: Callable[[Sandbox], None] | None = None
+    ) -> SandboxWorkspace:
         """The demo: its sandbox data kept beside its journal, so that the app, each shell
         command and each browser tab meet the same people, and nobody removed comes back
-        until the demo is reset. The providers' rate limits are lifted unless `real_pace`."""
-        from providers.sandbox import Sandbox
+        until the demo is reset. The providers' rate limits are lifted unless `real_pace`;
+        `story` sets the sandbox's faults as the app's demo shows them."""
+        workspace: SandboxWorkspace
 
-        sandbox = Sandbox() if real_pace else Sandbox().unlimited()
-        workspace = cls(sandbox, options=None if real_pace else SPED_UP_DEMO)
-        sandbox.keep(workspace.data_path() / SANDBOX_FILE)
+        def make() -> Sandbox:
+            from providers.sandbox.apis import Sandbox
+
+            sandbox = Sandbox() if real_pace else Sandbox().unlimited()
+            if story is not None:
+                story(sandbox)
+            return sandbox.keep(workspace.data_path() / SANDBOX_FILE)
+
+        options = None if real_pace else SPED_UP_DEMO
+        workspace = cls(make, options=options, sped_up=not real_pace)
         return workspace
 
     def reset(self) -> None:

@@ -14,7 +14,8 @@ RASL_NAME_FIELDS = {
 
 
 async def serve_sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
-    from providers.sandbox import TOKENS, Sandbox
+    from providers.sandbox import TOKENS
+    from providers.sandbox.apis import Sandbox
     from providers.sandbox.serve import bind, origin_of, server
 
     sandbox = Sandbox()

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

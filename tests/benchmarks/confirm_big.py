@@ -25,7 +25,7 @@ from textual import events
 import tui.app
 from providers.accounts.workspace import SandboxWorkspace
 from providers.journal import Journal
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tests.scenes import FAST, open_members, until
 from tui.app import RosterDeckApp

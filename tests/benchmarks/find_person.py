@@ -24,7 +24,7 @@ from providers.jobs.everywhere import EverywhereRun, plan_everywhere, record_eve
 from providers.jobs.find import Found, find_everywhere
 from providers.journal import Journal
 from providers.models import Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
 
 #: the documented read rates, calls a second (WaSend: its reads' own pace, one every 1 to 2 s)

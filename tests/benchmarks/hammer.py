@@ -32,7 +32,8 @@ import tomli_w
 
 from providers.journal import Journal
 from providers.models import Outcome, Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import contact_id
 from providers.sandbox.serve import in_background
 

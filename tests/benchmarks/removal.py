@@ -21,7 +21,8 @@ from providers.accounts.workspace import SandboxWorkspace
 from providers.jobs.events import Event
 from providers.jobs.plans import make_plan
 from providers.models import Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tui.app import RosterDeckApp
 from tui.widgets.outcome_table import OutcomeTable

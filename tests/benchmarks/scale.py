@@ -27,7 +27,7 @@ from providers.journal import Journal
 from providers.matching import match
 from providers.models import Provider
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState, contact_id
 from providers.sandbox.people import email_of
 
@@ -87,7 +87,7 @@ def sandbox(limits: bool) -> Sandbox:
 
 
 def adapter_for(made: Sandbox, provider: Provider, paced: bool) -> Adapter:
-    account, token = next((a, t) for a, t in sandbox_accounts(made) if a.provider is provider)
+    account, token = next((a, t) for a, t in sandbox_accounts() if a.provider is provider)
     rate = RATES[provider] if paced else 0.0
     options = {**account.options, "requests_per_second": rate}
     return open_adapter(

@@ -19,7 +19,8 @@ import httpx
 from providers.accounts.connect import open_adapter
 from providers.accounts.workspace import sandbox_accounts
 from providers.models import Member, Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.sandbox.serve import in_background
 
@@ -29,9 +30,7 @@ FAST = {"requests_per_second": 0}
 async def adapter_stream(sandbox: Sandbox, origin: str | None) -> list[Member]:
     account, token = next(
         (a, t)
-        for a, t in sandbox_accounts(
-            sandbox, **({"origin": origin} if origin else {}), options=FAST
-        )
+        for a, t in sandbox_accounts(**({"origin": origin} if origin else {}), options=FAST)
         if a.provider is Provider.AUTOSEND
     )
     adapter = open_adapter(account, token, transport=None if origin else sandbox.transport())

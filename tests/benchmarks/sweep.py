@@ -21,7 +21,8 @@ from providers.accounts.workspace import OpenedOnce, SandboxWorkspace
 from providers.jobs.sweep import sweep
 from providers.journal import Journal
 from providers.models import Provider
-from providers.sandbox import Sandbox, people
+from providers.sandbox import people
+from providers.sandbox.apis import Sandbox
 
 #: the documented read rates, calls a second (WaSend: its reads' own pace, one every 1 to 2 s)
 RATES = {Provider.RASL: 1.0, Provider.AUTOSEND: 2.0, Provider.WASEND: 1 / 1.5}

@@ -43,7 +43,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers.postgres import Server, create_database
 from tests.helpers.team import Person, Recorder, person, plain_members, recorded
 

@@ -16,7 +16,8 @@ import tomli_w
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Outcome, Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
 
 TARGETS = 60

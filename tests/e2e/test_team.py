@@ -12,7 +12,7 @@ from pathlib import Path
 from providers.journal import Journal
 from providers.journal.records import ANOTHER_JOB, JobState
 from providers.models import Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers.postgres import Server, create_database
 from tests.helpers.team import person, plain_members, recorded
 

@@ -35,7 +35,8 @@ from providers.accounts.credentials import env_var_for
 from providers.journal import Journal
 from providers.journal.records import PENDING, SENDING, JobState
 from providers.models import Outcome, Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.signals import TERMINAL_GONE
 from tests.helpers import FAST
 

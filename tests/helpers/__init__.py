@@ -23,7 +23,7 @@ from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import find_everywhere
 from providers.models import Member, MemberOutcome, Outcome, Provider
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tui.main import main
 
 FAST = {
@@ -78,9 +78,7 @@ class Sleeps:
 
 def wire_account(sandbox: Sandbox, origin: str, provider: Provider) -> tuple[Account, str]:
     return next(
-        (a, t)
-        for a, t in sandbox_accounts(sandbox, origin=origin, options=FAST)
-        if a.provider is provider
+        (a, t) for a, t in sandbox_accounts(origin=origin, options=FAST) if a.provider is provider
     )
 
 

@@ -19,7 +19,7 @@ from providers.models import (
     Outcome,
     Provider,
 )
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -4,7 +4,7 @@ screen, and by an invite link in WhatsApp, minutes after the job that took them 
 from __future__ import annotations
 
 from providers.jobs.desk import Desk
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
 
 PHONE = "+12025550105"

@@ -21,7 +21,8 @@ import tomli_w
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from providers.models import Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.serve import in_background
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -21,7 +21,7 @@ from providers.models import (
     Provider,
 )
 from providers.protocol import Adapter, HttpAdapter, Lenient, failed, outcomes, read_whole
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import OpenAdapter
 
 

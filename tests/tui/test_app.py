@@ -13,7 +13,7 @@ from providers.accounts.workspace import LocalWorkspace
 from providers.jobs.desk import Desk
 from providers.journal import Journal
 from providers.models import Provider, Role
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until

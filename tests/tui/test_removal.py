@@ -13,7 +13,7 @@ from providers.accounts.workspace import sandbox_accounts
 from providers.jobs.plans import make_plan, record_plan
 from providers.journal.records import JobState
 from providers.models import Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until
@@ -225,7 +225,7 @@ async def test_history_opens_a_job_and_undo_puts_members_back() -> None:
 async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox)
-    account, _ = sandbox_accounts(sandbox)[1]
+    account, _ = sandbox_accounts()[1]
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, app.journal_opened.is_set)  # what it offers by itself, offered
         adapter = await app.desk.adapter(account.name)

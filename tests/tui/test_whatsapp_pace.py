@@ -9,7 +9,7 @@ from pathlib import Path
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Outcome
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen

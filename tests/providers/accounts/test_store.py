@@ -12,7 +12,7 @@ from providers.accounts.store import AccountStore
 from providers.accounts.workspace import SPED_UP_DEMO, sandbox_accounts
 from providers.errors import ConfigurationError
 from providers.models import Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 
 
 def store_with(tmp_path: Path, provider: str, options: str) -> AccountStore:
@@ -91,9 +91,7 @@ def test_a_change_that_would_not_load_is_refused_and_nothing_saved(tmp_path: Pat
 async def test_the_demo_keeps_its_time_scale(sandbox: Sandbox) -> None:
     """The demo's WhatsApp pace is ten times the real one, and judged as the real one."""
     account, token = next(
-        (a, t)
-        for a, t in sandbox_accounts(sandbox, options=SPED_UP_DEMO)
-        if a.provider is Provider.WASEND
+        (a, t) for a, t in sandbox_accounts(options=SPED_UP_DEMO) if a.provider is Provider.WASEND
     )
     adapter = open_adapter(account, token, transport=sandbox.transport())
     assert not adapter.capabilities.pace_risk

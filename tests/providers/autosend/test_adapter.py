@@ -10,7 +10,7 @@ from providers.accounts.connect import open_adapter
 from providers.accounts.workspace import sandbox_accounts
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, OpenAdapter, Sleeps, assert_lost_add_settled
 
 
@@ -159,7 +159,7 @@ async def test_an_add_answered_in_an_odd_shape_is_settled_by_reading(
     """An add's answer that cannot be read is a lost answer: each member is read back, and
     is restored only where the read finds them in the list."""
     beta = await _list(connect(Provider.AUTOSEND), "Beta testers")
-    accounts = sandbox_accounts(sandbox, options=FAST)
+    accounts = sandbox_accounts(options=FAST)
     account, token = next((a, t) for a, t in accounts if a.provider is Provider.AUTOSEND)
     adapter = open_adapter(account, token, transport=_AddAnsweredOddly(sandbox), sleep=sleeps)
     back, deleted = (await anext(adapter.members(beta))).members[:2]

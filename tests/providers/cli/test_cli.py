@@ -16,7 +16,8 @@ from keyring.backends import fail
 
 from providers.journal import Journal
 from providers.models import Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from tests.helpers import MemoryKeyring, demo_choir, run
 
 

@@ -14,7 +14,7 @@ from providers.jobs.plans import make_plan, record_plan
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, ContainerKind, Member, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import run, text_of, toasts
 from tests.scenes import open_members, until
 from tui.app import RosterDeckApp, demo_workspace

@@ -16,7 +16,8 @@ from providers import errors
 from providers.http.answers import retry_after_seconds
 from providers.http.client import HttpSettings, ProviderHttp
 from providers.models import Provider
-from providers.sandbox import RASL_READ_ONLY_TOKEN, Sandbox
+from providers.sandbox import RASL_READ_ONLY_TOKEN
+from providers.sandbox.apis import Sandbox
 from tests.helpers import OpenAdapter, Sleeps
 
 

@@ -10,7 +10,7 @@ from providers import errors
 from providers.accounts.connect import open_adapter
 from providers.models import Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import Sleeps, wire_account
 
 pytestmark = pytest.mark.wire

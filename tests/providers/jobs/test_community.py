@@ -14,7 +14,7 @@ from providers.jobs.proposal import Kind
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import ContainerKind, Member, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, in_two_community_groups, whatsapp_group
 
 

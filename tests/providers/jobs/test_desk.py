@@ -17,7 +17,7 @@ from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, Member, Operation, Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
 from tests.helpers.journal import choir, removals
 

@@ -17,7 +17,8 @@ from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.sandbox import RASL_READ_ONLY_TOKEN, Sandbox
+from providers.sandbox import RASL_READ_ONLY_TOKEN
+from providers.sandbox.apis import Sandbox
 from tests.helpers import OpenAdapter
 
 DEFINITE = {o.value for o in Outcome} - {Outcome.UNKNOWN.value}

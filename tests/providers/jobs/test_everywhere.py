@@ -39,7 +39,7 @@ from providers.models import (
     Provider,
 )
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, in_whatsapp_group, run
 
 

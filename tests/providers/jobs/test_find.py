@@ -13,7 +13,7 @@ from providers.cli.find import said_found
 from providers.jobs.find import find_everywhere
 from providers.journal import Journal
 from providers.models import Container, MemberOutcome, Operation, Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, run
 
 

@@ -20,7 +20,7 @@ from providers.jobs.plans import make_plan
 from providers.jobs.receipts import export
 from providers.journal import Journal, database
 from providers.models import Member, Operation, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, jade, off_everywhere
 
 DIGITS, EMAIL = "12025550105", "jade.chen5@example.net"

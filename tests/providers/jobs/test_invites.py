@@ -16,7 +16,8 @@ from providers.jobs.plans import make_plan
 from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.models import Container, Member, Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
 
 

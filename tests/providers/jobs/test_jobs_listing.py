@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import demo_choir, run
 
 

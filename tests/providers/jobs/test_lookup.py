@@ -19,7 +19,7 @@ from providers.journal import Journal
 from providers.journal.records import Job
 from providers.models import Outcome, Provider
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState, contact_id
 from providers.sandbox.people import email_of
 from tests.helpers import OpenAdapter

@@ -12,7 +12,7 @@ from providers.jobs.plans import make_plan
 from providers.jobs.privacy import unnamed
 from providers.journal import Journal
 from providers.models import Member, MemberOutcome, Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
 
 ADA = Member(id="447700900123@s.whatsapp.net", address="+447700900123")

@@ -18,7 +18,7 @@ from providers.jobs.plans import make_plan
 from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.models import Container, Member, Operation, Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, jade, off_everywhere
 
 

@@ -16,7 +16,7 @@ from providers.jobs.receipts import export
 from providers.jobs.sweep import BACK, CLEAN, INCOMPLETE, plan_again, refresh_receipts, sweep
 from providers.journal import Journal
 from providers.models import Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, jade, off_everywhere
 from tests.helpers.staying import minutes_later, put_back
 

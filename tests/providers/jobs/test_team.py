@@ -18,7 +18,7 @@ from providers.jobs.plans import make_plan
 from providers.journal import Journal
 from providers.journal.records import ANOTHER_JOB, JobState
 from providers.models import Outcome, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
 from tests.helpers.journal import choir, removals, tamper
 

@@ -11,7 +11,7 @@ from providers.accounts.workspace import sandbox_accounts
 from providers.jobs.lookup import plan_for_entries
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import OpenAdapter, assert_lost_add_settled, run
 
 
@@ -231,7 +231,7 @@ async def test_an_invalid_per_page_names_the_field(connect: OpenAdapter) -> None
 async def test_the_tenants_limit_sets_the_pace(sandbox: Sandbox, connect: OpenAdapter) -> None:
     from providers.accounts.connect import open_adapter
 
-    account, token = sandbox_accounts(sandbox)[0]
+    account, token = sandbox_accounts()[0]
     adapter = open_adapter(account, token, transport=sandbox.transport())
     try:
         sandbox.rasl.calls_per_minute = 120

@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx
 
 from providers.models import Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 
 GROUP = "/rasl/api/v2/groups/5"  # Board: nine contacts

@@ -7,7 +7,7 @@ import pytest
 from providers import errors
 from providers.models import Container, Member, Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import OpenAdapter, Sleeps
 
 

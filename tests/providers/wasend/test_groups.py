@@ -10,7 +10,7 @@ import pytest
 
 from providers import errors
 from providers.models import ContainerKind, Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
 from tests.helpers import OpenAdapter, Sleeps
 

@@ -10,7 +10,8 @@ import pytest
 
 from providers import errors
 from providers.models import Provider
-from providers.sandbox import TOKENS, Sandbox
+from providers.sandbox import TOKENS
+from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
 from tests.helpers import OpenAdapter
 

@@ -13,7 +13,7 @@ from providers.journal.records import JobState
 from providers.matching import match
 from providers.models import Container, ContainerKind, Member, Outcome, Provider, Role
 from providers.protocol import Adapter
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
 from providers.wasend.pace import SlowDays, warm_up
 from tests.helpers import OpenAdapter, Sleeps

@@ -7,7 +7,7 @@ import random
 from typing import cast
 
 from providers.models import Container, Member, Outcome, Provider, Role
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.wasend_demo import crowd
 from providers.wasend.adapter import WaSendAdapter
 from providers.wasend.rosters import PHONE_UNKNOWN

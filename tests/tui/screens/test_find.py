@@ -18,7 +18,7 @@ from providers.jobs.find import find_everywhere
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob
 from providers.models import Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST, in_whatsapp_group, text_of
 from tests.scenes import quick_app, until
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen

@@ -15,7 +15,8 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, TextArea
 
-from providers.sandbox import Sandbox, people
+from providers.sandbox import people
+from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
 from providers.wasend.adapter import WaSendAdapter
 from tests.helpers import in_two_community_groups, text_of

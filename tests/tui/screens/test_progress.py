@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from providers.journal import Journal
 from providers.models import Provider
-from providers.sandbox import Sandbox
+from providers.sandbox.apis import Sandbox
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.dialogs.story import StoryScreen
@@ -41,6 +41,8 @@ async def run_to_the_end(pilot: Pilot[Any], *keys: str) -> ProgressScreen:
     await pilot.press(*keys)
     await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
     await until(pilot, lambda: not app.desk.runs.busy)
+    # and the screen has said so: its repaint tells the end after the job has ended
+    await until(pilot, lambda: text_of(pilot, "#status").startswith("Job "))
     screen = app.screen
     assert isinstance(screen, ProgressScreen)
     return screen
