@@ -150,11 +150,7 @@ def entries_from_file(path: Path) -> list[Given]:
     text = _text_of(path)
     if not text.strip():
         raise ConfigurationError(f"{path} is empty: nothing to match. Give a file of {FILE_HINT}.")
-    found: list[Given] = []
-    if path.suffix.lower() == ".csv":
-        found += csv_entries(text)
-    else:
-        found += tokens(text)
+    found = csv_entries(text) if path.suffix.lower() == ".csv" else tokens(text)
     if not found:
         raise ConfigurationError(
             f"{path} holds no phone number, email or id (only a header, or empty cells)."
@@ -178,8 +174,9 @@ def _text_of(path: Path) -> str:
     except OSError as error:
         raise ConfigurationError(f"{path} cannot be read: {error.strerror or error}.") from None
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    where = -1 if utf16 else data.find(b"\x00")  # text in UTF-8 has no NUL byte
-    if where < 0:
+    if not utf16 and b"\x00" in data:  # text in UTF-8 has no NUL byte
+        where = data.index(b"\x00")
+    else:
         try:
             return data.decode("utf-16" if utf16 else "utf-8-sig")
         except UnicodeDecodeError as error:

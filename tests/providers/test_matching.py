@@ -166,6 +166,7 @@ def test_utf_16_and_excels_utf_8_are_read(
     ("content", "where"),
     [
         pytest.param(b"ada\x00b\x00", 3, id="the first NUL byte"),
+        pytest.param(b"\x00\x01ada@example.com", 0, id="a NUL byte first"),
         pytest.param(b"ada@example.com\n\xe9t\xe9", 16, id="Latin-1"),
         pytest.param(b"\xff\xfe\x00\xd8", 2, id="UTF-16 cut in a pair"),
     ],

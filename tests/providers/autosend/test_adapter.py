@@ -8,6 +8,7 @@ import pytest
 from providers import errors
 from providers.accounts.connect import open_adapter
 from providers.accounts.workspace import sandbox_accounts
+from providers.autosend.adapter import _refused
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
@@ -107,6 +108,17 @@ async def test_an_unknown_contact_is_failed_with_the_reason(connect: OpenAdapter
     ghost = Member(id="ffffffffffffffffffffffff", address="ghost@example.com")
     outcome = (await adapter.remove(beta, [ghost]))[0]
     assert outcome.outcome is Outcome.FAILED and outcome.message == "No such contact"
+
+
+def test_a_refusal_without_words_is_said_refused() -> None:
+    """AutoSend's `errors` entries carry a message in every answer seen; one without is
+    still a refusal of that member, in the one word known."""
+    ada, bo = Member(id="a1", address="ada@example.com"), Member(id="b2", address="bo@example.com")
+    failed, rest = _refused([ada, bo], [{"email": "ada@example.com"}])
+    assert [(o.member_id, o.outcome, o.message, o.said) for o in failed] == [
+        ("a1", Outcome.FAILED, "refused", "refused")
+    ]
+    assert rest == [bo]
 
 
 async def test_add_back_says_what_bulk_add_answered(sandbox: Sandbox, connect: OpenAdapter) -> None:
