@@ -150,7 +150,7 @@ def entries_from_file(path: Path) -> list[Given]:
     text = _text_of(path)
     if not text.strip():
         raise ConfigurationError(f"{path} is empty: nothing to match. Give a file of {FILE_HINT}.")
-    found = csv_entries(text) if path.suffix.lower() == ".csv" else tokens(text)
+    found = csv_entries(text) if path.suffix.lower() == ".csv" else list[Given](tokens(text))
     if not found:
         raise ConfigurationError(
             f"{path} holds no phone number, email or id (only a header, or empty cells)."
