@@ -480,7 +480,7 @@ def not_searched(container: Container, error: errors.ProviderError) -> Container
 
 def no_such_container(wanted: str) -> errors.ConfigurationError:
     return errors.ConfigurationError(
-        f"No container {wanted!r} in this account: `rosterdeck containers ACCOUNT` lists "
+        f"No container {wanted!r} in this account: the `containers` command lists "
         "their ids and names."
     )
 

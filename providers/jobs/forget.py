@@ -105,11 +105,11 @@ def words(found: Forgetting) -> list[str]:
     else:
         lines.append(
             "They are not on the do-not-re-add register: put them on it first "
-            "(`rosterdeck suppressed add`) if they must stay off."
+            "(`suppressed add` in the shell) if they must stay off."
         )
     lines += [
         "The journal keeps that an erasure happened (when, who, why, how many), never who; "
-        "`rosterdeck jobs verify` still holds.",
+        "the journal still verifies whole (`jobs verify`).",
         "✗ This cannot be undone.",
     ]
     return lines

@@ -52,7 +52,7 @@ def status(journal: Journal, entry: Entry) -> tuple[str, str]:
         )
     sweep = journal.sweeps.latest(entry.id, since=entry.created_at)
     if sweep is None:
-        return "not swept yet", f"{line} Not swept yet (`rosterdeck sweep` checks it)."
+        return "not swept yet", f"{line} Not swept yet: a sweep checks it."
     at = when(sweep.created_at)
     if back := sweep.found.get(entry.id, []):
         places = "; ".join(

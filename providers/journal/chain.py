@@ -154,7 +154,7 @@ class Chain:
             if row is None:
                 raise JournalUnavailable(
                     f"The journal {self._db.where} has lost its chain's head: it was changed "
-                    "outside RosterDeck (`rosterdeck jobs verify` says where)."
+                    "outside RosterDeck (`jobs verify` says where)."
                 )
             writing = Writing(conn, Head(*row), at)
             yield writing

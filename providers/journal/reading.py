@@ -20,7 +20,7 @@ RESUMABLE = (JobState.RUNNING, JobState.INTERRUPTED, JobState.PAUSED, JobState.P
 
 
 def no_job(job_id: str) -> ConfigurationError:
-    return ConfigurationError(f"No job {job_id!r} in the journal (`rosterdeck jobs` lists them).")
+    return ConfigurationError(f"No job {job_id!r} in the journal (the `jobs` command lists them).")
 
 
 class Reader:

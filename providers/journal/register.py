@@ -224,7 +224,7 @@ class Register:
             row = conn.execute(select(suppressed).where(suppressed.c.id == entry_id)).first()
         if row is None:
             raise ConfigurationError(
-                f"No {entry_id!r} on the register (`rosterdeck suppressed` lists it)."
+                f"No {entry_id!r} on the register (the `suppressed` command lists it)."
             )
         return _entry(row._mapping)
 

@@ -98,3 +98,22 @@ def test_the_demo_receipt_names_the_verify_command_that_holds_for_it(
     assert printed == ["--demo", "jobs", "verify", "--receipt"]
     code, out, _ = run(capsys, *printed, str(receipt))
     assert code == 0 and "✓ The journal is whole" in out
+
+
+def test_every_command_the_demo_prints_names_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    """What the demo's shell says to run (in its output, its receipts, its refusals) reaches
+    the demo's journal as printed; a sentence that cannot know (deep in the journal) names the
+    command without the program, never the program without `--demo`."""
+    said = run(capsys, "--demo", "remove", "sandbox-rasl", "group:3", JADE, "--yes", "--suppress")
+    (job,) = json.loads(run(capsys, "--demo", "jobs", "--json")[1])
+    said += run(capsys, "--demo", "jobs", "receipt", job["id"])
+    said += run(capsys, "--demo", "jobs", "receipt", "20990101-000000-000000")
+    said += run(capsys, "--demo", "suppressed", "remove", "nobody", "--reason", "test")
+    said += run(capsys, "--demo", "containers", "sandbox-rasl", "--json")
+    said += run(capsys, "--demo", "members", "sandbox-rasl", "group:999")
+    text = "\n".join(str(part) for part in said)
+    assert "Not swept yet: a sweep checks it." in text
+    assert "No job '20990101-000000-000000' in the journal (the `jobs` command" in text
+    assert "rosterdeck " in text
+    for printed in text.split("rosterdeck ")[1:]:
+        assert printed.startswith("--demo "), printed[:60]
