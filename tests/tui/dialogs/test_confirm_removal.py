@@ -98,3 +98,20 @@ async def test_without_a_word_y_confirms_and_n_cancels() -> None:
         await pilot.press("y")
         await pilot.pause()
         assert app.decisions == [Decision(go=True)]
+
+
+async def test_a_letter_typed_on_a_button_is_said_to_go_nowhere_and_sends_nothing() -> None:
+    """Focus starts on Cancel: a reason typed there is not silently lost (the dialog says
+    where it goes), and a stray letter never makes enter on Cancel confirm."""
+    app = Host(proposal())
+    async with app.run_test() as pilot:
+        await pilot.press(*"T-1", "d")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said == [
+            "'T' went nowhere: tab to the Why field to type a reason; y is Remove, n is Cancel."
+        ]
+        assert app.focused is app.screen.query_one("#cancel", Button)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.decisions == [Decision(go=False)]
