@@ -43,12 +43,19 @@ LOOPBACK_BINDS = frozenset({"localhost", "127.0.0.1", "::1"})  # as --host says 
 # millisecond each for the app, would keep it busy for minutes: it ends the session instead.
 MESSAGE_LIMIT = 64 * 1024
 QUIT_GRACE = 1.0  # seconds an app has to leave when asked, before it is killed
-# The terminal takes the keys as soon as the page has loaded, without a click first.
-# textual.js opens the terminal in its own window.onload, registered before this one.
-FOCUS_TERMINAL = (
-    "<script>window.addEventListener('load', () => "
-    "document.querySelector('.xterm-helper-textarea')?.focus());</script>"
-)
+# The terminal takes the keys as soon as its connection is open, without a click first.
+# textual.js opens the terminal in its own window.onload, registered before this one, and
+# marks the body `-loaded` once its websocket is open: focusing before that has textual.js
+# send "focus" on a socket still connecting (an error in the console on every load).
+FOCUS_TERMINAL = """<script>window.addEventListener('load', () => {
+  const focus = () => document.querySelector('.xterm-helper-textarea')?.focus();
+  const connected = () => document.body.classList.contains('-loaded');
+  if (connected()) return focus();
+  const opened = new MutationObserver(() => {
+    if (connected()) { opened.disconnect(); focus(); }
+  });
+  opened.observe(document.body, {attributes: true, attributeFilter: ['class']});
+});</script>"""
 
 
 def hostname(host: str) -> str:

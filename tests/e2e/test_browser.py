@@ -112,6 +112,11 @@ def test_a_fresh_page_answers_the_keyboard_without_a_click(
     assert ("?token=" in served.url) is token
     page = browser.new_page()
     page.route("**/static/js/textual.js", keep_the_terminal)
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(served.url)  # the URL it printed, as a person would open it
     assert page.title() == "RosterDeck demo"
     shows(page, "Accounts — choose one and press enter")
@@ -123,3 +128,4 @@ def test_a_fresh_page_answers_the_keyboard_without_a_click(
     shows(page, "sandbox-rasl › Spring Open Day")
     shows(page, "0 marked · 120 shown · 120 total")
     assert served.apps(), "the tab's app runs on the server"
+    assert errors == [], "the page loads without an error in its console"
