@@ -15,6 +15,7 @@ from providers.jobs.find import Found, one_persons_addresses
 from providers.jobs.staying_off import entry_document, exported, names_them, naming_refusal
 from providers.jobs.still_off import when
 from providers.jobs.sweep import INCOMPLETE, Swept, plan_again, refresh_receipts, sweep
+from providers.jobs.words import where_and_why
 from providers.text import json_text, shown
 
 ERASED = "(erased: checked on add-back only)"
@@ -104,7 +105,8 @@ def _said(swept: Swept) -> None:
         for b in places:
             print(f"    {shown(b.where)} ({b.account}), first seen back {when(b.first_seen)}")
     for blind in record.unsearched:
-        print(f"? not searched: {blind['account']}: {shown(blind['where'])}: {shown(blind['why'])}")
+        blind_spot = where_and_why(blind["where"], blind["why"])
+        print(f"? not searched: {blind['account']}: {shown(blind_spot)}")
     if swept.unsearchable:
         print(f"{len(swept.unsearchable)} forgotten: nothing to search with; checked on add-back.")
     still = len(record.found) - len(record.back)

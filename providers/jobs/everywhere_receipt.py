@@ -24,6 +24,7 @@ from providers.jobs.receipt_parts import (
     story,
     who,
 )
+from providers.jobs.words import where_and_why
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Member, Provider
@@ -123,7 +124,7 @@ def everywhere_receipt(job: EverywhereJob, journal: Journal, form: str, verify: 
     if job.unsearched:
         lines += ["", f"## Not searched ({len(job.unsearched):,})", ""]
         lines += [
-            f"- {u.account}: {mark_down(u.where)}: {mark_down(u.why)}" for u in job.unsearched
+            f"- {u.account}: {mark_down(where_and_why(u.where, u.why))}" for u in job.unsearched
         ]
     if held and not job.dry_run:
         lines += ["", "## Still held elsewhere", ""] + [f"- {h}" for h in held]

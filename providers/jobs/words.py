@@ -203,3 +203,9 @@ def retry_words(job_id: str, doing: str, failed: Sequence[Item], left: int) -> l
         + (f"; {left:,} still due stay due (resume sends them)." if left else ".")
     )
     return lines
+
+
+def where_and_why(where: str, why: str) -> str:
+    """A place not searched and why, naming the place once: a provider's reason often
+    begins with it ("Sales line is unlinked ...")."""
+    return why if why.startswith(where) else f"{where}: {why}"
