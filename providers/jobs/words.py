@@ -142,7 +142,7 @@ def everywhere_words(
     for part in plan.parts:
         at = f"{place(part.container.where)} ({part.account})"
         if part.members:
-            lines.append(f"  ✓ {at}")
+            lines.append(f"  • {at}")  # to act on; ✓ is kept for what was done
         for _, why in part.skipped:
             lines.append(f"  ⊘ {at}: {shown(why)}")
     lines += [f"  ? not searched: {u.account}: {shown(u.why)}" for u in plan.unsearched]

@@ -36,8 +36,8 @@ async def test_off_a_community_is_one_job_over_the_groups_they_are_in(
     assert proposal.kind is Kind.EVERYWHERE and proposal.word == "2"
     assert proposal.lines[:3] == (
         f"Remove {member.address} from the community Events team / Riverside Allotments: 2 groups:",
-        "  ✓ Events team / Announcements (sandbox-wasend)",
-        "  ✓ Events team / Plot Holders (sandbox-wasend)",
+        "  • Events team / Announcements (sandbox-wasend)",
+        "  • Events team / Plot Holders (sandbox-wasend)",
     )
     assert "? not searched: sandbox-wasend: Events team / Seed Swap: the list looks incomplete" in (
         proposal.words
