@@ -259,3 +259,35 @@ def test_a_file_is_read_as_csv_by_its_name(
     path = tmp_path / name
     path.write_text("email,phone\nada@example.com,+44 7700 900123\n")
     assert matching.entries_from_file(path) == entries
+
+
+def test_a_phone_among_other_words_stays_one_entry() -> None:
+    """A ticket's line: the phone keeps its spaces; short numbers apart stay ids."""
+    assert matching.tokens("+1 202 555 0105 jade.chen5@example.net") == [
+        "+1 202 555 0105",
+        "jade.chen5@example.net",
+    ]
+    assert matching.tokens("ada@x.org 07700 900123, (202) 555-0110") == [
+        "ada@x.org",
+        "07700 900123",
+        "(202) 555-0110",
+    ]
+    assert matching.tokens("1006 1007") == ["1006", "1007"]
+    assert matching.tokens("202 555 0105") == ["202 555 0105"]
+    assert matching.tokens("447700900123 447700900124") == ["447700900123", "447700900124"]
+    assert matching.tokens("+44 7700 900123 +1 202 555 0105") == [
+        "+44 7700 900123",
+        "+1 202 555 0105",
+    ]
+    # words with a number are not a name: the number stands apart
+    assert matching.tokens("Ada Lovelace 07700 900123") == ["Ada", "Lovelace", "07700 900123"]
+    # a number that is not one phone does not end the search for one later on the line
+    assert matching.tokens("ids 1006 1007 then +1 202 555 0105") == [
+        "ids",
+        "1006",
+        "1007",
+        "then",
+        "+1 202 555 0105",
+    ]
+    # quotes and angle brackets around a word go, its letters stay
+    assert matching.tokens('"Xu" <XAVIER> 07700 900123') == ["Xu", "XAVIER", "07700 900123"]
