@@ -10,7 +10,7 @@ import signal
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,7 +19,6 @@ from textual.screen import ModalScreen, Screen
 
 from providers.accounts.workspace import LocalWorkspace, SandboxWorkspace, Workspace
 from providers.errors import ProviderError
-from providers.models import Provider
 from providers.signals import (
     END_SECONDS,
     GRACE_SECONDS,
@@ -48,26 +47,7 @@ if TYPE_CHECKING:
     from providers.jobs.forget import Forgotten
     from providers.jobs.proposal import Proposal, Ticket
     from providers.journal import Journal
-    from providers.sandbox.apis import Sandbox
     from tui.terminal import TerminalGone
-
-
-def demo_workspace(real_pace: bool = False) -> SandboxWorkspace:
-    """The sandbox as the demo tells its story (`demo_story`). With `real_pace` the
-    providers' documented rate limits stay, as a real account has them: the 100,000-contact
-    list then takes minutes to load, as it would."""
-    return SandboxWorkspace.demo(real_pace, story=demo_story)
-
-
-def demo_story(sandbox: Sandbox) -> None:
-    """Reads are quick, removals take a visible moment, and about one removal call in twenty
-    fails, so the retry path shows too."""
-    for provider, faults in sandbox.faults.items():
-        faults.latency, faults.error_rate, faults.error_status = 0.25, 0.05, 500
-        if provider is Provider.AUTOSEND:
-            faults.match = "/contacts/remove"  # its reads are POSTs too
-        else:
-            faults.methods = frozenset({"DELETE"})
 
 
 class RosterDeckApp(App[None]):
@@ -310,6 +290,8 @@ class RosterDeckApp(App[None]):
         self.push_screen(AccountsScreen())
 
     def use_sandbox(self) -> None:
+        from tui.demo import demo_workspace
+
         self.workspace = demo_workspace()
         self._given_journal = None
         self.__dict__.pop("desk", None)  # the demo's own desk, made when first used
@@ -407,57 +389,9 @@ class RosterDeckApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every action the current screen has, by its description."""
-        seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.description in seen or not active.enabled:
-                continue
-            seen.add(binding.description)
-            run = partial(self.run_action, binding.action, active.node)
-            yield SystemCommand(
-                binding.description, f"key: {self.get_key_display(binding) or key}", run
-            )
-        yield from self.everywhere()
+        """The palette: the screen's own actions, then what any screen can reach."""
+        from tui.palette import anywhere, screen_actions
+
+        yield from screen_actions(self, screen)
+        yield from anywhere(self)
         yield from super().get_system_commands(screen)
-
-    def everywhere(self) -> Iterable[SystemCommand]:
-        """What can be reached from any screen: each account, history, diagnostics, the demo.
-        Screens are made when chosen, not each time the palette opens."""
-        from tui.screens.containers import ContainersScreen
-        from tui.screens.diagnostics import DiagnosticsScreen
-        from tui.screens.find import FindScreen
-        from tui.screens.history import HistoryScreen
-        from tui.screens.register import RegisterScreen
-        from tui.screens.sweep import SweepScreen
-
-        def opens(make: Callable[[], Screen[Any]]) -> Callable[[], object]:
-            return lambda: self.push_screen(make())
-
-        try:
-            accounts = self.workspace.accounts()
-        except ProviderError:
-            accounts = []
-        for account in accounts:
-            yield SystemCommand(
-                f"Open {account.name}",
-                f"{account.provider.label}: its groups and lists",
-                opens(partial(ContainersScreen, account)),
-            )
-        yield SystemCommand(
-            "History", "every removal job: export, retry, undo", opens(HistoryScreen)
-        )
-        yield SystemCommand("Diagnostics", "keyring, terminal and paths", opens(DiagnosticsScreen))
-        yield SystemCommand("Find someone everywhere", "every account at once", opens(FindScreen))
-        yield SystemCommand(
-            "Do-not-re-add register", "who asked to stay off; sweep, forget", opens(RegisterScreen)
-        )
-        yield SystemCommand(
-            "Sweep: is everyone still off?", "every account, for the register", opens(SweepScreen)
-        )
-        if not self.workspace.is_sandbox:
-            yield SystemCommand(
-                "Try the demo", "the built-in sandbox, nothing real", self.use_sandbox
-            )
-        else:
-            yield SystemCommand("Reset the demo", "fresh data; its history goes", self.reset_demo)

@@ -26,7 +26,8 @@ APP_ONLY = {"--demo", "--real-pace"}
 def run_app(demo: bool, real_pace: bool = False) -> int:
     from providers.accounts.workspace import LocalWorkspace
     from providers.signals import end_now
-    from tui.app import RosterDeckApp, demo_workspace
+    from tui.app import RosterDeckApp
+    from tui.demo import demo_workspace
 
     workspace: Workspace = demo_workspace(real_pace) if demo else LocalWorkspace()
     app = RosterDeckApp(workspace, owns_process=True)

@@ -14,7 +14,8 @@ from providers.accounts.workspace import LocalWorkspace
 from providers.journal.records import JobState
 from tests.helpers import run, text_of
 from tests.scenes import open_members, quick_app, until
-from tui.app import RosterDeckApp, demo_workspace
+from tui.app import RosterDeckApp
+from tui.demo import demo_workspace
 from tui.screens.accounts import AccountsScreen
 from tui.screens.progress import ProgressScreen
 

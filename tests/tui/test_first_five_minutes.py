@@ -17,7 +17,8 @@ from providers.models import Outcome
 from providers.sandbox.serve import bind
 from tests.helpers import text_of
 from tests.scenes import SCENES, open_members, quick_app, until
-from tui.app import RosterDeckApp, demo_workspace
+from tui.app import RosterDeckApp
+from tui.demo import demo_workspace
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 from tui.screens.progress import ProgressScreen
 

@@ -17,7 +17,8 @@ from providers.models import Container, ContainerKind, Member, Provider
 from providers.sandbox.apis import Sandbox
 from tests.helpers import run, text_of, toasts
 from tests.scenes import open_members, until
-from tui.app import RosterDeckApp, demo_workspace
+from tui.app import RosterDeckApp
+from tui.demo import demo_workspace
 from tui.dialogs.confirm_removal import ConfirmRemovalScreen
 
 

@@ -248,8 +248,8 @@ async def test_d_on_a_community_takes_the_marked_off_each_of_its_groups() -> Non
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
         said = text_of(pilot, "#explain")
         assert "from the community Events team / Riverside Allotments: 2 groups:" in said
-        assert "✓ Events team / Announcements (sandbox-wasend)" in said
-        assert "✓ Events team / Plot Holders (sandbox-wasend)" in said
+        assert "• Events team / Announcements (sandbox-wasend)" in said
+        assert "• Events team / Plot Holders (sandbox-wasend)" in said
         app.screen.query_one("#typed", Input).value = "2"
         await pilot.click("#confirm")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
