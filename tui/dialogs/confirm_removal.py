@@ -51,7 +51,6 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         #: resuming or retrying a journaled job keeps its reason and cannot be a dry run
         self.fresh = asked.kind in (Kind.NEW, Kind.EVERYWHERE, Kind.UNDO)
         self.asks_why = self.fresh or asked.reason_required
-        self.told_nowhere = False
 
     def compose(self) -> ComposeResult:
         """The words scroll; what is typed, the boxes and the buttons stay in view below."""
@@ -91,23 +90,19 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
             self.query_one("#cancel", Button).focus()
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed while a button or the box has the focus is not lost in silence: the
-        dialog says where a reason is typed. It is not put there, since enter in that field
-        confirms, and a stray key (a second `d`) must never turn enter on Cancel into a
-        removal."""
+        """A letter typed while a button or the box has the focus is not lost in silence:
+        the Why field says, in place, that it went nowhere and how to type a reason. It is
+        not put there, since enter in that field confirms, and a stray key (a second `d`)
+        must never turn enter on Cancel into a removal."""
         typed = event.character or ""
         if not typed.isalnum() or typed in "yn" or isinstance(self.focused, Input):
             return
         event.stop()
-        if self.told_nowhere:  # once a dialog: a ticket number is many keys
-            return
-        self.told_nowhere = True
-        where = "tab to the Why field to type a reason; " if self.asks_why else ""
-        self.notify(
-            f"{typed!r} went nowhere: {where}y is {self.asked.label}, n is Cancel.",
-            severity="warning",
-            markup=False,
+        reason = self.query_one("#reason", Input)
+        reason.placeholder = (
+            f"{typed!r} went nowhere · tab: type a reason · y: {self.asked.label} · n: Cancel"
         )
+        reason.add_class("-nudged")
 
     @property
     def reason(self) -> str:

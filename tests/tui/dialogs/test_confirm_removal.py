@@ -101,16 +101,17 @@ async def test_without_a_word_y_confirms_and_n_cancels() -> None:
 
 
 async def test_a_letter_typed_on_a_button_is_said_to_go_nowhere_and_sends_nothing() -> None:
-    """Focus starts on Cancel: a reason typed there is not silently lost (the dialog says
-    where it goes), and a stray letter never makes enter on Cancel confirm."""
+    """Focus starts on Cancel: a reason typed there is not silently lost (the Why field says
+    where it goes, in place, hiding no button), and a stray letter never makes enter on
+    Cancel confirm."""
     app = Host(proposal())
     async with app.run_test() as pilot:
         await pilot.press(*"T-1", "d")
         await pilot.pause()
-        said = [n.message for n in app._notifications]
-        assert said == [
-            "'T' went nowhere: tab to the Why field to type a reason; y is Remove, n is Cancel."
-        ]
+        reason = app.screen.query_one("#reason", Input)
+        assert reason.value == "" and reason.has_class("-nudged")
+        assert reason.placeholder == "'d' went nowhere · tab: type a reason · y: Remove · n: Cancel"
+        assert not app._notifications
         assert app.focused is app.screen.query_one("#cancel", Button)
         await pilot.press("enter")
         await pilot.pause()
