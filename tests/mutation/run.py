@@ -245,8 +245,28 @@ mutmut._run(sys.argv[1:], 1)
 """
 
 
+def refresh_copies(root: Path = ROOT) -> list[Path]:
+    """mutmut copies the code it does not mutate into mutants/ only when no copy is there
+    yet: a module changed, moved or removed since keeps its old copy, and the tests there
+    run against it (or fail to import). Such copies are removed, for mutmut to copy anew;
+    the mutated modules mutmut regenerates itself."""
+    copies = root / "mutants"
+    stale = []
+    for copy in sorted(copies.glob("*/**/*.py")):
+        relative = copy.relative_to(copies)
+        if relative.parts[0] not in ("providers", "tui") or relative.as_posix() in SCOPE:
+            continue
+        source = root / relative
+        if not source.is_file() or source.read_bytes() != copy.read_bytes():
+            copy.unlink()
+            stale.append(relative)
+    return stale
+
+
 def run(names: list[str], *, clean_run: bool = True) -> int:
     """One mutmut run over these mutants (or globs), one mutant at a time."""
+    for stale in refresh_copies():
+        print(f"copied anew: {stale}", file=sys.stderr)
     env = dict(os.environ)
     env.setdefault("ROSTERDECK_HOME", tempfile.mkdtemp(prefix="rosterdeck-mutation-"))
     if clean_run:

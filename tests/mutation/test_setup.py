@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from tests.mutation.run import refresh_copies
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,3 +21,26 @@ def test_every_file_beside_the_code_is_copied_anew_on_each_run() -> None:
     assert beside, "the stylesheet at least sits beside the code"
     missing = beside - set(settings["also_copy"])
     assert not missing, f"not in [tool.mutmut] also_copy: {', '.join(sorted(missing))}"
+
+
+def test_a_copy_of_code_changed_since_is_removed_for_mutmut_to_copy_anew(tmp_path: Path) -> None:
+    for path, text in {
+        "providers/changed.py": "new = 1\n",
+        "providers/same.py": "same = 1\n",
+        "providers/matching.py": "mutated = 0\n",
+        "mutants/providers/changed.py": "old = 1\n",
+        "mutants/providers/same.py": "same = 1\n",
+        "mutants/providers/gone.py": "moved = 1\n",
+        "mutants/providers/matching.py": "mutated = 1\n",
+        "mutants/tests/helpers.py": "kept = 1\n",
+    }.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    stale = refresh_copies(tmp_path)
+    assert [p.as_posix() for p in stale] == ["providers/changed.py", "providers/gone.py"]
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("mutants/**/*.py"))
+    assert left == [
+        "mutants/providers/matching.py",
+        "mutants/providers/same.py",
+        "mutants/tests/helpers.py",
+    ]
