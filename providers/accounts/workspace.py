@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable
 from functools import cached_property
@@ -263,10 +264,13 @@ class OpenedOnce:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.adapters: dict[str, Adapter] = {}
+        #: one opening at a time: two asking at once (a token check, a job) get one adapter
+        self._opening = asyncio.Lock()
 
     async def __call__(self, name: str) -> Adapter:
-        if name not in self.adapters:
-            self.adapters[name] = await self.workspace.open(name)
+        async with self._opening:
+            if name not in self.adapters:
+                self.adapters[name] = await self.workspace.open(name)
         return self.adapters[name]
 
     async def forget(self, name: str) -> None:

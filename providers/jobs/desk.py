@@ -97,6 +97,7 @@ class Desk:
         #: accounts whose adapters space their writes through the journal, and keep there the
         #: "slow down"s they hear
         self._wired: set[str] = set()
+        self._wiring = asyncio.Lock()
         #: the jobs this process runs, their progress and how to stop them
         self.runs = Runs(lambda: self.journal, self.adapter, self.refuse_while_busy, clock)
 
@@ -131,12 +132,13 @@ class Desk:
         """The account's adapter: its writes spaced with everyone's who writes the journal on
         the same numbers, and the "slow down"s it hears kept there (and heeded, from any
         process)."""
-        adapter = await self._opened(name)
-        if name not in self._wired:
-            journal = await self.open_journal()
-            adapter.share_writes(journal.turns(adapter.provider))
-            adapter.remember(journal.slowdowns(name))
-            self._wired.add(name)
+        async with self._wiring:  # wired once, however many ask at once
+            adapter = await self._opened(name)
+            if name not in self._wired:
+                journal = await self.open_journal()
+                adapter.share_writes(journal.turns(adapter.provider))
+                adapter.remember(journal.slowdowns(name))
+                self._wired.add(name)
         return adapter
 
     def opened(self, name: str) -> Adapter | None:

@@ -17,6 +17,7 @@ from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.models import Container, Member, Operation, Outcome, Provider
+from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
 from tests.helpers.journal import choir, removals
@@ -262,3 +263,26 @@ async def test_the_journal_is_opened_once_whoever_asks_first_and_never_only_to_c
     in_threads = await asyncio.gather(*(desk.open_journal() for _ in range(4)))
     assert opened == [desk.journal] and all(j is desk.journal for j in in_threads)
     desk.close_journal()
+
+
+async def test_an_account_asked_for_twice_at_once_is_opened_and_wired_once(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The accounts screen checks a token while a job (or a find) asks for the same account:
+    one adapter, so one pace, and it spaces its writes with everyone's on the number."""
+
+    class Slow(SandboxWorkspace):
+        opened = 0
+
+        async def open(self, name: str) -> Adapter:
+            Slow.opened += 1
+            await asyncio.sleep(0)  # a keyring answers in a thread
+            return await super().open(name)
+
+    desk = Desk(Slow(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
+    first, second = await asyncio.gather(
+        desk.adapter("sandbox-wasend"), desk.adapter("sandbox-wasend")
+    )
+    assert first is second and Slow.opened == 1
+    assert desk.opened("sandbox-wasend") is first
+    await desk.aclose()
