@@ -169,7 +169,9 @@ class _AnsweredOddly(httpx.AsyncBaseTransport):
         return httpx.Response(200, json=self.body)
 
 
-def _odd_autosend(sandbox: Sandbox, transport: _AnsweredOddly, sleeps: Sleeps) -> Adapter:
+def _autosend_through(
+    sandbox: Sandbox, transport: httpx.AsyncBaseTransport, sleeps: Sleeps
+) -> Adapter:
     accounts = sandbox_accounts(options=FAST)
     account, token = next((a, t) for a, t in accounts if a.provider is Provider.AUTOSEND)
     return open_adapter(account, token, transport=transport, sleep=sleeps)
@@ -182,7 +184,7 @@ async def test_an_add_answered_in_an_odd_shape_is_settled_by_reading(
     is restored only where the read finds them in the list."""
     beta = await _list(connect(Provider.AUTOSEND), "Beta testers")
     odd = {"success": True, "data": {"added": "all of them"}}
-    adapter = _odd_autosend(sandbox, _AnsweredOddly(sandbox, "/bulk-add", odd), sleeps)
+    adapter = _autosend_through(sandbox, _AnsweredOddly(sandbox, "/bulk-add", odd), sleeps)
     back, deleted = (await anext(adapter.members(beta))).members[:2]
     await adapter.remove(beta, [back, deleted])
     number = sandbox.autosend.number_for("contactIds", deleted.id)
@@ -205,7 +207,7 @@ async def test_a_removal_answered_in_an_odd_shape_is_settled_by_reading(
     finds in the list is unknown (it may yet be removed), never guessed either way."""
     beta = await _list(connect(Provider.AUTOSEND), "Beta testers")
     odd = _AnsweredOddly(sandbox, "/contacts/remove", {"data": {"removed": "some"}}, done=False)
-    adapter = _odd_autosend(sandbox, odd, sleeps)
+    adapter = _autosend_through(sandbox, odd, sleeps)
     kept = (await anext(adapter.members(beta))).members[0]
     (outcome,) = await adapter.remove(beta, [kept])
     await adapter.aclose()
@@ -227,6 +229,33 @@ async def test_an_add_whose_answer_was_lost_is_settled_by_reading(
     faults.drop_after_rate, faults.match = 1.0, "/bulk-add"
     outcomes = await adapter.add(beta, [back, gone])
     assert_lost_add_settled(outcomes, back, gone, "POST /contact-lists/contacts/bulk-add")
+
+
+class _DroppedBeforeActing(httpx.AsyncBaseTransport):
+    """The sandbox, but one call's connection drops before it reaches it: nothing is done,
+    and the client cannot know that."""
+
+    def __init__(self, sandbox: Sandbox, ending: str) -> None:
+        self.inner, self.ending = sandbox.transport(), ending
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(self.ending):
+            raise httpx.RemoteProtocolError("connection dropped", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_removal_whose_answer_was_lost_names_the_call_it_sent(
+    sandbox: Sandbox, connect: OpenAdapter, sleeps: Sleeps
+) -> None:
+    """The connection dropped once the removal was sent: the member still listed when read
+    is unknown (it may yet be removed), in words that name the call whose answer was lost."""
+    beta = await _list(connect(Provider.AUTOSEND), "Beta testers")
+    adapter = _autosend_through(sandbox, _DroppedBeforeActing(sandbox, "/contacts/remove"), sleeps)
+    member = (await anext(adapter.members(beta))).members[0]
+    (outcome,) = await adapter.remove(beta, [member])
+    await adapter.aclose()
+    assert outcome.outcome is Outcome.UNKNOWN
+    assert f"POST /contact-lists/{beta.id}/contacts/remove" in outcome.message
 
 
 async def test_unknown_list_is_not_found(connect: OpenAdapter) -> None:
