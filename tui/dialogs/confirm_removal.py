@@ -77,9 +77,12 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
                 yield dry_run
                 yield StayingOff(self.asked)
                 with Horizontal(classes="buttons"):
-                    yield Button("Cancel", id="cancel")
+                    yield Button("Cancel (n)", id="cancel")
                     yield Button(
-                        self.asked.label, id="confirm", variant="error", disabled=not self.ready
+                        f"{self.asked.label} (y)",
+                        id="confirm",
+                        variant="error",
+                        disabled=not self.ready,
                     )
 
     def on_mount(self) -> None:
@@ -145,7 +148,8 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         would read as ticked."""
         event.checkbox.label = DRY_RUN_ON if event.value else DRY_RUN_OFF
         event.checkbox.BUTTON_INNER = "✓" if event.value else " "
-        self.query_one("#confirm", Button).label = "Dry run" if event.value else self.asked.label
+        go = "Dry run" if event.value else self.asked.label
+        self.query_one("#confirm", Button).label = f"{go} (y)"  # its key, as every dialog says
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_decide(event.button.id == "confirm")
