@@ -55,20 +55,27 @@ def _journal(where: str) -> Journal:
     return Journal(where if where.startswith("postgresql://") else Path(where))
 
 
+#: told each time an operator's command ends: a place someone held may be free now
+ENDED = threading.Condition()
+
+
 def _operate(who: Person, journal: Journal, container: str, wanted: list[str]) -> None:
-    """Remove `wanted`, waiting for the place whenever someone else's job holds it."""
+    """Remove `wanted`, waiting for the place whenever someone else's job holds it: looked at
+    again each time another operator's command ends, which is when a place comes free."""
     own: str | None = None
     while True:
         args = ("resume", own) if own else ("remove", "wa", container, *wanted, "--ignore-absent")
         process = who.start(*args, "--yes")
         _, err = process.communicate(timeout=3600)
+        with ENDED:
+            ENDED.notify_all()
         if process.returncode == 0 or "has a job running" not in err:
             return
         address = who.env["SSH_CLIENT"].split()[0]
         mine = [j for j in journal.unfinished() if j.operator.endswith(f" from {address}")]
         own = next((j.id for j in mine if j.container.id == container), None)
-        while journal.running_on(Provider.WASEND, container) is not None:
-            time.sleep(0.2)  # until the place is free
+        with ENDED:
+            ENDED.wait_for(lambda: journal.running_on(Provider.WASEND, container) is None)
 
 
 def team_run(
