@@ -96,7 +96,7 @@ class RosterDeckApp(App[None]):
 
     async def loaded_desk(self) -> Desk:
         """The desk, with the modules it needs loaded in a thread the first time."""
-        if "desk" not in self.__dict__:
+        if self.made_desk is None:
             wanted = CORE + (SANDBOX_CORE if self.workspace.is_sandbox else ())
             await asyncio.to_thread(lambda: [importlib.import_module(name) for name in wanted])
         return self.desk
@@ -125,15 +125,15 @@ class RosterDeckApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
-        if self._has_accounts():
-            self.push_screen(AccountsScreen())
-        else:
-            self.push_screen(WelcomeScreen())
-        self.call_after_refresh(self.run_worker, self._open_journal, group="journal")
+        has_accounts = self._has_accounts()
+        self.push_screen(AccountsScreen() if has_accounts else WelcomeScreen())
+        opening = partial(self._open_journal, offer_resume=has_accounts)
+        self.call_after_refresh(self.run_worker, opening, group="journal")
 
-    async def _open_journal(self) -> None:
+    async def _open_journal(self, *, offer_resume: bool) -> None:
         """The journal is opened beside the first screen, not before it: what opening it
-        changed is said once (files made private), and an unfinished job is offered."""
+        changed is said once (files made private), and an unfinished job is offered where
+        there are accounts to finish it on."""
         try:
             journal = await (await self.loaded_desk()).open_journal()
         except ProviderError as error:
@@ -141,7 +141,7 @@ class RosterDeckApp(App[None]):
             return
         for notice in journal.notices:
             self.notify(notice, timeout=10)
-        if self._has_accounts():
+        if offer_resume:
             self.offer_resume()
         self.journal_opened.set()
 
