@@ -106,7 +106,10 @@ class ProgressScreen(JobScreen):
         self.refresh_bindings()
 
     def unjournaled(self, why: str) -> None:
-        self.say(f"✗ {shown(why)} Nothing was sent.")
+        """The plan was refused before any request left; say so once, whatever the refusal
+        already says."""
+        sent = "" if "nothing was sent" in why.lower() else " Nothing was sent."
+        self.say(f"✗ {shown(why)}{sent}")
 
     def heading(self) -> str:
         job = self.job_facts

@@ -10,6 +10,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from providers.journal import Journal
+from providers.journal.runners import Runner, busy_place
 from providers.models import Provider
 from providers.sandbox.apis import Sandbox
 from tests.helpers import text_of
@@ -165,3 +166,22 @@ async def test_leaving_a_plan_being_journaled_and_asking_again_loses_nothing(
         await until(pilot, lambda: bool(journal.jobs()) and not app.desk.runs.busy)
         (job,) = journal.jobs()
         assert job.counts == {"removed": 1} and isinstance(app.screen, MembersScreen)
+
+
+class TakenJournal(Journal):
+    """A journal whose place is taken by another operator's job when a plan is written."""
+
+    def create(self, **plan: Any) -> str:
+        other = Runner("J-other", "choir", 4242, "far-away", "sam", "2026-12-02T09:00:00", False)
+        raise busy_place(other, "Choir")
+
+
+async def test_a_refused_plan_says_nothing_was_sent_once(tmp_path: Path) -> None:
+    app = quick_app(journal=TakenJournal(tmp_path / "journal.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, lambda: "has a job running" in text_of(pilot, "#status"))
+        said = text_of(pilot, "#status")
+        assert said.startswith("✗ Choir has a job running: job J-other, run by sam on far-away")
+        assert said.lower().count("nothing was sent") == 1
