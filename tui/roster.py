@@ -4,6 +4,11 @@ Kept free of Textual so that it is cheap to test and to measure. Taking members 
 work per member, so a list of 1,000,000 shows at once: the view is a `range` until a filter
 or a sort needs a list of indices, and the lower-case text that a filter searches and the
 ids that keep a member from being added twice are made when first needed, then kept up.
+
+A filter is applied a slice at a time: `set_filter` checks rows for about `SLICE_SECONDS`
+and shows what it found (the top of the list, which is what the screen shows), and the
+screen calls `advance` between frames until every row is checked, so a key typed into the
+filter of a million members is answered at once and the next key is never kept waiting.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import compress, repeat
 from operator import contains
+from time import perf_counter
 
 from providers.jobs.words import duration
 from providers.models import Member
@@ -25,6 +31,43 @@ class SortKey(StrEnum):
 
 
 ROLE_ORDER = {"owner": 0, "admin": 1, "member": 2}
+#: how long a filter checks rows before the screen draws what it found and reads keys
+SLICE_SECONDS = 0.008
+#: rows checked between looks at the clock
+CHUNK = 16_384
+
+
+@dataclass
+class _Scan:
+    """A filter still being applied: the rows left to check, in the order they are shown,
+    and whether the matches are sorted once all are found."""
+
+    needle: str
+    left: list[Sequence[int]]
+    sort_at_end: bool
+    at: int = 0  # how far into left[0] the checks have got
+    total: int = 0
+    checked: int = 0
+
+    def __post_init__(self) -> None:
+        self.total = sum(map(len, self.left))
+
+    def take(self) -> Sequence[int]:
+        """The next rows to check."""
+        source = self.left[0]
+        chunk = source[self.at : self.at + CHUNK]
+        self.at += len(chunk)
+        if self.at >= len(source):
+            self.left.pop(0)
+            self.at = 0
+        self.checked += len(chunk)
+        return chunk
+
+    def rest(self) -> list[Sequence[int]]:
+        """The rows not checked yet."""
+        if not self.left:
+            return []
+        return [self.left[0][self.at :], *self.left[1:]]
 
 
 @dataclass
@@ -44,6 +87,8 @@ class Roster:
     _ids: set[str] = field(default_factory=set, repr=False)
     #: how many of `members` have their id in `_ids`
     _ids_of: int = field(default=0, repr=False)
+    #: the filter being applied, while rows are left to check
+    _scan: _Scan | None = field(default=None, repr=False)
 
     @property
     def view(self) -> Sequence[int]:
@@ -61,6 +106,12 @@ class Roster:
     @property
     def known_total(self) -> int:
         return max(self.total or 0, len(self.members))
+
+    @property
+    def filtering(self) -> float | None:
+        """How much of the filter's check is done (0 to 1), while one is being applied."""
+        scan = self._scan
+        return None if scan is None else scan.checked / max(1, scan.total)
 
     @property
     def complete(self) -> bool:
@@ -97,6 +148,12 @@ class Roster:
         new = range(start, len(self.members))
         if not new:
             return
+        scan = self._scan
+        if scan is not None and (scan.sort_at_end or self.sort_key is None):
+            scan.left.append(new)  # checked in their turn, after the rows before them
+            scan.total += len(new)
+            return
+        self.finish()
         added = self._matching(new, self.filter_text) if self.filter_text else None
         if self._rows is None and added is None:
             return  # still every member, in order
@@ -131,8 +188,10 @@ class Roster:
         check runs in C (`map`), and the few matches of a whole scan are picked out by
         `list.index`, so that a scan costs little beyond its checks."""
         hay, members = self._haystack, self.members
-        if len(hay) < len(members):
-            hay.extend([f"{m.name}\t{m.address}\t{m.id}".lower() for m in members[len(hay) :]])
+        needed = (rows.stop if isinstance(rows, range) else max(rows, default=-1) + 1) - len(hay)
+        if needed > 0:
+            made = members[len(hay) : len(hay) + needed]
+            hay.extend([f"{m.name}\t{m.address}\t{m.id}".lower() for m in made])
         texts: Iterable[str]
         if not isinstance(rows, range):
             texts = map(hay.__getitem__, rows)
@@ -151,22 +210,58 @@ class Roster:
         return indices
 
     def set_filter(self, text: str) -> None:
-        """Show the members whose name, address or id holds the text. While the query only
-        grows (typing), the previous matches are narrowed, not all rows scanned again; the
-        order they are in (sorted or not) stays."""
+        """Show the members whose name, address or id holds the text: the first slice of
+        rows is checked now, the rest by `advance`. While the query only grows (typing), the
+        matches so far and the rows not checked yet are narrowed, not all rows scanned again;
+        the order they are in (sorted or not) stays."""
         before, needle = self.filter_text, text.strip().lower()
         self.filter_text = needle
-        if needle and before and needle.startswith(before):
-            narrowed = self._matching(self.view, needle)
-            if narrowed is not None:
-                self._rows = narrowed
+        scan = self._scan
+        if not needle:
+            self._scan, self._rows = None, None
+            if self.sort_key is not None:
+                self._sort()
             return
-        self._rows = self._matching(range(len(self.members)), needle) if needle else None
-        if self.sort_key is not None:
+        if before and needle.startswith(before):
+            left = [self.view, *(scan.rest() if scan else [])]
+            sort_at_end = scan is not None and scan.sort_at_end
+        elif scan is None and self._rows is not None and len(self._rows) == len(self.members):
+            left, sort_at_end = [self._rows], False  # every member, in the sorted order
+        else:
+            left, sort_at_end = [range(len(self.members))], self.sort_key is not None
+        self._rows = []
+        self._scan = _Scan(needle, left, sort_at_end)
+        self.advance(SLICE_SECONDS)
+
+    def advance(self, seconds: float) -> bool:
+        """Check rows for the filter being applied for about `seconds` (at least one chunk);
+        True while rows are left to check."""
+        scan, found = self._scan, self._rows
+        if scan is None or found is None:
+            return False
+        deadline = perf_counter() + seconds
+        while scan.left:
+            chunk = scan.take()
+            matched = self._matching(chunk, scan.needle)
+            found.extend(chunk if matched is None else matched)
+            if scan.left and perf_counter() >= deadline:
+                return True
+        return self._finished(scan)
+
+    def _finished(self, scan: _Scan) -> bool:
+        self._scan = None
+        if scan.sort_at_end:
             self._sort()
+        return False
+
+    def finish(self) -> None:
+        """Apply the filter to every row now: for what needs all the matches at once."""
+        while self.advance(float("inf")):
+            pass
 
     def sort_by(self, key: SortKey) -> None:
         """Sort by a column; the same column again flips the direction."""
+        self.finish()
         self.descending = not self.descending if self.sort_key is key else False
         self.sort_key = key
         self._sort()
@@ -204,6 +299,7 @@ class Roster:
         return len(self.marked) - before
 
     def mark_all_shown(self) -> int:
+        self.finish()
         return self.mark_at(self.view)
 
     def mark_everyone(self) -> int:
@@ -220,6 +316,7 @@ class Roster:
     def invert(self) -> None:
         """Flip the marks of the shown, unlocked members; marks outside the filter stay."""
         self.marking_all = False
+        self.finish()
         for index in self.view:
             member = self.members[index]
             if not member.locked:
@@ -248,7 +345,9 @@ def counts_line(
     """The members screen's counts: marked and shown, then how much of the container is here
     (and, `loading`, how long the rest takes: `left` seconds), whether the list looks
     incomplete and how old its read is (`age` seconds); kept within 80 columns."""
-    line = f"{len(roster.marked):,} marked · {roster.shown:,} shown · "
+    filtering = roster.filtering
+    checked = "" if filtering is None else f" (filtering: {filtering:.0%})"
+    line = f"{len(roster.marked):,} marked · {roster.shown:,} shown{checked} · "
     if loading:
         eta = f" · {duration(left)} left" if left is not None else ""
         line += f"loading {roster.loaded:,} of {roster.known_total:,}{eta}"

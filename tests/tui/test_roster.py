@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
+import tui.roster
 from providers.errors import ConfigurationError
 from providers.matching import entries_from_file, key_of, match, tokens
 from providers.models import Member, Role
@@ -131,6 +133,89 @@ def test_typing_narrows_the_last_matches_and_agrees_with_a_full_scan() -> None:
         fresh.filter_text = ""
         fresh.set_filter(query)  # always a full scan
         assert typed.view == fresh.view, query
+
+
+def matching_rows(roster: Roster) -> list[int]:
+    """What the view must hold once the filter is applied: a full scan, sorted if asked."""
+    needle = roster.filter_text
+    rows = [
+        i
+        for i, m in enumerate(roster.members)
+        if needle in f"{m.name}\t{m.address}\t{m.id}".lower()
+    ]
+    if roster.sort_key is SortKey.NAME:
+        rows.sort(key=lambda i: roster.members[i].name.lower(), reverse=roster.descending)
+    elif roster.sort_key is SortKey.ADDRESS:
+        rows.sort(key=lambda i: roster.members[i].address.lower(), reverse=roster.descending)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_filter_applied_a_slice_at_a_time_ends_as_a_full_scan(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing, deleting, pages arriving, sorting and marking while a filter is half applied:
+    what is shown meanwhile always matches, and the end is what one full scan gives."""
+    monkeypatch.setattr(tui.roster, "CHUNK", 7)
+    monkeypatch.setattr(tui.roster, "SLICE_SECONDS", 0.0)  # one chunk a slice
+    chance = random.Random(seed)
+    people = [
+        Member(id=f"id{i}", name=f"{chance.choice('ab')}{n:04d}", address=f"{599 - i:04d}@x")
+        for i, n in enumerate(chance.sample(range(600), 600))  # no order is another's
+    ]
+    roster = Roster()
+    roster.extend([*people[:200], people[7]])  # listed twice: dropped when more come
+    query, sliced = "", 0
+    for _ in range(120):
+        step = chance.random()
+        if step < 0.4:
+            query = (query + chance.choice("ab0123")) if len(query) < 4 else query[:-1]
+            roster.set_filter(query)
+        elif step < 0.5:
+            query = query[:-1]
+            roster.set_filter(query)
+        elif step < 0.75:
+            sliced += roster.advance(0.0)
+        elif step < 0.85 and roster.loaded < len(people):
+            roster.extend(people[roster.loaded : roster.loaded + 50], len(people))
+        elif step < 0.9:
+            roster.sort_by(chance.choice([SortKey.NAME, SortKey.ADDRESS]))
+            assert roster.filtering is None and roster.view == matching_rows(roster)
+        elif step < 0.95:
+            roster.mark_all_shown()
+            assert roster.filtering is None
+        else:
+            roster.finish()
+        full, view = matching_rows(roster), list(roster.view)
+        if roster.filtering is None:
+            assert view == full, (seed, roster.filter_text)
+        elif roster.sort_key is None:
+            assert view == full[: len(view)]  # the top of the list, found in its order
+        else:
+            assert len(set(view)) == len(view) and set(view) <= set(full)
+    roster.finish()
+    assert list(roster.view) == matching_rows(roster)
+    assert sliced > 10  # the filter was applied in slices, not at once
+
+
+def test_a_filter_shows_its_first_slice_and_says_how_far_it_got(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tui.roster, "CHUNK", 100)
+    monkeypatch.setattr(tui.roster, "SLICE_SECONDS", 0.0)
+    roster = Roster()
+    roster.extend([Member(id=str(i), name=f"Person {i}") for i in range(1_000)], 1_000)
+    roster.set_filter("9")
+    assert roster.filtering == 0.1 and roster.shown == 19  # 9, 19, …, 89, 90-99
+    assert counts_line(roster, loading=False).startswith(
+        "0 marked · 19 shown (filtering: 10%) · 1,000 total"
+    )
+    assert [roster.advance(0.0) for _ in range(9)] == [True] * 8 + [False]  # a chunk each
+    assert roster.filtering is None and roster.shown == 271
+    assert counts_line(roster, loading=False).startswith("0 marked · 271 shown · 1,000 total")
+    roster.set_filter("99")
+    roster.extend([Member(id=str(i), name=f"Person {i}") for i in range(1_000, 2_000)], 2_000)
+    assert roster.filtering == 100 / (271 + 1_000)  # the new page is checked in its turn
 
 
 def test_the_counts_say_how_old_a_read_is_and_when_it_looks_incomplete() -> None:

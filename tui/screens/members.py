@@ -22,7 +22,7 @@ from providers.text import shown
 from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
 from tui.messages import Propose
-from tui.roster import Roster, counts_line
+from tui.roster import SLICE_SECONDS, Roster, counts_line
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
 
@@ -75,6 +75,8 @@ class MembersScreen(DeckScreen):
         #: keeps reads; and why it looks incomplete ("" when it looks whole)
         self.read_at: float | None = None
         self.incomplete = ""
+        #: whether more of a filter's rows are to be checked once the next frame is drawn
+        self.filter_pending = False
 
     def heading(self) -> str:
         return f"{self.account.name} › {shown(self.container.where)}"
@@ -125,6 +127,20 @@ class MembersScreen(DeckScreen):
         pace = pace or self.read_pace
         return left / pace if pace > 0 and left > 0 else None
 
+    def show_rows(self) -> None:
+        """Draw the rows and their counts. While a filter is being applied, more rows are
+        checked once this frame is drawn, after the keys typed meanwhile are read."""
+        self.table.rows_changed()
+        self.show_counts()
+        if self.roster.filtering is not None and not self.filter_pending:
+            self.filter_pending = True
+            self.call_after_refresh(self.filter_more)
+
+    def filter_more(self) -> None:
+        self.filter_pending = False
+        self.roster.advance(SLICE_SECONDS)
+        self.show_rows()
+
     def show_counts(self) -> None:
         age = None if self.read_at is None else time.monotonic() - self.read_at
         line = counts_line(
@@ -156,8 +172,7 @@ class MembersScreen(DeckScreen):
             self.read_at = time.monotonic() - page.age
         self.incomplete = page.incomplete
         self.roster.extend(message.page.members, message.page.total)
-        self.table.rows_changed()
-        self.show_counts()
+        self.show_rows()
 
     def on_members_screen_load_ended(self, message: LoadEnded) -> None:
         self.streaming = False
@@ -201,8 +216,7 @@ class MembersScreen(DeckScreen):
         if self.search_said:
             self.say("")  # what the last search found no longer answers this filter
         self.roster.set_filter(event.value)
-        self.table.rows_changed()
-        self.show_counts()
+        self.show_rows()
 
     def on_input_submitted(self) -> None:
         self.set_focus(self.table)
@@ -234,8 +248,7 @@ class MembersScreen(DeckScreen):
             return
         added = self.roster.extend(message.found)
         self.roster.set_filter(self.roster.filter_text)
-        self.table.rows_changed()
-        self.show_counts()
+        self.show_rows()
         query, matches, page = message.query, message.matches, len(message.found)
         if matches > page:
             self.say(
@@ -251,6 +264,7 @@ class MembersScreen(DeckScreen):
     def on_member_table_partly_loaded(self) -> None:
         """`a` before every member is here: all of the container, or only what is loaded?"""
         roster = self.roster
+        roster.finish()  # "the shown" are every match, not those found so far
         left = self.loading_left()
         wait = f" (about {duration(left)} more at this account's pace)" if left else ""
         filtered = " It ignores the filter." if roster.filter_text else ""
@@ -318,8 +332,7 @@ class MembersScreen(DeckScreen):
         self.table.roster = self.roster
         self.query_one("#filter", Input).value = ""
         self.streaming = True
-        self.table.rows_changed()
-        self.show_counts()
+        self.show_rows()
         self.load()
 
     def chosen(self) -> list[Member]:
@@ -382,8 +395,7 @@ class MembersScreen(DeckScreen):
 
         def pasted(marked: int | None) -> None:
             if marked is not None:
-                self.table.rows_changed()
-                self.show_counts()
+                self.show_rows()
 
         lookup = None if self.roster.complete else self.look_up
         self.app.push_screen(PasteScreen(self.roster, lookup), pasted)

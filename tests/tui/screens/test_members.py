@@ -11,10 +11,14 @@ import re
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, TextArea
 
+import tui.roster
+import tui.screens.members
+from providers.models import Provider
 from providers.sandbox import people
 from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
@@ -142,6 +146,66 @@ async def test_keys_typed_right_after_slash_land_in_the_filter() -> None:
         await until(pilot, lambda: screen.table.has_focus and screen.roster.filter_text == "ra")
         assert screen.query_one("#filter", Input).value == "ra"
         assert not screen.roster.marked  # the `a` went into the field, not to "mark all"
+
+
+async def test_a_filter_is_applied_between_frames_and_keys_typed_meanwhile_land(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a big list the filter checks a slice of rows a frame: what it found shows at once,
+    the counts say how far it got, and keys typed meanwhile narrow it or act on all of it."""
+    for module in (tui.roster, tui.screens.members):
+        monkeypatch.setattr(module, "SLICE_SECONDS", 0.0)
+    monkeypatch.setattr(tui.roster, "CHUNK", 10)
+    said: list[str] = []
+    counts = tui.screens.members.counts_line
+    monkeypatch.setattr(
+        tui.screens.members, "counts_line", lambda *a, **k: said.append(counts(*a, **k)) or said[-1]
+    )
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 2, "beta")
+        screen = app.screen
+        assert isinstance(screen, MembersScreen)
+        members = screen.roster.members
+        for key, character in [("slash", "/"), ("a", "a"), ("r", "r"), ("enter", None)]:
+            app.post_message(events.Key(key, character))
+        roster = screen.roster
+        await until(pilot, lambda: roster.filter_text == "ar" and roster.filtering is None)
+        assert any("shown (filtering: 13%)" in line for line in said)  # 10 of 75 checked
+        ar = [m.id for m in members if "ar" in f"{m.name}\t{m.address}\t{m.id}".lower()]
+        assert 0 < len(ar) < len(members)
+        assert [m.id for m in map(roster.member_at, range(roster.shown))] == ar
+        await until(pilot, lambda: screen.table.has_focus)
+        await pilot.press("a")
+        assert roster.marked == set(ar)
+        assert text_of(pilot, "#counts").startswith(f"{len(ar)} marked · {len(ar)} shown · 75")
+
+
+async def test_only_the_shown_of_a_partly_loaded_list_are_every_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`a` while the filter is still being applied offers (and marks) all its matches."""
+    monkeypatch.setattr(tui.roster, "SLICE_SECONDS", 0.0)
+    monkeypatch.setattr(tui.roster, "CHUNK", 10)
+    monkeypatch.setattr(MembersScreen, "filter_more", lambda self: None)  # held mid-way
+    sandbox = Sandbox(autosend=AutoSendState.seeded(big_list=BIG))
+    app = quick_app(sandbox, requests_per_second=2)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_newsletter(pilot)
+        refusing = sandbox.faults[Provider.AUTOSEND]
+        refusing.error_rate, refusing.error_status = 1.0, 403  # the load ends, cut short
+        await until(pilot, lambda: not screen.streaming)
+        await pilot.press("slash", "1", "enter")
+        roster = screen.roster
+        await until(pilot, lambda: screen.table.has_focus and roster.filtering is not None)
+        ones = [i for i, m in enumerate(roster.members) if "1" in f"{m.name}\t{m.address}\t{m.id}"]
+        assert roster.shown < len(ones) and not roster.complete
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        offered = str(app.screen.query_one("#answer-shown", Button).label)
+        assert offered == f"Only the {len(ones):,} shown (o)"
+        await pilot.press("o")
+        assert roster.marked == {roster.members[i].id for i in ones}
 
 
 NOBODY = "nobody@example.org / +1 555 0199"
