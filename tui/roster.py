@@ -32,9 +32,9 @@ class SortKey(StrEnum):
 
 ROLE_ORDER = {"owner": 0, "admin": 1, "member": 2}
 #: how long a filter checks rows before the screen draws what it found and reads keys
-SLICE_SECONDS = 0.008
+SLICE_SECONDS = 0.016
 #: rows checked between looks at the clock
-CHUNK = 16_384
+CHUNK = 4_096
 
 
 @dataclass

@@ -34,9 +34,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+import tui.roster
 from providers.models import Member
 from providers.sandbox import people
-from tui.roster import SLICE_SECONDS, Roster
+from tui.roster import Roster
 from tui.widgets.member_table import MemberTable
 
 FILTER = "ben"
@@ -51,8 +52,6 @@ STEPS = [
     f"type '{TYPED}': slowest key",
     "slowest key, all checked",
 ]
-#: where each step of a checkout that filtered at once (and printed a list) lands in STEPS
-AT_ONCE = {0: [0], 1: [1, 2], 2: [3], 3: [4], 4: [5, 6]}
 MiB = 2**20
 
 
@@ -114,7 +113,8 @@ async def applied(app: App[None], roster: Roster, table: MemberTable) -> Took:
     """From now until every row is checked by the filter being applied, a frame drawn after
     each slice, as the members screen does."""
     started, cpu = time.perf_counter(), time.process_time()
-    while roster.advance(SLICE_SECONDS):
+    advance = getattr(roster, "advance", None)  # a checkout that filters at once has none
+    while advance is not None and advance(getattr(tui.roster, "SLICE_SECONDS", 0.0)):
         table.rows_changed()
         await app._pilot.pause()  # type: ignore[attr-defined]
         app.screen._compositor.render_update(full=True)
@@ -237,20 +237,6 @@ def before(directory: str, count: int, what: str) -> Any:
     return json.loads(done.stdout)
 
 
-def before_steps(directory: str, count: int) -> list[Took]:
-    """Another checkout's steps, in the order of STEPS; one that filtered at once (and
-    scanned every row again on each key after its own steps) took the same time for a first
-    frame and for every row checked."""
-    took = [Took(*pair) for pair in before(directory, count, "steps")]
-    if len(took) == len(STEPS):
-        return took
-    placed: list[Took] = [Took(0.0, 0.0)] * len(STEPS)
-    for index, places in AT_ONCE.items():
-        for place in places:
-            placed[place] = took[index]
-    return placed
-
-
 def medians(runs: list[list[Took]]) -> list[Took]:
     return [
         Took(median(t.wall for t in step), median(t.cpu for t in step))
@@ -278,7 +264,7 @@ def main() -> None:
     for _ in range(args.runs):
         runs.append(asyncio.run(member_table(members, timed)))
         if args.before:
-            earlier.append(before_steps(args.before, args.members))
+            earlier.append([Took(*pair) for pair in before(args.before, args.members, "steps")])
     ours = medians(runs)
     was: list[Took | None] = [None] * len(STEPS)
     if earlier:
