@@ -13,12 +13,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
+from tui.widgets.deck_footer import DeckFooter
+
 ResultT = TypeVar("ResultT")
 
 
 class DeckModal(ModalScreen[ResultT]):
     """A dialog: its child frame (`Vertical` or `VerticalScroll`) is centred and bordered by
-    the stylesheet, so that every dialog looks alike and one rule changes them all."""
+    the stylesheet, so that every dialog looks alike and one rule changes them all. It has a
+    footer of its own, over the screen's: the keys shown are the dialog's, not those of the
+    screen beneath, which do nothing while it is open."""
+
+    def on_mount(self) -> None:
+        self.mount(DeckFooter())
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class PasteScreen(DeckModal[int | None]):
                 markup=False,
             )
             yield TextArea(id="paste")
-            yield Input(placeholder="…or the path of a CSV file", id="csv")
+            yield Input(placeholder="…or the path of a CSV file", id="csv", classes="line")
             yield Static("", id="report", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="close")

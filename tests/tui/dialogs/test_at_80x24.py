@@ -89,3 +89,20 @@ async def test_a_cancelled_jobs_footer_shows_every_key() -> None:
         shown = lambda: {key.description for key in footer.query(FooterKey)}  # noqa: E731
         await until(pilot, lambda: {"Resume", "Retry failed", "Undo", "Receipt"} <= shown())
         assert footer.max_scroll_x == 0, "the last key is not cut"
+
+
+async def test_the_footer_under_a_dialog_shows_the_dialogs_keys() -> None:
+    """The keys of the screen beneath do nothing while a dialog is open: the line at the
+    bottom shows the dialog's own."""
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await members(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        bottom = app.screen._compositor.render_strips()[-1].text
+        assert "Close" in bottom and "Filter" not in bottom, bottom
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        assert "Filter" in app.screen._compositor.render_strips()[-1].text
