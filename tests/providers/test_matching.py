@@ -291,3 +291,16 @@ def test_a_phone_among_other_words_stays_one_entry() -> None:
     ]
     # quotes and angle brackets around a word go, its letters stay
     assert matching.tokens('"Xu" <XAVIER> 07700 900123') == ["Xu", "XAVIER", "07700 900123"]
+
+
+def test_a_short_number_that_starts_as_a_phone_is_one_entry() -> None:
+    """Under ten digits, spaces split ids apart, unless the number starts as a phone does:
+    `+`, `(` or a trunk 0."""
+    assert matching.tokens("+1 555 0100") == ["+1 555 0100"]
+    assert matching.tokens("(020) 7946") == ["(020) 7946"]
+    assert matching.tokens("0 555 0100") == ["0 555 0100"]
+    assert matching.tokens("1 555 0100") == ["1", "555", "0100"]
+
+
+def test_a_word_of_quotes_alone_is_no_entry() -> None:
+    assert matching.tokens('ada@example.com "" <> \' "XX"') == ["ada@example.com", "XX"]
