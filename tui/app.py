@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -35,6 +36,7 @@ from tui.messages import Cancel, Forgot, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
 from tui.screens.base import DeckScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.typeahead import TypeAhead
 
 #: what every account's check and every job needs: loaded in a thread once the first screen
 #: is drawn, so that neither its frame nor a key waits for them
@@ -74,6 +76,7 @@ class RosterDeckApp(App[None]):
         self.owns_process = owns_process
         #: set once the journal is open, its notices said and an unfinished job offered
         self.journal_opened = asyncio.Event()
+        self.type_ahead = TypeAhead(self.post_message)
         self._restore_signals: Callable[[], None] = lambda: None
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # calm over SSH; TEXTUAL_ANIMATIONS=full brings it back
@@ -162,8 +165,13 @@ class RosterDeckApp(App[None]):
 
     # -- the app's face of the desk ---------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if not self.type_ahead.took(event):
+            await super().on_event(event)
+
     def on_propose(self, message: Propose) -> None:
         if self.desk.runs.confirming:  # a new worker would cancel the one that starts that job
+            self.type_ahead.release()
             self.notify("A job is being journaled: it starts in a moment.", severity="warning")
             return
         self.run_worker(self._propose(message.ask), group="propose", exclusive=True)
@@ -174,15 +182,19 @@ class RosterDeckApp(App[None]):
         A new job's screen shows its plan at once, while the plan is journaled in a worker
         thread: 100,000 members take seconds to write, and no key waits for them."""
         from providers.jobs.proposal import Kind
-        from tui.dialogs.confirm_removal import ConfirmRemovalScreen
+        from tui.dialogs.confirm_removal import ConfirmRemovalScreen, Decision
         from tui.screens.progress import ProgressScreen
 
+        decided: asyncio.Future[Decision | None] = asyncio.get_running_loop().create_future()
         try:
             proposal = await ask(self.desk)
+            await self.push_screen(ConfirmRemovalScreen(proposal), decided.set_result)
         except ProviderError as error:
             self.notify(shown(str(error)), severity="warning", markup=False)
             return
-        decision = await self.push_screen_wait(ConfirmRemovalScreen(proposal))
+        finally:
+            self.type_ahead.release()  # to the dialog, once it is up
+        decision = await decided
         if decision is None or not decision.go:
             return
         planned = None

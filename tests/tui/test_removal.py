@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, DataTable, Input
 
@@ -376,3 +377,22 @@ async def test_an_undo_the_provider_cannot_do_is_refused_in_the_desks_words() ->
         await until(pilot, lambda: any(said in n.message for n in app._notifications))
         assert isinstance(app.screen, ProgressScreen), "no dialog: nothing to confirm"
         assert len(app.desk.journal.jobs()) == 1, "nothing journaled"
+
+
+async def test_a_resume_typed_ahead_with_its_count_and_enter_is_sent() -> None:
+    """Over SSH the keys after `r` (the count, enter) can come before the dialog has put its
+    cursor in the field: they land there, and the rest is sent."""
+    sandbox = _sandbox()
+    app = quick_app(sandbox, seconds_between_writes=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        total = await _remove_all_of_book_club(pilot, sandbox)
+        await pilot.press("c")
+        await until(pilot, lambda: not app.desk.runs.busy)
+        (job,) = app.desk.journal.jobs()
+        await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
+        cancelled = str(job.counts[Outcome.CANCELLED.value])
+        for key in ["r", *cancelled, "enter"]:
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await until(pilot, lambda: app.desk.journal.job(job.id).state is JobState.FINISHED)
+        assert app.desk.journal.job(job.id).counts == {Outcome.REMOVED.value: total}
+        assert len(sandbox.wasend.removals) == total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -10,10 +11,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from providers.models import Capabilities
+from tui.messages import Propose
 from tui.widgets.deck_footer import DeckFooter
 from tui.widgets.sandbox_banner import SandboxBanner
 
 if TYPE_CHECKING:
+    from providers.jobs.desk import Desk
+    from providers.jobs.proposal import Proposal
     from tui.app import RosterDeckApp
 
 
@@ -38,6 +42,12 @@ class DeckScreen(Screen[None]):
         this rather than which provider it is."""
         adapter = self.deck.desk.opened(account)
         return adapter.capabilities if adapter is not None else None
+
+    def ask_desk(self, ask: Callable[[Desk], Awaitable[Proposal]]) -> None:
+        """Have the desk propose this and the person confirm it; the keys typed from now
+        until its dialog is up are kept for the dialog."""
+        self.deck.type_ahead.hold()
+        self.post_message(Propose(ask))
 
     def heading(self) -> str:
         return "RosterDeck"

@@ -19,7 +19,6 @@ from providers.jobs.progress import Progress
 from providers.journal.records import EverywhereJob, Item, Job
 from providers.models import STATE_WORDS, Outcome
 from providers.text import shown
-from tui.messages import Propose
 from tui.screens.job import JobScreen
 from tui.screens.progress import COUNTED
 from tui.widgets.outcome_table import said_of
@@ -208,7 +207,7 @@ class EverywhereProgressScreen(JobScreen):
         row = self._row()
         if row is not None:
             part_id = row[0]
-            self.post_message(Propose(lambda desk: desk.propose_undo(part_id)))
+            self.ask_desk(lambda desk: desk.propose_undo(part_id))
 
 
 def _stopped(part: Job) -> bool:

@@ -15,7 +15,6 @@ from providers.errors import ProviderError
 from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
 from providers.text import shown
-from tui.messages import Propose
 from tui.screens.base import DeckScreen
 
 COLUMNS = ("Account", "Where", "Who", "Can be removed")
@@ -146,7 +145,7 @@ class FindScreen(DeckScreen):
 
     async def action_remove_everywhere(self) -> None:
         plan = plan_everywhere(self.found, self.entries)
-        self.post_message(Propose(lambda desk: desk.propose_everywhere(plan)))
+        self.ask_desk(lambda desk: desk.propose_everywhere(plan))
 
 
 def _rows(found: Found) -> list[tuple[str, str | Text, str | Text, str]]:

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from providers.jobs.progress import Progress
 from providers.models import Outcome
 from providers.text import shown
-from tui.messages import Cancel, JobEnded, JobStarted, Propose
+from tui.messages import Cancel, JobEnded, JobStarted
 from tui.screens.base import DeckScreen
 
 REPAINT_SECONDS = 0.1
@@ -96,11 +96,11 @@ class JobScreen(DeckScreen):
 
     def action_resume(self) -> None:
         job_id = self.job_id
-        self.post_message(Propose(lambda desk: desk.propose_resume(job_id)))
+        self.ask_desk(lambda desk: desk.propose_resume(job_id))
 
     def action_retry(self) -> None:
         job_id = self.job_id
-        self.post_message(Propose(lambda desk: desk.propose_retry(job_id)))
+        self.ask_desk(lambda desk: desk.propose_retry(job_id))
 
     def action_receipt(self) -> None:
         """The job's receipt, to attach to the ticket: Markdown, with JSON and CSV beside."""

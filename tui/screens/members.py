@@ -21,7 +21,6 @@ from providers.models import Container, ContainerKind, Member, MemberPage, Opera
 from providers.text import shown
 from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
-from tui.messages import Propose
 from tui.roster import SLICE_SECONDS, Roster, counts_line
 from tui.screens.base import DeckScreen
 from tui.widgets.member_table import MemberTable
@@ -358,14 +357,12 @@ class MembersScreen(DeckScreen):
             return
         if self.container.kind is ContainerKind.COMMUNITY:
             account, community = self.account.name, self.container
-            self.post_message(
-                Propose(lambda desk: desk.propose_community(account, community, chosen))
-            )
+            self.ask_desk(lambda desk: desk.propose_community(account, community, chosen))
             return
         plan = make_plan(
             self.account.name, self.account.provider, self.container, chosen, operation
         )
-        self.post_message(Propose(lambda desk: desk.propose(plan)))
+        self.ask_desk(lambda desk: desk.propose(plan))
 
     async def action_remove(self) -> None:
         """Remove the marked (off a community: off each of its groups they are in)."""

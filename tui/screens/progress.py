@@ -20,7 +20,6 @@ from providers.jobs.progress import Progress
 from providers.journal.records import Item, Job
 from providers.models import STATE_WORDS, Operation, Outcome
 from providers.text import shown
-from tui.messages import Propose
 from tui.screens.job import JobScreen
 from tui.widgets.outcome_table import OutcomeTable
 
@@ -219,4 +218,4 @@ class ProgressScreen(JobScreen):
 
     def action_undo(self) -> None:
         job_id = self.job_id
-        self.post_message(Propose(lambda desk: desk.propose_undo(job_id)))
+        self.ask_desk(lambda desk: desk.propose_undo(job_id))

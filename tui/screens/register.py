@@ -15,7 +15,7 @@ from providers.jobs.staying_off import exported
 from providers.journal.files import write_private
 from providers.text import shown
 from tui.dialogs.ask import AskScreen
-from tui.messages import Forgot, Propose
+from tui.messages import Forgot
 from tui.screens.base import DeckScreen
 
 ADDRESS_CHARS = 44
@@ -114,7 +114,7 @@ class RegisterScreen(DeckScreen):
             except ProviderError as error:
                 self.notify(shown(error.message), severity="warning", markup=False)
                 return
-            self.post_message(Propose(lambda desk: desk.propose_forget(addresses)))
+            self.ask_desk(lambda desk: desk.propose_forget(addresses))
 
         self.app.push_screen(
             AskScreen(

@@ -16,7 +16,6 @@ from providers.jobs.find import Found
 from providers.jobs.still_off import when
 from providers.jobs.sweep import Swept, plan_again, refresh_receipts, sweep
 from providers.text import shown
-from tui.messages import Propose
 from tui.screens.base import DeckScreen
 
 
@@ -132,4 +131,4 @@ class SweepScreen(DeckScreen):
         if self.swept is None or not self.swept.back:
             return
         plan = plan_again(self.swept)
-        self.post_message(Propose(lambda desk: desk.propose_everywhere(plan)))
+        self.ask_desk(lambda desk: desk.propose_everywhere(plan))
