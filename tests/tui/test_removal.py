@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from textual import events
@@ -12,7 +12,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input
 
 from providers.accounts.workspace import sandbox_accounts
 from providers.jobs.plans import make_plan, record_plan
-from providers.journal.records import JobState
+from providers.journal.records import Job, JobState
 from providers.models import Outcome, Provider
 from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState
@@ -111,20 +111,28 @@ async def _remove_all_of_book_club(pilot: Pilot[None], sandbox: Sandbox) -> int:
     return int(count)
 
 
+async def _cancelled_half_way(pilot: Pilot[None], sandbox: Sandbox) -> tuple[int, Job]:
+    """Remove all of a WaSend group, cancel once a few are sent, and wait for the job's end;
+    how many were to be removed, and the cancelled job."""
+    app: Any = pilot.app
+    total = await _remove_all_of_book_club(pilot, sandbox)
+    await pilot.press("c")
+    await until(pilot, lambda: not app.desk.runs.busy)
+    (job,) = app.desk.journal.jobs()
+    await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
+    return total, job
+
+
 @pytest.mark.slow
 async def test_cancel_lets_calls_in_flight_finish() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox, seconds_between_writes=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        total = await _remove_all_of_book_club(pilot, sandbox)
-        await pilot.press("c")
-        await until(pilot, lambda: not app.desk.runs.busy)
-        (job,) = app.desk.journal.jobs()
+        total, job = await _cancelled_half_way(pilot, sandbox)
         assert job.state is JobState.CANCELLED
         removed, cancelled = job.counts[Outcome.REMOVED.value], job.counts[Outcome.CANCELLED.value]
         assert removed == len(sandbox.wasend.removals) and removed + cancelled == total
         assert job.note == f"Cancelled; {cancelled} not sent."  # not "before it was sent"
-        await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
         assert text_of(pilot, "#counts").startswith(f"{removed}/{total} done"), "not 100 %"
 
         await pilot.press("r")  # a cancelled job resumes: the rest is sent, nothing twice
@@ -385,11 +393,7 @@ async def test_a_resume_typed_ahead_with_its_count_and_enter_is_sent() -> None:
     sandbox = _sandbox()
     app = quick_app(sandbox, seconds_between_writes=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        total = await _remove_all_of_book_club(pilot, sandbox)
-        await pilot.press("c")
-        await until(pilot, lambda: not app.desk.runs.busy)
-        (job,) = app.desk.journal.jobs()
-        await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
+        total, job = await _cancelled_half_way(pilot, sandbox)
         cancelled = str(job.counts[Outcome.CANCELLED.value])
         for key in ["r", *cancelled, "enter"]:
             app.post_message(events.Key(key, None if key == "enter" else key))
