@@ -300,6 +300,9 @@ def test_a_short_number_that_starts_as_a_phone_is_one_entry() -> None:
     assert matching.tokens("(020) 7946") == ["(020) 7946"]
     assert matching.tokens("0 555 0100") == ["0 555 0100"]
     assert matching.tokens("1 555 0100") == ["1", "555", "0100"]
+    # as long as a phone may be (15 digits), and no longer
+    assert matching.tokens("+86 138 0013 8000 12") == ["+86 138 0013 8000 12"]
+    assert matching.tokens("+86 138 0013 8000 123") == ["+86", "138", "0013", "8000", "123"]
 
 
 def test_a_word_of_quotes_alone_is_no_entry() -> None:
