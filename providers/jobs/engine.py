@@ -181,7 +181,7 @@ class Engine:
             return self._end(job_id, left, "The failed were sent again; the rest is still due.")
         note = self._halt_note
         if self._halt is JobState.CANCELLED:  # the job's words: some may have been sent
-            note = f"Cancelled; {len(unsent):,} not sent."
+            note = f"{len(unsent):,} not sent."
         return self._end(job_id, self._halt or JobState.FINISHED, note)
 
     def _due(self, job_id: str) -> bool:

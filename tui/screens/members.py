@@ -76,6 +76,8 @@ class MembersScreen(DeckScreen):
         self.incomplete = ""
         #: whether more of a filter's rows are to be checked once the next frame is drawn
         self.filter_pending = False
+        #: whether the line under the table says that the filter matches nobody
+        self.nothing_matched = False
 
     def heading(self) -> str:
         return f"{self.account.name} › {shown(self.container.where)}"
@@ -115,7 +117,7 @@ class MembersScreen(DeckScreen):
 
     def say(self, text: str, *, search: bool = False) -> None:
         """Show a line under the table; `search` marks it as the answer to a filter."""
-        self.search_said = search
+        self.search_said, self.nothing_matched = search, False
         self.query_one("#status", Static).update(text)
 
     def loading_left(self) -> float | None:
@@ -131,9 +133,16 @@ class MembersScreen(DeckScreen):
         checked once this frame is drawn, after the keys typed meanwhile are read."""
         self.table.rows_changed()
         self.show_counts()
-        if self.roster.filtering is not None and not self.filter_pending:
+        roster = self.roster
+        if roster.filtering is not None and not self.filter_pending:
             self.filter_pending = True
             self.call_after_refresh(self.filter_more)
+        elif roster.filtering is None and roster.filter_text and not roster.shown:
+            held = shown(roster.filter_text)
+            self.say(f"No loaded member's name, address or id holds “{held}”.", search=True)
+            self.nothing_matched = True
+        elif self.nothing_matched and roster.shown:  # members loaded since match it
+            self.say("")
 
     def filter_more(self) -> None:
         self.filter_pending = False

@@ -138,7 +138,7 @@ async def test_retry_sends_only_the_failed_and_leaves_the_rest_due(
     story = receipt(desk.journal, ticket.job_id).split("## What happened\n\n")[1].split("\n\n")[0]
     assert [line.split(" UTC: ")[1] for line in story.splitlines()] == [
         "sending began",
-        "cancelled: Cancelled; 1 not sent.",
+        "cancelled: 1 not sent.",
         "made due again: 1 member",
         "sending began",
         "cancelled: The failed were sent again; the rest is still due.",

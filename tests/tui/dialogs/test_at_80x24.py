@@ -83,7 +83,7 @@ async def test_a_cancelled_jobs_footer_shows_every_key() -> None:
         journal.mark_sending(job_id, ["1", "2"], 0)
         failed = MemberOutcome(member_id="2", outcome=Outcome.FAILED, message="no")
         journal.record(job_id, [MemberOutcome(member_id="1", outcome=Outcome.REMOVED), failed])
-        journal.set_state(job_id, JobState.CANCELLED, "Cancelled; 1 not sent.")
+        journal.set_state(job_id, JobState.CANCELLED, "1 not sent.")
         await app.push_screen(ProgressScreen(job_id))
         footer = app.screen.query_one(Footer)
         shown = lambda: {key.description for key in footer.query(FooterKey)}  # noqa: E731

@@ -319,3 +319,14 @@ async def test_d_on_a_community_takes_the_marked_off_each_of_its_groups() -> Non
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
         await until(pilot, lambda: not app.desk.runs.busy)
         assert [p for _, p in sandbox.wasend.removals] == [pid, pid]
+
+
+async def test_a_filter_that_matches_nobody_says_so_until_a_key_changes_it() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 2, "beta")
+        await pilot.press("slash", *"zzq")
+        await until(pilot, lambda: "holds “zzq”" in text_of(pilot, "#status"))
+        assert text_of(pilot, "#status") == "No loaded member's name, address or id holds “zzq”."
+        await pilot.press("backspace", "backspace", "backspace")
+        await until(pilot, lambda: text_of(pilot, "#status") == "")
