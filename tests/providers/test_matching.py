@@ -307,3 +307,14 @@ def test_a_short_number_that_starts_as_a_phone_is_one_entry() -> None:
 
 def test_a_word_of_quotes_alone_is_no_entry() -> None:
     assert matching.tokens('ada@example.com "" <> \' "XX"') == ["ada@example.com", "XX"]
+
+
+def test_quotes_around_a_whole_entry_go_and_an_empty_one_is_skipped() -> None:
+    assert matching.tokens('"Ada Lovelace", bob@x.org') == ["Ada Lovelace", "bob@x.org"]
+    assert matching.tokens('a@x.org, "", b@x.org') == ["a@x.org", "b@x.org"]
+
+
+def test_a_national_number_of_nine_digits_without_a_trunk_0_matches() -> None:
+    """`612 345 678`: a French mobile as written at home, no trunk 0 to drop."""
+    zoe = Member(id="33612345678@s.whatsapp.net", name="Zoe", address="+33612345678")
+    assert matching.match(["612 345 678"], [zoe]).matched == {"612 345 678": [zoe]}
