@@ -196,6 +196,7 @@ class RosterDeckApp(App[None]):
             self.type_ahead.release()  # to the dialog, once it is up
         decision = await decided
         if decision is None or not decision.go:
+            self.notify("Cancelled: nothing was sent.", timeout=4)  # enter on Cancel says so
             return
         planned = None
         if proposal.plan is not None:

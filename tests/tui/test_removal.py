@@ -87,6 +87,8 @@ async def test_n_cancels_and_a_dry_run_sends_nothing() -> None:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d", "n")
         assert isinstance(app.screen, MembersScreen) and not app.desk.journal.jobs()
+        await until(pilot, lambda: bool(app._notifications))
+        assert [n.message for n in app._notifications] == ["Cancelled: nothing was sent."]
         await pilot.press("d")
         app.screen.query_one(Checkbox).value = True
         await pilot.click("#confirm")
