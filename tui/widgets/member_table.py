@@ -41,7 +41,7 @@ class MemberTable(LineTable):
     """Members of one container, with a cursor, marks and a status column."""
 
     BINDINGS = [
-        Binding("space", "mark", "Mark", id="mark"),
+        Binding("space", "mark", "Mark", id="mark", tooltip="Mark or unmark, then move down"),
         Binding("shift+down", "extend(1)", "Mark and move down", show=False),
         Binding("shift+up", "extend(-1)", "Mark and move up", show=False),
         Binding("v", "range", "Range", id="range", show=False),
