@@ -55,7 +55,9 @@ async def test_the_demo_shows_a_rare_failure_that_retry_fixes() -> None:
         for faults in sandbox.faults.values():
             faults.error_rate = 0
         await pilot.press("R")  # the failed alone, confirmed first
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         await pilot.press("y")
         await until(
             pilot,

@@ -105,7 +105,10 @@ async def _remove_all_of_book_club(pilot: Pilot[None], sandbox: Sandbox) -> int:
     how many are to be removed."""
     await open_members(pilot, 1, "book club")
     await pilot.press("a", "d")
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmRemovalScreen))
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, ConfirmRemovalScreen) and pilot.app.screen.is_mounted,
+    )
     count = cast(ConfirmRemovalScreen, pilot.app.screen).asked.word
     await pilot.press(*count, "enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, ProgressScreen))
@@ -138,7 +141,9 @@ async def test_cancel_lets_calls_in_flight_finish() -> None:
         assert text_of(pilot, "#counts").startswith(f"{removed}/{total} done"), "not 100 %"
 
         await pilot.press("r")  # a cancelled job resumes: the rest is sent, nothing twice
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert f"To send: {cancelled} ({cancelled} cancelled before" in said
         assert len(sandbox.wasend.removals) == removed, "nothing leaves before it is agreed"
@@ -181,7 +186,9 @@ async def test_retry_failed_sends_only_those() -> None:
         await until(pilot, lambda: "✗ failed 3" in text_of(pilot, "#counts"))
         faults.error_rate = 0
         await pilot.press("f", "R")  # only the failed shown, then sent again
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         assert "Send again the 3 that failed" in text_of(pilot, "#explain")
         await pilot.press("y")
         await until(pilot, lambda: not app.desk.runs.busy and len(sandbox.wasend.removals) == 3)
@@ -247,7 +254,9 @@ async def test_an_unfinished_job_is_offered_for_resume_on_start() -> None:
         )
         app.desk.journal.set_state(job_id, JobState.INTERRUPTED)
         app.offer_resume()
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         assert text_of(pilot, "#explain").startswith(f"Resume job {job_id}: remove from")
         await pilot.press("y")
         await until(
@@ -328,7 +337,9 @@ async def test_the_reason_typed_in_the_dialog_is_kept_and_can_be_required() -> N
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         confirm = app.screen.query_one("#confirm", Button)
         assert confirm.disabled  # no reason yet
         await pilot.press("y")

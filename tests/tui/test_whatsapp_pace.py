@@ -25,7 +25,9 @@ async def test_the_confirm_dialog_says_the_pace_and_what_runs_today() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("a", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert "About 104 calls (one to remove each person, one to check they left), 4" in said
         assert "20 run today; the rest waits for tomorrow's budget." in said
@@ -38,7 +40,9 @@ async def test_a_faster_pace_is_said_with_its_risk() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert "⚠ This account is set faster than the safe pace" in said
         assert "5 people a call, 1 s between calls" in said and "may ban its number" in said
@@ -75,7 +79,9 @@ async def test_a_dropped_session_pauses_the_job_and_r_resumes_it() -> None:
         sandbox.wasend.misbehaviour.disconnect_after = None
         sandbox.wasend.set_status("sess_events", "WORKING")
         await pilot.press("r")  # the rest, confirmed first
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         await pilot.press("y")
         await until(pilot, lambda: app.desk.journal.job(job.id).state is JobState.FINISHED)
         assert app.desk.journal.job(job.id).counts == {Outcome.REMOVED.value: 4}
@@ -93,7 +99,9 @@ async def test_the_confirm_dialog_says_the_pace_in_force_today_and_why(tmp_path:
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "space", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         lines = text_of(pilot, "#explain").splitlines()
         assert (
             "About 4 calls (one to remove each person, one to check they left), 18\u00a0s at this "

@@ -38,7 +38,9 @@ async def in_the_app() -> tuple[str, str, list[Member]]:
         marked: list[Member] = app.screen.roster.marked_members()  # type: ignore[attr-defined]
         group_id: str = app.screen.container.id  # type: ignore[attr-defined]
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         await pilot.press("escape")
     return said, group_id, marked

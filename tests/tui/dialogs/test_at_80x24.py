@@ -36,7 +36,9 @@ async def test_the_everywhere_confirm_keeps_its_fields_and_buttons_in_view() -> 
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         dialog = app.screen
         words = dialog.query_one("#words", VerticalScroll)
         assert words.max_scroll_y > 0, "the words are longer than the room: they scroll"

@@ -20,7 +20,9 @@ async def test_a_whatsapp_removal_offers_to_keep_them_off_and_to_revoke_the_link
     async with app.run_test(size=SIZE) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         suppress = app.screen.query_one("#suppress", Checkbox)
         revoke = app.screen.query_one("#revoke", Checkbox)
         assert not suppress.value and not revoke.value
@@ -54,7 +56,9 @@ async def test_an_undo_of_someone_on_the_register_needs_why_it_is_overridden() -
         app.push_screen(ProgressScreen(part.id))
         await pilot.pause()
         await pilot.press("u")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         assert "asked to stay off" in text_of(pilot, "#explain")
         confirm = app.screen.query_one("#confirm", Button)
         assert confirm.disabled

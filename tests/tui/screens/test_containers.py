@@ -49,7 +49,9 @@ async def test_a_name_starting_with_q_or_x_is_typed_and_quits_or_deletes_nothing
 
         await pilot.press(*"old", "enter")  # the unused source, under the cursor
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         await pilot.press("ctrl+q")

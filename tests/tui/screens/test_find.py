@@ -55,7 +55,9 @@ async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert (
             "from 5 places in 3 accounts" in said
@@ -90,7 +92,9 @@ async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
         await pilot.press("u")  # the place under the cursor, undone as its own job
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         assert text_of(pilot, "#explain").startswith("Add back to Newsletter (WhatsApp): 1")
 
 
@@ -104,7 +108,9 @@ async def test_a_place_that_fails_is_told_and_r_sends_only_it_again() -> None:
         whatsapp = sandbox.wasend.misbehaviour
         whatsapp.hold_after = 0  # the first WhatsApp removal waits, so the job is caught running
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         await pilot.press("5", "enter")
         await until(pilot, lambda: whatsapp.holding.is_set())
         [job] = journal_of(app)
@@ -121,7 +127,9 @@ async def test_a_place_that_fails_is_told_and_r_sends_only_it_again() -> None:
         assert choir[1] == "✗ failed" and "group owner" in choir[2]  # no Who column for one
         calls = sandbox.calls(Provider.WASEND)
         await pilot.press("R")  # only the failed, confirmed in the dialog first
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         assert "Send again the 1 that failed" in text_of(pilot, "#explain")
         assert sandbox.calls(Provider.WASEND) == calls, "nothing leaves before the yes"
         await pilot.press("y")
@@ -150,7 +158,9 @@ async def test_keys_typed_together_in_the_dialog_reach_the_field_tab_moved_to() 
     async with app.run_test(size=SIZE) as pilot:
         await find(pilot)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         dialog = app.screen
         for key, character in [("5", "5"), ("tab", "\t"), ("T", "T"), ("minus", "-"), ("1", "1")]:
             app.post_message(events.Key(key, character))
@@ -171,7 +181,9 @@ async def test_an_everywhere_job_left_unfinished_is_offered_on_the_next_start(
     job_id = record_everywhere(journal, plan_everywhere(found, addresses, reason="T-5"))
     app = quick_app(sandbox, journal=journal)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert said.startswith(f"Resume job {job_id}: +") and "everywhere, 6 places" in said
         await pilot.press("y")

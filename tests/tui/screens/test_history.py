@@ -18,7 +18,9 @@ async def test_a_dry_run_reads_as_one_with_its_reason() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_members(pilot, 1, "choir")
         await pilot.press("down", "space", "space", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         app.screen.query_one("#reason", Input).value = "T-77 unsubscribe"
         app.screen.query_one(Checkbox).value = True
         await pilot.click("#confirm")

@@ -309,7 +309,9 @@ async def test_d_on_a_community_takes_the_marked_off_each_of_its_groups() -> Non
         await open_members(pilot, 1, "riverside")
         assert "A community: d takes the marked off each" in text_of(pilot, "#status")
         await pilot.press("slash", *pid.split("@")[0], "enter", "space", "d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert "from the community Events team / Riverside Allotments: 2 groups:" in said
         assert "• Events team / Announcements (sandbox-wasend)" in said

@@ -49,7 +49,9 @@ async def test_F_forgets_someone_after_the_confirm_dialog_says_what_it_found() -
         await pilot.press("s", "F")
         assert isinstance(app.screen, AskScreen)
         await pilot.press(*"jade.chen5@example.net", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         said = text_of(pilot, "#explain")
         assert "Forget jade.chen5@example.net" in said and "They stay suppressed" in said
         word = app.screen.asked.word

@@ -34,7 +34,9 @@ async def test_a_sweep_shows_where_they_are_back_and_d_takes_them_off_again() ->
             "? not searched: Sales line (sandbox-wasend)",
         }
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
+        )
         app.screen.query_one("#typed", Input).value = "2"
         await pilot.press("tab", *"T-4821 back again", "enter")
         await until(pilot, lambda: isinstance(app.screen, EverywhereProgressScreen))
