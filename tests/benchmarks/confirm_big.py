@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.screen import Screen
 
 import tui.app
 from providers.accounts.workspace import SandboxWorkspace
@@ -35,7 +36,8 @@ PROBE = "f12"  # bound to nothing: handling it does nothing but say when it was 
 
 
 class Timed(RosterDeckApp):
-    """The app, noting when each probe key is handled."""
+    """The app, noting when each probe key is handled and when a progress screen is first
+    laid out with its counts."""
 
     CSS_PATH = Path(tui.app.__file__).with_name("rosterdeck.tcss")
     handled: list[float]
@@ -44,6 +46,22 @@ class Timed(RosterDeckApp):
         if isinstance(event, events.Key) and event.key == PROBE and not event.is_forwarded:
             self.handled.append(time.perf_counter())
         await super().on_event(event)
+
+    def watch_for_progress(self) -> asyncio.Future[float]:
+        """When the next progress screen is laid out with its counts line: told by Textual's
+        screen signals as it happens, not looked for on a clock."""
+        drawn: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+
+        def laid_out(screen: Screen[object]) -> None:
+            if not drawn.done() and _drawn(screen):
+                drawn.set_result(time.perf_counter())
+
+        def changed(screen: Screen[object]) -> None:
+            if isinstance(screen, ProgressScreen):
+                screen.screen_layout_refresh_signal.subscribe(self, laid_out, immediate=True)
+
+        self.screen_change_signal.subscribe(self, changed, immediate=True)
+        return drawn
 
 
 async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
@@ -68,17 +86,16 @@ async def confirm(members: int, home: Path) -> tuple[float, list[float]]:
                 sent.append(time.perf_counter())
                 loop.call_soon_threadsafe(app.post_message, events.Key(PROBE, None))
                 typing_started.set()
-                time.sleep(0.01)
+                done.wait(0.01)  # the typist's pace; it stops at once when told
 
         typing = threading.Thread(target=probe)
         typing.start()
         try:
             await asyncio.to_thread(typing_started.wait)
+            drawn = app.watch_for_progress()
             started = time.perf_counter()
             app.post_message(events.Key("enter", "\r"))
-            while not (isinstance(app.screen, ProgressScreen) and _drawn(app.screen)):  # noqa: ASYNC110 - looked at as often as the loop allows
-                await asyncio.sleep(0.001)
-            shown = time.perf_counter() - started
+            shown = await drawn - started
             await until(pilot, lambda: bool(app.desk.runs.running or app.desk.runs.ended_at))
         finally:
             done.set()
