@@ -45,9 +45,9 @@ class _Scan:
     needle: str
     left: list[Sequence[int]]
     sort_at_end: bool
-    at: int = 0  # how far into left[0] the checks have got
-    total: int = 0
-    checked: int = 0
+    at: int = field(default=0, init=False)  # how far into left[0] the checks have got
+    total: int = field(default=0, init=False)
+    checked: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.total = sum(map(len, self.left))

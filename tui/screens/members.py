@@ -138,8 +138,8 @@ class MembersScreen(DeckScreen):
             self.filter_pending = True
             self.call_after_refresh(self.filter_more)
         elif roster.filtering is None and roster.filter_text and not roster.shown:
-            held = shown(roster.filter_text)
-            self.say(f"No loaded member's name, address or id holds “{held}”.", search=True)
+            typed = shown(roster.filter_text)
+            self.say(f"No loaded member's name, address or id holds “{typed}”.", search=True)
             self.nothing_matched = True
         elif self.nothing_matched and roster.shown:  # members loaded since match it
             self.say("")
