@@ -1,11 +1,13 @@
-"""The provider-neutral vocabulary that the engine, the journal and the app share."""
+"""The provider-neutral vocabulary that the engine, the journal and the app share.
+
+Plain frozen dataclasses: our own code builds them from answers that each adapter's answers
+module has already validated, where strangers' data comes in. So nothing here loads a
+validator, and the first screen does not wait for one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class Provider(StrEnum):
@@ -81,14 +83,8 @@ STATE_WORDS = {
 }
 
 
-class Frozen(BaseModel):
-    """Each model's validator is built when it is first used, not when this module loads:
-    the first screen needs the providers' names, not the shapes of their answers."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-
-class Identity(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity:
     """Who a token belongs to: the answer of the cheap token check."""
 
     account_id: str
@@ -96,7 +92,8 @@ class Identity(Frozen):
     detail: str = ""
 
 
-class Capabilities(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capabilities:
     """What an adapter can do, so the engine and the app never special-case a provider."""
 
     max_batch: int
@@ -124,7 +121,8 @@ class Capabilities(Frozen):
     admin_rule: str = ""
 
 
-class Container(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Container:
     """A group, source, contact list, segment or whole contact book."""
 
     id: str
@@ -135,7 +133,8 @@ class Container(Frozen):
     read_only_reason: str = ""
     #: `read_only_reason` in a word or two, for a table's cell ("" reads "read-only")
     read_only_word: str = ""
-    parent: str = Field(default="", description="WaSend: the session the group lives under")
+    #: WaSend: the session the group lives under
+    parent: str = ""
     description: str = ""
     #: the state of what it lives under, in words, where the provider has one (a WhatsApp
     #: session: working, unlinked, disconnected); jobs start only when it is "working"
@@ -161,9 +160,8 @@ class Container(Frozen):
 class Member:
     """One person in a container, keyed by the exact id the provider listed.
 
-    A slotted dataclass rather than a model: a list of 100,000 is held in memory, and this
-    costs a third of what a validated model does. `address` is the phone, email or WhatsApp
-    id as shown.
+    Slotted and positional: a list of 1,000,000 is held in memory, and this costs a third of
+    what a validated model does. `address` is the phone, email or WhatsApp id as shown.
     """
 
     id: str
@@ -228,7 +226,8 @@ class Whereabouts:
     unsure: list[Container] = field(default_factory=list)
 
 
-class MemberOutcome(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberOutcome:
     member_id: str
     outcome: Outcome
     code: str = ""
@@ -238,7 +237,8 @@ class MemberOutcome(Frozen):
     said: str = ""
 
 
-class Estimate(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Estimate:
     """What a job will cost before it starts: calls at the account's pace, and time.
 
     `today` is how many members can be sent before a daily budget stops the job (None when
@@ -252,7 +252,8 @@ class Estimate(Frozen):
     calls_are: str = ""
 
 
-class SourceDeletion(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceDeletion:
     deleted: bool
     contacts_in_use: int = 0
     message: str = ""

@@ -9,6 +9,7 @@ unknown).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -473,8 +474,8 @@ def unique(places: Iterable[Place]) -> list[Place]:
 
 def not_searched(container: Container, error: errors.ProviderError) -> Container:
     """A place whose search failed, as an unsearched place: why, in the provider's words."""
-    return container.model_copy(
-        update={"read_only": True, "read_only_reason": f"{container.where}: {error.message}"}
+    return replace(
+        container, read_only=True, read_only_reason=f"{container.where}: {error.message}"
     )
 
 

@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TypeVar
 
 import keyring
@@ -19,18 +18,12 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
+from providers.accounts.workspace import TokenSource
 from providers.errors import ConfigurationError
 
 SERVICE = "rosterdeck"
 ENV_PREFIX = "ROSTERDECK_TOKEN_"
 T = TypeVar("T")
-
-
-class TokenSource(StrEnum):
-    ENVIRONMENT = "environment"
-    KEYRING = "keyring"
-    MISSING = "missing"
-    BUILT_IN = "built-in"
 
 
 def env_var_for(account: str) -> str:

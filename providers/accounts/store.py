@@ -10,14 +10,13 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from providers.errors import ConfigurationError
 from providers.models import Provider
@@ -32,38 +31,49 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 Option = bool | int | float | str
 
 
-class Account(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Account:
+    """One account as the file has it. Built by `Account.read`, which checks what a person
+    wrote and says in one sentence what is wrong."""
 
     name: str
     provider: Provider
     base_url: str
-    options: dict[str, Option] = {}
+    options: dict[str, Option] = field(default_factory=dict)
 
-    @field_validator("options", mode="before")
     @classmethod
-    def _dates_as_text(cls, value: Any) -> Any:
-        """A date written bare in the TOML (`new_number_since = 2026-11-20`) reads as its
-        text, as it would quoted."""
-        if isinstance(value, dict):
-            return {k: v.isoformat() if isinstance(v, date) else v for k, v in value.items()}
-        return value
-
-    @field_validator("name")
-    @classmethod
-    def _valid_name(cls, value: str) -> str:
-        if not NAME.match(value):
+    def read(cls, name: str, entry: object) -> Account:
+        """The account `name` from its table in the file (or from what was typed), checked.
+        Raises ValueError naming the first field that is wrong and what it must be."""
+        if not isinstance(entry, dict):
+            raise ValueError("it is not a table of provider, base_url and options")
+        unknown = sorted(set(entry) - {"provider", "base_url", "options"})
+        if unknown:
             raise ValueError(
-                "use 1-40 letters, digits, '-', '_' or '.', starting with a letter or digit"
+                f"{unknown[0]!r} is no field: an account has provider, base_url, options"
             )
-        return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _valid_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("a base URL starts with https:// (or http:// for a local sandbox)")
-        return value.rstrip("/")
+        if not NAME.match(name):
+            raise ValueError(
+                "invalid name: use 1-40 letters, digits, '-', '_' or '.', starting with a "
+                "letter or digit"
+            )
+        given = entry.get("provider")
+        if not isinstance(given, str) or given not in {p.value for p in Provider}:
+            names = ", ".join(p.value for p in Provider)
+            raise ValueError(f"invalid provider {given!r}: use one of {names}")
+        provider = Provider(given)
+        base_url = entry.get("base_url", DEFAULT_BASE_URLS[provider])
+        if not isinstance(base_url, str) or not base_url.startswith(("https://", "http://")):
+            raise ValueError(
+                "invalid base_url: a base URL starts with https:// (or http:// for a local sandbox)"
+            )
+        options = entry.get("options", {})
+        if not isinstance(options, dict):
+            raise ValueError("invalid options: they are a table of names and values")
+        # A date written bare in the TOML (`new_number_since = 2026-11-20`) reads as its text,
+        # as it would quoted; any other value's type is checked by `check_options`.
+        options = {k: v.isoformat() if isinstance(v, date) else v for k, v in options.items()}
+        return cls(name=name, provider=provider, base_url=base_url.rstrip("/"), options=options)
 
     def number(self, option: str, default: float) -> float:
         value = self.options.get(option, default)
@@ -165,11 +175,11 @@ def make_account(name: str, provider: str, base_url: str | None = None) -> Accou
     except ValueError:
         names = ", ".join(p.value for p in Provider)
         raise ConfigurationError(f"Unknown provider {provider!r}: use one of {names}.") from None
+    entry = {"provider": chosen.value, "base_url": base_url or DEFAULT_BASE_URLS[chosen]}
     try:
-        return Account(name=name, provider=chosen, base_url=base_url or DEFAULT_BASE_URLS[chosen])
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise ConfigurationError(f"Invalid {first['loc'][0]}: {first['msg']}.") from None
+        return Account.read(name, entry)
+    except ValueError as error:
+        raise ConfigurationError(f"{str(error)[:1].upper()}{str(error)[1:]}.") from None
 
 
 def reason_required(account: Account) -> bool:
@@ -180,7 +190,7 @@ def reason_required(account: Account) -> bool:
 def with_options(account: Account, changes: dict[str, Option | None]) -> Account:
     """The account with options changed; None removes one, back to its default."""
     options = {k: v for k, v in {**account.options, **changes}.items() if v is not None}
-    return account.model_copy(update={"options": options})
+    return replace(account, options=options)
 
 
 class AccountStore:
@@ -198,10 +208,10 @@ class AccountStore:
         accounts = []
         for name, entry in entries.items():
             try:
-                account = Account.model_validate({**entry, "name": name})
-            except (ValidationError, TypeError) as error:
+                account = Account.read(name, entry)
+            except ValueError as error:
                 raise ConfigurationError(
-                    f"{self.path}: the account {name!r} is not valid ({error})."
+                    f"{self.path}: the account {name!r} is not valid: {error}."
                 ) from None
             check_options(account, str(self.path))
             accounts.append(account)

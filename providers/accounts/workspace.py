@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Callable
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -19,7 +20,7 @@ from providers.sandbox import endpoints
 if TYPE_CHECKING:
     import httpx
 
-    from providers.accounts.credentials import Credentials, TokenSource
+    from providers.accounts.credentials import Credentials
     from providers.models import Identity
     from providers.protocol import Adapter
     from providers.sandbox.apis import Sandbox
@@ -37,6 +38,16 @@ SPED_UP_DEMO: dict[str, Option] = {
     "read_jitter": 0.1,
     "time_scale": 10,
 }
+
+
+class TokenSource(StrEnum):
+    """Where an account's token was found; the sandbox's are built in, and finding them
+    loads no keyring."""
+
+    ENVIRONMENT = "environment"
+    KEYRING = "keyring"
+    MISSING = "missing"
+    BUILT_IN = "built-in"
 
 
 class Workspace(Protocol):
@@ -242,8 +253,6 @@ class SandboxWorkspace(Paths):
         return self._accounts[name][0]
 
     async def token_source(self, name: str) -> TokenSource:
-        from providers.accounts.credentials import TokenSource
-
         return TokenSource.BUILT_IN
 
     def data_path(self) -> Path:

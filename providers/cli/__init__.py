@@ -16,6 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import asdict
 from typing import Any, NoReturn, TextIO
 
 from providers import signals
@@ -108,7 +109,7 @@ async def accounts_list(args: argparse.Namespace, workspace: Workspace) -> int:
     if args.json:
         _dump(
             [
-                {**a.model_dump(mode="json"), "token": source.value}
+                {**asdict(a), "token": source.value}
                 for a, source in zip(accounts, sources, strict=True)
             ]
         )
@@ -147,7 +148,7 @@ async def containers(args: argparse.Namespace, workspace: Workspace) -> int:
     async def show(adapter: Adapter) -> int:
         found = await adapter.containers()
         if args.json:
-            _dump([c.model_dump(mode="json") for c in found])
+            _dump([asdict(c) for c in found])
             return 0
         rows = [("ID", "KIND", "MEMBERS", "NAME")]
         for c in found:
@@ -173,9 +174,7 @@ async def members(args: argparse.Namespace, workspace: Workspace) -> int:
         listed = 0
         total: int | None = None
         if args.json:
-            sys.stdout.write(
-                '{"container": ' + json.dumps(container.model_dump(mode="json")) + ', "members": ['
-            )
+            sys.stdout.write('{"container": ' + json.dumps(asdict(container)) + ', "members": [')
         elif not args.jsonl:
             print("ID\tNAME\tADDRESS\tROLE\tLOCKED")
         async for page in adapter.members(container, search=args.search or ""):

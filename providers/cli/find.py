@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 
 from providers.accounts.workspace import Workspace
 from providers.cli.face import open_journal
@@ -56,7 +57,7 @@ def _document(found: Found) -> dict[str, object]:
         "error": found.error,
         "places": [
             {
-                "container": p.container.model_dump(mode="json"),
+                "container": asdict(p.container),
                 "member": p.member.as_dict(),
                 "removable": not (p.container.read_only or p.member.locked),
                 "already_removed_by": found.removed.get((p.container.id, p.member.id), ""),
@@ -64,12 +65,10 @@ def _document(found: Found) -> dict[str, object]:
             for p in found.places
         ],
         "not_searched": [
-            {"container": c.model_dump(mode="json"), "why": c.read_only_reason}
-            for c in found.unsearched
+            {"container": asdict(c), "why": c.read_only_reason} for c in found.unsearched
         ],
         "could_not_tell": [
-            {"container": c.model_dump(mode="json"), "why": c.read_only_reason}
-            for c in found.unsure
+            {"container": asdict(c), "why": c.read_only_reason} for c in found.unsure
         ],
     }
 

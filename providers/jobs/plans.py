@@ -4,7 +4,7 @@ with why; what it will cost; and the plans that undo a job or send its failed ag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import overload
 
 from providers import errors
@@ -92,7 +92,7 @@ def estimate_for(
     if not budget or not scope:
         return guess
     left = max(0, budget - journal.sent_today(adapter.provider, scope))
-    return guess.model_copy(update={"today": left}) if left < count else guess
+    return replace(guess, today=left) if left < count else guess
 
 
 class PlannedItems(Sequence[Item]):

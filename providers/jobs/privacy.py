@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from providers.journal.register import normalised
 from providers.models import Member, MemberOutcome
@@ -30,9 +31,7 @@ def unnamed(settled: Sequence[MemberOutcome], members: Sequence[Member]) -> list
         "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True)), re.IGNORECASE
     )
     return [
-        o.model_copy(
-            update={"message": named.sub(THEM, o.message), "code": named.sub(THEM, o.code)}
-        )
+        replace(o, message=named.sub(THEM, o.message), code=named.sub(THEM, o.code))
         if o.message or o.code
         else o
         for o in settled

@@ -8,8 +8,17 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from providers.errors import ConfigurationError
-from providers.journal.records import ANOTHER_JOB, PENDING, Happening, Item, Job, JobState, Step
-from providers.models import Container, Member, Operation, Outcome, Provider
+from providers.journal.records import (
+    ANOTHER_JOB,
+    CONTAINER_JSON,
+    PENDING,
+    Happening,
+    Item,
+    Job,
+    JobState,
+    Step,
+)
+from providers.models import Member, Operation, Outcome, Provider
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
@@ -80,7 +89,7 @@ class Reader:
             user=row.user,
             account=row.account,
             provider=Provider(row.provider),
-            container=Container.model_validate_json(row.container),
+            container=CONTAINER_JSON.validate_json(row.container),
             operation=Operation(row.operation),
             dry_run=bool(row.dry_run),
             undo_of=row.undo_of or None,

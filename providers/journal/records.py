@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from providers.models import Container, Member, Operation, Outcome, Provider
 
@@ -30,6 +30,10 @@ def place(provider: str, container_id: str) -> str:
 def place_of(provider: str, container: str) -> str:
     """The place of a job whose container is as the journal keeps it (JSON)."""
     return place(provider, json.loads(container)["id"])
+
+
+#: a job's container as the journal keeps it: JSON, read back validated (a row is data on disk)
+CONTAINER_JSON = TypeAdapter(Container)
 
 
 class JobState(StrEnum):

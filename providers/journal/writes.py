@@ -18,7 +18,7 @@ from providers import version
 from providers.journal.chain import Writing
 from providers.journal.database import insert_many
 from providers.journal.hashing import KEY_BYTES, mac, member_text, members_digest, new_keys
-from providers.journal.records import PENDING, JobState, NewJob
+from providers.journal.records import CONTAINER_JSON, PENDING, JobState, NewJob
 from providers.models import Member, Outcome
 
 
@@ -61,7 +61,7 @@ def write_plan(
         "user": stamps.user(),
         "account": job.account,
         "provider": job.provider.value,
-        "container": job.container.model_dump_json(),
+        "container": CONTAINER_JSON.dump_json(job.container).decode(),
         "operation": job.operation.value,
         "dry_run": int(job.dry_run),
         "undo_of": undo_of,

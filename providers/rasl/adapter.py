@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from providers import errors
@@ -87,7 +88,7 @@ class RaslAdapter(HttpAdapter):
             return
         rate = calls.limit / 60
         self.http.set_rate(rate)
-        self.capabilities = self.capabilities.model_copy(update={"requests_per_second": rate})
+        self.capabilities = replace(self.capabilities, requests_per_second=rate)
 
     async def containers(self) -> list[Container]:
         found = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -112,8 +113,8 @@ class WaSendAdapter(WaSendRosters):
         if day != self._day:
             self._day = day
             budget, why = warm_up(self.new_number_since, day, self.usual_budget)
-            self.capabilities = self._usual.model_copy(
-                update={"daily_budget": budget, "pace_notes": (why,) if why else ()}
+            self.capabilities = replace(
+                self._usual, daily_budget=budget, pace_notes=(why,) if why else ()
             )
         return self.capabilities
 
@@ -124,12 +125,11 @@ class WaSendAdapter(WaSendRosters):
         if not why:
             return today
         low, high = today.write_gaps
-        return today.model_copy(
-            update={
-                "write_gaps": (2 * low, 2 * high),
-                "requests_per_second": today.requests_per_second / 2,
-                "pace_notes": (slow_note(why, (2 * low, 2 * high)), *today.pace_notes),
-            }
+        return replace(
+            today,
+            write_gaps=(2 * low, 2 * high),
+            requests_per_second=today.requests_per_second / 2,
+            pace_notes=(slow_note(why, (2 * low, 2 * high)), *today.pace_notes),
         )
 
     def budget_scope(self, container: Container) -> str:
@@ -251,11 +251,10 @@ class WaSendAdapter(WaSendRosters):
             return failed([member], error)
         retry = Member(id=listed.jid, name=member.name, address=member.address, role=member.role)
         return [
-            o.model_copy(
-                update={
-                    "member_id": member.id,
-                    "message": f"Sent as {listed.jid}, the id the group lists. {o.message}".strip(),
-                }
+            replace(
+                o,
+                member_id=member.id,
+                message=f"Sent as {listed.jid}, the id the group lists. {o.message}".strip(),
             )
             for o in await self._send_removal(container, [retry], retried=True)
         ]

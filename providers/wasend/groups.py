@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -151,12 +152,8 @@ class WaSendGroups(HttpAdapter):
         """The container marked not removable when this number is known to be no admin."""
         if container.read_only or self._admin.get(container.id) is not False:
             return container
-        return container.model_copy(
-            update={
-                "read_only": True,
-                "read_only_reason": NOT_ADMIN,
-                "read_only_word": "not removable",
-            }
+        return replace(
+            container, read_only=True, read_only_reason=NOT_ADMIN, read_only_word="not removable"
         )
 
     def _learn_rights(

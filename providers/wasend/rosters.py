@@ -227,6 +227,4 @@ class WaSendRosters(WaSendGroups):
 
 
 def _unsure(group: Container, word: str, why: str) -> Container:
-    return group.model_copy(
-        update={"read_only_word": word, "read_only_reason": f"{group.where}: {why}"}
-    )
+    return replace(group, read_only_word=word, read_only_reason=f"{group.where}: {why}")

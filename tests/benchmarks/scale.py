@@ -15,7 +15,7 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from providers.accounts.connect import open_adapter
@@ -91,7 +91,7 @@ def adapter_for(made: Sandbox, provider: Provider, paced: bool) -> Adapter:
     rate = RATES[provider] if paced else 0.0
     options = {**account.options, "requests_per_second": rate}
     return open_adapter(
-        account.model_copy(update={"options": options}), token, transport=made.transport()
+        replace(account, options=options), token, transport=made.transport()
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathlib import Path
 from typing import Any, cast
 
@@ -392,7 +394,7 @@ async def test_an_undo_the_provider_cannot_do_is_refused_in_the_desks_words() ->
         )
         adapter = app.desk.opened("sandbox-wasend")
         assert adapter is not None
-        adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})
+        adapter.capabilities = replace(adapter.capabilities, can_undo=False)
         await pilot.press("u")
         said = "WaSend cannot add members back: this job cannot be undone."
         await until(pilot, lambda: any(said in n.message for n in app._notifications))

@@ -11,7 +11,8 @@ import keyring.backend
 import pytest
 from keyring.backends import fail, null
 
-from providers.accounts.credentials import Credentials, TokenSource, env_var_for, keyring_status
+from providers.accounts.credentials import Credentials, env_var_for, keyring_status
+from providers.accounts.workspace import TokenSource
 from providers.errors import ConfigurationError
 from tests.helpers import MemoryKeyring
 

@@ -64,6 +64,43 @@ def test_an_option_that_would_be_ignored_or_misread_is_refused_when_read(
     assert said in refused.value.message
 
 
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ('provider = "rasl"\nbase_ur = "https://example.com"', "'base_ur' is no field"),
+        ('provider = "whatsapp"', "invalid provider 'whatsapp': use one of rasl, wasend,"),
+        ("provider = 3", "invalid provider 3: use one of"),
+        ('provider = "rasl"\nbase_url = "ftp://example.com"', "invalid base_url: a base URL st"),
+        ('provider = "rasl"\nbase_url = 7', "invalid base_url"),
+        ('provider = "rasl"\noptions = 5', "invalid options: they are a table of names"),
+    ],
+)
+def test_an_account_written_wrong_is_refused_in_one_sentence(
+    tmp_path: Path, table: str, said: str
+) -> None:
+    path = tmp_path / "accounts.toml"
+    path.write_text(f"[accounts.desk]\n{table}\n")
+    with pytest.raises(ConfigurationError) as refused:
+        AccountStore(path).load()
+    assert refused.value.message.startswith(f"{path}: the account 'desk' is not valid: {said}")
+    assert refused.value.message.endswith(".") and "\n" not in refused.value.message
+
+
+def test_an_account_without_a_base_url_has_its_providers(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.toml"
+    path.write_text('[accounts.desk]\nprovider = "autosend"\n')
+    (account,) = AccountStore(path).load()
+    assert account.provider is Provider.AUTOSEND
+    assert account.base_url == "https://api.autosend.com/v1"
+
+
+def test_a_name_that_is_no_accounts_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.toml"
+    path.write_text('[accounts."bad name"]\nprovider = "autosend"\n')
+    with pytest.raises(ConfigurationError, match="'bad name' is not valid: invalid name: use 1-40"):
+        AccountStore(path).load()
+
+
 def test_a_new_numbers_date_reads_quoted_or_bare(tmp_path: Path) -> None:
     for written in ('"2026-11-20"', "2026-11-20"):
         (account,) = store_with(tmp_path, "wasend", f"new_number_since = {written}").load()

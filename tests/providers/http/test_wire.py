@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from collections.abc import AsyncIterator
 
 import pytest
@@ -55,7 +57,7 @@ async def test_a_real_socket_timeout(sandbox: Sandbox, wire_origin: str, sleeps:
     faults = sandbox.faults[Provider.AUTOSEND]
     faults.timeout_rate, faults.hang_seconds = 1.0, 3.0
     account, token = wire_account(sandbox, wire_origin, Provider.AUTOSEND)
-    quick = account.model_copy(update={"options": {**account.options, "timeout": 0.5}})
+    quick = replace(account, options={**account.options, "timeout": 0.5})
     adapter = open_adapter(quick, token, sleep=sleeps)
     try:
         with pytest.raises(errors.TimedOut, match="within 0 s"):

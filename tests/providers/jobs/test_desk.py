@@ -3,6 +3,8 @@ both faces), journaled and run; resume sends the rest, retry only the failed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncio
 from pathlib import Path
 
@@ -152,7 +154,7 @@ async def test_undo_is_refused_where_the_provider_cannot_add_back(
     proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
     job = await desk.runs.run(desk.confirm(proposal))
     adapter = await desk.adapter("sandbox-wasend")
-    adapter.capabilities = adapter.capabilities.model_copy(update={"can_undo": False})
+    adapter.capabilities = replace(adapter.capabilities, can_undo=False)
     with pytest.raises(Refused, match="WaSend cannot add members back: this job cannot be undone"):
         await desk.propose_undo(job.id)
 
@@ -222,7 +224,7 @@ async def test_a_group_whose_number_is_no_admin_is_refused_before_anything_is_se
     assert str(planned.value) == NOT_ADMIN
     # A container from before this was known (an old listing, a journal) is refused the same:
     # the adapter learnt it from the list it read.
-    unknowing = rota.model_copy(update={"read_only": False, "read_only_reason": ""})
+    unknowing = replace(rota, read_only=False, read_only_reason="")
     with pytest.raises(Refused) as stale:
         await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, unknowing, members))
     assert str(stale.value) == NOT_ADMIN

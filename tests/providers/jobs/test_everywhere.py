@@ -3,6 +3,8 @@ part a place, run across three accounts, stopped, resumed, and told in a receipt
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncio
 import json
 import socket
@@ -84,9 +86,7 @@ async def test_a_plan_over_every_place_with_protected_and_unsearched_ones(
     # RASL and AutoSend: one call a place; WaSend: a removal and a read-back
     assert cost.calls == 2 + 1 + 2 and "3 accounts" in cost.calls_are
 
-    strict = workspace.account("sandbox-rasl").model_copy(
-        update={"options": {"require_reason": True}}
-    )
+    strict = replace(workspace.account("sandbox-rasl"), options={"require_reason": True})
     unexplained = plan_everywhere(found, jade(sandbox))
     assert asking_why(unexplained, [strict]) == ["sandbox-rasl"]
 
