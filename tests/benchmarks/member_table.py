@@ -147,6 +147,7 @@ async def member_table(members: list[Member], frame: Frame) -> list[Took]:
 
         def show() -> None:
             roster.extend(members, len(members))
+            gc.freeze()  # as the members screen does with each page
             table.rows_changed()
 
         def typed(text: str) -> Callable[[], None]:
@@ -169,7 +170,8 @@ async def member_table(members: list[Member], frame: Frame) -> list[Took]:
         for _ in range(3):
             roster.set_filter("")
             rounds.append([await filtered(TYPED[: n + 1]) for n in range(len(TYPED))])
-        return [*steps, *keys_took(rounds)]
+    gc.unfreeze()  # as the members screen does when it is left
+    return [*steps, *keys_took(rounds)]
 
 
 async def untimed(app: App[None], step: Callable[[], None]) -> Took:

@@ -7,6 +7,7 @@ phone is unknown, and a community's members taken off each of its groups.
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import Any, cast
@@ -332,3 +333,23 @@ async def test_a_filter_that_matches_nobody_says_so_until_a_key_changes_it() -> 
         assert text_of(pilot, "#status") == "No loaded member's name, address or id holds “zzq”."
         await pilot.press("backspace", "backspace", "backspace")
         await until(pilot, lambda: text_of(pilot, "#status") == "")
+
+
+def _collected(member: object) -> bool:
+    """Whether Python's collector walks this object (a frozen one it never does)."""
+    return any(o is member for o in gc.get_objects())
+
+
+async def test_the_loaded_members_are_kept_out_of_the_collector_until_the_list_is_left() -> None:
+    """A full collection walks every tracked object: a million members would stall each one."""
+    app = quick_app(Sandbox())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 2, "beta")
+        screen = pilot.app.screen
+        assert isinstance(screen, MembersScreen)
+        first, last = screen.roster.members[0], screen.roster.members[-1]
+        assert not _collected(first) and not _collected(last)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ContainersScreen))
+        await until(pilot, lambda: not screen.is_attached)
+        assert _collected(first) and _collected(last)
