@@ -113,6 +113,29 @@ def test_steps_rewritten_with_their_hashes_recomputed_are_named(journal_at: Path
     ], breaks
 
 
+def test_a_first_run_rewritten_with_its_hashes_recomputed_is_named(
+    journal_at: Path | str,
+) -> None:
+    """The first run's steps too: a rewrite from step 1 breaks both runs' last hashes."""
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    journal.close()
+    _rehash(journal_at, "UPDATE steps SET message = 'x' WHERE seq = 2")
+    assert Journal(journal_at).verify().breaks == [
+        f"job {job_id}: steps 1 to 3 were rewritten (event 2 no longer matches them)",
+        f"job {job_id}: steps 4 to 6 were rewritten (event 3 no longer matches them)",
+    ]
+
+
+def test_an_event_moved_to_a_job_never_planned_is_named(journal_at: Path | str) -> None:
+    journal = Journal(journal_at)
+    finished_job(journal)
+    journal.close()
+    tamper(journal_at, "UPDATE chain SET job_id = 'ghost' WHERE seq = 4")
+    breaks = Journal(journal_at).verify().breaks
+    assert "event 4 changes job ghost, which was never planned" in breaks, breaks
+
+
 @pytest.mark.parametrize(
     ("statements", "start", "said"),
     [
