@@ -185,6 +185,10 @@ class ProgressScreen(JobScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.job_id:  # being journaled: nothing to act on yet
             return action in ("back", "failed_only", "follow")
+        if action == "failed_only":  # offered while any may fail, and to show all again
+            counts = self.counts()
+            some = counts[Outcome.FAILED.value] + counts[Outcome.UNKNOWN.value] > 0
+            return self.running or some or self.query_one(OutcomeTable).failed_only
         if action == "undo":
             job = self.job_facts
             return (

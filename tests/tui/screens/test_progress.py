@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
 
 from providers.journal import Journal
 from providers.journal.runners import Runner, busy_place
@@ -72,6 +73,21 @@ async def test_failed_only_and_a_members_story() -> None:
         await pilot.press("escape")
         await pilot.press("f")
         assert table.row_count == 4
+
+
+async def test_only_the_failed_is_not_offered_when_none_failed() -> None:
+    app = quick_app(Sandbox().unlimited())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "space")
+        screen = await run_to_the_end(pilot, "d", "y")
+        assert screen.counts()["removed"] == 2
+        offered = lambda: {key.description for key in screen.query(FooterKey)}  # noqa: E731
+        await until(pilot, lambda: "Undo" in offered())
+        assert "Failed" not in offered()
+        await pilot.press("f")
+        assert screen.query_one(OutcomeTable).row_count == 2
+        assert "Only the failed" not in text_of(pilot, "#status")
 
 
 async def test_follow_failures_moves_to_each_as_it_happens() -> None:
