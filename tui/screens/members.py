@@ -24,6 +24,7 @@ from tui.dialogs.choice import ChoiceScreen
 from tui.dialogs.modal import Answer
 from tui.roster import SLICE_SECONDS, Roster, counts_line
 from tui.screens.base import DeckScreen
+from tui.widgets.member_filter import MemberFilter
 from tui.widgets.member_table import MemberTable
 
 NAME_CHARS = 60
@@ -47,18 +48,6 @@ class MembersScreen(DeckScreen):
     class LoadEnded(Message):
         def __init__(self, error: str = "") -> None:
             super().__init__()
-            self.error = error
-
-    class Searched(Message):
-        """The provider's own search answered a filter that the loaded rows could not."""
-
-        def __init__(
-            self, query: str, found: Sequence[Member], matches: int = 0, error: str = ""
-        ) -> None:
-            super().__init__()
-            self.query = query
-            self.found = found
-            self.matches = max(matches, len(found))  # all the provider has, beyond this page
             self.error = error
 
     def __init__(self, account: Account, container: Container) -> None:
@@ -85,11 +74,7 @@ class MembersScreen(DeckScreen):
 
     def body(self) -> ComposeResult:
         yield Static("", id="counts", markup=False)
-        yield Input(
-            placeholder="filter by name, address or id · enter keeps it, escape clears",
-            id="filter",
-            classes="-hidden",
-        )
+        yield MemberFilter(self.search_provider, self.account.provider.label)
         yield MemberTable(self.roster, id="members")
         yield Static("", id="status", markup=False)
 
@@ -220,14 +205,15 @@ class MembersScreen(DeckScreen):
     def on_member_table_refused(self, message: MemberTable.Refused) -> None:
         self.say(f"⊘ {message.reason}")
 
+    @property
+    def filter(self) -> MemberFilter:
+        return self.query_one(MemberFilter)
+
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        if not self.roster.complete:
-            field.placeholder = (
-                f"filter the loaded rows · enter also asks {self.account.provider.label}"
-            )
-        field.remove_class("-hidden")
-        self.set_focus(field)  # now, so that keys typed right after `/` land in it
+        self.filter.open(whole=self.roster.complete)
+
+    def on_member_filter_cleared(self) -> None:
+        self.table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.search_said:
@@ -242,23 +228,14 @@ class MembersScreen(DeckScreen):
                 f"Asking {self.account.provider.label} for “{self.roster.filter_text}”…",
                 search=True,
             )
-            self.search_provider(self.roster.filter_text)
+            self.filter.search(self.roster.filter_text)
 
-    @work(exclusive=True, group="search")
-    async def search_provider(self, query: str) -> None:
-        """One page of the provider's own search: members not loaded yet that match."""
-        try:
-            adapter = await self.deck.desk.adapter(self.account.name)
-            first = await anext(adapter.members(self.container, search=query), None)
-        except ProviderError as error:
-            self.post_message(self.Searched(query, (), error=str(error)))
-            return
-        if first is None:
-            self.post_message(self.Searched(query, ()))
-        else:
-            self.post_message(self.Searched(query, first.members, first.total or 0))
+    async def search_provider(self, query: str) -> MemberPage | None:
+        """The first page of the provider's own search: members not loaded yet that match."""
+        adapter = await self.deck.desk.adapter(self.account.name)
+        return await anext(adapter.members(self.container, search=query), None)
 
-    def on_members_screen_searched(self, message: Searched) -> None:
+    def on_member_filter_searched(self, message: MemberFilter.Searched) -> None:
         label = self.account.provider.label
         if message.error:
             self.say(f"✗ {label}'s search failed: {shown(message.error)}", search=True)
@@ -307,13 +284,10 @@ class MembersScreen(DeckScreen):
         self.app.push_screen(ChoiceScreen("Mark which members?", detail, choices), chosen)
 
     def action_back(self) -> None:
-        field = self.query_one("#filter", Input)
         if self.table.cancel_range():
             return
-        if field.has_focus or self.roster.filter_text:
-            field.value = ""
-            field.add_class("-hidden")
-            self.table.focus()
+        if self.filter.has_focus or self.roster.filter_text:
+            self.filter.action_clear()
             return
         marked = len(self.roster.marked)
         if not marked:
@@ -347,7 +321,7 @@ class MembersScreen(DeckScreen):
             marking_all=self.roster.marking_all,
         )
         self.table.roster = self.roster
-        self.query_one("#filter", Input).value = ""
+        self.filter.value = ""
         self.streaming = True
         self.show_rows()
         self.load()

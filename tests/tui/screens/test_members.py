@@ -16,6 +16,7 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, TextArea
+from textual.widgets._footer import FooterKey
 
 import tui.roster
 import tui.screens.members
@@ -147,6 +148,24 @@ async def test_keys_typed_right_after_slash_land_in_the_filter() -> None:
         await until(pilot, lambda: screen.table.has_focus and screen.roster.filter_text == "ra")
         assert screen.query_one("#filter", Input).value == "ra"
         assert not screen.roster.marked  # the `a` went into the field, not to "mark all"
+
+
+async def test_escape_in_the_filter_says_it_clears_and_does() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        screen = app.screen
+        assert isinstance(screen, MembersScreen)
+        offered = lambda: {(k.key, k.description) for k in screen.query(FooterKey)}  # noqa: E731
+        await until(pilot, lambda: ("escape", "Back") in offered())
+        await pilot.press("slash", "r", "a")
+        await until(pilot, lambda: ("escape", "Clear filter") in offered())
+        assert ("escape", "Back") not in offered()
+        before = screen.roster.shown
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.table.has_focus and not screen.roster.filter_text)
+        assert screen.filter.has_class("-hidden") and screen.roster.shown > before
+        assert isinstance(app.screen, MembersScreen), "one escape clears, it does not leave"
 
 
 async def test_a_filter_is_applied_between_frames_and_keys_typed_meanwhile_land(
