@@ -205,6 +205,8 @@ class AccountStore:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigurationError(f"{self.path} is not valid TOML: {error}.") from None
         entries: dict[str, Any] = raw.get("accounts", {})
+        if not isinstance(entries, dict):
+            raise ConfigurationError(f"{self.path}: accounts is not a table of accounts.")
         accounts = []
         for name, entry in entries.items():
             try:

@@ -94,6 +94,13 @@ def test_an_account_without_a_base_url_has_its_providers(tmp_path: Path) -> None
     assert account.base_url == "https://api.autosend.com/v1"
 
 
+def test_an_account_list_that_is_no_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.toml"
+    path.write_text("accounts = 5\n")
+    with pytest.raises(ConfigurationError, match="accounts is not a table of accounts"):
+        AccountStore(path).load()
+
+
 def test_a_name_that_is_no_accounts_name_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "accounts.toml"
     path.write_text('[accounts."bad name"]\nprovider = "autosend"\n')
