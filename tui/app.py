@@ -30,8 +30,6 @@ from providers.signals import (
     reason,
 )
 from providers.text import shown
-from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.help import HelpScreen
 from tui.messages import Cancel, Forgot, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
 from tui.screens.base import DeckScreen
@@ -333,6 +331,8 @@ class RosterDeckApp(App[None]):
             if leave:
                 self.stop("RosterDeck was quit while it ran", status=0)
 
+        from tui.dialogs.confirm import ConfirmScreen
+
         count = self.desk.runs.busy
         self.push_screen(
             ConfirmScreen(
@@ -398,6 +398,8 @@ class RosterDeckApp(App[None]):
             await self.made_desk.aclose()
 
     def action_help(self) -> None:
+        from tui.dialogs.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
