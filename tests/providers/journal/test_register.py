@@ -139,6 +139,15 @@ def test_forgetting_erases_details_and_keys_and_the_chain_still_holds(
     assert f"job {done}: member #1 was changed after erasure" in breaks, breaks
 
 
+def test_an_erased_members_key_put_back_is_named(journal_at: Path | str) -> None:
+    journal = Journal(journal_at)
+    done = removal(journal, ADA, BOB, states=("removed", "removed"))
+    journal.erasure.erase(journal.erasure.traces(["+44 7700 900123"]), "GDPR T-9", [])
+    assert journal.verify().whole
+    tamper(journal_at, f"INSERT INTO people (job_id, seq, key) VALUES ('{done}', 0, 'k')")
+    assert journal.verify().breaks == [f"job {done}: member #1 was changed after erasure"]
+
+
 def test_text_the_chain_holds_that_names_them_is_counted_and_kept(journal_at: Path | str) -> None:
     """A why typed before reasons were checked, or provider words journaled before they were
     kept nameless, cannot be erased without breaking the chain: forgetting says how many."""

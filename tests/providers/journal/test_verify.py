@@ -127,6 +127,20 @@ def test_a_first_run_rewritten_with_its_hashes_recomputed_is_named(
     ]
 
 
+def test_a_member_inserted_before_the_others_is_named_and_the_others_still_checked(
+    journal_at: Path | str,
+) -> None:
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    columns = "job_id, member, state, code, message, batch, updated_at, mac"
+    tamper(
+        journal_at,
+        f"INSERT INTO items (seq, member_id, {columns}) SELECT -1, 'x', {columns} FROM items "
+        f"WHERE job_id = '{job_id}' AND seq = 0",
+    )
+    assert journal.verify().breaks == [f"job {job_id}: member x has no history (inserted)"]
+
+
 def test_an_event_moved_to_a_job_never_planned_is_named(journal_at: Path | str) -> None:
     journal = Journal(journal_at)
     finished_job(journal)
