@@ -8,9 +8,10 @@ machine does not inflate); the median of several runs of the member table. A fil
 applied a slice of rows a frame, as the members screen does: its first frame shows what the
 first slice found, and "all checked" is the time until every row is checked, frames between
 slices included. Then, apart and untimed, the member table's own peak memory (tracemalloc;
-the members it is given are not counted, and are said beside). Past 200,000 members
-DataTable is not run (it takes minutes). `--before DIR` measures the code of another
-checkout (e.g. of main) too, run by run. Run:
+the members it is given are not counted, and are said beside), and the pause of a full pass
+of Python's collector with the members loaded, and with them frozen as the screen keeps them.
+Past 200,000 members DataTable is not run (it takes minutes). `--before DIR` measures the
+code of another checkout (e.g. of main) too, run by run. Run:
 
     python tests/benchmarks/member_table.py [--members 100000] [--runs 5] [--before DIR]
 """
@@ -189,6 +190,21 @@ def table_memory(members: list[Member]) -> int:
     return peak
 
 
+def full_collection(members: list[Member], *, frozen: bool) -> float:
+    """Seconds of one full pass of Python's collector with the members loaded: the pause a
+    key may meet at any time, unless they are frozen as the members screen does."""
+    held = list(members)  # the roster's own list, as a loaded screen holds it
+    gc.collect()
+    if frozen:
+        gc.freeze()
+    started = time.perf_counter()
+    gc.collect()
+    took = time.perf_counter() - started
+    gc.unfreeze()
+    del held
+    return took
+
+
 def members_size(members: list[Member]) -> int:
     """What the members themselves hold: each object and its own strings."""
     return sum(
@@ -302,6 +318,11 @@ def main() -> None:
         f"memory: the member table's own peak {peak / MiB:.0f} MiB{earlier_peak}, goal 300 MiB; "
         f"{peak / args.members:.0f} bytes a member; the members themselves "
         f"{members_size(members) / MiB:.0f} MiB"
+    )
+    print(
+        f"a full pass of Python's collector, the members loaded: "
+        f"{full_collection(members, frozen=False) * 1000:.0f} ms; frozen, as the members "
+        f"screen keeps them: {full_collection(members, frozen=True) * 1000:.1f} ms"
     )
 
 

@@ -90,9 +90,7 @@ def adapter_for(made: Sandbox, provider: Provider, paced: bool) -> Adapter:
     account, token = next((a, t) for a, t in sandbox_accounts() if a.provider is provider)
     rate = RATES[provider] if paced else 0.0
     options = {**account.options, "requests_per_second": rate}
-    return open_adapter(
-        replace(account, options=options), token, transport=made.transport()
-    )
+    return open_adapter(replace(account, options=options), token, transport=made.transport())
 
 
 async def now_strategy(job: Job, journal: Journal) -> tuple[int, float, str]:
