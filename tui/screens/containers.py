@@ -75,6 +75,8 @@ class ContainersScreen(DeckScreen):
         self.account = account
         self.containers: list[Container] = []
         self.loaded_at = 0.0
+        #: what the line under the list says of the rows shown
+        self.counted = ""
 
     def heading(self) -> str:
         return f"{self.account.name} ({self.account.provider.label}) — groups and lists"
@@ -142,9 +144,22 @@ class ContainersScreen(DeckScreen):
         if current is not None and current.id in {c.id for c in matching}:
             table.move_cursor(row=table.get_row_index(current.id))
         filtered = f" (filter: {needle})" if needle else ""
-        self.query_one("#status", Static).update(
+        self.counted = (
             f"{len(matching):,} of {len(self.containers):,} shown{filtered} · enter opens"
         )
+        self.say_status()
+
+    def say_status(self) -> None:
+        """Under the list, how many rows are shown; but while a row nothing can be removed
+        from is under the cursor, why (as its members screen would say once opened)."""
+        container = self.selected()
+        said = self.counted
+        if container is not None and container.read_only:
+            said = f"⊘ {shown(container.name, NAME_CHARS)}: {shown(container.read_only_said)}"
+        self.query_one("#status", Static).update(said)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.say_status()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.show(event.value)
@@ -158,7 +173,8 @@ class ContainersScreen(DeckScreen):
             return
         self.set_focus(table)
         shown_now = f"{table.row_count:,} of {len(self.containers):,} shown"
-        self.query_one("#status", Static).update(f"{shown_now} · on the list: ↑↓, enter opens")
+        self.counted = f"{shown_now} · on the list: ↑↓, enter opens"
+        self.say_status()
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the list goes to the filter, so filtering needs no key to learn. The

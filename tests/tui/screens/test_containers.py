@@ -103,6 +103,23 @@ async def test_communities_show_their_groups_beneath_and_no_admin_groups_say_so(
         assert table.virtual_size.width <= SIZE[0], "kind and count in view at 80 columns"
 
 
+async def test_the_row_under_the_cursor_says_why_nothing_can_be_removed_from_it() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await containers(pilot)
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 11)
+        await pilot.press(*"staff", "enter")
+        await until(pilot, lambda: text_of(pilot, "#status").startswith("⊘ Staff Rota: "))
+        assert "not removable: " in text_of(pilot, "#status")
+        assert "admin" in text_of(pilot, "#status")
+        await pilot.press("slash", *["backspace"] * 5, "enter")  # every row; it stays on it
+        await until(pilot, lambda: table.row_count == 11 and table.has_focus)
+        assert text_of(pilot, "#status").startswith("⊘ Staff Rota: ")
+        await pilot.press("up")
+        await until(pilot, lambda: text_of(pilot, "#status").startswith("11 of 11 shown"))
+
+
 async def test_enter_in_the_filter_moves_to_the_list_and_says_so() -> None:
     app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
