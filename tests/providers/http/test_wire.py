@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 

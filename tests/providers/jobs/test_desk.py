@@ -3,9 +3,8 @@ both faces), journaled and run; resume sends the rest, retry only the failed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -157,6 +156,24 @@ async def test_undo_is_refused_where_the_provider_cannot_add_back(
     adapter.capabilities = replace(adapter.capabilities, can_undo=False)
     with pytest.raises(Refused, match="WaSend cannot add members back: this job cannot be undone"):
         await desk.propose_undo(job.id)
+
+
+@pytest.mark.parametrize(
+    ("operation", "said"),
+    [
+        (Operation.DELETE_CONTACTS, "WaSend cannot delete contacts."),
+        (Operation.DELETE_SOURCE, "WaSend has no sources to delete."),
+    ],
+)
+async def test_an_operation_the_provider_has_not_is_refused_in_words(
+    desk: Desk, operation: Operation, said: str
+) -> None:
+    group, members = await choir(desk, 1)
+    plan = make_plan("sandbox-wasend", Provider.WASEND, group, members, operation)
+    with pytest.raises(Refused) as refused:
+        await desk.propose(plan)
+    assert refused.value.message == said
+    assert desk.journal.jobs() == []
 
 
 async def test_deleted_contacts_cannot_be_undone(desk: Desk) -> None:

@@ -3,13 +3,12 @@ part a place, run across three accounts, stopped, resumed, and told in a receipt
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import asyncio
 import json
 import socket
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

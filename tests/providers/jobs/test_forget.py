@@ -144,3 +144,17 @@ async def test_a_forget_that_fails_inside_its_transaction_erases_nothing(
     assert desk.journal.erasure.unfinished() == []
     assert desk.journal.erasure.traces([EMAIL]).records == proposal.forgetting.traces.records
     assert desk.journal.verify().whole
+
+
+async def test_an_everywhere_jobs_person_once_erased_is_held_by_the_chain(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    """What the erasure wrote in her place, in any script, is what verify expects there."""
+    await off_everywhere(desk, jade(sandbox))
+    proposal = await desk.propose_forget(["+1 202 555 0105", EMAIL])
+    desk.forget(proposal, typed=proposal.word, reason="GDPR – T-4830, Zoë’s request")
+    assert desk.journal.verify().breaks == []
+    job_id = desk.journal.everywhere_jobs()[0].id
+    with sqlite3.connect(desk.workspace.journal_path()) as db:
+        db.execute("UPDATE everywhere SET addresses = '[\"+12025550105\"]' WHERE id = ?", (job_id,))
+    assert desk.journal.verify().breaks == [f"job {job_id}: its person was changed after erasure"]
