@@ -26,6 +26,7 @@ from providers.models import (
     Member,
     MemberOutcome,
     MemberPage,
+    Operation,
     Outcome,
     Place,
     Provider,
@@ -113,8 +114,14 @@ class Adapter(Protocol):
         """How long the oldest call in flight has waited for its answer (0 when none)."""
         ...
 
-    def estimate(self, container: Container, count: int) -> Estimate:
-        """What removing `count` members will cost, in calls and time, at this pace."""
+    def estimate(
+        self,
+        container: Container,
+        count: int,
+        operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+    ) -> Estimate:
+        """What doing `operation` to `count` members will cost, in calls and time, at this
+        pace."""
         ...
 
     def budget_scope(self, container: Container) -> str:
@@ -263,7 +270,12 @@ class HttpAdapter:
     def searchable(self, entry: str) -> bool:
         return True
 
-    def estimate(self, container: Container, count: int) -> Estimate:
+    def estimate(
+        self,
+        container: Container,
+        count: int,
+        operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+    ) -> Estimate:
         calls = -(-count // max(1, self.capabilities.max_batch))
         rate = self.capabilities.requests_per_second
         return Estimate(calls=calls, seconds=calls / rate if rate > 0 else 0.0)

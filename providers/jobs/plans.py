@@ -78,15 +78,22 @@ def make_plan(
 def estimate(adapter: Adapter, journal: Journal, plan: Plan) -> Estimate:
     """What the plan will cost (see `estimate_for`). It is proposed before anyone chooses a
     dry run, so it is the cost of sending it."""
-    return estimate_for(adapter, journal, plan.account, plan.container, len(plan.members))
+    return estimate_for(
+        adapter, journal, plan.account, plan.container, len(plan.members), plan.operation
+    )
 
 
 def estimate_for(
-    adapter: Adapter, journal: Journal, account: str, container: Container, count: int
+    adapter: Adapter,
+    journal: Journal,
+    account: str,
+    container: Container,
+    count: int,
+    operation: Operation = Operation.REMOVE_FROM_CONTAINER,
 ) -> Estimate:
     """The adapter's estimate of sending `count` members, and when a daily budget covers the
     container, how many of them can still be sent today."""
-    guess = adapter.estimate(container, count)
+    guess = adapter.estimate(container, count, operation)
     budget = adapter.capabilities.daily_budget
     scope = adapter.budget_scope(container)
     if not budget or not scope:
@@ -143,8 +150,13 @@ def record_plan(
     )
 
 
+#: what an undo found or made of a member: in the container again
+BACK = (Outcome.RESTORED.value, Outcome.ALREADY_PRESENT.value, Outcome.BACK.value)
+
+
 def undo_plan(journal: Journal, job_id: str) -> Plan:
-    """Add back the members a job removed, where the provider can."""
+    """Add back the members a job removed, where the provider can: not those an earlier
+    undo of it put back."""
     job = journal.job(job_id)
     if job.operation is not Operation.REMOVE_FROM_CONTAINER or job.dry_run:
         raise errors.Refused(
@@ -155,6 +167,14 @@ def undo_plan(journal: Journal, job_id: str) -> Plan:
     ]
     if not removed:
         raise errors.Refused(f"Job {job_id} removed nobody: there is nothing to undo.")
+    undos = [u for u in journal.undos_of(job_id) if not u.dry_run]
+    back = {i.member.id for u in undos for i in journal.items(u.id, list(BACK))}
+    removed = [m for m in removed if m.id not in back]
+    if not removed:
+        raise errors.Refused(
+            f"Job {job_id} was undone already ({', '.join(u.id for u in undos)}): everyone it "
+            "removed is back."
+        )
     why = f"undo of job {job_id}" + (f" ({job.reason})" if job.reason else "")
     return Plan(
         job.account, job.provider, job.container, Operation.ADD_BACK, tuple(removed), reason=why

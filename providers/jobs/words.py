@@ -107,7 +107,7 @@ def plan_words(
     lines.append(f"Account {plan.account} · {plan.provider.label}")
     if plan.members:
         lines.append("Who: " + names(plan.members))
-        if said := admins(plan.members, abilities):
+        if plan.operation is not Operation.ADD_BACK and (said := admins(plan.members, abilities)):
             lines.append(said)
     if plan.skipped:
         member, why = plan.skipped[0]

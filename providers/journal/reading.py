@@ -67,6 +67,16 @@ class Reader:
         with self._db.read() as conn:
             return [self._job(conn, row) for row in conn.execute(query).all()]
 
+    def undos_of(self, job_id: str) -> list[Job]:
+        """The jobs that undid this one, oldest first."""
+        from sqlalchemy import select
+
+        from providers.journal.tables import jobs
+
+        query = select(jobs).where(jobs.c.undo_of == job_id).order_by(jobs.c.created_at)
+        with self._db.read() as conn:
+            return [self._job(conn, row) for row in conn.execute(query).all()]
+
     def _job(self, conn: Connection, row: Row[Any]) -> Job:
         from sqlalchemy import func, select
 

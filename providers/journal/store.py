@@ -257,6 +257,9 @@ class Journal:
     def jobs(self, limit: int = 200) -> list[Job]:
         return self._reader.jobs(limit)
 
+    def undos_of(self, job_id: str) -> list[Job]:
+        return self._reader.undos_of(job_id)
+
     def unfinished(self) -> list[Job]:
         """Jobs that stopped with members not yet settled: what `resume` is for."""
         return self._reader.unfinished()

@@ -27,6 +27,7 @@ from providers.models import (
     Estimate,
     Member,
     MemberOutcome,
+    Operation,
     Outcome,
     Provider,
     Role,
@@ -136,11 +137,23 @@ class WaSendAdapter(WaSendRosters):
         """The daily budget is the session's (one phone number), over all its groups."""
         return container.id.split("/", 1)[0] + "/"
 
-    def estimate(self, container: Container, count: int) -> Estimate:
-        """Each call removes one person and is read back once; writes keep a jittered gap."""
+    def estimate(
+        self,
+        container: Container,
+        count: int,
+        operation: Operation = Operation.REMOVE_FROM_CONTAINER,
+    ) -> Estimate:
+        """Each call removes one person and is read back once; an add-back reads the group
+        once, then adds each who is not back already. Writes keep a jittered gap."""
         abilities = self.capabilities_at(container)
         calls = -(-count // max(1, abilities.max_batch))
         low, high = abilities.write_gaps
+        if operation is Operation.ADD_BACK:
+            return Estimate(
+                calls=calls + 1,
+                seconds=calls * (low + high) / 2,
+                calls_are="one to see who is in the group already, then one to add each person",
+            )
         return Estimate(
             calls=2 * calls,
             seconds=calls * (low + high) / 2,

@@ -17,7 +17,7 @@ from providers.jobs.proposal import Kind
 from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.journal.records import JobState
-from providers.models import Container, Member, Operation, Outcome, Provider
+from providers.models import Container, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
@@ -207,6 +207,57 @@ async def test_an_undo_receipt_says_who_is_back_and_who_could_not_be(
         f"## Not done (1)\n\n- {deleted.name} ({deleted.address}): ✗ failed: NOT\\_FOUND: "
         "No such contact any more: it was deleted, so it cannot be added back." in said
     )
+
+
+async def test_an_undo_proposed_speaks_of_adding_and_costs_a_read_and_an_add_each(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    group, everyone = await choir(desk, 100)
+    admin = next(m for m in everyone if m.role is Role.ADMIN)
+    members = [*[m for m in everyone if m.role is not Role.ADMIN][:2], admin]
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    assert "1 of them is an admin: WhatsApp lets an admin remove another admin" in proposal.lines[3]
+    removal = await desk.runs.run(desk.confirm(proposal))
+    lines = (await desk.propose_undo(removal.id)).lines
+    assert lines[0] == "Add back to Events team / Choir: 3 members."
+    assert any(
+        line.startswith(
+            "About 4 calls (one to see who is in the group already, then one to add each person)"
+        )
+        for line in lines
+    ), lines
+    assert not any("remove" in line for line in lines), lines
+
+
+async def test_an_undo_sends_only_those_an_earlier_undo_did_not_put_back(
+    desk: Desk, sandbox: Sandbox
+) -> None:
+    adapter = await desk.adapter("sandbox-rasl")
+    group = next(c for c in await adapter.containers() if c.name == "Board")
+    back, deleted = [m async for p in adapter.members(group) for m in p.members][:2]
+    plan = make_plan("sandbox-rasl", Provider.RASL, group, [back, deleted])
+    removal = await desk.runs.run(desk.confirm(await desk.propose(plan)))
+    del sandbox.rasl.contacts[int(deleted.id)]
+    first = await desk.runs.run(desk.confirm(await desk.propose_undo(removal.id)))
+    assert first.counts == {Outcome.RESTORED.value: 1, Outcome.FAILED.value: 1}
+    again = await desk.propose_undo(removal.id)
+    assert again.plan is not None and list(again.plan.members) == [deleted]
+
+
+async def test_an_undo_done_already_is_refused_and_sends_nothing(desk: Desk) -> None:
+    group, members = await choir(desk, 2)
+    plan = make_plan("sandbox-wasend", Provider.WASEND, group, members)
+    removal = await desk.runs.run(desk.confirm(await desk.propose(plan)))
+    undo = await desk.runs.run(desk.confirm(await desk.propose_undo(removal.id)))
+    assert undo.counts == {Outcome.RESTORED.value: 2}
+    adapter = await desk.adapter("sandbox-wasend")
+    calls = adapter.calls()
+    with pytest.raises(Refused) as refused:
+        await desk.propose_undo(removal.id)
+    assert refused.value.message == (
+        f"Job {removal.id} was undone already ({undo.id}): everyone it removed is back."
+    )
+    assert adapter.calls() == calls
 
 
 async def test_one_job_at_a_time(desk: Desk, sandbox: Sandbox) -> None:

@@ -400,7 +400,7 @@ class PacedAdapter:
             daily_budget=budget,
         )
 
-    def estimate(self, container: Container, count: int) -> Estimate:
+    def estimate(self, container: Container, count: int, operation: object = None) -> Estimate:
         return Estimate(calls=count, seconds=count * self.seconds)
 
     def budget_scope(self, container: Container) -> str:

@@ -41,7 +41,7 @@ class Budgeted:
             daily_budget=budget,
         )
 
-    def estimate(self, container: Container, count: int) -> Estimate:
+    def estimate(self, container: Container, count: int, operation: object = None) -> Estimate:
         return Estimate(calls=2 * count, seconds=4.5 * count)
 
     def budget_scope(self, container: Container) -> str:
