@@ -367,6 +367,8 @@ class MembersScreen(DeckScreen):
         await self.propose(Operation.DELETE_CONTACTS)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":  # in the filter, `/` is a character of the query
+            return not self.filter.has_focus
         if action == "delete_contacts":
             abilities = self.abilities(self.account.name)
             return abilities is not None and abilities.can_delete_contacts

@@ -185,6 +185,8 @@ class ProgressScreen(JobScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.job_id:  # being journaled: nothing to act on yet
             return action in ("back", "failed_only", "follow")
+        if action == "follow":  # failures happen while it runs; once on, it can be put off
+            return self.running or self.following
         if action == "failed_only":  # offered while any may fail, and to show all again
             counts = self.counts()
             some = counts[Outcome.FAILED.value] + counts[Outcome.UNKNOWN.value] > 0

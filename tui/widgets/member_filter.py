@@ -20,6 +20,7 @@ WHOLE = "filter by name, address or id · enter keeps it, escape clears"
 
 class MemberFilter(Input):
     BINDINGS = [
+        Binding("enter", "submit", "Keep filter", id="keep-filter", tooltip="Back to the list"),
         Binding("escape", "clear", "Clear filter", id="clear-filter", tooltip="Show every row"),
     ]
 

@@ -160,7 +160,11 @@ async def test_escape_in_the_filter_says_it_clears_and_does() -> None:
         await until(pilot, lambda: ("escape", "Back") in offered())
         await pilot.press("slash", "r", "a")
         await until(pilot, lambda: ("escape", "Clear filter") in offered())
-        assert ("escape", "Back") not in offered()
+        assert ("escape", "Back") not in offered() and ("enter", "Keep filter") in offered()
+        assert ("slash", "Filter") not in offered()
+        await pilot.press("slash")
+        await until(pilot, lambda: screen.filter.value == "ra/")  # a character of the query
+        await pilot.press("backspace")
         before = screen.roster.shown
         await pilot.press("escape")
         await until(pilot, lambda: screen.table.has_focus and not screen.roster.filter_text)

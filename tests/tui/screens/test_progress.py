@@ -85,9 +85,10 @@ async def test_only_the_failed_is_not_offered_when_none_failed() -> None:
         offered = lambda: {key.description for key in screen.query(FooterKey)}  # noqa: E731
         await until(pilot, lambda: "Undo" in offered())
         assert "Failed" not in offered()
-        await pilot.press("f")
+        await pilot.press("f", "F")
         assert screen.query_one(OutcomeTable).row_count == 2
         assert "Only the failed" not in text_of(pilot, "#status")
+        assert "Following" not in text_of(pilot, "#status") and not screen.following
 
 
 async def test_follow_failures_moves_to_each_as_it_happens() -> None:
