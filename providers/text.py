@@ -56,6 +56,11 @@ def _escaped(found: re.Match[str]) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
+def many(count: int, noun: str) -> str:
+    """`1 job`, `2 jobs`: a count and its noun, the count with thousands separators."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
 def json_text(document: object, indent: int | None = 2) -> str:
     """A JSON document whose strings stay exact and readable (accents, emoji and glyphs as
     they are), with what `shown` would replace written as `\\u` escapes instead: JSON itself

@@ -29,7 +29,7 @@ from providers.signals import (
     exit_status,
     reason,
 )
-from providers.text import shown
+from providers.text import many, shown
 from tui.messages import Cancel, Forgot, JobEnded, JobStarted, Propose
 from tui.screens.accounts import AccountsScreen
 from tui.screens.base import DeckScreen
@@ -337,7 +337,7 @@ class RosterDeckApp(App[None]):
         self.push_screen(
             ConfirmScreen(
                 "Quit while a job runs?",
-                f"{count} job(s) still sending. Quitting stops them now: calls in flight "
+                f"{many(count, 'job')} still sending. Quitting stops them now: calls in flight "
                 "finish, nothing new is sent, and the journal keeps the rest. The next start "
                 "offers to resume, and nothing is removed twice.",
                 confirm_label="Quit",

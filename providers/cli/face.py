@@ -26,7 +26,7 @@ from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Item, Job, JobState
 from providers.models import STATE_WORDS, Member, Outcome
 from providers.signals import stopping_on_signals
-from providers.text import json_text, shown
+from providers.text import json_text, many, shown
 
 WOULD = Outcome.WOULD_REMOVE.value
 
@@ -270,7 +270,7 @@ def finish_everywhere(job: EverywhereJob, as_json: bool, workspace: Workspace) -
             if part.note and part.state is not JobState.FINISHED:
                 print(f"  {shown(part.container.where)} ({part.account}): {shown(part.note)}")
         if job.unsearched:
-            print(f"Not searched, so not certain: {len(job.unsearched)} place(s).")
+            print(f"Not searched, so not certain: {many(len(job.unsearched), 'place')}.")
         if job.unsettled or job.counts.get(Outcome.CANCELLED.value):
             print(f"Resume with: {command(workspace, 'resume', job.id)}")
         if failed:

@@ -20,7 +20,7 @@ from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job
 from providers.matching import Given, entries_from_file
 from providers.models import Operation
-from providers.text import json_text, shown
+from providers.text import json_text, many, shown
 
 
 def _entries(args: argparse.Namespace) -> list[Given]:
@@ -102,7 +102,7 @@ def verify(journal: Journal, as_json: bool, receipts: list[str] | None = None) -
         sys.stdout.write("\n")
     elif verdict.whole:
         jobs = f"{verdict.jobs:,} job{'s' * (verdict.jobs != 1)}"
-        held = f" It holds the head of {len(receipts)} receipt(s)." if receipts else ""
+        held = f" It holds the head of {many(len(receipts), 'receipt')}." if receipts else ""
         events = f"{verdict.events:,} event{'s' * (verdict.events != 1)}"
         print(f"✓ The journal is whole: {events} over {jobs}.{held}")
     else:

@@ -16,7 +16,7 @@ from providers.jobs.staying_off import entry_document, exported, names_them, nam
 from providers.jobs.still_off import when
 from providers.jobs.sweep import INCOMPLETE, Swept, plan_again, refresh_receipts, sweep
 from providers.jobs.words import where_and_why
-from providers.text import json_text, shown
+from providers.text import json_text, many, shown
 
 ERASED = "(erased: checked on add-back only)"
 
@@ -66,7 +66,7 @@ async def suppressed(args: argparse.Namespace, workspace: Workspace) -> int:
 
 def _progress(found: Found) -> None:
     account = f"{found.account.name} ({found.account.provider.label})"
-    said = f"✗ {shown(found.error)}" if found.error else f"{len(found.places)} place(s) found"
+    said = f"✗ {shown(found.error)}" if found.error else f"{many(len(found.places), 'place')} found"
     print(f"{account}: {said} ({found.calls} calls, {found.seconds:.1f} s)", flush=True)
 
 

@@ -21,7 +21,7 @@ from providers.jobs.receipts import FORMATS, VERIFY, receipt
 from providers.journal import Journal
 from providers.journal.erased import Traces, mentions
 from providers.journal.files import write_private
-from providers.text import shown
+from providers.text import many, shown
 
 RECEIPT = re.compile(r"^rosterdeck-job-(?P<job>.+)\.(md|json|csv)$")
 
@@ -83,19 +83,19 @@ def words(found: Forgetting) -> list[str]:
     counts = found.traces.counts(found.files)
     lines = [
         f"Forget {shown(', '.join(found.addresses))}: erase them from RosterDeck's own records.",
-        f"Found: {counts['members']:,} member record(s) in {counts['jobs']:,} job(s), "
-        f"{counts['everywhere']:,} everywhere job(s), {counts['register']:,} register "
+        f"Found: {many(counts['members'], 'member record')} in {many(counts['jobs'], 'job')}, "
+        f"{many(counts['everywhere'], 'everywhere job')}, {counts['register']:,} register "
         f"entr{'y' if counts['register'] == 1 else 'ies'} keeping their addresses, "
-        f"{found.files:,} file(s) in the exports folder (receipts written again, other files "
-        "deleted).",
+        f"{many(found.files, 'file')} in the exports folder (receipts written again, other "
+        "files deleted).",
     ]
     if found.traces.open:
         lines.append("What a job could still send them becomes protected: never sent.")
     if found.traces.chained:
         lines.append(
-            f"⚠ {found.traces.chained:,} text(s) the journal's hash chain holds as written name "
-            "them (a why, a note, a provider's words from before they were kept nameless): "
-            "they stay, since erasing them would break the chain's proof."
+            f"⚠ {many(found.traces.chained, 'text')} the journal's hash chain holds as "
+            "written name them (a why, a note, a provider's words from before they were kept "
+            "nameless): they stay, since erasing them would break the chain's proof."
         )
     if found.traces.suppressed:
         lines.append(

@@ -12,7 +12,7 @@ from providers.jobs.invites import invite_words
 from providers.journal import Journal
 from providers.journal.records import Job
 from providers.journal.register import MERGED, Entry
-from providers.text import shown
+from providers.text import many, shown
 
 
 def when(stamp: str) -> str:
@@ -58,7 +58,10 @@ def status(journal: Journal, entry: Entry) -> tuple[str, str]:
         places = "; ".join(
             f"{shown(b.where)} ({b.account}), first seen back {when(b.first_seen)}" for b in back
         )
-        return f"back as of {at}", f"{line} Back in {len(back)} place(s) as of {at}: {places}."
+        return (
+            f"back as of {at}",
+            f"{line} Back in {many(len(back), 'place')} as of {at}: {places}.",
+        )
     if sweep.unsearched:
         blind = "; ".join(f"{u['account']}: {shown(u['where'])}" for u in sweep.unsearched)
         return f"off everywhere searched as of {at}", (
