@@ -176,6 +176,16 @@ async def test_an_operation_the_provider_has_not_is_refused_in_words(
     assert desk.journal.jobs() == []
 
 
+async def test_a_plan_with_nobody_to_send_says_why(desk: Desk) -> None:
+    group, _ = await choir(desk, 1)
+    adapter = await desk.adapter("sandbox-wasend")
+    locked = [m async for p in adapter.members(group) for m in p.members if m.locked]
+    for named, why in [([], "nobody was named"), (locked[:1], locked[0].locked_reason)]:
+        with pytest.raises(Refused) as refused:
+            await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, named))
+        assert refused.value.message == f"Nothing can be sent to Events team / Choir: {why}."
+
+
 async def test_deleted_contacts_cannot_be_undone(desk: Desk) -> None:
     adapter = await desk.adapter("sandbox-rasl")
     group = next(c for c in await adapter.containers() if c.name == "Board")
