@@ -18,7 +18,7 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
-from providers.accounts.workspace import TokenSource
+from providers.accounts.token_source import TokenSource
 from providers.errors import ConfigurationError
 
 SERVICE = "rosterdeck"

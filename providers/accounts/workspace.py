@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Callable
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from providers.accounts.store import Account, AccountStore, Option, data_dir
+from providers.accounts.token_source import TokenSource
 from providers.errors import ConfigurationError
 from providers.sandbox import endpoints
 
@@ -38,16 +38,6 @@ SPED_UP_DEMO: dict[str, Option] = {
     "read_jitter": 0.1,
     "time_scale": 10,
 }
-
-
-class TokenSource(StrEnum):
-    """Where an account's token was found; the sandbox's are built in, and finding them
-    loads no keyring."""
-
-    ENVIRONMENT = "environment"
-    KEYRING = "keyring"
-    MISSING = "missing"
-    BUILT_IN = "built-in"
 
 
 class Workspace(Protocol):

@@ -12,7 +12,7 @@ import pytest
 from keyring.backends import fail, null
 
 from providers.accounts.credentials import Credentials, env_var_for, keyring_status
-from providers.accounts.workspace import TokenSource
+from providers.accounts.token_source import TokenSource
 from providers.errors import ConfigurationError
 from tests.helpers import MemoryKeyring
 
