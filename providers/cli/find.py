@@ -37,7 +37,7 @@ def said_found(found: Found) -> None:
         where = container.where
         who = " ".join(part for part in (member.name, member.address) if part) or member.id
         gone = found.removed.get((container.id, member.id))
-        already = f"  ✓ already removed by {shown(gone)}" if gone else ""
+        already = f"  ✓ {shown(gone)}" if gone else ""
         print(
             f"  {container.kind.value:<9} {shown(where)}: {shown(who)}{_why_not(place)}{already}",
             flush=True,

@@ -530,7 +530,7 @@ def refuse_unsendable(adapter: Adapter, container: Container) -> None:
 
 
 def _removed_by(job: str | None) -> str:
-    return f" (already removed by {job})" if job else ""
+    return f" ({job})" if job else ""
 
 
 def _sendable(part: Job) -> int:

@@ -144,8 +144,10 @@ def mark(
 def removals(
     conn: Connection, provider: str, places: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
-    """For each (container id, member id), the latest job that removed that member there,
-    in words: which job, by whom, on which host, when."""
+    """For each (container id, member id), the latest job that removed that member there, or
+    is removing them now, in words: what it did, which job, by whom, on which host, when. A
+    member who left the list a moment ago may be one whose removal has landed and is not yet
+    journaled: "being removed by" says so, where silence would read as a stranger's doing."""
     from sqlalchemy import select
 
     from providers.journal.tables import items, jobs
@@ -154,6 +156,7 @@ def removals(
     rows = conn.execute(
         select(
             items.c.member_id,
+            items.c.state,
             items.c.updated_at,
             jobs.c.id.label("job_id"),
             jobs.c.container,
@@ -163,7 +166,7 @@ def removals(
         .select_from(items.join(jobs, jobs.c.id == items.c.job_id))
         .where(
             items.c.member_id.in_(sorted({member for _, member in wanted})),
-            items.c.state == Outcome.REMOVED.value,
+            items.c.state.in_([Outcome.REMOVED.value, *IN_FLIGHT]),
             jobs.c.provider == provider,
             jobs.c.dry_run == 0,
         )
@@ -173,5 +176,13 @@ def removals(
     for row in rows:
         key = (json.loads(row.container)["id"], row.member_id)
         if key in wanted:
-            found[key] = f"{_said(row)}, {row.updated_at[:16].replace('T', ' ')} UTC"
+            when = f"{row.updated_at[:16].replace('T', ' ')} UTC"
+            found[key] = f"{_DOING[row.state]} {_said(row)}, {when}"
     return found
+
+
+_DOING = {
+    Outcome.REMOVED.value: "already removed by",
+    SENDING: "being removed by",
+    Outcome.UNKNOWN.value: "perhaps removed (its answer was lost) by",
+}

@@ -104,6 +104,23 @@ async def test_someone_named_by_id_and_already_removed_is_said_to_be(desk: Desk)
     assert f"{stranger}. Nothing was sent" in said, "nobody removed them: nothing more said"
 
 
+async def test_someone_whose_removal_landed_but_is_not_yet_journaled_is_said_to_be_going(
+    desk: Desk, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Two people on one group: the first's write reached WhatsApp, its answer is on its way.
+    The second, reading the group in that moment, is told who is removing them."""
+    group, members = await choir(desk, 2)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    ticket = desk.confirm(proposal)
+    desk.journal.mark_sending(ticket.job_id, [members[0].id], 0)
+    session, jid = group.id.split("/")
+    del sandbox.wasend.groups[session][jid]["participants"][members[0].id]
+    second = Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
+    with pytest.raises(Refused) as refused:
+        await second.propose_entries("sandbox-wasend", group.id, [members[0].id])
+    assert f"{members[0].id} (being removed by job {ticket.job_id} (" in str(refused.value)
+
+
 def promote(sandbox: Sandbox, group: Container, member: Member, owner: bool = True) -> None:
     """WhatsApp changes behind the plan's back: this member became the group's owner."""
     session, jid = group.id.split("/")
