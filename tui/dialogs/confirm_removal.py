@@ -101,11 +101,23 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         if not typed.isalnum() or typed in "yn" or isinstance(self.focused, Input):
             return
         event.stop()
+        answers = f"y: {self.asked.label} · n: Cancel"
+        if not self.asks_why:  # no Why field to say it in: a resume keeps its job's reason
+            self.notify(f"{typed!r} went nowhere · {answers}", severity="warning")
+            return
         reason = self.query_one("#reason", Input)
-        reason.placeholder = (
-            f"{typed!r} went nowhere · tab: type a reason · y: {self.asked.label} · n: Cancel"
-        )
+        reason.placeholder = f"{typed!r} went nowhere · {self.keys_to(reason)}: Why · {answers}"
         reason.add_class("-nudged")
+
+    def keys_to(self, widget: Input) -> str:
+        """The presses that move the focus from where it is to `widget`, the shorter way
+        round, as a person would type them ("tab", "shift+tab twice", "tab 3 times")."""
+        chain = self.focus_chain
+        here = chain.index(self.focused) if self.focused in chain else 0
+        there = chain.index(widget)
+        forward, backward = (there - here) % len(chain), (here - there) % len(chain)
+        key, times = ("tab", forward) if forward <= backward else ("shift+tab", backward)
+        return {1: key, 2: f"{key} twice"}.get(times, f"{key} {times} times")
 
     @property
     def reason(self) -> str:

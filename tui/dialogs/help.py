@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui.dialogs.modal import DeckModal
+from tui.widgets.row_table import RowTable
 
 #: bindings every list has (said once, as "Move"), the palette (said on its own row), and
 #: Textual's own plumbing (tab between widgets, copy a selection), which needs no telling
@@ -64,7 +65,7 @@ class HelpScreen(DeckModal[None]):
                 or re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
             )  # EverywhereProgress: 2 words
             yield Static(f"Keys on this screen ({name})", classes="head", markup=False)
-            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield RowTable()
             yield Static("escape closes this help", classes="hint", markup=False)
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from providers.errors import ProviderError
 from providers.text import shown
 from tui.screens.base import DeckScreen
+from tui.widgets.row_table import RowTable
 
 #: where a status stops: a provider's real answers are shorter, an endless one is cut
 STATUS_CHARS = 160
@@ -62,7 +63,7 @@ class AccountsScreen(DeckScreen):
         return "Accounts — choose one and press enter"
 
     def body(self) -> ComposeResult:
-        yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="accounts")
         yield Static("", id="note", markup=False)
 
     def on_mount(self) -> None:

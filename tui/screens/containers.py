@@ -18,6 +18,7 @@ from providers.models import Container, ContainerKind, Operation
 from providers.text import shown
 from tui.messages import Propose
 from tui.screens.base import DeckScreen
+from tui.widgets.row_table import RowTable
 
 #: the most of a name a cell shows, alone or beside a session, and of a session: the other
 #: columns stay in view at 80 columns
@@ -83,7 +84,7 @@ class ContainersScreen(DeckScreen):
 
     def body(self) -> ComposeResult:
         yield Input(placeholder="type to filter by name", id="filter", select_on_focus=False)
-        yield DataTable(id="containers", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="containers")
         yield Static("… loading", id="status", markup=False)
 
     @property

@@ -22,6 +22,7 @@ from providers.text import shown
 from tui.screens.job import JobScreen
 from tui.screens.progress import COUNTED
 from tui.widgets.outcome_table import said_of
+from tui.widgets.row_table import RowTable
 
 RowKey = tuple[str, str]  # (place's job id, member id)
 
@@ -74,7 +75,7 @@ class EverywhereProgressScreen(JobScreen):
     def body(self) -> ComposeResult:
         yield ProgressBar(total=1, show_eta=False, id="bar")
         yield Static("", id="counts", markup=False)
-        yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="places")
         yield Static("", id="said", markup=False)
         yield Static("", id="status", markup=False)
 

@@ -16,6 +16,7 @@ from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
 from providers.text import shown
 from tui.screens.base import DeckScreen
+from tui.widgets.row_table import RowTable
 
 COLUMNS = ("Account", "Where", "Who", "Can be removed")
 
@@ -44,7 +45,7 @@ class FindScreen(DeckScreen):
 
     def body(self) -> ComposeResult:
         yield Input(placeholder="their phones, emails or ids (any spelling), then enter", id="who")
-        yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="places")
         yield Static(
             "Every account is searched at once, a few calls each.", id="status", markup=False
         )
@@ -66,6 +67,9 @@ class FindScreen(DeckScreen):
         self.found: list[Found] = []
         self.entries: list[str] = []
         self.newest_job = self.deck.desk.journal.newest_everywhere()
+        #: what the status line says of the search, and each row's why, where it has one
+        self.counted = ""
+        self.whys: list[str] = []
 
     def on_screen_resume(self) -> None:
         """Back from a job that acted on these places: the rows no longer say where they
@@ -114,9 +118,11 @@ class FindScreen(DeckScreen):
         self.found.sort(key=lambda f: order.index(f.account.name))
         table = self.query_one(DataTable)
         table.clear()
+        self.whys = []
         for found in self.found:
-            for row in _rows(found):
+            for row, why in _rows(found):
                 table.add_row(*row)
+                self.whys.append(why)
         self.searched += 1
         places = sum(len(f.places) for f in self.found)
         calls = sum(f.calls for f in self.found)
@@ -126,7 +132,20 @@ class FindScreen(DeckScreen):
         )
         if self.searched == len(order) and self.removable:
             line += " · d removes them from every place"
-        self.say(line)
+        self.counted = line
+        self.say_status()
+
+    def say_status(self) -> None:
+        """Under the list, how far the search has got; but while a row that a cell can only
+        hint at is under the cursor (not searched, read-only, unknown), why, whole."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        why = self.whys[row] if table.row_count and 0 <= row < len(self.whys) else ""
+        self.say(shown(why) if why else self.counted)
+
+    def on_data_table_row_highlighted(self) -> None:
+        if self.found:
+            self.say_status()
         self.refresh_bindings()
 
     @property
@@ -148,26 +167,35 @@ class FindScreen(DeckScreen):
         self.ask_desk(lambda desk: desk.propose_everywhere(plan))
 
 
-def _rows(found: Found) -> list[tuple[str, str | Text, str | Text, str]]:
-    """An account's answer as table rows: each place, and what could not be searched."""
+Row = tuple[str, str | Text, str | Text, str]
+
+
+def _rows(found: Found) -> list[tuple[Row, str]]:
+    """An account's answer as table rows, each with why in full where a cell can only hint
+    (the status line says it while the row is under the cursor): each place, and what could
+    not be searched or told."""
     account = found.account.name
-    rows: list[tuple[str, str | Text, str | Text, str]] = []
+    rows: list[tuple[Row, str]] = []
     if found.error:
-        rows.append((account, "✗ not searched", Text(shown(found.error)), ""))
+        why = f"✗ {account} not searched: {found.error}"
+        rows.append(((account, "✗ not searched", Text(shown(found.error)), ""), why))
     for place in found.places:
         container, member = place.container, place.member
-        if container.read_only:  # why: `rosterdeck find` says it in full
+        why = ""
+        if container.read_only:
             removable = f"⊘ {container.read_only_word or 'read-only'}"
+            why = f"⊘ {container.where}: {container.read_only_said}"
         elif member.locked:
             removable = "⊘ locked"
         else:
             removable = "✓ yes"
         who = Text(shown(member.name or member.address or member.id))
-        rows.append((account, Text(shown(container.where)), who, removable))
-    rows += [
-        (account, Text(shown(c.parent or c.name)), "", "? not searched") for c in found.unsearched
-    ]
-    rows += [  # looked in, but could not tell: `rosterdeck find` says why in full
-        (account, Text(shown(c.where)), c.read_only_word, "? unknown") for c in found.unsure
-    ]
+        rows.append(((account, Text(shown(container.where)), who, removable), why))
+    for c in found.unsearched:
+        where = c.parent or c.name
+        why = f"? not searched: {c.read_only_said}"
+        rows.append(((account, Text(shown(where)), c.read_only_word, "? not searched"), why))
+    for c in found.unsure:  # looked in, but could not tell
+        why = f"? {c.where}: {c.read_only_said}"
+        rows.append(((account, Text(shown(c.where)), c.read_only_word, "? unknown"), why))
     return rows

@@ -14,6 +14,7 @@ from providers.journal.records import EverywhereJob, Job
 from providers.models import STATE_WORDS
 from providers.text import shown
 from tui.screens.base import DeckScreen
+from tui.widgets.row_table import RowTable
 
 #: the most of a container's name a row shows, so that its state stays in view
 NAME_CHARS = 36
@@ -31,7 +32,7 @@ class HistoryScreen(DeckScreen):
         return "History — every removal job, newest first"
 
     def body(self) -> ComposeResult:
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="jobs")
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from providers.text import shown
 from tui.dialogs.ask import AskScreen
 from tui.messages import Forgot
 from tui.screens.base import DeckScreen
+from tui.widgets.row_table import RowTable
 
 ADDRESS_CHARS = 44
 ERASED = "erased: checked on add-back only"
@@ -30,11 +31,17 @@ class RegisterScreen(DeckScreen):
         Binding("e", "export", "Export", id="export-register", show=False),
     ]
 
+    #: whether anyone is on it: sweeping, taking off and exporting need someone
+    listed = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.listed or action not in ("sweep", "lift", "export")
+
     def heading(self) -> str:
         return "Do-not-re-add register — who asked to stay off"
 
     def body(self) -> ComposeResult:
-        yield DataTable(id="register", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="register")
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
@@ -52,6 +59,8 @@ class RegisterScreen(DeckScreen):
         table = self.query_one(DataTable)
         table.clear()
         entries = self.deck.desk.journal.register.entries()
+        self.listed = bool(entries)
+        self.refresh_bindings()
         for entry in entries:
             who = shown(", ".join(entry.addresses), ADDRESS_CHARS) if entry.addresses else ERASED
             table.add_row(

@@ -17,6 +17,7 @@ from providers.jobs.still_off import when
 from providers.jobs.sweep import Swept, plan_again, refresh_receipts, sweep
 from providers.text import shown
 from tui.screens.base import DeckScreen
+from tui.widgets.row_table import RowTable
 
 
 class SweepScreen(DeckScreen):
@@ -42,7 +43,7 @@ class SweepScreen(DeckScreen):
         return "Sweep — is everyone on the register still off everything?"
 
     def body(self) -> ComposeResult:
-        yield DataTable(id="back", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="back")
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:

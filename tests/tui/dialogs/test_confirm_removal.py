@@ -110,9 +110,41 @@ async def test_a_letter_typed_on_a_button_is_said_to_go_nowhere_and_sends_nothin
         await pilot.pause()
         reason = app.screen.query_one("#reason", Input)
         assert reason.value == "" and reason.has_class("-nudged")
-        assert reason.placeholder == "'d' went nowhere · tab: type a reason · y: Remove · n: Cancel"
+        said, way, rest = reason.placeholder.split(" · ", 2)
+        assert said == "'d' went nowhere" and rest == "y: Remove · n: Cancel"
         assert not app._notifications
         assert app.focused is app.screen.query_one("#cancel", Button)
         await pilot.press("enter")
         await pilot.pause()
         assert app.decisions == [Decision(go=False)]
+    assert way == "shift+tab: Why", "the shorter way round"
+
+
+async def test_the_way_to_the_why_field_is_the_way_there() -> None:
+    """The keys the nudge names, pressed, put the cursor in the Why field, from any button."""
+    for start in ("#cancel", "#confirm", "#dry-run", "#words"):
+        app = Host(proposal())
+        async with app.run_test() as pilot:
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmRemovalScreen)
+            reason = dialog.query_one("#reason", Input)
+            dialog.query_one(start).focus()
+            await pilot.pause()
+            await pilot.press("q")
+            way = reason.placeholder.split(" · ")[1].removesuffix(": Why")
+            key, _, times = way.partition(" ")
+            count = {"": 1, "twice": 2}.get(times) or int(times.split()[0])
+            await pilot.press(*[key] * count)
+            assert app.focused is reason, (start, way)
+
+
+async def test_a_letter_on_a_resume_which_has_no_why_field_is_said_in_a_notice() -> None:
+    asked = Proposal(kind=Kind.RESUME, lines=("Resume job X: 3 members.",), word="", label="Resume")
+    app = Host(asked)
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [
+            "'q' went nowhere · y: Resume · n: Cancel"
+        ]
+        assert not app.decisions

@@ -48,6 +48,14 @@ async def test_f_finds_one_person_in_every_account() -> None:
         # looked in, but could not tell: members with no phone, a list cut short
         assert ["Events team / Plot Holders", "2 no phone", "? unknown"] in [r[1:] for r in rows]
         assert ["Events team / Seed Swap", "incomplete", "? unknown"] in [r[1:] for r in rows]
+        # a cell can only hint why: the row under the cursor says it whole below the list
+        blind = next(r for r, row in enumerate(rows) if row[3] == "? not searched")
+        await pilot.press(*["down"] * blind)
+        await until(pilot, lambda: "not searched: " in text_of(pilot, "#status"))
+        said = text_of(pilot, "#status")
+        await pilot.press("home")
+        await until(pilot, lambda: "3 of 3 accounts searched" in text_of(pilot, "#status"))
+    assert said == "? not searched: Sales line is unlinked: link its phone again in WaSend"
 
 
 async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:

@@ -37,6 +37,10 @@ async def test_s_shows_the_register_and_x_takes_someone_off_it_with_why() -> Non
         await pilot.press(*"T-12 asked back", "enter")
         await until(pilot, lambda: rows(app) == [])
         assert "Nobody is on the register" in text_of(pilot, "#status")
+        await until(pilot, lambda: "s" not in app.screen.active_bindings)
+        keys = app.screen.active_bindings
+        assert "x" not in keys and "e" not in keys, "nobody to sweep, take off or export"
+        assert keys["F"].enabled, "the journal may still hold someone to forget"
         (lifted,) = app.desk.journal.register.entries(active=False)
         assert lifted.lifted_reason == "T-12 asked back"
 
