@@ -20,8 +20,8 @@ from dataclasses import replace
 
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace, verify_command
-from providers.errors import NothingToDo, Refused
-from providers.jobs import forget
+from providers.errors import Refused
+from providers.jobs import follow_ups, forget
 from providers.jobs.community import plan_community
 from providers.jobs.everywhere import (
     EverywherePlan,
@@ -32,11 +32,8 @@ from providers.jobs.everywhere import (
 )
 from providers.jobs.lookup import plan_for_entries
 from providers.jobs.plans import (
-    TYPED_CONFIRMATION_ABOVE,
     Plan,
-    confirmation_word,
     estimate,
-    estimate_for,
     record_plan,
     undo_plan,
 )
@@ -54,23 +51,18 @@ from providers.jobs.staying_off import (
     register_words,
 )
 from providers.jobs.words import (
-    cost,
     everywhere_words,
     nothing_to_send,
     pace,
     place,
     plan_words,
-    resume_words,
-    retry_words,
     typed_matches,
-    what,
 )
 from providers.journal import Journal
-from providers.journal.erased import is_erased
-from providers.journal.records import PENDING, SENDING, EverywhereJob, Item, Job
+from providers.journal.records import EverywhereJob, Job
 from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
-from providers.models import Container, Member, Operation, Outcome, Provider
+from providers.models import Container, Member, Operation, Provider
 from providers.protocol import Adapter
 from providers.text import shown
 
@@ -296,59 +288,12 @@ class Desk:
         return parts_of(self.journal, job_id)
 
     async def propose_resume(self, job_id: str) -> Proposal:
-        """The rest of a stopped job: what is due or was cancelled, after reading what the
-        lost answers did. Nothing already done is sent again; the failed stay failed (a
-        retry sends them)."""
-        self.refuse_while_busy()
-        parts, whole = self._parts(job_id)
-        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
-        due = cancelled = unsure = 0
-        for part in parts:
-            due += part.counts.get(PENDING, 0)
-            cancelled += part.counts.get(Outcome.CANCELLED.value, 0)
-            unsure += part.counts.get(SENDING, 0) + part.counts.get(Outcome.UNKNOWN.value, 0)
-        if not due + cancelled + unsure:
-            raise NothingToDo(f"Job {job_id} has nothing left to resume.")
-        note = parts[0].note if whole is None else ""
-        lines = resume_words(job_id, what(parts, whole), note, due, cancelled, unsure)
-        lines += await self._cost_lines(parts, lambda part: _sendable(part))
-        operation = parts[0].operation
-        return Proposal(
-            kind=Kind.RESUME,
-            lines=tuple(lines),
-            word=confirmation_word(operation, due + cancelled + unsure, parts[0].container.name)
-            if whole is None
-            else "",
-            label="Resume",
-            job_id=job_id,
-        )
+        """The rest of a stopped job (`follow_ups`)."""
+        return await follow_ups.propose_resume(self, job_id)
 
     async def propose_retry(self, job_id: str) -> Proposal:
-        """Send again only the members that failed; nothing else leaves."""
-        self.refuse_while_busy()
-        parts, whole = self._parts(job_id)
-        self.refuse_busy_places([(part.provider, part.container) for part in parts], job_id)
-        failed_in = {part.id: self._failed(part.id) for part in parts}
-        only = {part_id: tuple(i.member.id for i in f) for part_id, f in failed_in.items() if f}
-        failed = [item for items in failed_in.values() for item in items]
-        if not failed:
-            raise NothingToDo(f"Nothing failed in job {job_id}: there is nothing to send again.")
-        left = sum(
-            p.counts.get(PENDING, 0) + p.counts.get(Outcome.CANCELLED.value, 0) for p in parts
-        )
-        lines = retry_words(job_id, what(parts, whole), failed, left)
-        counts = {part_id: len(ids) for part_id, ids in only.items()}
-        lines += await self._cost_lines(
-            [p for p in parts if p.id in only], lambda part: counts[part.id]
-        )
-        return Proposal(
-            kind=Kind.RETRY,
-            lines=tuple(lines),
-            word=str(len(failed)) if len(failed) > TYPED_CONFIRMATION_ABOVE else "",
-            label="Send again",
-            job_id=job_id,
-            only=only,
-        )
+        """Only the failed of a job, sent again (`follow_ups`)."""
+        return await follow_ups.propose_retry(self, job_id)
 
     async def propose_undo(self, job_id: str) -> Proposal:
         """Add back the members a removal took out, where the provider can."""
@@ -360,11 +305,6 @@ class Desk:
             )
         proposal = await self.propose(undo_plan(self.journal, job_id))
         return replace(proposal, kind=Kind.UNDO, job_id=job_id)
-
-    def _failed(self, job_id: str) -> list[Item]:
-        """The failed members a retry may send: not those forgotten since."""
-        failed = self.journal.items(job_id, [Outcome.FAILED.value])
-        return [item for item in failed if not is_erased(item.member)]
 
     async def propose_forget(self, addresses: Sequence[str]) -> Proposal:
         """Erase a person from RosterDeck's own records (the journal, the register's copy of
@@ -389,22 +329,6 @@ class Desk:
         exports = self.workspace.exports_path()
         verify = verify_command(self.workspace)
         return forget.forget(self.journal, exports, proposal.forgetting, kept, verify)
-
-    async def _cost_lines(self, parts: Sequence[Job], count: Callable[[Job], int]) -> list[str]:
-        """The cost of sending `count(part)` members of each part, at each account's pace and
-        within today's budget."""
-        lines: list[str] = []
-        for part in parts:
-            members = count(part)
-            if not members:
-                continue
-            adapter = await self.adapter(part.account)
-            guess = estimate_for(adapter, self.journal, part.account, part.container, members)
-            whose = f"{part.account}'s" if len(parts) > 1 else "this account's"
-            lines.append(cost(guess, whose))
-            if said := pace(adapter.capabilities_at(part.container)):
-                lines.append(said)
-        return lines
 
     # -- confirming ------------------------------------------------------------------------
 
@@ -531,11 +455,3 @@ def refuse_unsendable(adapter: Adapter, container: Container) -> None:
 
 def _removed_by(job: str | None) -> str:
     return f" ({job})" if job else ""
-
-
-def _sendable(part: Job) -> int:
-    counts = part.counts
-    return sum(
-        counts.get(state, 0)
-        for state in (PENDING, SENDING, Outcome.UNKNOWN.value, Outcome.CANCELLED.value)
-    )

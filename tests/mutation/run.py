@@ -106,6 +106,7 @@ SCOPE: dict[str, tuple[str, ...] | None] = {
         "xǁDeskǁpropose",
         "xǁDeskǁcheck",
     ),
+    "providers/jobs/follow_ups.py": ("x__refuse_when_spent",),
 }
 
 #: mutmut's verdicts: the tests failed, or hung until stopped (both are caught in CI)
