@@ -187,7 +187,7 @@ async def act(
     """Show the proposal, agree it, journal it, run it printing each member, and finish:
     the same steps for every action that sends."""
     # a missing reason or override is said before anything is asked
-    desk.check(proposal, reason=reason, override=asked.override)
+    desk.check(proposal, typed=None, reason=reason, override=asked.override)
     if not as_json:
         show(proposal, dry_run)
         for line in asked.lines(proposal):

@@ -152,7 +152,7 @@ async def forget(args: argparse.Namespace, workspace: Workspace) -> int:
         except NothingToDo as nothing:
             print(nothing)
             return 0
-        desk.check(proposal, reason=args.reason)  # said before anything is asked
+        desk.check(proposal, typed=None, reason=args.reason, override="")  # before asking
         if not args.json:
             show(proposal)
         typed = await agreed(proposal, args.yes)

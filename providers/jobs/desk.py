@@ -324,7 +324,7 @@ class Desk:
         self, proposal: Proposal, *, typed: str | None = None, reason: str = ""
     ) -> forget.Forgotten:
         """Erase what the proposal found, once agreed, with why (which must not name them)."""
-        kept = self.check(proposal, typed=typed, reason=reason)
+        kept = self.check(proposal, typed=typed, reason=reason, override="")
         assert proposal.forgetting is not None
         exports = self.workspace.exports_path()
         verify = verify_command(self.workspace)
@@ -336,14 +336,15 @@ class Desk:
         self,
         proposal: Proposal,
         *,
-        typed: str | None = None,
-        reason: str = "",
-        override: str = "",
+        typed: str | None,
+        reason: str,
+        override: str,
     ) -> str:
         """Refuse what is missing, in one sentence, before anything is journaled; returns the
         reason as it will be kept. `typed` is None where the face confirmed another way (the
         shell's --yes). Adding back people on the register takes an `override` reason; a
-        reason kept on the chain must not name the people it is about."""
+        reason kept on the chain must not name the people it is about. Every face says all
+        three, so that none forgets one."""
         self.refuse_while_busy()
         self.refuse_busy_places(self._places(proposal), proposal.job_id)
         if typed is not None and proposal.word and not typed_matches(typed, proposal.word):

@@ -3,6 +3,7 @@ behind RosterDeck's back, the demo's Choir group through a desk."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,6 +92,15 @@ def tamper(where: Path | str, *statements: str) -> None:
         for statement in statements:
             conn.execute(text(statement))
     engine.dispose()
+
+
+def another_process(journal_at: Path | str, job_id: str, pid: int, host: str, age: float) -> None:
+    """The runner row a process `pid` on `host` writes, its heartbeat `age` seconds old."""
+    tamper(
+        journal_at,
+        "INSERT INTO runners (job_id, pid, host, started_at, heartbeat) VALUES "
+        f"('{job_id}', {pid}, '{host}', '2030-01-02T03:04:05.000+00:00', {time.time() - age})",
+    )
 
 
 async def choir(desk: Desk, count: int) -> tuple[Container, list[Member]]:

@@ -17,11 +17,12 @@ from providers.jobs.proposal import Kind
 from providers.jobs.receipts import receipt
 from providers.journal import Journal
 from providers.journal.records import JobState
+from providers.journal.runners import JobBusy
 from providers.models import Container, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
-from tests.helpers.journal import choir, removals
+from tests.helpers.journal import another_process, choir, removals
 
 
 @pytest.fixture
@@ -55,8 +56,9 @@ async def test_an_account_that_asks_why_refuses_a_job_without_a_reason(
     )
     group, members = await choir(desk, 2)
     proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
-    with pytest.raises(Refused, match="asks why for every job"):
+    with pytest.raises(Refused) as refused:
         desk.confirm(proposal, reason="   ")
+    assert str(refused.value).startswith("This account asks why for every job: give a reason")
     ticket = desk.confirm(proposal, reason=" T-1  unsubscribe ")
     assert desk.journal.job(ticket.job_id).reason == "T-1 unsubscribe"
 
@@ -371,3 +373,26 @@ async def test_an_account_asked_for_twice_at_once_is_opened_and_wired_once(
     assert first is second and Slow.opened == 1
     assert desk.opened("sandbox-wasend") is first
     await desk.aclose()
+
+
+async def test_nothing_is_proposed_once_rosterdeck_is_ending(desk: Desk) -> None:
+    group, members = await choir(desk, 2)
+    desk.runs.stopping = True
+    with pytest.raises(Refused) as refused:
+        await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    assert str(refused.value) == "RosterDeck is ending: the job stays for the next start."
+
+
+async def test_a_resume_confirmed_while_another_process_took_the_job_names_that_process(
+    desk: Desk, tmp_path: Path
+) -> None:
+    """Between the dialog and `y`, someone else resumed the same job: the refusal says the
+    job is theirs now (not merely that its place is busy), and nothing is sent."""
+    group, members = await choir(desk, 2)
+    proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    ticket = desk.confirm(proposal)
+    resume = await desk.propose_resume(ticket.job_id)
+    another_process(tmp_path / "journal.sqlite3", ticket.job_id, 4242, "far-away", age=1)
+    with pytest.raises(JobBusy) as refused:
+        desk.confirm(resume)
+    assert str(refused.value).startswith(f"Job {ticket.job_id} is being run by process 4242 on")
