@@ -48,6 +48,7 @@ async def test_an_everywhere_job_suppresses_and_undoing_it_is_refused_unless_ove
     )
     proposal = await desk.propose_undo(choir_part.id)
     assert proposal.suppressed == (entry.id,)
+    assert proposal.label == "Add back" and proposal.invites == (), "adding revokes no link"
     assert any("asked to stay off" in line for line in proposal.lines)
     jobs = len(desk.journal.jobs())
     with pytest.raises(Refused, match=r"asked to stay off.*override"):
@@ -61,6 +62,13 @@ async def test_an_everywhere_job_suppresses_and_undoing_it_is_refused_unless_ove
     assert "overridden by" in said and "T-4900: she asked to rejoin the choir" in said
     assert desk.journal.register.overridden(ticket.job_id)["entries"] == f'["{entry.id}"]'
     assert desk.journal.verify().whole
+
+    # back in the choir: taking her off again is what the register asks, never refused by it
+    group, members = await choir(desk)
+    (her,) = [m for m in members if m.id in entry.addresses]
+    again = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, [her]))
+    assert again.suppressed == () and again.invites == (group,)
+    desk.confirm(again, reason="T-4901")
 
 
 async def test_an_import_like_add_back_of_someone_suppressed_is_refused(
