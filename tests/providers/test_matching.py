@@ -318,3 +318,20 @@ def test_a_national_number_of_nine_digits_without_a_trunk_0_matches() -> None:
     """`612 345 678`: a French mobile as written at home, no trunk 0 to drop."""
     zoe = Member(id="33612345678@s.whatsapp.net", name="Zoe", address="+33612345678")
     assert matching.match(["612 345 678"], [zoe]).matched == {"612 345 678": [zoe]}
+
+
+def test_a_national_number_matches_only_the_full_number_it_ends() -> None:
+    """The trunk 0 alone is dropped, and every digit after it must end the full number: two
+    numbers that share their last nine digits are told apart by the ones before."""
+    ada = Member(id="447700900123@s.whatsapp.net", name="Ada", address="+447700900123")
+    bea = Member(id="446700900123@s.whatsapp.net", name="Bea", address="+446700900123")
+    cal = Member(id="12025550110@s.whatsapp.net", name="Cal", address="+12025550110")
+    dee = Member(id="14025550110@s.whatsapp.net", name="Dee", address="+14025550110")
+    found = matching.match(["07700 900123", "(202) 555-0110"], [ada, bea, cal, dee])
+    assert found.matched == {"07700 900123": [ada], "(202) 555-0110": [cal]}
+
+
+def test_a_national_number_never_matches_an_id_that_ends_in_its_digits() -> None:
+    """An id that is not a phone number (letters in it) is no full number to end."""
+    ref = Member(id="ref-4477009001234", name="Ref", address="ref@example.com")
+    assert matching.match(["07700 9001234"], [ref]).unmatched == ["07700 9001234"]
