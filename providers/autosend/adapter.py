@@ -17,6 +17,7 @@ from providers.autosend.answers import (
     how_many,
     mentions,
 )
+from providers.http.adapter import HttpAdapter
 from providers.http.client import ProviderHttp
 from providers.models import (
     Capabilities,
@@ -30,7 +31,7 @@ from providers.models import (
     Provider,
     Whereabouts,
 )
-from providers.protocol import HttpAdapter, outcomes, read_whole
+from providers.protocol import outcomes, read_whole
 
 GLOBAL_LIST = "GLOBAL_CONTACT_LIST"
 PAGE_SIZE = 100

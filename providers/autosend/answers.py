@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator
 
+from providers.http.adapter import Lenient
 from providers.models import Member
-from providers.protocol import Lenient
 
 
 class ContactList(Lenient):

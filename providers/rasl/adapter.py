@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from providers import errors
+from providers.http.adapter import HttpAdapter
 from providers.http.client import ProviderHttp
 from providers.matching import is_name, match
 from providers.models import (
@@ -25,7 +26,6 @@ from providers.models import (
     Whereabouts,
 )
 from providers.protocol import (
-    HttpAdapter,
     failed,
     no_such_container,
     outcomes,

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 
+from providers.http.adapter import Lenient
 from providers.models import Member
-from providers.protocol import Lenient
 
 COUNT_FIELDS = ("contacts_count", "contact_count", "members_count", "total_contacts", "size")
 

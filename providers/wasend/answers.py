@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import AliasChoices, Field
 
+from providers.http.adapter import Lenient
 from providers.models import Container, ContainerKind
-from providers.protocol import Lenient
 
 #: WAHA's names for a session's state, in words
 SESSION_STATES = {

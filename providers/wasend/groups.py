@@ -16,10 +16,11 @@ from datetime import date
 from typing import Any
 
 from providers import errors
+from providers.http.adapter import HttpAdapter
 from providers.http.client import ProviderHttp, Sleep
 from providers.http.pacing import WriteSpacing
 from providers.models import Container, ContainerKind, Identity
-from providers.protocol import HttpAdapter, Slowdowns
+from providers.protocol import Slowdowns
 from providers.wasend.answers import (
     WORKING,
     Group,

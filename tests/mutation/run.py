@@ -53,9 +53,8 @@ SCOPE: dict[str, tuple[str, ...] | None] = {
         "xǁWriteSpacingǁwait",
         "xǁWriteSpacingǁshare",
     ),
-    "providers/protocol.py": (
-        "x_outcomes",
-        "x_failed",
+    "providers/protocol.py": ("x_outcomes", "x_failed", "x_read_whole"),
+    "providers/http/adapter.py": (
         "xǁHttpAdapterǁestimate",
         "xǁHttpAdapterǁsettle_lost",
         "xǁHttpAdapterǁsettle_counted",
@@ -63,7 +62,6 @@ SCOPE: dict[str, tuple[str, ...] | None] = {
         "xǁHttpAdapterǁnot_added",
         "xǁHttpAdapterǁparse_answer",
         "xǁHttpAdapterǁguarded",
-        "x_read_whole",
     ),
     "providers/wasend/outcomes.py": None,
     "providers/wasend/pace.py": None,
