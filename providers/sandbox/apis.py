@@ -28,7 +28,6 @@ from providers.sandbox import (
     base_url,
     endpoints,
     rasl,
-    wasend,
 )
 from providers.sandbox.gate import (
     CLIENT_PATIENCE,
@@ -40,6 +39,8 @@ from providers.sandbox.gate import (
     envelope_renderer,
 )
 from providers.sandbox.kept import Keepable, Keeper
+from providers.sandbox.wasend import routes as wasend_routes
+from providers.sandbox.wasend.state import WaSendState
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Sandbox:
     """The three fake APIs with their data and their knobs, all changeable at run time."""
 
     rasl: rasl.RaslState = field(default_factory=rasl.RaslState.seeded)
-    wasend: wasend.WaSendState = field(default_factory=wasend.WaSendState.seeded)
+    wasend: WaSendState = field(default_factory=WaSendState.seeded)
     autosend: autosend.AutoSendState = field(default_factory=autosend.AutoSendState.seeded)
     faults: dict[Provider, Faults] = field(default_factory=lambda: documented_limits())
     gates: dict[Provider, Gate] = field(init=False, repr=False)
@@ -65,9 +66,9 @@ class Sandbox:
                 Provider.RASL,
             ),
             Provider.WASEND: self._gate(
-                wasend.build(self.wasend),
-                wasend.shape_error,
-                wasend.rate_limited,
+                wasend_routes.build(self.wasend),
+                wasend_routes.shape_error,
+                wasend_routes.rate_limited,
                 {TOKENS[Provider.WASEND]: frozenset()},
                 Provider.WASEND,
             ),

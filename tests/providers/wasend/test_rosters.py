@@ -8,7 +8,7 @@ from typing import cast
 
 from providers.models import Container, Member, Outcome, Provider, Role
 from providers.sandbox.apis import Sandbox
-from providers.sandbox.wasend_demo import crowd
+from providers.sandbox.wasend.demo import crowd
 from providers.wasend.adapter import WaSendAdapter
 from providers.wasend.rosters import PHONE_UNKNOWN
 from tests.helpers import OpenAdapter, Sleeps

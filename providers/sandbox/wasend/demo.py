@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from providers.sandbox import people
 
 if TYPE_CHECKING:
-    from providers.sandbox.wasend import WaSendState
+    from providers.sandbox.wasend.state import WaSendState
 
 SESSIONS = (
     ("sess_front_desk", "Front desk", "447700900001"),
