@@ -2,12 +2,13 @@
 
 Every action that sends (remove, delete contacts, delete a source, remove everywhere, resume,
 retry the failed, undo) is first *proposed*: put into words, with its cost at the account's
-pace, WhatsApp's pace, today's budget and what must be typed to confirm it (`proposals`);
-then *confirmed* (refused here, once, for both faces, when something is missing); then
+pace, WhatsApp's pace, today's budget and what must be typed to confirm it (a `Proposal`;
+those on a journaled job, resume, retry and undo, are made in `follow_ups`); then
+*confirmed* (refused here, once, for both faces, when something is missing); then
 journaled, run, cancelled or interrupted. Forgetting a person is proposed and confirmed the
-same way. The shell prints a proposal and asks on the terminal; the app shows
-it in its confirm dialog. Neither builds a plan, words it, checks what an operation allows or
-retries on its own.
+same way. The shell prints a proposal and asks on the terminal; the app shows it in its
+confirm dialog. Neither builds a plan, words it, checks what an operation allows or retries
+on its own.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from providers.jobs.plans import (
     Plan,
     estimate,
     record_plan,
-    undo_plan,
 )
 from providers.jobs.progress import Progress
 from providers.jobs.proposal import FORGET_WHY, WHY_REQUIRED, Kind, Proposal, Ticket
@@ -296,15 +296,8 @@ class Desk:
         return await follow_ups.propose_retry(self, job_id)
 
     async def propose_undo(self, job_id: str) -> Proposal:
-        """Add back the members a removal took out, where the provider can."""
-        if self.journal.is_everywhere(job_id):
-            parts = [p.id for p in self.journal.everywhere(job_id).parts if p.counts.get("removed")]
-            raise Refused(
-                f"Job {job_id} took one person off several places; each place is undone on its "
-                f"own: undo one of {', '.join(parts) or 'none removed'} (listed under it)."
-            )
-        proposal = await self.propose(undo_plan(self.journal, job_id))
-        return replace(proposal, kind=Kind.UNDO, job_id=job_id)
+        """The people a removal took out, added back where the provider can (`follow_ups`)."""
+        return await follow_ups.propose_undo(self, job_id)
 
     async def propose_forget(self, addresses: Sequence[str]) -> Proposal:
         """Erase a person from RosterDeck's own records (the journal, the register's copy of

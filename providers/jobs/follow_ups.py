@@ -1,15 +1,22 @@
-"""Proposals on a job already journaled: resume the rest, or send again only the failed.
-Each is worded with its cost at each account's pace, and refused when today's budget leaves
-nothing to send (the job waits for tomorrow either way; a count typed for nothing is a
-question without a point). Undo is a new plan of its own (`plans.undo_plan`)."""
+"""Proposals on a job already journaled: resume the rest, send again only the failed, or
+undo a removal. Resume and retry are worded with their cost at each account's pace, and
+refused when today's budget leaves nothing to send (the job waits for tomorrow either way; a
+count typed for nothing is a question without a point). An undo is a new plan of its own
+(`plans.undo_plan`), proposed as any new job is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from providers.errors import NothingToDo, Refused
-from providers.jobs.plans import TYPED_CONFIRMATION_ABOVE, confirmation_word, estimate_for
+from providers.jobs.plans import (
+    TYPED_CONFIRMATION_ABOVE,
+    confirmation_word,
+    estimate_for,
+    undo_plan,
+)
 from providers.jobs.proposal import Kind, Proposal
 from providers.jobs.runs import parts_of
 from providers.jobs.words import cost, pace, resume_words, retry_words, what
@@ -78,6 +85,19 @@ async def propose_retry(desk: Desk, job_id: str) -> Proposal:
         job_id=job_id,
         only=only,
     )
+
+
+async def propose_undo(desk: Desk, job_id: str) -> Proposal:
+    """Add back the members a removal took out, where the provider can."""
+    journal = desk.journal
+    if journal.is_everywhere(job_id):
+        parts = [p.id for p in journal.everywhere(job_id).parts if p.counts.get("removed")]
+        raise Refused(
+            f"Job {job_id} took one person off several places; each place is undone on its "
+            f"own: undo one of {', '.join(parts) or 'none removed'} (listed under it)."
+        )
+    proposal = await desk.propose(undo_plan(journal, job_id))
+    return replace(proposal, kind=Kind.UNDO, job_id=job_id)
 
 
 async def _priced(desk: Desk, parts: Sequence[Job], count: Callable[[Job], int]) -> Priced:
