@@ -39,6 +39,7 @@ from providers.sandbox.gate import (
     envelope_renderer,
 )
 from providers.sandbox.kept import Keepable, Keeper
+from providers.sandbox.wasend import demo as wasend_demo
 from providers.sandbox.wasend import routes as wasend_routes
 from providers.sandbox.wasend.state import WaSendState
 
@@ -48,7 +49,7 @@ class Sandbox:
     """The three fake APIs with their data and their knobs, all changeable at run time."""
 
     rasl: rasl.RaslState = field(default_factory=rasl.RaslState.seeded)
-    wasend: WaSendState = field(default_factory=WaSendState.seeded)
+    wasend: WaSendState = field(default_factory=wasend_demo.seeded)
     autosend: autosend.AutoSendState = field(default_factory=autosend.AutoSendState.seeded)
     faults: dict[Provider, Faults] = field(default_factory=lambda: documented_limits())
     gates: dict[Provider, Gate] = field(init=False, repr=False)

@@ -6,12 +6,10 @@ short), and their fictional people, in the shapes the official SDK requires."""
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from providers.sandbox import people
-
-if TYPE_CHECKING:
-    from providers.sandbox.wasend.state import WaSendState
+from providers.sandbox.wasend.state import WaSendState
 
 SESSIONS = (
     ("sess_front_desk", "Front desk", "447700900001"),
@@ -36,6 +34,11 @@ PHONE_UNKNOWN = 2
 #: Seed Swap's participant list comes back with only this many (as after WhatsApp's move
 #: to privacy ids, when lists lagged for days)
 SEED_SWAP_LISTS = 17
+
+
+def seeded(number: int = 23) -> WaSendState:
+    """A fake WhatsApp holding the demo's sessions, groups and community."""
+    return seed(WaSendState(), number)
 
 
 def seed(state: WaSendState, seed: int = 23) -> WaSendState:
@@ -108,30 +111,6 @@ def privacy_only(pid: str) -> dict[str, Any]:
         "isSuperAdmin": False,
         "displayName": None,
     }
-
-
-#: The fields of the SDK's `Group` that say nothing this fake models, with plain values.
-SDK_GROUP_DEFAULTS: dict[str, Any] = {
-    "topic": "",
-    "topicId": "",
-    "topicSetAt": "",
-    "topicSetBy": "",
-    "topicSetByPn": "",
-    "topicDeleted": False,
-    "isLocked": False,
-    "isAnnounce": False,
-    "announceVersionId": "",
-    "isEphemeral": False,
-    "disappearingTimer": 0,
-    "isIncognito": False,
-    "isParent": False,
-    "defaultMembershipApprovalMode": "",
-    "linkedParentJid": "",
-    "isDefaultSubGroup": False,
-    "isJoinApprovalRequired": False,
-    "creatorCountryCode": "44",
-    "memberAddMode": "admin_add",
-}
 
 
 def session_entry(session_id: str, name: str, phone: str) -> dict[str, Any]:

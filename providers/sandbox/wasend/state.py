@@ -10,11 +10,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from providers.sandbox.gate import ApiError
-from providers.sandbox.wasend import demo
-from providers.sandbox.wasend.demo import SDK_GROUP_DEFAULTS
 
 #: what a removal answers when WhatsApp thinks the number goes too fast
 OVERLIMIT = "rate-overlimit"
+
+#: The fields of the SDK's `Group` that say nothing this fake models, with plain values.
+SDK_GROUP_DEFAULTS: dict[str, Any] = {
+    "topic": "",
+    "topicId": "",
+    "topicSetAt": "",
+    "topicSetBy": "",
+    "topicSetByPn": "",
+    "topicDeleted": False,
+    "isLocked": False,
+    "isAnnounce": False,
+    "announceVersionId": "",
+    "isEphemeral": False,
+    "disappearingTimer": 0,
+    "isIncognito": False,
+    "isParent": False,
+    "defaultMembershipApprovalMode": "",
+    "linkedParentJid": "",
+    "isDefaultSubGroup": False,
+    "isJoinApprovalRequired": False,
+    "creatorCountryCode": "44",
+    "memberAddMode": "admin_add",
+}
 
 
 @dataclass
@@ -199,8 +220,3 @@ class WaSendState:
             **fields,
         }
         return groups[jid]
-
-    @classmethod
-    def seeded(cls, seed: int = 23) -> WaSendState:
-        """The demo's sessions, groups and community (`demo`)."""
-        return demo.seed(cls(), seed)
