@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from providers.errors import ProviderError
 from providers.jobs.everywhere import plan_everywhere
 from providers.jobs.find import Found, find_everywhere, one_persons_addresses
+from providers.models import Container
 from providers.text import shown
 from tui.screens.base import DeckScreen
 from tui.widgets.row_table import RowTable
@@ -57,7 +58,7 @@ class FindScreen(DeckScreen):
         account_width = min(
             18, max((len(a.name) for a in self.deck.workspace.accounts()), default=8)
         )
-        who_width, removable_width = 12, 15
+        who_width, removable_width = 16, 15
         where_width = max(16, self.size.width - account_width - who_width - removable_width - 8)
         widths = (account_width, where_width, who_width, removable_width)
         for label, width in zip(COLUMNS, widths, strict=True):
@@ -131,7 +132,7 @@ class FindScreen(DeckScreen):
             f"{'s' * (places != 1)} · {calls:,} calls"
         )
         if self.searched == len(order) and self.removable:
-            line += " · d removes them from every place"
+            line += " · d removes them everywhere"
         self.counted = line
         self.say_status()
 
@@ -173,29 +174,43 @@ Row = tuple[str, str | Text, str | Text, str]
 def _rows(found: Found) -> list[tuple[Row, str]]:
     """An account's answer as table rows, each with why in full where a cell can only hint
     (the status line says it while the row is under the cursor): each place, and what could
-    not be searched or told."""
+    not be searched or told. An account that answered and found nothing says so in a row."""
     account = found.account.name
     rows: list[tuple[Row, str]] = []
     if found.error:
         why = f"✗ {account} not searched: {found.error}"
-        rows.append(((account, "✗ not searched", Text(shown(found.error)), ""), why))
+        rows.append(((account, "✗ not searched", _cell(found.error), ""), why))
+    elif not (found.places or found.unsearched or found.unsure):
+        rows.append(((account, "— not found", "", ""), ""))
     for place in found.places:
         container, member = place.container, place.member
         why = ""
         if container.read_only:
             removable = f"⊘ {container.read_only_word or 'read-only'}"
-            why = f"⊘ {container.where}: {container.read_only_said}"
+            why = _why("⊘", container, container.where)
         elif member.locked:
             removable = "⊘ locked"
         else:
             removable = "✓ yes"
-        who = Text(shown(member.name or member.address or member.id))
-        rows.append(((account, Text(shown(container.where)), who, removable), why))
+        who = _cell(member.name or member.address or member.id)
+        rows.append(((account, _cell(container.where), who, removable), why))
     for c in found.unsearched:
         where = c.parent or c.name
         why = f"? not searched: {c.read_only_said}"
-        rows.append(((account, Text(shown(where)), c.read_only_word, "? not searched"), why))
+        rows.append(((account, _cell(where), c.read_only_word, "? not searched"), why))
     for c in found.unsure:  # looked in, but could not tell
-        why = f"? {c.where}: {c.read_only_said}"
-        rows.append(((account, Text(shown(c.where)), c.read_only_word, "? unknown"), why))
+        why = _why("?", c, c.where)
+        rows.append(((account, _cell(c.where), c.read_only_word, "? unknown"), why))
     return rows
+
+
+def _cell(text: str) -> Text:
+    """A stranger's words as text, cut with an ellipsis where the column ends: a number cut
+    short without one would read as another number."""
+    return Text(shown(text), no_wrap=True, overflow="ellipsis")
+
+
+def _why(mark: str, container: Container, where: str) -> str:
+    """Why a place is read-only or unknown, naming it once."""
+    said = container.read_only_said
+    return f"{mark} {said}" if where in said else f"{mark} {where}: {said}"

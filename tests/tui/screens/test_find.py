@@ -58,6 +58,23 @@ async def test_f_finds_one_person_in_every_account() -> None:
     assert said == "? not searched: Sales line is unlinked: link its phone again in WaSend"
 
 
+async def test_an_account_that_found_nobody_says_so_and_a_number_is_shown_whole() -> None:
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.query_one(DataTable).row_count == 3)
+        await pilot.press("f", *"+447700900366", "enter")
+        await until(pilot, lambda: "3 of 3 accounts searched" in text_of(pilot, "#status"))
+        table = app.screen.query_one(DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(r)] for r in range(table.row_count)]
+        assert ["sandbox-rasl", "— not found", "", ""] in rows
+        assert not any(row[:2] == ["sandbox-autosend", "— not found"] for row in rows), (
+            "AutoSend searched nothing (no email given): not found would be untrue"
+        )
+        assert any(row[2] == "+447700900366" for row in rows)
+        drawn = app.export_screenshot()
+        assert drawn.count("+447700900366") == 2, "in the search field, and whole in the list"
+
+
 async def test_d_takes_them_off_every_place_as_one_job_with_a_receipt() -> None:
     app = quick_app()
     async with app.run_test(size=SIZE) as pilot:
