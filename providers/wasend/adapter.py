@@ -157,7 +157,7 @@ class WaSendAdapter(WaSendRosters):
         return Estimate(
             calls=2 * calls,
             seconds=calls * (low + high) / 2,
-            calls_are="one to remove each person, one to check they left",
+            calls_are="two for each person: one to remove, one to check they left",
         )
 
     def _stretch_writes(self, container: Container) -> None:

@@ -29,7 +29,10 @@ async def test_the_confirm_dialog_says_the_pace_and_what_runs_today() -> None:
             pilot, lambda: isinstance(app.screen, ConfirmRemovalScreen) and app.screen.is_mounted
         )
         said = text_of(pilot, "#explain")
-        assert "About 104 calls (one to remove each person, one to check they left), 4" in said
+        assert (
+            "About 104 calls (two for each person: one to remove, one to check they left), 4"
+            in said
+        )
         assert "20 run today; the rest waits for tomorrow's budget." in said
         assert "Pace: one person a call, 3–6\u00a0s apart at random, at most 20 a day" in said
         assert "⚠" not in said
@@ -104,8 +107,8 @@ async def test_the_confirm_dialog_says_the_pace_in_force_today_and_why(tmp_path:
         )
         lines = text_of(pilot, "#explain").splitlines()
         assert (
-            "About 4 calls (one to remove each person, one to check they left), 18\u00a0s at this "
-            "account's pace." in lines
+            "About 4 calls (two for each person: one to remove, one to check they left), "
+            "18\u00a0s at this account's pace." in lines
         )
         pace = lines.index(
             "Pace: one person a call, 6–12\u00a0s apart at random, "

@@ -56,7 +56,10 @@ def summary(progress: Progress, running: bool) -> str:
     elif running:
         pace = progress.pace
         eta = progress.eta
-        line += f" · {pace:.1f}/s" if pace else " · starting"
+        if pace:
+            line += f" · {pace:.1f}/s"
+        elif not progress.recent:  # nothing back yet; after the first, the pace is near
+            line += " · starting"
         if eta is not None:
             line += f" · ETA {int(eta // 60)}:{int(eta % 60):02d}"
     return line + ("  " + " · ".join(parts) if parts else "")

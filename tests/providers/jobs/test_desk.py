@@ -38,7 +38,9 @@ async def test_a_big_plan_asks_for_the_count_and_refuses_a_wrong_one(
     assert proposal.kind is Kind.NEW and proposal.word == "21" and proposal.label == "Remove"
     assert proposal.lines[0] == "Remove from Events team / Choir: 21 members."
     assert any(
-        line.startswith("About 42 calls (one to remove each person, one to check they left)")
+        line.startswith(
+            "About 42 calls (two for each person: one to remove, one to check they left)"
+        )
         for line in proposal.lines
     )
     with pytest.raises(Refused, match="Type 21 exactly"):

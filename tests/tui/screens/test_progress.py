@@ -10,16 +10,22 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
+from providers.jobs.events import Settled
+from providers.jobs.plans import make_plan
+from providers.jobs.progress import Progress
 from providers.journal import Journal
 from providers.journal.runners import Runner, busy_place
-from providers.models import Provider
+from providers.models import Container, ContainerKind, Member, MemberOutcome, Outcome, Provider
 from providers.sandbox.apis import Sandbox
 from tests.helpers import text_of
 from tests.scenes import open_members, quick_app, until
 from tui.dialogs.story import StoryScreen
 from tui.screens.members import MembersScreen
-from tui.screens.progress import ProgressScreen
+from tui.screens.progress import ProgressScreen, summary
 from tui.widgets.outcome_table import OutcomeTable
+
+GROUP = Container(id="s/g@g.us", name="Choir", kind=ContainerKind.GROUP)
+PEOPLE = [Member(id="1"), Member(id="2")]
 
 SIZE = (80, 24)
 
@@ -202,3 +208,11 @@ async def test_a_refused_plan_says_nothing_was_sent_once(tmp_path: Path) -> None
         said = text_of(pilot, "#status")
         assert said.startswith("✗ Choir has a job running: job J-other, run by sam on far-away")
         assert said.lower().count("nothing was sent") == 1
+
+
+def test_the_summary_says_starting_only_until_the_first_answer() -> None:
+    progress = Progress.of_plan(make_plan("a", Provider.WASEND, GROUP, PEOPLE))
+    assert summary(progress, running=True) == "0/2 done · starting"
+    progress.apply(Settled((MemberOutcome(member_id="1", outcome=Outcome.REMOVED),)))
+    said = summary(progress, running=True)
+    assert said == "1/2 done  ✓ removed 1", "no pace known yet, and no longer starting"
