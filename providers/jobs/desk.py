@@ -209,6 +209,7 @@ class Desk:
             reason_required=reason_required(self.workspace.account(plan.account)),
             plan=plan,
             suppressed=tuple(dict.fromkeys(entry.id for _, entry in hits)),
+            registered=tuple(dict.fromkeys(a for _, entry in hits for a in entry.addresses)),
             offers_suppress=removal,
             invites=(plan.container,) if removal and adapter.has_invite_links else (),
         )

@@ -53,6 +53,9 @@ class Proposal:
     #: an add-back of people on the do-not-re-add register (their entries): an override
     #: with a reason is needed
     suppressed: tuple[str, ...] = ()
+    #: every address the register holds for them (an email a WhatsApp member does not
+    #: show): a reason kept for good must not name them by any of these either
+    registered: tuple[str, ...] = ()
     #: a removal that may also put them on the register (the dialog's box, --suppress)
     offers_suppress: bool = False
     #: WhatsApp groups whose invite link may be revoked once they are removed

@@ -114,6 +114,7 @@ def addresses_in(proposal: Proposal) -> Iterator[str]:
     elif proposal.plan is not None:
         chosen = (*proposal.plan.members, *(m for m, _ in proposal.plan.skipped))
         yield from (a for member in chosen for a in addresses_of(member))
+        yield from proposal.registered
 
 
 @dataclass(frozen=True)

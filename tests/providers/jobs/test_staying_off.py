@@ -55,6 +55,8 @@ async def test_an_everywhere_job_suppresses_and_undoing_it_is_refused_unless_ove
         desk.confirm(proposal)
     assert len(desk.journal.jobs()) == jobs, "a refusal journals nothing"
 
+    with pytest.raises(Refused, match=r"^The override's reason is kept on the journal's hash"):
+        desk.confirm(proposal, override="jade.chen5@example.net asked to rejoin")
     ticket = desk.confirm(proposal, override="T-4900: she asked to rejoin the choir")
     undone = await desk.runs.run(ticket)
     assert undone.counts == {Outcome.RESTORED.value: 1}
@@ -109,7 +111,11 @@ async def test_a_why_kept_on_the_chain_must_not_name_the_person(
     found = await find_everywhere(desk.workspace, addresses, opened=desk.adapter)
     proposal = await desk.propose_everywhere(plan_everywhere(found, addresses))
     for why in ("unsubscribe jade.chen5@EXAMPLE.net", "T-1: +1 202-555-0105 asked"):
-        with pytest.raises(Refused, match="must not name the person"):
+        with pytest.raises(Refused) as refused:
             desk.confirm(proposal, typed=proposal.word, reason=why)
+        assert str(refused.value).startswith(
+            "The reason is kept on the journal's hash chain for good, so it must not name the "
+            "person (an address)"
+        )
     assert desk.journal.everywhere_jobs() == []
     desk.confirm(proposal, typed=proposal.word, reason="T-1 20250105 unsubscribe")
