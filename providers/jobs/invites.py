@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from providers.errors import ProviderError
+from providers.jobs.words import place
 from providers.journal import Journal
 from providers.journal.invites import ASKED, FAILED, REVOKED, Invite
 from providers.journal.records import Job, JobState
@@ -22,7 +23,7 @@ NO_INVITES = "No WhatsApp group here: there is no invite link to revoke."
 
 def offer(places: Sequence[str]) -> tuple[str, str]:
     """What revoking is, and what it costs everyone else: a box's label and its line."""
-    where = shown(places[0], 24) if len(places) == 1 else f"the {len(places)} groups"
+    where = place(places[0]) if len(places) == 1 else f"the {len(places)} groups"
     return REVOKE, REVOKE_COST.format(where=where)
 
 

@@ -335,3 +335,19 @@ def test_a_national_number_never_matches_an_id_that_ends_in_its_digits() -> None
     """An id that is not a phone number (letters in it) is no full number to end."""
     ref = Member(id="ref-4477009001234", name="Ref", address="ref@example.com")
     assert matching.match(["07700 9001234"], [ref]).unmatched == ["07700 9001234"]
+
+
+def test_a_row_whose_email_and_phone_both_name_one_member_matches_them_once() -> None:
+    ada = Member(id="c-1", name="Ada", address="ada@example.com")
+    ada_phone = Member(id="c-1", name="Ada", address="+447700900123")  # listed by each
+    row = matching.Row(("ada@example.com", "+44 7700 900123"))
+    assert [m.id for m in matching.match([row], [ada, ada_phone]).matched[row]] == ["c-1"]
+
+
+def test_a_phone_two_members_share_matches_both() -> None:
+    """A family's one phone, on two contacts: pasting it names them both, never one."""
+    mum = Member(id="c-1", name="Mum", address="+447700900123")
+    son = Member(id="c-2", name="Son", address="+447700900123")
+    assert matching.match(["+44 7700 900123"], [mum, son]).matched == {
+        "+44 7700 900123": [mum, son]
+    }
