@@ -40,7 +40,7 @@ class AccountsScreen(DeckScreen):
             "Register",
             id="register",
             show=False,
-            tooltip="The do-not-re-add register, and sweeps",
+            tooltip="The do-not-re-add register: who asked to stay off",
         ),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]
