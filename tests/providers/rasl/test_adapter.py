@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -166,6 +167,33 @@ async def test_a_lost_answer_is_settled_by_reading(sandbox: Sandbox, connect: Op
     outcomes = await adapter.remove(group, members[:2])
     assert [o.outcome for o in outcomes] == [Outcome.REMOVED, Outcome.REMOVED]
     assert "answer was lost" in outcomes[0].message
+
+
+async def test_an_answer_without_its_count_is_lost_and_settled_by_reading(
+    sandbox: Sandbox, connect: OpenAdapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A removal answered with a body that holds no count (here: a list where an object
+    belongs) tells nothing: the member still listed may yet be removed, in RASL's case."""
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Board")
+    members = await _all(adapter, group)
+    http = adapter.http  # type: ignore[attr-defined]
+    reads = http.call
+
+    async def garbled(method: str, path: str, **given: Any) -> Any:
+        return {"data": ["ok"]} if method == "DELETE" else await reads(method, path, **given)
+
+    monkeypatch.setattr(http, "call", garbled)
+    (outcome,) = await adapter.remove(group, members[:1])
+    assert (outcome.member_id, outcome.outcome, outcome.code) == (
+        members[0].id,
+        Outcome.UNKNOWN,
+        "BAD_BODY",
+    )
+    assert outcome.message == (
+        "RASL (sandbox-rasl) did not say how many contacts it removed. Still a member when "
+        "checked; it may yet be removed."
+    )
 
 
 async def test_server_failure_fails_the_batch_with_the_code(

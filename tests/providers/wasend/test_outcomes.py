@@ -72,7 +72,11 @@ def test_a_read_back_that_failed_leaves_only_what_the_answer_says() -> None:
     assert unread(ADA, {ADA.id}, error) == MemberOutcome(member_id=ADA.id, outcome=Outcome.REMOVED)
     assert unread(ADA, None, error).outcome is Outcome.REMOVED
     told = unread(ADA, set(), error)
-    assert (told.outcome, told.code) == (Outcome.UNKNOWN, "READ_BACK_FAILED")
+    assert (told.member_id, told.outcome, told.code) == (
+        ADA.id,
+        Outcome.UNKNOWN,
+        "READ_BACK_FAILED",
+    )
     assert told.message == (
         "Not in WaSend's answer, and the read-back could not tell: WaSend could not be "
         "reached in time."
