@@ -49,9 +49,14 @@ def serve(args: argparse.Namespace) -> int:
     argv += ["--real-pace"] if args.real_pace else []
     token = secrets.token_urlsafe(16) if args.require_token else ""
     if not token:
+        what = (
+            "this demo (its fake accounts and its jobs)"
+            if args.demo
+            else ("RosterDeck with this machine's accounts")
+        )
         print(
-            "No login: anyone who can reach this address can use RosterDeck with this "
-            "machine's accounts. Keep it on this machine, or add --require-token.",
+            f"No login: anyone who can reach this address can use {what}. Keep it on this "
+            "machine, or add --require-token.",
             file=sys.stderr,
             flush=True,
         )
