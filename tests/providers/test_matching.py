@@ -351,3 +351,11 @@ def test_a_phone_two_members_share_matches_both() -> None:
     assert matching.match(["+44 7700 900123"], [mum, son]).matched == {
         "+44 7700 900123": [mum, son]
     }
+
+
+def test_a_member_listed_twice_is_matched_once_by_their_id() -> None:
+    """Pages that overlap list someone twice: their id names one member, once."""
+    listed = Member(id="447700900123@s.whatsapp.net", name="Ada", address="+447700900123")
+    again = Member(id="447700900123@s.whatsapp.net", name="Ada L.", address="+447700900123")
+    found = matching.match(["447700900123@s.whatsapp.net"], [listed, again]).matched
+    assert [m.id for m in found["447700900123@s.whatsapp.net"]] == [listed.id]
