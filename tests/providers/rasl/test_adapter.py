@@ -228,8 +228,12 @@ async def test_removing_from_a_source_is_refused_not_turned_into_a_delete(
 ) -> None:
     adapter = connect(Provider.RASL)
     source = next(c for c in await adapter.containers() if c.kind is ContainerKind.SOURCE)
-    with pytest.raises(errors.InvalidRequest, match="separate operation"):
+    with pytest.raises(errors.InvalidRequest) as refused:
         await adapter.remove(source, [Member(id="1001")])
+    assert refused.value.message == (
+        "RASL (sandbox-rasl): contacts leave a group, not a source; deleting the contacts is a "
+        "separate operation."
+    )
 
 
 async def test_a_source_in_use_is_refused_with_the_count(connect: OpenAdapter) -> None:
