@@ -40,7 +40,7 @@ class AccountsScreen(DeckScreen):
             "Register",
             id="register",
             show=False,
-            tooltip="The do-not-re-add register: who asked to stay off",
+            tooltip="Who asked to stay off: the register",
         ),
         Binding("r", "recheck", "Check again", id="recheck", show=False),
     ]
