@@ -50,10 +50,20 @@ def test_an_add_names_them_added_or_not_at_all() -> None:
 
 def test_still_listed_after_a_removal_is_unknown_when_the_answer_said_removed() -> None:
     told = read_back(ADA, {ADA.id}, {ADA.id})
-    assert (told.outcome, told.code) == (Outcome.UNKNOWN, "LIST_LAGS")
+    assert told == MemberOutcome(
+        member_id=ADA.id,
+        outcome=Outcome.UNKNOWN,
+        code="LIST_LAGS",
+        message="WaSend accepted the removal, but the group read back still lists them "
+        "(WhatsApp's lists can lag); resume checks again.",
+    )
     assert read_back(ADA, {ADA.id}, None).outcome is Outcome.UNKNOWN
     refused = read_back(ADA, {ADA.id}, set())
-    assert (refused.outcome, refused.code) == (Outcome.FAILED, "NOT_REMOVED")
+    assert (refused.member_id, refused.outcome, refused.code) == (
+        ADA.id,
+        Outcome.FAILED,
+        "NOT_REMOVED",
+    )
     assert refused.message == "Still in the group when read back, and not in WaSend's answer."
 
 
