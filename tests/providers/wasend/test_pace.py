@@ -300,3 +300,32 @@ def test_the_first_reason_of_a_day_stands_until_the_next_day() -> None:
     assert slow.why("front/") == ""
     slow.note("front/", "rate-overlimit at 09:00")
     assert slow.why("front/") == "rate-overlimit at 09:00"
+
+
+class Remembered:
+    """The journal's side: the reasons noted by any process, by scope and day."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], str] = {}
+        self.asked = 0
+
+    def said(self, scope: str, day: str) -> str:
+        self.asked += 1
+        return self.kept.get((scope, day), "")
+
+    def note(self, scope: str, day: str, why: str) -> None:
+        self.kept.setdefault((scope, day), why)
+
+
+def test_a_reason_another_process_noted_stands_and_is_read_once() -> None:
+    """Another process on the journal slowed the number first: its reason is this process's
+    too, a later one of this process's does not replace it, and the journal is asked once."""
+    today = date(2026, 12, 2)
+    memory = Remembered()
+    memory.note("front/", today.isoformat(), "rate-overlimit at 14:02 (another desk)")
+    slow = SlowDays(lambda: today)
+    slow.memory = memory
+    assert slow.why("front/") == "rate-overlimit at 14:02 (another desk)"
+    slow.note("front/", "429 at 15:00")
+    assert slow.why("front/") == "rate-overlimit at 14:02 (another desk)"
+    assert memory.asked == 1
