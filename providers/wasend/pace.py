@@ -35,7 +35,7 @@ def pace_risk(batch_size: int, gap: float, daily_budget: int) -> str:
     if gap < SAFE_GAP:
         faster.append(f"{gap:g} s between calls")
     if daily_budget > DEFAULT_DAILY_BUDGET or daily_budget == 0:
-        faster.append(f"{daily_budget or 'no'} a day per session")
+        faster.append(f"{daily_budget:,} a day per session" if daily_budget else "no daily budget")
     if not faster:
         return ""
     return (

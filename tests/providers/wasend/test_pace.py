@@ -15,7 +15,7 @@ from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
-from providers.wasend.pace import SlowDays, warm_up
+from providers.wasend.pace import SlowDays, pace_risk, warm_up
 from tests.helpers import OpenAdapter, Sleeps
 
 
@@ -329,3 +329,11 @@ def test_a_reason_another_process_noted_stands_and_is_read_once() -> None:
     slow.note("front/", "429 at 15:00")
     assert slow.why("front/") == "rate-overlimit at 14:02 (another desk)"
     assert memory.asked == 1
+
+
+def test_a_budget_above_the_default_or_none_is_said_as_a_risk() -> None:
+    assert pace_risk(1, 3.0, 100) == "", "the safe default says nothing"
+    assert "(150 a day per session)" in pace_risk(1, 3.0, 150)
+    unlimited = pace_risk(1, 3.0, 0)
+    assert unlimited.startswith("This account is set faster than the safe pace (no daily budget)")
+    assert "WhatsApp may ban its number" in unlimited
