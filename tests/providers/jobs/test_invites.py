@@ -79,3 +79,12 @@ async def test_a_job_paused_before_it_is_done_revokes_at_the_end_of_its_resume(
     await desk.runs.run(desk.confirm(await desk.propose_resume(ticket.job_id), typed=""))
     assert await link(sandbox, group) != before
     assert desk.journal.invites.of([ticket.job_id])[0].state == "revoked"
+
+
+def test_the_revoke_box_names_the_group_whole() -> None:
+    label, cost = offer(["Events team / Summer Fair Helpers"])
+    assert label == "Revoke the invite link once they are removed"
+    assert cost == (
+        "Nobody rejoins by it; everyone else's link to Events team / Summer Fair Helpers stops "
+        "working."
+    )
