@@ -125,7 +125,7 @@ async def _priced(desk: Desk, parts: Sequence[Job], count: Callable[[Job], int])
     for part in parts:
         if members := count(part):
             adapter = await desk.adapter(part.account)
-            guess = estimate_for(adapter, desk.journal, part.account, part.container, members)
+            guess = estimate_for(adapter, desk.journal, part.container, members)
             priced.append((part, adapter, guess))
     return priced
 

@@ -78,15 +78,12 @@ def make_plan(
 def estimate(adapter: Adapter, journal: Journal, plan: Plan) -> Estimate:
     """What the plan will cost (see `estimate_for`). It is proposed before anyone chooses a
     dry run, so it is the cost of sending it."""
-    return estimate_for(
-        adapter, journal, plan.account, plan.container, len(plan.members), plan.operation
-    )
+    return estimate_for(adapter, journal, plan.container, len(plan.members), plan.operation)
 
 
 def estimate_for(
     adapter: Adapter,
     journal: Journal,
-    account: str,
     container: Container,
     count: int,
     operation: Operation = Operation.REMOVE_FROM_CONTAINER,

@@ -56,12 +56,12 @@ def test_todays_budget_is_said_only_when_it_holds_some_back(
     tmp_path: Path, count: int, today: int | None
 ) -> None:
     journal = Journal(tmp_path / "journal.sqlite3")
-    guess = estimate_for(Budgeted(5), journal, "support", GROUP, count)  # type: ignore[arg-type]
+    guess = estimate_for(Budgeted(5), journal, GROUP, count)  # type: ignore[arg-type]
     assert (guess.calls, guess.seconds, guess.today) == (2 * count, 4.5 * count, today)
 
 
 def test_no_budget_or_no_scope_holds_nothing_back(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.sqlite3")
     for adapter in (Budgeted(0), Budgeted(5, scope="")):
-        guess = estimate_for(adapter, journal, "support", GROUP, 50)  # type: ignore[arg-type]
+        guess = estimate_for(adapter, journal, GROUP, 50)  # type: ignore[arg-type]
         assert (guess.calls, guess.today) == (100, None)
