@@ -1,6 +1,7 @@
 """Cancelling a WhatsApp removal with a call in flight: how long from the cancel until the job
 has ended, and how many removals left after it (none may). WaSend's sandbox answers each call
-after `--latency` seconds; the job is cancelled once `--after` members are settled. Run:
+after `--latency` seconds; the job is cancelled while the call after the first `--after`
+is held at WhatsApp, then let go. Run:
 
     python tests/benchmarks/cancel.py [--before DIR]
 
@@ -46,14 +47,15 @@ async def one_cancel(latency: float, after: int, folder: Path) -> dict[str, floa
     members = [m async for page in adapter.members(group) for m in page.members if not m.locked]
     proposal = await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
     ticket = desk.confirm(proposal, typed=proposal.word)
+    whatsapp = sandbox.wasend.misbehaviour
+    whatsapp.hold_after = after  # the next removal reaches WhatsApp and waits there
     running = asyncio.ensure_future(desk.runs.run(ticket))
-    while desk.runs.progress(ticket.job_id).done < after:  # noqa: ASYNC110 - a harness's look
-        await asyncio.sleep(0.005)
+    await whatsapp.holding.wait()
     landed = len(sandbox.wasend.removals)
-    states = desk.runs.progress(ticket.job_id).states.values()
-    in_flight = sum(1 for state in states if state == "sending")
+    in_flight = 1  # one person a call: the held one
     started = time.perf_counter()
     desk.runs.cancel(ticket.job_id)
+    whatsapp.let_go()
     await running
     ended = time.perf_counter() - started
     # what was in flight may land; nothing more may leave (one person a call)
