@@ -11,10 +11,10 @@ named, the confirm dialog's and the desk's guards).
 
 mutmut (configured in pyproject.toml) copies providers/ and tui/ into mutants/, where the
 tests import them; each mutant runs only the tests that reached its function, fastest first,
-stopping at the first failure, one at a time. SCOPE below names the functions scored in
-each file: where a file is mostly plumbing only its promise-keeping functions count. A
-survivor that cannot change behaviour is listed in equivalent.toml, with why. Not part of
-the default suite: a full pass takes hours on two cores.
+stopping at the first failure, one mutant at a time (`--jobs 3`: three). SCOPE below names
+the functions scored in each file: where a file is mostly plumbing only its promise-keeping
+functions count. A survivor that cannot change behaviour is listed in equivalent.toml, with
+why. Not part of the default suite: a full pass takes hours on two cores.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def without_clean_run(*args):
     return runner
 
 mutmut.get_mutant_runner = without_clean_run
-mutmut._run(sys.argv[1:], 1)
+mutmut._run(sys.argv[2:], int(sys.argv[1]))
 """
 
 
@@ -262,16 +262,17 @@ def refresh_copies(root: Path = ROOT) -> list[Path]:
     return stale
 
 
-def run(names: list[str], *, clean_run: bool = True) -> int:
-    """One mutmut run over these mutants (or globs), one mutant at a time."""
+def run(names: list[str], *, clean_run: bool = True, jobs: int = 1) -> int:
+    """One mutmut run over these mutants (or globs), `jobs` mutants at a time."""
     for stale in refresh_copies():
         print(f"copied anew: {stale}", file=sys.stderr)
     env = dict(os.environ)
     env.setdefault("ROSTERDECK_HOME", tempfile.mkdtemp(prefix="rosterdeck-mutation-"))
     if clean_run:
-        command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children", "1"]
+        mutmut = str(Path(sys.executable).with_name("mutmut"))
+        command = [mutmut, "run", "--max-children", str(jobs)]
     else:
-        command = [sys.executable, "-c", WITHOUT_CLEAN_RUN]
+        command = [sys.executable, "-c", WITHOUT_CLEAN_RUN, str(jobs)]
     return subprocess.call([*command, *names], cwd=ROOT, env=env)
 
 
@@ -284,6 +285,13 @@ def main(argv: list[str] | None = None) -> int:
         "--no-clean-run", action="store_true", help="skip mutmut's run of the unmutated tests"
     )
     parser.add_argument("--markdown", action="store_true", help="the table as the README has it")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="mutants at a time (a mutant's tests spend about half their time waiting: "
+        "3 keep two cores busy; its time limit counts CPU seconds, so crowding trips none)",
+    )
     args = parser.parse_args(argv)
     paths = [p for p in SCOPE if not args.modules or any(word in p for word in args.modules)]
     if not paths:
@@ -294,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             names += [n for p in paths for n, code in verdicts(p).items() if code is None]
         else:
             names = [glob for path in paths for glob in globs(path)]
-        if names and run(names, clean_run=not args.no_clean_run) not in (0, None):
+        ran = names and run(names, clean_run=not args.no_clean_run, jobs=args.jobs)
+        if ran not in (0, None, []):
             print("mutmut stopped before the end: the table shows what ran", file=sys.stderr)
     rows, survivors, stale = table(paths)
     print(show(rows, args.markdown))
