@@ -5,7 +5,7 @@ named, the confirm dialog's and the desk's guards).
 
     .venv/bin/python tests/mutation/run.py                # every module, then the table
     .venv/bin/python tests/mutation/run.py protocol pace  # modules whose path has a word
-    .venv/bin/python tests/mutation/run.py --survivors    # only what survived last time
+    .venv/bin/python tests/mutation/run.py --survivors    # only survivors and what never ran
     .venv/bin/python tests/mutation/run.py --no-clean-run # without mutmut's unmutated pass
     .venv/bin/python tests/mutation/run.py --table        # the table of the last runs
 
@@ -279,7 +279,9 @@ def run(names: list[str], *, clean_run: bool = True, jobs: int = 1) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="a word of the paths to run (default: all)")
-    parser.add_argument("--survivors", action="store_true", help="run only last run's survivors")
+    parser.add_argument(
+        "--survivors", action="store_true", help="run only the survivors and what has not run yet"
+    )
     parser.add_argument("--table", action="store_true", help="only print the last runs' table")
     parser.add_argument(
         "--no-clean-run", action="store_true", help="skip mutmut's run of the unmutated tests"
