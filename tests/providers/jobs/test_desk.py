@@ -201,10 +201,26 @@ async def test_a_plan_with_nobody_to_send_says_why(desk: Desk) -> None:
     group, _ = await choir(desk, 1)
     adapter = await desk.adapter("sandbox-wasend")
     locked = [m async for p in adapter.members(group) for m in p.members if m.locked]
-    for named, why in [([], "nobody was named"), (locked[:1], locked[0].locked_reason)]:
+    other = replace(locked[0], id="x-1", locked_reason="an admin of the community")
+    for named, why in [
+        ([], "nobody was named"),
+        (locked[:1], locked[0].locked_reason),
+        ([locked[0], other], f"an admin of the community; {locked[0].locked_reason}"),
+    ]:
         with pytest.raises(Refused) as refused:
             await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, named))
         assert refused.value.message == f"Nothing can be sent to Events team / Choir: {why}."
+
+
+async def test_a_source_is_proposed_for_deletion_as_a_delete_with_its_name_typed(
+    desk: Desk,
+) -> None:
+    adapter = await desk.adapter("sandbox-rasl")
+    source = next(c for c in await adapter.containers() if c.name == "Event QR code")
+    plan = make_plan("sandbox-rasl", Provider.RASL, source, [], Operation.DELETE_SOURCE)
+    proposal = await desk.propose(plan)
+    assert proposal.label == "Delete" and proposal.word == "Event QR code"
+    assert proposal.invites == () and not proposal.offers_suppress
 
 
 async def test_deleted_contacts_cannot_be_undone(desk: Desk) -> None:
