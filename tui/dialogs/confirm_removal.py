@@ -131,11 +131,12 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         """The count (or name) typed where one is asked, and a reason where one is required.
         (A plain method under the property, so that mutation testing reaches it.)"""
         word = self.asked.word
-        typed = self.query_one("#typed", Input).value if word and self.is_mounted else ""
-        return (
-            (not word or typed_matches(typed, word))
-            and (not self.reason_required or bool(self.reason))
-            and (self.query_one(StayingOff).ready if self.is_mounted else not self.asked.suppressed)
+        if word and not (
+            self.is_mounted and typed_matches(self.query_one("#typed", Input).value, word)
+        ):
+            return False  # nothing is typed before the dialog is shown
+        return (not self.reason_required or bool(self.reason)) and (
+            self.query_one(StayingOff).ready if self.is_mounted else not self.asked.suppressed
         )
 
     def on_input_changed(self) -> None:
