@@ -301,10 +301,13 @@ async def test_one_job_at_a_time(desk: Desk, sandbox: Sandbox) -> None:
     sandbox.wasend.misbehaviour.hold_after = 0
     task = asyncio.ensure_future(desk.runs.run(desk.confirm(proposal)))
     await sandbox.wasend.misbehaviour.holding.wait()
-    with pytest.raises(Refused, match="A job is running"):
+    busy = "A job is running: wait for it to end, or cancel it (c on its screen) first."
+    with pytest.raises(Refused) as refused:
         await desk.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
-    with pytest.raises(Refused, match="A job is running"):
+    assert refused.value.message == busy
+    with pytest.raises(Refused) as refused:
         desk.confirm(proposal)
+    assert refused.value.message == busy
     sandbox.wasend.misbehaviour.release.set()
     await task
 

@@ -125,3 +125,12 @@ def test_a_head_is_held_while_the_chain_still_has_that_event(tmp_path: Path) -> 
     assert head.seq > 0 and journal.holds(head)
     assert not journal.holds(Head(head.seq, GENESIS))
     assert not journal.holds(Head(head.seq + 1, head.hash))
+
+
+def test_an_event_of_no_steps_names_no_range(journal_at: Path | str) -> None:
+    """`jobs verify` replays each event's range of steps: none written, none named."""
+    journal = Journal(journal_at)
+    job_id = finished_job(journal)
+    with journal._chain.writing("2026-12-03T07:00:00Z") as writing:
+        assert writing.steps(job_id, [])["steps"] == []
+    assert journal.verify().whole
