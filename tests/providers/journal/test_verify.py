@@ -4,12 +4,13 @@ rewritten whole is caught by the head file beside it, or by a receipt."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
-from providers.jobs.receipts import export
+from providers.jobs.receipts import export, receipt
 from providers.journal import Journal
 from providers.journal.hashing import GENESIS, mac, member_text, step_hash
 from providers.journal.records import NewJob
@@ -216,20 +217,69 @@ def _rewrite(where: Path | str) -> None:
 CUT = {"newest job deleted": "deleted", "emptied": "emptied", "rewritten": "rewritten"}
 
 
+def _cut(where: Path | str, cut: str, newest: str) -> None:
+    if cut == "newest job deleted":
+        _delete_newest(where, newest)
+    elif cut == "emptied":
+        _empty(where)
+    else:
+        _rewrite(where)
+
+
+def _head_files(where: Path | str) -> list[Path]:
+    """The head file beside a SQLite journal; a PostgreSQL one's are in RosterDeck's home."""
+    if isinstance(where, Path):
+        return [Path(f"{where}.head")]
+    return list(Path(os.environ["ROSTERDECK_HOME"]).glob("*.head"))
+
+
 @pytest.mark.parametrize("cut", CUT)
 def test_a_cut_or_rewritten_journal_is_caught_by_its_head_file(
     journal_at: Path | str, cut: str
 ) -> None:
     journal, newest = _two_jobs(journal_at)
     journal.close()
-    if cut == "newest job deleted":
-        _delete_newest(journal_at, newest)
-    elif cut == "emptied":
-        _empty(journal_at)
-    else:
-        _rewrite(journal_at)
+    _cut(journal_at, cut, newest)
     breaks = Journal(journal_at).verify().breaks
     assert any("head file" in b for b in breaks), breaks
+
+
+@pytest.mark.parametrize("cut", ["newest job deleted", "rewritten"])
+def test_a_cut_journal_written_to_again_is_still_caught(journal_at: Path | str, cut: str) -> None:
+    """Once the chain no longer holds what the head file says, later jobs leave it as it is:
+    overwriting it would hide the cut. (An emptied one takes no more writes.)"""
+    journal, newest = _two_jobs(journal_at)
+    journal.close()
+    _cut(journal_at, cut, newest)
+    later = Journal(journal_at)
+    finished_job(later)
+    breaks = later.verify().breaks
+    assert any("head file" in b for b in breaks), breaks
+
+
+def test_a_lost_head_file_is_written_again_at_the_next_start(journal_at: Path | str) -> None:
+    """Without one, a cut made after would go unseen: the next start writes the head anew."""
+    journal, newest = _two_jobs(journal_at)
+    journal.close()
+    (lost,) = _head_files(journal_at)
+    said = lost.read_text()
+    lost.unlink()
+    Journal(journal_at).close()
+    assert lost.read_text() == said
+    _delete_newest(journal_at, newest)
+    breaks = Journal(journal_at).verify().breaks
+    assert any("head file" in b for b in breaks), breaks
+
+
+def test_a_receipt_made_once_the_head_row_is_lost_names_the_chains_start(
+    journal_at: Path | str,
+) -> None:
+    """It claims no event the journal cannot show; `jobs verify` names the lost row."""
+    journal, newest = _two_jobs(journal_at)
+    tamper(journal_at, "DELETE FROM head")
+    said = json.loads(receipt(journal, newest, "json"))["journal"]
+    assert said == {"event": 0, "hash": GENESIS}
+    assert any("head" in b for b in journal.verify().breaks)
 
 
 @pytest.mark.parametrize("cut", CUT)
@@ -250,14 +300,8 @@ def test_a_receipt_catches_what_the_head_file_cannot(
     journal.close()
     code, out, _ = run(capsys, "jobs", "verify", "--receipt", str(paper))
     assert code == 0 and "holds the head of 1 receipt" in out
-    if cut == "newest job deleted":
-        _delete_newest(journal_at, newest)
-    elif cut == "emptied":
-        _empty(journal_at)
-    else:
-        _rewrite(journal_at)
-    head = Path(f"{journal_at}.head") if isinstance(journal_at, Path) else None
-    for anchor in [head] if head else Path(os.environ["ROSTERDECK_HOME"]).glob("*.head"):
+    _cut(journal_at, cut, newest)
+    for anchor in _head_files(journal_at):
         anchor.unlink()
     code, out, _ = run(capsys, "jobs", "verify", "--receipt", str(paper))
     assert code == 1 and f"{paper}: the journal no longer holds event 8" in out, out
