@@ -359,3 +359,10 @@ def test_a_member_listed_twice_is_matched_once_by_their_id() -> None:
     again = Member(id="447700900123@s.whatsapp.net", name="Ada L.", address="+447700900123")
     found = matching.match(["447700900123@s.whatsapp.net"], [listed, again]).matched
     assert [m.id for m in found["447700900123@s.whatsapp.net"]] == [listed.id]
+
+
+def test_a_name_whose_lower_case_is_no_longer_a_name_is_still_matched_by_name() -> None:
+    """`İ` lower-cases to `i` and a combining dot: the entry as typed reads as a name, and
+    its look-up form is what the members' names are kept under."""
+    ipek = Member(id="c-1", name="İpek Yılmaz", address="+905551112233")
+    assert matching.match(["İpek Yılmaz"], [ipek]).matched == {"İpek Yılmaz": [ipek]}
