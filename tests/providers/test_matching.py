@@ -366,3 +366,30 @@ def test_a_name_whose_lower_case_is_no_longer_a_name_is_still_matched_by_name() 
     its look-up form is what the members' names are kept under."""
     ipek = Member(id="c-1", name="İpek Yılmaz", address="+905551112233")
     assert matching.match(["İpek Yılmaz"], [ipek]).matched == {"İpek Yılmaz": [ipek]}
+    row = matching.Row(("İpek Yılmaz", "ipek@example.com"))
+    assert matching.match([row], [ipek]).matched == {row: [ipek]}
+
+
+def test_a_rows_phone_two_members_share_matches_both() -> None:
+    """As a pasted phone does: a row of a spreadsheet never picks one of a family."""
+    mum = Member(id="c-1", name="Mum", address="+447700900123")
+    son = Member(id="c-2", name="Son", address="+447700900123")
+    row = matching.Row(("mum@example.com", "+44 7700 900123"))
+    assert matching.match([row], [mum, son]).matched == {row: [mum, son]}
+
+
+def test_a_row_matches_everyone_its_addresses_name() -> None:
+    """Its email names one member, its phone another: both are marked, and both are named
+    in the confirm dialog before anything is sent."""
+    ada = Member(id="c-1", name="Ada", address="ada@example.com")
+    bo = Member(id="c-2", name="Bo", address="+447700900124")
+    row = matching.Row(("ada@example.com", "+44 7700 900124"))
+    assert matching.match([row], [ada, bo]).matched == {row: [ada, bo]}
+
+
+def test_a_row_naming_a_name_several_share_is_ambiguous() -> None:
+    """Not marked: the person must say which of them."""
+    one, other = Member(id="c-1", name="Sam Lee"), Member(id="c-2", name="Sam  Lee")
+    row = matching.Row(("Sam Lee", "sam@example.com"))
+    found = matching.match([row], [one, other])
+    assert found.ambiguous == {row: [one, other]} and found.matched == {}
