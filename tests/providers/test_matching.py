@@ -305,6 +305,13 @@ def test_a_short_number_that_starts_as_a_phone_is_one_entry() -> None:
     assert matching.tokens("+86 138 0013 8000 123") == ["+86", "138", "0013", "8000", "123"]
 
 
+def test_a_label_ending_in_a_colon_is_not_taken_for_a_name() -> None:
+    """`Please remove these:` above the list is words, each reported unmatched on its own;
+    the lines below it are names."""
+    entries = matching.tokens("Please remove these:\nAda Lovelace\nBo Chen")
+    assert entries == ["Please", "remove", "these:", "Ada Lovelace", "Bo Chen"]
+
+
 def test_a_word_of_quotes_alone_is_no_entry() -> None:
     assert matching.tokens('ada@example.com "" <> \' "XX"') == ["ada@example.com", "XX"]
 
