@@ -81,12 +81,8 @@ def addresses_of(row: Given) -> tuple[str, ...]:
 
 
 def is_name(entry: str) -> bool:
-    """A person's name, not an address: words alone, no digit."""
-    return (
-        NAME_LIKE.match(entry) is not None
-        and not entry.endswith(":")
-        and not any(map(str.isdigit, entry))
-    )
+    """A person's name, not an address: words alone (a label's colon is none), no digit."""
+    return NAME_LIKE.match(entry) is not None and not any(map(str.isdigit, entry))
 
 
 def tokens(text: str) -> list[str]:
