@@ -400,3 +400,17 @@ def test_a_row_naming_a_name_several_share_is_ambiguous() -> None:
     row = matching.Row(("Sam Lee", "sam@example.com"))
     found = matching.match([row], [one, other])
     assert found.ambiguous == {row: [one, other]} and found.matched == {}
+
+
+def test_a_row_of_one_address_is_that_entry_and_a_row_of_blanks_is_none() -> None:
+    """Read and reported as the entry it is: `ada@example.com`, not a row of one."""
+    rows = [
+        matching.Row(("ada@example.com", " ada@example.com ", "")),
+        matching.Row((" ", "")),
+        " ada@example.com",
+        matching.Row(("bo@example.com", "+44 7700 900124")),
+    ]
+    assert matching.rows_of(rows) == [
+        "ada@example.com",
+        matching.Row(("bo@example.com", "+44 7700 900124")),
+    ]
