@@ -218,7 +218,7 @@ def key_of(entry: str) -> str:
         number, _, domain = lowered.partition("@")
         if domain in PERSON_JID_DOMAINS and number.isdecimal():
             return number
-        return " ".join(lowered.split())
+        return lowered  # an email has no space to fold
     if entry.isdecimal():
         return entry[2:] if len(entry) >= 6 and entry.startswith("00") else entry
     if entry.isalnum():  # an id: letters and digits, not a phone
