@@ -414,3 +414,9 @@ def test_a_row_of_one_address_is_that_entry_and_a_row_of_blanks_is_none() -> Non
         "ada@example.com",
         matching.Row(("bo@example.com", "+44 7700 900124")),
     ]
+
+
+def test_00_starts_an_international_number_only_before_four_digits_or_more() -> None:
+    """`001234` is 1234 dialled abroad; `00123` or `007` is an id, never made a key of one
+    digit or none that would match whoever it ends."""
+    assert [matching.key_of(e) for e in ("001234", "00123", "007")] == ["1234", "00123", "007"]

@@ -33,6 +33,7 @@ def test_one_person_many_spellings() -> None:
         "447700900123@s.whatsapp.net",
         "447700900123",
         "0044 7700 900123",
+        "00447700900123",
         "447700900123@c.us",
     ]
     assert {key_of(s) for s in spellings} == {"447700900123"}
