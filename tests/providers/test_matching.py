@@ -420,3 +420,12 @@ def test_00_starts_an_international_number_only_before_four_digits_or_more() -> 
     """`001234` is 1234 dialled abroad; `00123` or `007` is an id, never made a key of one
     digit or none that would match whoever it ends."""
     assert [matching.key_of(e) for e in ("001234", "00123", "007")] == ["1234", "00123", "007"]
+
+
+def test_a_ticket_number_or_a_short_plus_number_is_never_read_as_a_phone() -> None:
+    """`#447700900123` is a ticket, `+12345` too short to dial: neither names the member
+    whose phone has those digits."""
+    ada = Member(id="c-1", name="Ada", address="+447700900123")
+    found = matching.match(["#447700900123"], [ada])
+    assert found.matched == {} and found.unmatched == ["#447700900123"]
+    assert matching.key_of("+12345") == "+12345"
