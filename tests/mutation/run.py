@@ -11,7 +11,7 @@ named, the confirm dialog's and the desk's guards).
 
 mutmut (configured in pyproject.toml) copies providers/ and tui/ into mutants/, where the
 tests import them; each mutant runs only the tests that reached its function, fastest first,
-stopping at the first failure, one mutant at a time (`--jobs 3`: three). SCOPE below names
+stopping at the first failure, one mutant at a time (`--jobs 4`: four). SCOPE below names
 the functions scored in each file: where a file is mostly plumbing only its promise-keeping
 functions count. A survivor that cannot change behaviour is listed in equivalent.toml, with
 why. Not part of the default suite: a full pass takes hours on two cores.
@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="mutants at a time (a mutant's tests spend about half their time waiting: "
-        "3 keep two cores busy; its time limit counts CPU seconds, so crowding trips none)",
+        "4 keep two cores busy; its time limit counts CPU seconds, so crowding trips none)",
     )
     args = parser.parse_args(argv)
     paths = [p for p in SCOPE if not args.modules or any(word in p for word in args.modules)]
