@@ -304,8 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             names += [n for p in paths for n, code in verdicts(p).items() if code is None]
         else:
             names = [glob for path in paths for glob in globs(path)]
-        ran = names and run(names, clean_run=not args.no_clean_run, jobs=args.jobs)
-        if ran not in (0, None, []):
+        if names and run(names, clean_run=not args.no_clean_run, jobs=args.jobs) != 0:
             print("mutmut stopped before the end: the table shows what ran", file=sys.stderr)
     rows, survivors, stale = table(paths)
     print(show(rows, args.markdown))
