@@ -36,10 +36,6 @@ class Decision:
     override: str = ""
 
 
-#: the keys that answer: the footer shows them as bindings, `on_key` acts on them at once
-ANSWERS = ("y", "n", "escape")
-
-
 class ConfirmRemovalScreen(DeckModal[Decision]):
     #: the answer stays in view, however long the proposal and its boxes are
     DEFAULT_CSS = "ConfirmRemovalScreen .buttons { dock: bottom; }"
@@ -96,19 +92,11 @@ class ConfirmRemovalScreen(DeckModal[Decision]):
         else:
             self.query_one("#cancel", Button).focus()
 
-    def on_key(self, event: events.Key) -> None:
+    def unbound_key(self, event: events.Key) -> None:
         """A letter typed while a button or the box has the focus is not lost in silence:
         the Why field says, in place, that it went nowhere and how to type a reason. It is
         not put there, since enter in that field confirms, and a stray key (a second `d`)
         must never turn enter on Cancel into a removal."""
-        if not self.is_active or event.key in ANSWERS:
-            event.prevent_default()
-            event.stop()
-            if self.is_active:  # answered now, not by the binding after keys already typed
-                self.action_decide(event.key == "y")
-            else:  # typed ahead of the answer that closed it: meant for the screen beneath
-                self.app.post_message(events.Key(event.key, event.character))
-            return
         typed = event.character or ""
         if not typed.isalnum() or isinstance(self.focused, Input):
             return

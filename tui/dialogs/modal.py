@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -26,6 +27,24 @@ class DeckModal(ModalScreen[ResultT]):
 
     def on_mount(self) -> None:
         self.mount(DeckFooter())
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys typed quickly arrive together, over SSH above all. Textual runs a binding only
+        once its key has passed through the dialog, and by then the keys typed after it are on
+        their way to the dialog too: `n` then `q` lost the `q` to the closing dialog. So the
+        bindings act here, as their key arrives (the same look-up the app would make a moment
+        later), and a key that reaches the dialog after its answer closed it goes on to the
+        screen beneath, as it was meant to."""
+        if not self.is_active:
+            self.app.post_message(events.Key(event.key, event.character))
+        elif not await self.app._check_bindings(event.key):
+            self.unbound_key(event)
+            return
+        event.prevent_default()
+        event.stop()
+
+    def unbound_key(self, event: events.Key) -> None:
+        """A key no binding took: it goes on up, as on any screen."""
 
 
 @dataclass(frozen=True)
