@@ -3,7 +3,8 @@
 Every action that sends (remove, delete contacts, delete a source, remove everywhere, resume,
 retry the failed, undo) is first *proposed*: put into words, with its cost at the account's
 pace, WhatsApp's pace, today's budget and what must be typed to confirm it (a `Proposal`;
-those on a journaled job, resume, retry and undo, are made in `follow_ups`); then
+those on a journaled job, resume, retry and undo, are made in `follow_ups`, those on people
+named by address in `lookup`, on many places in `everywhere_proposal`); then
 *confirmed* (refused here, once, for both faces, when something is missing); then
 journaled, run, cancelled or interrupted. Forgetting a person is proposed and confirmed the
 same way. The shell prints a proposal and asks on the terminal; the app shows it in its
@@ -22,16 +23,9 @@ from dataclasses import replace
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace, verify_command
 from providers.errors import Refused
-from providers.jobs import follow_ups, forget
-from providers.jobs.community import plan_community
-from providers.jobs.everywhere import (
-    EverywherePlan,
-    asking_why,
-    estimate_everywhere,
-    record_everywhere,
-    slowest,
-)
-from providers.jobs.lookup import plan_for_entries
+from providers.jobs import everywhere_proposal, follow_ups, forget, lookup
+from providers.jobs.everywhere import EverywherePlan, record_everywhere
+from providers.jobs.lookup import refuse_unsendable
 from providers.jobs.plans import (
     Plan,
     estimate,
@@ -41,7 +35,6 @@ from providers.jobs.progress import Progress
 from providers.jobs.proposal import FORGET_WHY, WHY_REQUIRED, Kind, Proposal, Ticket
 from providers.jobs.runs import Runs, parts_of
 from providers.jobs.staying_off import (
-    SUPPRESSING,
     Extras,
     addresses_in,
     names_them,
@@ -51,9 +44,7 @@ from providers.jobs.staying_off import (
     register_words,
 )
 from providers.jobs.words import (
-    everywhere_words,
     nothing_to_send,
-    pace,
     place,
     plan_words,
     typed_matches,
@@ -64,7 +55,6 @@ from providers.journal.runners import busy_job, busy_place
 from providers.matching import Given
 from providers.models import Container, Member, Operation, Provider
 from providers.protocol import Adapter
-from providers.text import shown
 
 
 class Desk:
@@ -224,66 +214,26 @@ class Desk:
         ignore_absent: bool = False,
         reason: str = "",
     ) -> Proposal:
-        """A job on the members that phones, emails or ids name, looked up at a cost that
-        follows the entries, never the container's size. A reason the account requires is
-        asked for before anything is looked up."""
-        if reason_required(self.workspace.account(account)) and not reason.strip():
-            raise Refused(WHY_REQUIRED.format(account=account))
-        adapter = await self.adapter(account)
-        container = await adapter.container(container_id)
-        refuse_unsendable(adapter, container)
-        plan, matched_nobody = await plan_for_entries(
-            adapter, account, container, entries, operation
+        """The members that phones, emails or ids name, looked up (`lookup`)."""
+        return await lookup.propose_entries(
+            self,
+            account,
+            container_id,
+            entries,
+            operation,
+            ignore_absent=ignore_absent,
+            reason=reason,
         )
-        unmatched = [str(given) for given in matched_nobody]  # a spreadsheet row, whole
-        if unmatched and not ignore_absent:
-            # one named by its id may be gone because someone's job took them off
-            named = unmatched[:10]
-            gone = self.journal.removals(adapter.provider, [(container.id, g) for g in named])
-            listed = ", ".join(
-                shown(given, 60) + _removed_by(gone.get((container.id, given))) for given in named
-            )
-            raise Refused(
-                f"{len(unmatched):,} of the given members matched nobody in "
-                f"{plan.container.name}: {listed}. Nothing was sent (--ignore-absent removes "
-                "the others and reports these as already absent)."
-            )
-        return await self.propose(plan, unmatched=unmatched)
 
     async def propose_everywhere(self, plan: EverywherePlan) -> Proposal:
-        """One person off every place found, one part a place."""
-        self.refuse_while_busy()
-        if not plan.acting:
-            raise Refused("Found nowhere they can be removed from: nothing to send.")
-        self.refuse_busy_places([(part.provider, part.container) for part in plan.acting])
-        adapters = {name: await self.adapter(name) for name in plan.accounts}
-        guess = estimate_everywhere(adapters, self.journal, plan)
-        paces = {
-            part.account: pace(slowest(adapters[part.account], plan.acting, part.account))
-            for part in plan.acting
-        }
-        strict = bool(asking_why(plan, self.workspace.accounts()))
-        return Proposal(
-            kind=Kind.EVERYWHERE,
-            lines=(*everywhere_words(plan, guess, paces), SUPPRESSING),
-            word=plan.confirmation_word,
-            label="Remove",
-            reason_required=strict,
-            everywhere=plan,
-            invites=tuple(
-                part.container for part in plan.acting if adapters[part.account].has_invite_links
-            ),
-        )
+        """One person off every place found, one part a place (`everywhere_proposal`)."""
+        return await everywhere_proposal.propose_everywhere(self, plan)
 
     async def propose_community(
         self, account: str, container: Container, members: Sequence[Member]
     ) -> Proposal:
-        """These members off every group of the container's WhatsApp community they are in,
-        as one job of one part a group."""
-        self.refuse_while_busy()
-        adapter = await self.adapter(account)
-        plan = await plan_community(adapter, self.workspace.account(account), container, members)
-        return await self.propose_everywhere(plan)
+        """These members off every group of their WhatsApp community (`everywhere_proposal`)."""
+        return await everywhere_proposal.propose_community(self, account, container, members)
 
     def _parts(self, job_id: str) -> tuple[list[Job], EverywhereJob | None]:
         return parts_of(self.journal, job_id)
@@ -432,21 +382,9 @@ class Desk:
             also = None if dry_run else extras.with_everywhere(self.journal, proposal, chosen)
             job_id = record_everywhere(self.journal, chosen, also)
             return Ticket(job_id, everywhere=True, dry_run=dry_run)
-        everywhere = self.journal.is_everywhere(proposal.job_id)
+        whole = self.journal.is_everywhere(proposal.job_id)
         if proposal.kind is Kind.RETRY:
             assert proposal.only is not None
             for part_id, ids in proposal.only.items():
                 self.journal.reset(part_id, ids, "to be sent again (retry of the failed)")
-        return Ticket(proposal.job_id, everywhere=everywhere, only=proposal.only)
-
-
-def refuse_unsendable(adapter: Adapter, container: Container) -> None:
-    """Nothing is proposed where nothing may be sent (a read-only list; a WhatsApp group whose
-    number is no admin, as far as the adapter knows without a call): one sentence, the same
-    for both faces, before anything is looked up or sent."""
-    if why := adapter.refusal(container):
-        raise Refused(nothing_to_send(container, why))
-
-
-def _removed_by(job: str | None) -> str:
-    return f" ({job})" if job else ""
+        return Ticket(proposal.job_id, everywhere=whole, only=proposal.only)

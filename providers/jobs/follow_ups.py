@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from providers.errors import NothingToDo, Refused
 from providers.jobs.plans import (
     TYPED_CONFIRMATION_ABOVE,
-    Plan,
     confirmation_word,
     estimate_for,
     undo_plan,
@@ -21,30 +20,14 @@ from providers.jobs.plans import (
 from providers.jobs.proposal import Kind, Proposal
 from providers.jobs.runs import parts_of
 from providers.jobs.words import cost, pace, resume_words, retry_words, what
-from providers.journal import Journal
 from providers.journal.erased import is_erased
 from providers.journal.records import PENDING, SENDING, Item, Job
-from providers.models import Container, Estimate, Outcome, Provider
+from providers.models import Estimate, Outcome
 from providers.protocol import Adapter
 from providers.text import many
 
-
-class Desk(Protocol):
-    """What a follow-up asks of the desk: its journal and adapters, its refusals, and its
-    way of proposing a new plan."""
-
-    @property
-    def journal(self) -> Journal: ...
-
-    async def adapter(self, name: str) -> Adapter: ...
-
-    def refuse_while_busy(self) -> None: ...
-
-    def refuse_busy_places(
-        self, places: Sequence[tuple[Provider, Container]], job_id: str = ""
-    ) -> None: ...
-
-    async def propose(self, plan: Plan, *, unmatched: Sequence[str] = ()) -> Proposal: ...
+if TYPE_CHECKING:
+    from providers.jobs.desk import Desk
 
 
 Priced = list[tuple[Job, Adapter, Estimate]]
