@@ -16,6 +16,7 @@ import csv
 import gc
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -210,9 +211,15 @@ def csv_entries(text: str) -> list[Given]:
     return found
 
 
+def ascii_digits(text: str) -> str:
+    """Digits of every script in ASCII (Arabic `٤٤`, Persian `۴۴`, full-width are `44`): a
+    phone typed on such a keyboard is the number the provider lists in ASCII."""
+    return "".join(str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in text)
+
+
 def key_of(entry: str) -> str:
     """The form two spellings of one person share: digits of a phone, lower-case otherwise."""
-    entry = entry.strip()
+    entry = entry.strip() if entry.isascii() else ascii_digits(entry.strip())
     if "@" in entry:
         lowered = entry.lower()
         number, _, domain = lowered.partition("@")
@@ -226,9 +233,9 @@ def key_of(entry: str) -> str:
     if len(entry) > 6 and entry[0] == "+" and entry[1:].isdecimal():  # as providers list them
         return entry[1:]
     if PHONE_LIKE.match(entry):
-        spelled = entry.replace("(0)", "") if "(0)" in entry else entry
+        spelled = entry.replace("(0)", "")
         digits = spelled.translate(PHONE_PUNCTUATION)
-        if not digits.isdecimal():  # a space or digit of another script
+        if not digits.isdecimal():  # another space: no-break, thin
             digits = NON_DIGIT.sub("", spelled)
         return digits[2:] if entry.startswith("00") else digits
     return " ".join(entry.lower().split())

@@ -10,7 +10,7 @@ from typing import Any
 from providers import errors
 from providers.http.adapter import HttpAdapter
 from providers.http.client import ProviderHttp
-from providers.matching import is_name, match
+from providers.matching import ascii_digits, is_name, match
 from providers.models import (
     Capabilities,
     Container,
@@ -185,7 +185,7 @@ class RaslAdapter(HttpAdapter):
         name = not phone and is_name(entry)
         wanted = " ".join(entry.casefold().split())
         if phone:
-            search = re.sub(r"\D", "", entry)[-PHONE_SEARCH_DIGITS:]
+            search = re.sub(r"\D", "", ascii_digits(entry))[-PHONE_SEARCH_DIGITS:]
         elif name:  # its rarest-looking word: a search may look in one name field at a time
             search = max(entry.split(), key=len)
         else:

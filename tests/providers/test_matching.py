@@ -429,3 +429,32 @@ def test_a_ticket_number_or_a_short_plus_number_is_never_read_as_a_phone() -> No
     found = matching.match(["#447700900123"], [ada])
     assert found.matched == {} and found.unmatched == ["#447700900123"]
     assert matching.key_of("+12345") == "+12345"
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "+٤٤ ٧٧٠٠ ٩٠٠١٢٣",  # Arabic
+        "+۴۴ ۷۷۰۰ ۹۰۰۱۲۳",  # Persian
+        "+４４ ７７００ ９００１２３",  # full width, as Japanese keyboards type
+        "٠٠٤٤٧٧٠٠٩٠٠١٢٣",  # dialled abroad
+        "+44\u00a07700\u00a0900123",  # no-break spaces, as a web page or a word processor keeps
+        "+ 447700900123",
+    ],
+)
+def test_a_phone_in_another_scripts_digits_or_spaces_matches_the_listed_number(
+    pasted: str,
+) -> None:
+    """Phones come from tickets typed on every keyboard: the digits of any script and any kind
+    of space spell the number the provider lists in ASCII."""
+    ada = Member(id="c-1", name="Ada", address="+447700900123")
+    found = matching.match(matching.tokens(pasted), [ada])
+    assert found.members == [ada] and found.unmatched == []
+
+
+@pytest.mark.parametrize("listed", ["+44\u00a07700\u00a0900123", "+44 7700\u202f900123"])
+def test_a_phone_listed_with_another_kind_of_space_is_found_by_its_number(listed: str) -> None:
+    """A provider keeps what was typed into it, no-break and thin spaces included."""
+    ada = Member(id="c-1", name="Ada", address=listed)
+    for pasted in ("+44 7700 900123", "447700900123"):
+        assert matching.match([pasted], [ada]).members == [ada], pasted

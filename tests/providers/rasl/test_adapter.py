@@ -300,6 +300,22 @@ async def test_names_read_in_either_spelling_and_a_whole_name_is_found(
         await plan_for_entries(adapter, "t", group, ["Jo Common"])
 
 
+async def test_a_phone_typed_in_arabic_digits_is_searched_for_in_ascii(
+    sandbox: Sandbox, connect: OpenAdapter
+) -> None:
+    """RASL's search compares the digits it is sent with those it keeps, in ASCII: a phone
+    typed on an Arabic keyboard is searched for as the same number, one search."""
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Volunteers")
+    jo = (await _all(adapter, group))[0]
+    sandbox.rasl.contacts[int(jo.id)].update(phone="+447700900999")
+    calls = sandbox.calls(Provider.RASL)
+    typed = "+٤٤ ٧٧٠٠ ٩٠٠٩٩٩"
+    plan, unmatched = await plan_for_entries(adapter, "t", group, [typed])
+    assert [m.id for m in plan.members] == [jo.id] and not unmatched
+    assert sandbox.calls(Provider.RASL) - calls == 1, "one search"
+
+
 def test_remove_by_a_whole_name_in_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "--demo", "members", "sandbox-rasl", "Board", "--json")
     board = json.loads(out)["members"]
