@@ -100,7 +100,7 @@ def timed(work: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
 
 async def plan(adapter: InMemory, entries: list[Given]) -> tuple[int, int]:
     """Planned and unmatched counts (the plan itself stays here: only numbers leave)."""
-    made, unmatched = await plan_for_entries(cast(Adapter, adapter), "bench", "big", entries)
+    made, unmatched = await plan_for_entries(cast(Adapter, adapter), "bench", adapter.box, entries)
     return len(made.members), len(unmatched)
 
 
