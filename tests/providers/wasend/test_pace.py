@@ -11,7 +11,7 @@ from providers.jobs.plans import estimate, make_plan, record_plan
 from providers.journal import Journal
 from providers.journal.records import JobState
 from providers.matching import match
-from providers.models import Container, ContainerKind, Member, Outcome, Provider, Role
+from providers.models import Container, ContainerKind, Member, Operation, Outcome, Provider, Role
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
 from providers.wasend.adapter import WaSendAdapter
@@ -283,8 +283,11 @@ async def test_a_whatsapp_account_writes_3_to_6_seconds_apart_by_default() -> No
     assert pace(adapter.capabilities).startswith(
         "Pace: one person a call, 3–6\u00a0s apart at random"
     )
-    guess = adapter.estimate(Container(id="s/g", name="g", kind=ContainerKind.GROUP), 10)
+    group = Container(id="s/g", name="g", kind=ContainerKind.GROUP)
+    guess = adapter.estimate(group, 10)
     assert (guess.calls, guess.seconds) == (20, 45.0)  # a removal and a read-back; 4.5 s mean
+    back = adapter.estimate(group, 10, Operation.ADD_BACK)
+    assert (back.calls, back.seconds) == (11, 45.0)  # one read of the group, then an add each
     await adapter.aclose()
 
 
