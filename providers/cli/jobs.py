@@ -14,6 +14,7 @@ from providers.cli.everywhere import remove_everywhere
 from providers.cli.face import Asked, act, counted, open_journal
 from providers.errors import ConfigurationError, NothingToDo
 from providers.jobs.desk import Desk
+from providers.jobs.lookup import propose_entries
 from providers.jobs.plans import VERBS
 from providers.jobs.receipts import FORMATS, receipt, receipt_head
 from providers.journal import Journal
@@ -51,7 +52,8 @@ async def remove(args: argparse.Namespace, workspace: Workspace) -> int:
         operation = (
             Operation.DELETE_CONTACTS if args.delete_contacts else Operation.REMOVE_FROM_CONTAINER
         )
-        proposal = await desk.propose_entries(
+        proposal = await propose_entries(
+            desk,
             args.account,
             args.container,
             entries,

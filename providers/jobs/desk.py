@@ -23,7 +23,7 @@ from dataclasses import replace
 from providers.accounts.store import reason_required
 from providers.accounts.workspace import OpenedOnce, Workspace, verify_command
 from providers.errors import Refused
-from providers.jobs import everywhere_proposal, follow_ups, forget, lookup
+from providers.jobs import everywhere_proposal, follow_ups, forget
 from providers.jobs.everywhere import EverywherePlan, record_everywhere
 from providers.jobs.lookup import refuse_unsendable
 from providers.jobs.plans import (
@@ -52,7 +52,6 @@ from providers.jobs.words import (
 from providers.journal import Journal
 from providers.journal.records import EverywhereJob, Job
 from providers.journal.runners import busy_job, busy_place
-from providers.matching import Given
 from providers.models import Container, Member, Operation, Provider
 from providers.protocol import Adapter
 
@@ -202,27 +201,6 @@ class Desk:
             registered=tuple(dict.fromkeys(a for _, entry in hits for a in entry.addresses)),
             offers_suppress=removal,
             invites=(plan.container,) if removal and adapter.has_invite_links else (),
-        )
-
-    async def propose_entries(
-        self,
-        account: str,
-        container_id: str,
-        entries: Sequence[Given],
-        operation: Operation = Operation.REMOVE_FROM_CONTAINER,
-        *,
-        ignore_absent: bool = False,
-        reason: str = "",
-    ) -> Proposal:
-        """The members that phones, emails or ids name, looked up (`lookup`)."""
-        return await lookup.propose_entries(
-            self,
-            account,
-            container_id,
-            entries,
-            operation,
-            ignore_absent=ignore_absent,
-            reason=reason,
         )
 
     async def propose_everywhere(self, plan: EverywherePlan) -> Proposal:

@@ -12,6 +12,7 @@ import pytest
 from providers.accounts.workspace import SandboxWorkspace
 from providers.errors import NothingToDo, Refused
 from providers.jobs.desk import Desk
+from providers.jobs.lookup import propose_entries
 from providers.jobs.plans import make_plan
 from providers.jobs.proposal import Kind
 from providers.jobs.receipts import receipt
@@ -101,7 +102,7 @@ async def test_someone_named_by_id_and_already_removed_is_said_to_be(desk: Desk)
     await desk.runs.run(ticket)
     stranger = "447700999999@s.whatsapp.net"
     with pytest.raises(Refused) as refused:
-        await desk.propose_entries("sandbox-wasend", group.id, [members[1].id, stranger])
+        await propose_entries(desk, "sandbox-wasend", group.id, [members[1].id, stranger])
     said = str(refused.value)
     assert said.startswith("2 of the given members matched nobody in Choir: ")
     assert f"{members[1].id} (already removed by job {ticket.job_id} (" in said
@@ -121,7 +122,7 @@ async def test_someone_whose_removal_landed_but_is_not_yet_journaled_is_said_to_
     del sandbox.wasend.groups[session][jid]["participants"][members[0].id]
     second = Desk(SandboxWorkspace(sandbox, options=FAST), Journal(tmp_path / "journal.sqlite3"))
     with pytest.raises(Refused) as refused:
-        await second.propose_entries("sandbox-wasend", group.id, [members[0].id])
+        await propose_entries(second, "sandbox-wasend", group.id, [members[0].id])
     assert f"{members[0].id} (being removed by job {ticket.job_id} (" in str(refused.value)
 
 
@@ -337,7 +338,7 @@ async def test_a_group_whose_number_is_no_admin_is_refused_before_anything_is_se
     assert sandbox.calls(Provider.WASEND) == calls, "nothing was sent, nothing read"
     # The shell names the members by phone: refused before any of them is looked up.
     with pytest.raises(Refused) as shell:
-        await desk.propose_entries("sandbox-wasend", rota.id, [members[0].address])
+        await propose_entries(desk, "sandbox-wasend", rota.id, [members[0].address])
     assert str(shell.value) == NOT_ADMIN
     assert sandbox.calls(Provider.WASEND) - calls == 3  # the group list, to find it by id
     assert not sandbox.wasend.removals and not desk.journal.jobs()
