@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Collection, Sequence
 from contextlib import suppress
+from dataclasses import replace
 
 from providers import errors
 from providers.http.pacing import writing_on
@@ -278,7 +279,11 @@ class Engine:
         one was planned and a read finds gone (they were not back)."""
         sending = set(marking.sending)
         claimed = [m for m in batch if m.id in sending]
-        again = [m for m in claimed if m.id in marking.read_first]
+        again = [
+            m if m.address else replace(m, address=marking.addresses.get(m.id, ""))
+            for m in claimed
+            if m.id in marking.read_first
+        ]
         if not again:
             return claimed
         try:

@@ -59,6 +59,9 @@ class Marking:
     sending: list[str] = field(default_factory=list)
     #: member id -> the job that removed them before this one was planned, in words
     read_first: dict[str, str] = field(default_factory=dict)
+    #: member id -> the address that job knew them by: a plan of ids alone has none, and
+    #: without one the read would be of the whole container
+    addresses: dict[str, str] = field(default_factory=dict)
     elsewhere: list[MemberOutcome] = field(default_factory=list)
 
 
@@ -93,6 +96,7 @@ def mark(
         rows = conn.execute(
             select(
                 items.c.member_id,
+                items.c.member,
                 items.c.state,
                 items.c.updated_at,
                 jobs.c.id.label("job_id"),
@@ -132,6 +136,7 @@ def mark(
         elif job.operation == Operation.REMOVE_FROM_CONTAINER.value:
             marking.sending.append(member_id)
             marking.read_first[member_id] = _said(other)
+            marking.addresses[member_id] = json.loads(other.member).get("address", "")
         else:
             marking.sending.append(member_id)
     if budget is not None and marking.sending:

@@ -16,7 +16,7 @@ from providers.jobs.engine import Engine
 from providers.jobs.lookup import find_members, plan_for_entries
 from providers.jobs.plans import make_plan, record_plan
 from providers.journal import Journal
-from providers.journal.records import Job
+from providers.journal.records import ANOTHER_JOB, Job
 from providers.models import Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
@@ -63,6 +63,24 @@ async def test_2000_ids_from_a_100000_list_cost_one_call_a_batch(
     job = await remove_entries(adapter, journal, NEWSLETTER, ids)
     assert job.counts == {Outcome.REMOVED.value: 2000}
     assert sandbox.calls(Provider.AUTOSEND) == 1 + 2000 // 100  # ids are trusted as given
+
+
+async def test_ids_another_job_removed_are_read_by_their_email_not_with_the_whole_list(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    """A job of ids alone, planned after another job took two of them out (found by email):
+    each of the two is read first, as any member removed before a plan is, with one search by
+    the email the journal has for them. AutoSend finds no one by id, and reading the 100,000
+    for them cost a thousand calls a batch."""
+    adapter = connect(Provider.AUTOSEND)
+    await remove_entries(adapter, journal, NEWSLETTER, [email_of(n) for n in (50, 50_000)])
+    calls = sandbox.calls(Provider.AUTOSEND)
+    ids = [contact_id(n) for n in range(0, 100_000, 50)]
+    job = await remove_entries(adapter, journal, NEWSLETTER, ids)
+    assert job.counts == {Outcome.REMOVED.value: 1998, Outcome.ALREADY_ABSENT.value: 2}
+    assert all(i.code == ANOTHER_JOB for i in journal.items(job.id, ["already_absent"]))
+    # the list (1), a search for each of the two (2), a removal a batch of 100 (20)
+    assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 2 + 20
 
 
 async def test_300_ids_from_a_20000_group_cost_four_calls(
