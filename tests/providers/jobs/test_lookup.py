@@ -17,7 +17,7 @@ from providers.jobs.lookup import find_members, plan_for_entries
 from providers.jobs.plans import make_plan, record_plan
 from providers.journal import Journal
 from providers.journal.records import ANOTHER_JOB, Job
-from providers.models import Outcome, Provider
+from providers.models import Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
 from providers.sandbox.autosend import AutoSendState, contact_id
@@ -81,6 +81,28 @@ async def test_ids_another_job_removed_are_read_by_their_email_not_with_the_whol
     assert all(i.code == ANOTHER_JOB for i in journal.items(job.id, ["already_absent"]))
     # the list (1), a search for each of the two (2), a removal a batch of 100 (20)
     assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 2 + 20
+
+
+async def test_ids_some_of_which_left_already_cost_no_read_of_the_whole_list(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    """Two of 2,000 ids left the list before (with no job of ours). AutoSend counts what it
+    removed and what was not in the list, without naming them, and finds no one by id: each
+    member of those two batches is out of the list, which is what they are said to be, and
+    the other batches are removed; no read of the 100,000 tells more."""
+    adapter = connect(Provider.AUTOSEND)
+    newsletter = await adapter.container(NEWSLETTER)
+    await adapter.remove(newsletter, [Member(id=contact_id(n)) for n in (50, 50_000)])
+    calls = sandbox.calls(Provider.AUTOSEND)
+    ids = [contact_id(n) for n in range(0, 100_000, 50)]
+    job = await remove_entries(adapter, journal, NEWSLETTER, ids)
+    assert job.counts == {Outcome.REMOVED.value: 1800, Outcome.GONE.value: 200}
+    (said,) = {i.message for i in journal.items(job.id, [Outcome.GONE.value])}
+    assert said == (
+        "AutoSend (sandbox-autosend) removed 99 of these 100 and found 1 not in the list, "
+        "without saying which."
+    )
+    assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 20  # the list, a removal a batch
 
 
 async def test_300_ids_from_a_20000_group_cost_four_calls(
