@@ -250,6 +250,22 @@ def test_a_new_number_starts_at_twenty_a_day_and_rises_by_the_week() -> None:
     assert warm_up(since, since + timedelta(days=8), 30) == (30, "")
 
 
+def test_a_new_numbers_schedule_names_each_step_once_and_no_limit_as_such() -> None:
+    since = date(2026, 11, 2)
+    # a usual budget of one of the steps is that step, not the step and then itself again
+    assert warm_up(since, since, 40) == (
+        20,
+        "A new number (since 2026-11-02): at most 20 removals a day now, then 40 a day from "
+        "2026-11-09.",
+    )
+    # no usual budget: the warm-up still holds, then there is no limit
+    assert warm_up(since, since, 0)[1].endswith(
+        ", 80 a day from 2026-11-16, no limit from 2026-11-23."
+    )
+    # a start typed for a day still to come holds the first week's budget until then
+    assert warm_up(since, since - timedelta(days=2), 100)[0] == 20
+
+
 async def test_a_new_numbers_job_stops_at_its_day_budget(
     sandbox: Sandbox, connect: OpenAdapter, journal: Journal
 ) -> None:
