@@ -142,13 +142,6 @@ class AutoSendAdapter(HttpAdapter):
         wanted = entry.strip().casefold()
         return [self._member(container, c) for c in found.contacts if c.email.casefold() == wanted]
 
-    def _unsearchable(self, container: Container, members: Sequence[Member]) -> bool:
-        """Some of these have no email to search by, and only a read of the whole list,
-        dearer than a call each, would find them."""
-        return any("@" not in m.address for m in members) and not read_whole(
-            len(members), container.member_count, PAGE_SIZE
-        )
-
     async def still_present(self, container: Container, members: Sequence[Member]) -> set[str]:
         """A search per member by email, or one read of the list when that is cheaper (or
         when one has no email)."""
@@ -189,16 +182,10 @@ class AutoSendAdapter(HttpAdapter):
                 )
                 for m in rest
             ]
-        removed, absent = answer.removed, how_many(answer.not_in_list)
-        if 0 < removed < len(rest) == removed + absent and self._unsearchable(container, rest):
-            # each is out of the list now; which were in it is not worth a read of all of it
-            return result + outcomes(
-                rest,
-                Outcome.GONE,
-                message=f"{self.label} removed {removed:,} of these {len(rest):,} and found "
-                f"{absent:,} not in the list, without saying which.",
-            )
-        return result + await self.settle_counted(container, rest, removed)
+        counted = answer.removed + how_many(answer.not_in_list)
+        return result + await self.settle_counted(
+            container, rest, answer.removed, uncounted_absent=counted == len(rest)
+        )
 
     async def add(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
         """Bulk-add names the contacts it refused (one that no longer exists), each failed in

@@ -33,6 +33,7 @@ from providers.protocol import (
     no_such_container,
     not_searched,
     outcomes,
+    read_whole,
     unique,
 )
 
@@ -230,16 +231,38 @@ class HttpAdapter:
             for m in members
         ]
 
+    def only_a_whole_read_finds(self, container: Container, members: Sequence[Member]) -> bool:
+        """Some of these have no address the provider can look up (a plan of ids), and a
+        read of the whole container costs more than a call each."""
+        return any(not self.searchable(m.address) for m in members) and not read_whole(
+            len(members), container.member_count, self.capabilities.page_size
+        )
+
     async def settle_counted(
-        self, container: Container, members: Sequence[Member], removed: int
+        self,
+        container: Container,
+        members: Sequence[Member],
+        removed: int,
+        *,
+        uncounted_absent: bool = False,
     ) -> list[MemberOutcome]:
         """The provider said only how many it removed. All or none tell each member's
         outcome; a short count is settled by reading just these members: still there is a
-        failure, and the rest are removed only when their number matches the count."""
+        failure, and the rest are removed only when their number matches the count. Where
+        the provider says those it did not count were not members (`uncounted_absent`), all
+        are out, and when only a read of the whole container could tell which were removed,
+        they are said to be out, and no such read is made."""
         if removed == len(members):
             return outcomes(members, Outcome.REMOVED)
         if removed == 0:
             return outcomes(members, Outcome.ALREADY_ABSENT, message="Was not a member.")
+        if uncounted_absent and self.only_a_whole_read_finds(container, members):
+            return outcomes(
+                members,
+                Outcome.GONE,
+                message=f"{self.label} removed {removed:,} of these {len(members):,} and says "
+                "the others were not members, without saying which.",
+            )
         present = await self.still_present(container, members)
         out = [m for m in members if m.id not in present]
         exact = len(out) == removed

@@ -238,8 +238,9 @@ class RaslAdapter(HttpAdapter):
         return present
 
     async def remove(self, container: Container, members: Sequence[Member]) -> list[MemberOutcome]:
-        """RASL answers a count only: all or none tell each outcome; a short count is
-        settled by reading just these contacts. The group is never read whole first."""
+        """RASL answers a count only, skipping contacts not in the group: all or none tell
+        each outcome; a short count is settled by reading just these contacts. The group is
+        never read whole first."""
         if container.kind is not ContainerKind.GROUP:
             raise errors.InvalidRequest(
                 f"{self.label}: contacts leave a group, not a {container.kind.value}; "
@@ -248,7 +249,7 @@ class RaslAdapter(HttpAdapter):
 
         async def write() -> list[MemberOutcome]:
             removed = await self._change(container, members, "DELETE", "contacts_removed")
-            return await self.settle_counted(container, members, removed)
+            return await self.settle_counted(container, members, removed, uncounted_absent=True)
 
         return await self.guarded(container, members, write)
 

@@ -99,8 +99,8 @@ async def test_ids_some_of_which_left_already_cost_no_read_of_the_whole_list(
     assert job.counts == {Outcome.REMOVED.value: 1800, Outcome.GONE.value: 200}
     (said,) = {i.message for i in journal.items(job.id, [Outcome.GONE.value])}
     assert said == (
-        "AutoSend (sandbox-autosend) removed 99 of these 100 and found 1 not in the list, "
-        "without saying which."
+        "AutoSend (sandbox-autosend) removed 99 of these 100 and says the others were not "
+        "members, without saying which."
     )
     assert sandbox.calls(Provider.AUTOSEND) - calls == 1 + 20  # the list, a removal a batch
 
@@ -114,6 +114,26 @@ async def test_300_ids_from_a_20000_group_cost_four_calls(
     job = await remove_entries(adapter, journal, str(group), ids)
     assert job.counts == {Outcome.REMOVED.value: 300}
     assert sandbox.calls(Provider.RASL) == 1 + 3  # the group, three batches of 100
+
+
+async def test_ids_of_which_one_left_the_group_already_cost_no_read_of_the_group(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    """RASL counts whom it removed and skips, uncounted, whoever is not in the group: with
+    ids alone, only reading the 20,000 could tell which one it skipped, so the batch is said
+    to be out of the group, and the group is not read."""
+    adapter = connect(Provider.RASL)
+    group = await adapter.container(str(max(sandbox.rasl.groups)))
+    ids = [str(1001 + n) for n in range(0, 20_000, 66)][:300]
+    await adapter.remove(group, [Member(id=ids[150])])
+    calls = sandbox.calls(Provider.RASL)
+    job = await remove_entries(adapter, journal, group.id, ids)
+    assert job.counts == {Outcome.REMOVED.value: 200, Outcome.GONE.value: 100}
+    (said,) = {i.message for i in journal.items(job.id, [Outcome.GONE.value])}
+    assert said.endswith(
+        "removed 99 of these 100 and says the others were not members, without saying which."
+    )
+    assert sandbox.calls(Provider.RASL) - calls == 1 + 3  # the group, three batches of 100
 
 
 async def test_three_emails_from_a_20000_group_cost_five_calls(
