@@ -450,6 +450,7 @@ def test_a_phone_in_another_scripts_digits_or_spaces_matches_the_listed_number(
     ada = Member(id="c-1", name="Ada", address="+447700900123")
     found = matching.match(matching.tokens(pasted), [ada])
     assert found.members == [ada] and found.unmatched == []
+    assert matching.key_of(f" {pasted}\t") == "447700900123"  # as a cell of a sheet may hold it
 
 
 @pytest.mark.parametrize("listed", ["+44\u00a07700\u00a0900123", "+44 7700\u202f900123"])
