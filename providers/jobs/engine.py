@@ -280,7 +280,7 @@ class Engine:
         sending = set(marking.sending)
         claimed = [m for m in batch if m.id in sending]
         again = [
-            m if m.address else replace(m, address=marking.addresses.get(m.id, ""))
+            m if m.address else replace(m, address=marking.addresses[m.id])
             for m in claimed
             if m.id in marking.read_first
         ]

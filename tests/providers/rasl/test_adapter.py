@@ -9,7 +9,10 @@ import pytest
 
 from providers import errors
 from providers.accounts.workspace import sandbox_accounts
+from providers.jobs.engine import Engine
 from providers.jobs.lookup import plan_for_entries
+from providers.jobs.plans import record_plan
+from providers.journal import Journal
 from providers.models import Container, ContainerKind, Member, Outcome, Provider
 from providers.protocol import Adapter
 from providers.sandbox.apis import Sandbox
@@ -324,3 +327,26 @@ def test_remove_by_a_whole_name_in_the_shell(capsys: pytest.CaptureFixture[str])
     code, out, err = run(capsys, "--demo", "remove", "sandbox-rasl", "Board", person["name"])
     assert code == 1 and "without --yes" in err  # found, and only the confirmation is missing
     assert f"{person['name']}" in out and "Board: 1 member." in out
+
+
+async def test_a_member_back_under_a_new_phone_is_read_by_it_before_being_sent_again(
+    sandbox: Sandbox, connect: OpenAdapter, journal: Journal
+) -> None:
+    """A job took a contact out of the group, found by their phone; they came back with a
+    new one. A later job finds them by the new phone and reads them by it (not by the one
+    the first job journaled, which finds nobody now), so they are removed, not reported as
+    already gone while still in the group."""
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, "Volunteers")
+    jo = (await _all(adapter, group))[0]
+
+    async def remove(phone: str) -> dict[str, int]:
+        plan, unmatched = await plan_for_entries(adapter, "t", group, [phone])
+        assert [m.id for m in plan.members] == [jo.id] and not unmatched
+        return (await Engine(adapter, journal).run(record_plan(journal, plan))).counts
+
+    assert await remove(jo.address) == {Outcome.REMOVED.value: 1}
+    sandbox.rasl.contacts[int(jo.id)].update(phone="+447700900777", email="jo@example.com")
+    await adapter.add(group, [jo])
+    assert await remove("+44 7700 900777") == {Outcome.REMOVED.value: 1}
+    assert jo.id not in _in_group(sandbox, group)
