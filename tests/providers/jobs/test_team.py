@@ -16,7 +16,7 @@ from providers.errors import ConfigurationError
 from providers.jobs.desk import Desk
 from providers.jobs.plans import make_plan
 from providers.journal import Journal
-from providers.journal.records import ANOTHER_JOB, JobState
+from providers.journal.records import ANOTHER_JOB, PENDING, JobState
 from providers.models import Outcome, Provider
 from providers.sandbox.apis import Sandbox
 from tests.helpers import FAST
@@ -99,5 +99,43 @@ async def test_a_member_removed_before_the_plan_is_read_first(
     assert gone.member.id == members[1].id and gone.code == ANOTHER_JOB
     assert removals(sandbox).count(members[0].id) == 2  # it came back, so it went again
     assert removals(sandbox).count(members[1].id) == 1
+    await ada.aclose()
+    await grace.aclose()
+
+
+async def test_a_read_first_that_fails_pauses_the_job_and_sends_none_of_its_batch(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The read of the members another job removed before this plan fails: the job pauses
+    in the provider's words, the batch is due again with why, and nothing of it is sent. A
+    resume, once the provider answers, reads them and sends only the one still there."""
+    ada, grace = desks(sandbox, tmp_path / "journal.sqlite3")
+    group, members = await choir(ada, 3)
+    await ada.runs.run(
+        ada.confirm(
+            await ada.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members[:2]))
+        )
+    )
+    later = grace.confirm(
+        await grace.propose(make_plan("sandbox-wasend", Provider.WASEND, group, members))
+    )
+    faults = sandbox.faults[Provider.WASEND]
+    faults.error_rate, faults.error_status, faults.match = 1.0, 400, "/participants"
+    faults.error_message = "Group is syncing."
+    sent = len(removals(sandbox))
+    job = await grace.runs.run(later)
+    assert job.state is JobState.PAUSED and job.note.startswith("Paused: ")
+    assert "Group is syncing." in job.note
+    assert len(removals(sandbox)) == sent, "nothing of the batch was sent"
+    due = grace.journal.items(later.job_id, [PENDING])
+    assert sorted(i.member.id for i in due) == sorted(m.id for m in members)
+    # WhatsApp's batches are of one: the first member's story says why it is due again
+    first = grace.journal.story(later.job_id, members[0].id)
+    assert [step.state for step in first] == [PENDING, "sending", PENDING]
+    assert first[-1].message == f"not sent: {job.note.removeprefix('Paused: ')}"
+    faults.error_rate = 0
+    job = await grace.runs.run(grace.confirm(await grace.propose_resume(later.job_id)))
+    assert job.counts == {Outcome.REMOVED.value: 1, Outcome.ALREADY_ABSENT.value: 2}
+    assert len(removals(sandbox)) == sent + 1
     await ada.aclose()
     await grace.aclose()
