@@ -244,7 +244,7 @@ class HttpAdapter:
         members: Sequence[Member],
         removed: int,
         *,
-        uncounted_absent: bool = False,
+        uncounted_absent: bool,
     ) -> list[MemberOutcome]:
         """The provider said only how many it removed. All or none tell each member's
         outcome; a short count is settled by reading just these members: still there is a

@@ -314,7 +314,8 @@ class RaslAdapter(HttpAdapter):
                     return failed(due, error)
                 raise
             summary = self.parse(BatchSummary, (body or {}).get("summary"), "the batch delete")
-            return await self.settle_counted(CONTACT_BOOK, due, summary.deleted)
+            deleted = summary.deleted  # the uncounted failed: unknown, or another tenant's
+            return await self.settle_counted(CONTACT_BOOK, due, deleted, uncounted_absent=False)
 
         return result + await self.guarded(CONTACT_BOOK, due, write)
 

@@ -237,10 +237,10 @@ async def test_a_lost_answer_that_cannot_be_read_back_stays_unknown_and_says_why
 
 async def test_a_count_of_all_or_none_removed_needs_no_read() -> None:
     adapter = Reading(present={"1", "2", "3"})
-    assert said(await adapter.settle_counted(GROUP, PEOPLE, 3)) == [
+    assert said(await adapter.settle_counted(GROUP, PEOPLE, 3, uncounted_absent=False)) == [
         (m.id, Outcome.REMOVED, "", "") for m in PEOPLE
     ]
-    assert said(await adapter.settle_counted(GROUP, PEOPLE, 0)) == [
+    assert said(await adapter.settle_counted(GROUP, PEOPLE, 0, uncounted_absent=False)) == [
         (m.id, Outcome.ALREADY_ABSENT, "", "Was not a member.") for m in PEOPLE
     ]
     assert adapter.reads == []
@@ -248,14 +248,14 @@ async def test_a_count_of_all_or_none_removed_needs_no_read() -> None:
 
 async def test_a_short_count_is_settled_by_reading_these_members() -> None:
     exact = Reading(present={"3"})
-    assert said(await exact.settle_counted(GROUP, PEOPLE, 2)) == [
+    assert said(await exact.settle_counted(GROUP, PEOPLE, 2, uncounted_absent=False)) == [
         ("1", Outcome.REMOVED, "", ""),
         ("2", Outcome.REMOVED, "", ""),
         ("3", Outcome.FAILED, "NOT_REMOVED", "Still a member after the call."),
     ]
     assert exact.reads == [["1", "2", "3"]]
     assert exact.read_in == ["group:1"]  # the container written to, nowhere else
-    unsure = await Reading(present=set()).settle_counted(GROUP, PEOPLE, 2)
+    unsure = await Reading(present=set()).settle_counted(GROUP, PEOPLE, 2, uncounted_absent=False)
     why = (
         "Acme removed 2 of these 3 and does not say which; each is out now, but some had "
         "left before (or were never members)."

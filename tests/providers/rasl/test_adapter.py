@@ -90,6 +90,28 @@ async def test_a_change_racing_the_call_is_said_plainly_never_guessed(
     assert not {first.id, second.id, third.id} & _in_group(sandbox, group)
 
 
+@pytest.mark.parametrize(
+    ("group_name", "by_id", "reads"),
+    [("Newsletter (WhatsApp)", False, 3), ("Volunteers", True, 1)],
+    ids=["a search each, by phone", "the group of 45, read whole: cheaper than one by one"],
+)
+async def test_a_short_count_is_checked_by_a_read_whenever_the_read_is_cheap(
+    sandbox: Sandbox, connect: OpenAdapter, group_name: str, by_id: bool, reads: int
+) -> None:
+    """Whoever RASL did not count should be out of the group; where reading them costs a
+    call each or less (their phones, or a small group read whole), they are read to be sure,
+    and none is said out unread."""
+    adapter = connect(Provider.RASL)
+    group = await _group(adapter, group_name)
+    chosen = (await _all(adapter, group))[:3]
+    sandbox.rasl.contacts[int(chosen[1].id)]["group_id"].remove(int(group.id.split(":")[1]))
+    members = [Member(id=m.id) for m in chosen] if by_id else chosen
+    calls = sandbox.calls(Provider.RASL)
+    result = await adapter.remove(group, members)
+    assert all("removed 2 of these 3 and does not say which" in o.message for o in result)
+    assert sandbox.calls(Provider.RASL) - calls == 1 + reads
+
+
 async def test_removal_reads_nothing_first_and_a_full_count_is_exact(
     sandbox: Sandbox, connect: OpenAdapter
 ) -> None:
