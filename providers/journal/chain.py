@@ -58,14 +58,13 @@ class Anchor:
     def read(self) -> Head | None:
         try:
             said = self.path.read_text(encoding="ascii").split()
-        except FileNotFoundError:
-            return None
-        if not said:  # a crash before the new head reached the disk: the journal's is newer
-            return None
-        try:
+            if not said:  # a crash before the new head reached the disk: the journal's is newer
+                return None
             seq, digest = said
             return Head(int(seq), digest)
-        except (OSError, ValueError):
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):  # bytes that are not ASCII among them
             return Head(-1, "unreadable")
 
     def write(self, head: Head) -> None:

@@ -244,6 +244,22 @@ def test_a_cut_or_rewritten_journal_is_caught_by_its_head_file(
     assert any("head file" in b for b in breaks), breaks
 
 
+@pytest.mark.parametrize("garbled", [b"12", b"twelve abc", "12 \u00e9t\u00e9".encode()])
+def test_a_garbled_head_file_is_said_and_kept_not_a_crash(
+    journal_at: Path | str, garbled: bytes
+) -> None:
+    """A head file that is not a number and a hash (cut short, or bytes that are not
+    ASCII) is reported by verify, and left as it is for a person to look at."""
+    journal, _ = _two_jobs(journal_at)
+    journal.close()
+    (head,) = _head_files(journal_at)
+    head.write_bytes(garbled)
+    again = Journal(journal_at)
+    breaks = again.verify().breaks
+    assert any("head file" in b for b in breaks), breaks
+    assert head.read_bytes() == garbled
+
+
 @pytest.mark.parametrize("cut", ["newest job deleted", "rewritten"])
 def test_a_cut_journal_written_to_again_is_still_caught(journal_at: Path | str, cut: str) -> None:
     """Once the chain no longer holds what the head file says, later jobs leave it as it is:
