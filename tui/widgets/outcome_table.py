@@ -1,5 +1,5 @@
 """One row per member of a job with its live state, glyph and word, and the provider's own
-words; everything said of the member under the cursor, whole, is `words()`."""
+words; the member under the cursor and everything said of them, whole, is `words()`."""
 
 from __future__ import annotations
 
@@ -97,13 +97,16 @@ class OutcomeTable(LineTable):
         ]
 
     def words(self) -> str:
-        """What was said of the member under the cursor, ours and the provider's, whole."""
+        """The member under the cursor, named whole (the columns cut long emails at 80
+        columns), and what was said of them, ours and the provider's, whole."""
         item = self.current
         if item is None:
             return ""
+        member = item.member
+        who = " · ".join(dict.fromkeys(w for w in (member.name, member.address or member.id) if w))
         notes = self.progress.notes
-        said = notes[item.member.id] if item.member.id in notes else said_of(item)
-        return f"{item.member.name or item.member.address}: {said}" if said else ""
+        said = notes[member.id] if member.id in notes else said_of(item)
+        return f"{who}: {said}" if said else who
 
     def row_style(self, row: int) -> Style:
         return STYLES.get(self._state(row), Style())

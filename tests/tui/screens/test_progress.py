@@ -136,8 +136,25 @@ async def test_the_column_holds_the_providers_words_and_the_line_below_says_all(
         table = screen.query_one(OutcomeTable)
         assert table.cells(0)[2:] == ["✗ failed", "Upstream failure."]
         said = text_of(pilot, "#said")
-        assert said.startswith(f"{table.items[0].member.name}: SERVER_ERROR: WaSend")
+        member = table.items[0].member
+        assert said.startswith(f"{member.name} · {member.address}: SERVER_ERROR: WaSend")
         assert "(HTTP 500) (Upstream failure.)" in said and said.endswith("when checked.")
+
+
+async def test_the_line_below_names_the_member_whose_email_the_column_cuts() -> None:
+    """At 80 columns an email is cut in its row; the line below the table names the member
+    under the cursor whole, so whom a job removed can be read off the screen."""
+    app = quick_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 2, "beta")
+        await pilot.press("space")
+        screen = await run_to_the_end(pilot, "d", "y")
+        table = screen.query_one(OutcomeTable)
+        member = table.items[0].member
+        assert member.address is not None
+        row = table.render_line(1).text
+        assert member.address not in row and member.address[:10] in row  # cut, with an ellipsis
+        assert text_of(pilot, "#said") == f"{member.name} · {member.address}"
 
 
 class HeldJournal(Journal):
