@@ -250,12 +250,13 @@ def test_a_garbled_head_file_is_said_and_kept_not_a_crash(
 ) -> None:
     """A head file that is not a number and a hash (cut short, or bytes that are not
     ASCII) is reported by verify as unreadable, not read as a claim about the chain, and
-    left as it is for a person to look at."""
+    left as it is, by later jobs too, for a person to look at."""
     journal, _ = _two_jobs(journal_at)
     journal.close()
     (head,) = _head_files(journal_at)
     head.write_bytes(garbled)
     again = Journal(journal_at)
+    finished_job(again)  # a later job must not write over it: that would hide it
     breaks = again.verify().breaks
     assert "the head file beside the journal cannot be read" in breaks, breaks
     assert head.read_bytes() == garbled
