@@ -3,7 +3,7 @@ the approved ones. 80x24 is where a screen is tight (a terminal over SSH); 120x4
 the lists, a dialog and a job's screen use the room.
 
 The scenes are the same ones `python -m tests.scenes` draws into screenshots/. Regenerate
-after an intended change with `pytest tests/test_snapshots.py --snapshot-update` and look at
+after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update` and look at
 the report before committing.
 """
 
