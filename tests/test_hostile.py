@@ -365,7 +365,9 @@ async def test_every_screen_shows_hostile_names_as_text() -> None:
         await pilot.pause()
         seen = look(app, "progress")
         assert "✗ failed Refused␛]0;pwned␇ �[bo…" in seen  # the provider's words, cut
-        assert "Me: 400: Refused␛]0;pwned␇ �[bold]no[/] �2J␊second line" in seen  # whole
+        phone = roster.member_at(names.index(HOSTILE["csi"])).address
+        said = f"Me · {phone}: 400: Refused␛]0;pwned␇ �[bold]no[/] �2J␊second line"
+        assert said in seen, seen  # who, and the provider's words, whole
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "StoryScreen")
         assert "Refused␛]0;pwned␇" in look(app, "a member's story")
