@@ -118,11 +118,17 @@ async def _remove_all_of_book_club(pilot: Pilot[None], sandbox: Sandbox) -> int:
 
 
 async def _cancelled_half_way(pilot: Pilot[None], sandbox: Sandbox) -> tuple[int, Job]:
-    """Remove all of a WaSend group, cancel once a few are sent, and wait for the job's end;
-    how many were to be removed, and the cancelled job."""
+    """Remove all of a WaSend group, cancel while its fourth removal is in flight, and wait
+    for the job's end; how many were to be removed, and the cancelled job. (The removal is
+    held, so that however busy the machine, more than 20 are left: a resume asks their count.)"""
     app: Any = pilot.app
+    odd = sandbox.wasend.misbehaviour
+    odd.hold_after = 3
     total = await _remove_all_of_book_club(pilot, sandbox)
+    await until(pilot, odd.holding.is_set)
     await pilot.press("c")
+    odd.hold_after = None
+    odd.let_go()
     await until(pilot, lambda: not app.desk.runs.busy)
     (job,) = app.desk.journal.jobs()
     await until(pilot, lambda: "cancelled" in text_of(pilot, "#status"))
