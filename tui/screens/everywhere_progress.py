@@ -144,7 +144,9 @@ class EverywhereProgressScreen(JobScreen):
         if running:
             return "Sending, each account at its own pace · c cancels"
         job = self.job
-        lines = [f"Job {job.id} {job.state.value}."]
+        lines = [f"Job {job.id} {job.state.value}."] + (
+            [shown(self.refusal)] if self.refusal else []
+        )
         lines += [
             f"{shown(p.container.where, 40)}: {shown(p.note)}"
             for p in job.parts

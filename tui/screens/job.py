@@ -35,6 +35,9 @@ class JobScreen(DeckScreen):
         self._written: dict[str, str] = {}
         #: what the status line last said of the job's state (None: say it at the next look)
         self.told: object = None
+        #: why its last run ended before it began (another person's job holds the place),
+        #: said with its state: the job stays planned, and a toast would soon be gone
+        self.refusal = ""
 
     def part_ids(self) -> list[str]:
         """The jobs whose progress this screen shows (an everywhere job: one a place)."""
@@ -113,6 +116,7 @@ class JobScreen(DeckScreen):
         if message.job_id == self.job_id:
             message.stop()
             message.shown.set()
+            self.refusal = ""
             if self.running:  # news that comes late, after a quick job's end, says nothing
                 self.say("Sending…")
             self.tell_state_again()
@@ -124,6 +128,9 @@ class JobScreen(DeckScreen):
         self.told = None
 
     def on_job_ended(self, message: JobEnded) -> None:
-        """This screen says how its job ended itself (a toast would cover its status)."""
-        if message.job.id == self.job_id and not message.error:
+        """This screen says how its job ended itself, and why when it could not run (a toast
+        would cover its status, and be gone)."""
+        if message.job.id == self.job_id:
             message.stop()
+            self.refusal = message.error
+            self.tell_state_again()

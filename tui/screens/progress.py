@@ -175,7 +175,8 @@ class ProgressScreen(JobScreen):
                 table.refilter()
             if not state[0] and (told is None or told[0]):
                 job = progress.ended or self.job
-                note = f" — {shown(job.note)}" if job.note else ""
+                said = self.refusal or job.note
+                note = f" — {shown(said)}" if said else ""
                 empty = " · none failed now: f shows all" if table.failed_only else ""
                 empty = empty if not table.row_count else ""
                 self.query_one("#status", Static).update(

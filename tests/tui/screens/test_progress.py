@@ -17,7 +17,7 @@ from providers.journal import Journal
 from providers.journal.runners import Runner, busy_place
 from providers.models import Container, ContainerKind, Member, MemberOutcome, Outcome, Provider
 from providers.sandbox.apis import Sandbox
-from tests.helpers import text_of
+from tests.helpers import text_of, toasts
 from tests.scenes import open_members, quick_app, until
 from tui.dialogs.story import StoryScreen
 from tui.screens.members import MembersScreen
@@ -225,6 +225,32 @@ async def test_a_refused_plan_says_nothing_was_sent_once(tmp_path: Path) -> None
         said = text_of(pilot, "#status")
         assert said.startswith("✗ Choir has a job running: job J-other, run by sam on far-away")
         assert said.lower().count("nothing was sent") == 1
+
+
+class ClaimedJournal(Journal):
+    """A journal whose place is taken by another operator's job after the plan is written,
+    as this one starts."""
+
+    def claim(self, job_id: str) -> None:
+        other = Runner("J-other", "choir", 4242, "far-away", "sam", "2026-12-02T09:00:00", False)
+        raise busy_place(other, "Choir")
+
+
+async def test_a_job_that_could_not_start_says_why_on_its_screen(tmp_path: Path) -> None:
+    """Its plan is kept (r sends it once the place is free); why it did not run stays on the
+    screen, not in a toast that is gone when the person looks."""
+    app = quick_app(journal=ClaimedJournal(tmp_path / "journal.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_members(pilot, 1, "choir")
+        await pilot.press("down", "space", "d", "y")
+        await until(pilot, lambda: "has a job running" in text_of(pilot, "#status"))
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen)
+        said = text_of(pilot, "#status")
+        assert said.startswith(f"Job {screen.job_id} planned — Choir has a job running: job J-")
+        assert said.lower().count("nothing was sent") == 1
+        assert not toasts(pilot)  # said once, where it stays
+        assert screen.check_action("resume", ()) is True
 
 
 def test_the_summary_says_starting_only_until_the_first_answer() -> None:
