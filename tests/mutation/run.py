@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -253,9 +254,15 @@ def refresh_copies(root: Path = ROOT) -> list[Path]:
     """mutmut copies the code it does not mutate into mutants/ only when no copy is there
     yet: a module changed, moved or removed since keeps its old copy, and the tests there
     run against it (or fail to import). Such copies are removed, for mutmut to copy anew;
-    the mutated modules mutmut regenerates itself."""
+    the mutated modules mutmut regenerates itself. The pytest settings (the time limit that
+    fails a hanging mutant among them) are copied over."""
     copies = root / "mutants"
     stale = []
+    settings = root / "pyproject.toml"
+    copied = copies / settings.name
+    if copied.is_file() and copied.read_bytes() != settings.read_bytes():
+        shutil.copyfile(settings, copied)
+        stale.append(Path(settings.name))
     for copy in sorted(copies.glob("*/**/*.py")):
         relative = copy.relative_to(copies)
         if relative.parts[0] not in ("providers", "tui") or relative.as_posix() in SCOPE:

@@ -44,3 +44,13 @@ def test_a_copy_of_code_changed_since_is_removed_for_mutmut_to_copy_anew(tmp_pat
         "mutants/providers/same.py",
         "mutants/tests/helpers.py",
     ]
+
+
+def test_the_pytest_settings_are_copied_over_when_changed(tmp_path: Path) -> None:
+    """Among them the time limit that fails a mutant whose test hangs (a retry limit removed)."""
+    (tmp_path / "mutants").mkdir()
+    (tmp_path / "pyproject.toml").write_text("timeout = 300\n")
+    (tmp_path / "mutants/pyproject.toml").write_text("\n")
+    assert [p.as_posix() for p in refresh_copies(tmp_path)] == ["pyproject.toml"]
+    assert (tmp_path / "mutants/pyproject.toml").read_text() == "timeout = 300\n"
+    assert refresh_copies(tmp_path) == []
