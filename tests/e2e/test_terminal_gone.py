@@ -64,9 +64,11 @@ class Terminal:
                     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
                 for fd in (0, 1, 2):
                     os.dup2(slave, fd)
-                # as a shell with job control starts it: ctrl+c's SIGINT is not ignored,
-                # even when this run was started in the background of a script
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                # as a shell with job control starts it: ctrl+c's SIGINT and the hangup are
+                # not ignored, even when this run was started in the background of a script
+                # or under nohup (whose ignored SIGHUP every child would inherit)
+                for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+                    signal.signal(number, signal.SIG_DFL)
                 os.execve(sys.executable, [sys.executable, "-m", "tui", *args], env)
             finally:
                 os._exit(127)
