@@ -132,5 +132,6 @@ class JobScreen(DeckScreen):
         would cover its status, and be gone)."""
         if message.job.id == self.job_id:
             message.stop()
-            self.refusal = message.error
-            self.tell_state_again()
+            if message.error:  # else the state is said already: the news may come after a key
+                self.refusal = message.error
+                self.tell_state_again()

@@ -20,6 +20,7 @@ from providers.sandbox.apis import Sandbox
 from tests.helpers import text_of, toasts
 from tests.scenes import open_members, quick_app, until
 from tui.dialogs.story import StoryScreen
+from tui.messages import JobEnded
 from tui.screens.members import MembersScreen
 from tui.screens.progress import ProgressScreen, summary
 from tui.widgets.outcome_table import OutcomeTable
@@ -68,6 +69,8 @@ async def test_failed_only_and_a_members_story() -> None:
         assert table.row_count == 4
         await pilot.press("f")
         assert [i.member.id for i in table.items] == [refused]
+        screen.post_message(JobEnded(app.desk.journal.job(screen.job_id)))  # news come late
+        await pilot.pause()
         assert "Only the failed" in text_of(pilot, "#status")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, StoryScreen))
